@@ -1,0 +1,39 @@
+/** The validated, frozen configuration every other module receives. */
+export interface WebhookEndpointConfig {
+  url: string;
+  enabledEvents: string[];
+}
+
+export interface TenantConfig {
+  id: string;
+  /** Secret keys Stripe clients present. `sk_live_…` keys make objects `livemode: true`. */
+  apiKeys: string[];
+  loops: { apiBase: string; apiKey: string };
+  /** Verifies incoming Loops webhooks; unset means Loops webhooks are refused for this tenant. */
+  loopsWebhookSecret: string | undefined;
+  /** `whsec_…` secrets used to sign outbound Stripe events; several during rotation. */
+  webhookSecrets: string[];
+  webhookEndpoints: WebhookEndpointConfig[];
+}
+
+export interface SandboxConfig {
+  /** The in-process emulator's port and the Loops key it accepts. */
+  emulatorPort: number;
+  loopsApiKey: string;
+}
+
+export interface Config {
+  host: string;
+  port: number;
+  logLevel: string;
+  redis:
+    | { kind: 'memory' }
+    | { kind: 'single'; url: string; keyPrefix: string }
+    | { kind: 'cluster'; nodes: { host: string; port: number }[]; keyPrefix: string };
+  loops: { timeoutMs: number };
+  loopsWebhook: { signatureHeader: string; toleranceSeconds: number };
+  mappingsDir: string;
+  tenants: TenantConfig[];
+  /** Set when nothing was configured: the gateway runs the emulator in-process. */
+  sandbox: SandboxConfig | undefined;
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable the gateway reads, in one schema. Nothing outside `config/` reads
+ * `process.env`. Comma-separated lists are split here so the rest of the code sees arrays.
+ */
+const list = z
+  .string()
+  .optional()
+  .transform((value) => (value ?? '').split(',').map((item) => item.trim()).filter(Boolean));
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+export const envSchema = z.object({
+  PORT: port.default(4242),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  REDIS_URL: z.string().url().optional(),
+  /** Comma-separated `host:port` seeds; when set, ioredis runs in Cluster mode. */
+  REDIS_CLUSTER_NODES: list,
+  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]+$/).default('gw'),
+
+  LOOPS_API_BASE: z.string().url().optional(),
+  LOOPS_API_KEY: z.string().min(1).optional(),
+  LOOPS_TIMEOUT_MS: positiveInt.default(10_000),
+
+  GATEWAY_API_KEYS: list,
+  STRIPE_WEBHOOK_SECRET: list,
+  WEBHOOK_ENDPOINTS: list,
+  LOOPS_WEBHOOK_SECRET: z.string().min(1).optional(),
+  LOOPS_WEBHOOK_SIGNATURE_HEADER: z.string().min(1).default('X-Loops-Signature'),
+  LOOPS_WEBHOOK_TOLERANCE_SECONDS: positiveInt.default(300),
+
+  MAPPINGS_DIR: z.string().min(1).default('./mappings'),
+  TENANTS_FILE: z.string().min(1).optional(),
+
+  /** Port of the in-process emulator that the zero-config sandbox starts. */
+  EMULATOR_PORT: port.default(4243),
+});
+
+export type Env = z.infer<typeof envSchema>;

@@ -1,0 +1,83 @@
+import { ConfigError, loadConfig } from '../../src/config';
+
+const readNothing = () => {
+  throw new Error('no file');
+};
+
+describe('loadConfig', () => {
+  it('describes the zero-config sandbox when nothing is set', () => {
+    const config = loadConfig({}, readNothing);
+    expect(config.sandbox).toBeDefined();
+    expect(config.redis).toEqual({ kind: 'memory' });
+    expect(config.tenants).toHaveLength(1);
+    const [tenant] = config.tenants;
+    expect(tenant?.id).toBe('default');
+    expect(tenant?.apiKeys[0]).toMatch(/^sk_test_sandbox_[0-9a-f]{24}$/);
+    expect(tenant?.loops.apiBase).toBe(`http://127.0.0.1:${config.sandbox?.emulatorPort}`);
+    expect(Object.isFrozen(config.tenants)).toBe(true);
+  });
+
+  it('builds tenant default from the single-tenant variables', () => {
+    const config = loadConfig(
+      {
+        GATEWAY_API_KEYS: 'sk_test_aaaaaaaa, sk_test_bbbbbbbb',
+        LOOPS_API_KEY: 'loops_key',
+        REDIS_URL: 'redis://127.0.0.1:6390',
+        STRIPE_WEBHOOK_SECRET: 'whsec_one,whsec_two',
+        WEBHOOK_ENDPOINTS: 'http://127.0.0.1:9000/hook',
+        PORT: '5000',
+      },
+      readNothing,
+    );
+    expect(config.sandbox).toBeUndefined();
+    expect(config.port).toBe(5000);
+    expect(config.redis).toEqual({ kind: 'single', url: 'redis://127.0.0.1:6390', keyPrefix: 'gw' });
+    expect(config.tenants[0]).toMatchObject({
+      id: 'default',
+      apiKeys: ['sk_test_aaaaaaaa', 'sk_test_bbbbbbbb'],
+      loops: { apiBase: 'https://api.loops.fi', apiKey: 'loops_key' },
+      webhookSecrets: ['whsec_one', 'whsec_two'],
+      webhookEndpoints: [{ url: 'http://127.0.0.1:9000/hook', enabledEvents: ['*'] }],
+    });
+  });
+
+  it('reports every problem at once and never echoes a secret', () => {
+    const attempt = () =>
+      loadConfig(
+        {
+          PORT: 'not-a-port',
+          LOG_LEVEL: 'loud',
+          REDIS_URL: 'nope',
+        },
+        readNothing,
+      );
+    expect(attempt).toThrow(ConfigError);
+    try {
+      attempt();
+    } catch (error) {
+      const problems = (error as ConfigError).problems;
+      expect(problems.some((p) => p.startsWith('PORT'))).toBe(true);
+      expect(problems.some((p) => p.startsWith('LOG_LEVEL'))).toBe(true);
+      expect(problems.some((p) => p.startsWith('REDIS_URL'))).toBe(true);
+    }
+  });
+
+  it('rejects keys shared between tenants, endpoints without secrets and missing Loops keys together', () => {
+    const file = JSON.stringify({
+      tenants: [
+        { id: 'acme', apiKeys: ['sk_test_shared_key'], loopsApiKey: 'l1', webhookEndpoints: [{ url: 'http://127.0.0.1:1/h' }] },
+        { id: 'globex', apiKeys: ['sk_test_shared_key'] },
+      ],
+    });
+    try {
+      loadConfig({ TENANTS_FILE: '/tenants.json', LOOPS_API_BASE: 'http://127.0.0.1:1' }, () => file);
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toContain('tenant globex: an API key is shared with another tenant');
+      expect(message).toContain('tenant acme: webhook endpoints need STRIPE_WEBHOOK_SECRET');
+      expect(message).toContain('tenant globex: loopsApiKey is required');
+      expect(message).not.toContain('sk_test_shared_key');
+    }
+  });
+});
