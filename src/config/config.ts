@@ -31,6 +31,8 @@ export interface Config {
     | { kind: 'single'; url: string; keyPrefix: string }
     | { kind: 'cluster'; nodes: { host: string; port: number }[]; keyPrefix: string };
   loops: { timeoutMs: number };
+  /** The contract's open questions (loops-api.md §7), settable per deployment. */
+  loopsContract: { checkoutForm: 'line_items' | 'product'; lineItemReference: 'price' | 'product' };
   loopsWebhook: { signatureHeader: string; toleranceSeconds: number };
   mappingsDir: string;
   tenants: TenantConfig[];

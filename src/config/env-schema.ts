@@ -25,6 +25,9 @@ export const envSchema = z.object({
   LOOPS_API_BASE: z.string().url().optional(),
   LOOPS_API_KEY: z.string().min(1).optional(),
   LOOPS_TIMEOUT_MS: positiveInt.default(10_000),
+  /** loops-api.md §2/§7.3: how a Stripe line item is sent to Loops V3. */
+  LOOPS_CHECKOUT_FORM: z.enum(['line_items', 'product']).default('line_items'),
+  LOOPS_LINE_ITEM_REFERENCE: z.enum(['price', 'product']).default('price'),
 
   GATEWAY_API_KEYS: list,
   STRIPE_WEBHOOK_SECRET: list,

@@ -60,6 +60,7 @@ export function loadConfig(
     logLevel: env.LOG_LEVEL,
     redis: redisConfig(env),
     loops: { timeoutMs: env.LOOPS_TIMEOUT_MS },
+    loopsContract: { checkoutForm: env.LOOPS_CHECKOUT_FORM, lineItemReference: env.LOOPS_LINE_ITEM_REFERENCE },
     loopsWebhook: { signatureHeader: env.LOOPS_WEBHOOK_SIGNATURE_HEADER, toleranceSeconds: env.LOOPS_WEBHOOK_TOLERANCE_SECONDS },
     mappingsDir: env.MAPPINGS_DIR,
     tenants,

@@ -1,0 +1,52 @@
+import Koa from 'koa';
+import Router from '@koa/router';
+import { GatewayError } from './errors';
+import { authenticate, type KeyRegistry } from './http/middleware/authenticate';
+import { errorHandler } from './http/middleware/error-handler';
+import { idempotency } from './http/middleware/idempotency';
+import { requestContextMiddleware } from './http/middleware/request-context';
+import { stripeParams } from './http/middleware/stripe-params';
+import type { GatewayState } from './http/gateway-state';
+import type { Logger } from './observability/logger';
+import type { IdempotencyStore } from './store/idempotency-store';
+
+export interface AppDeps {
+  logger: Logger;
+  keys: KeyRegistry;
+  idempotencyStore: IdempotencyStore;
+  /** Routes under /v1 (authenticated, Stripe-shaped). */
+  stripeRoutes: Router<GatewayState>[];
+  /** Routes outside /v1 (health, metrics, Loops webhooks): no Stripe key. */
+  publicRoutes: Router<GatewayState>[];
+  /** Runs first on every request (metrics, access log). */
+  observers?: Koa.Middleware<GatewayState>[];
+}
+
+/**
+ * The Koa app: middleware order is the request's path through the gateway. It never listens;
+ * `main.ts` does, and tests use `app.callback()` or a port of their own.
+ */
+export function createApp(deps: AppDeps): Koa<GatewayState> {
+  const app = new Koa<GatewayState>();
+  app.proxy = true;
+  app.silent = true;
+  app.use(requestContextMiddleware());
+  for (const observer of deps.observers ?? []) app.use(observer);
+  app.use(errorHandler(deps.logger));
+  for (const router of deps.publicRoutes) app.use(router.routes());
+
+  // The Stripe surface: a route match first, then key → tenant, parameters, idempotency, handler.
+  const v1 = new Router<GatewayState>();
+  v1.use(authenticate(deps.keys), stripeParams(), idempotency(deps.idempotencyStore, deps.logger));
+  for (const router of deps.stripeRoutes) v1.use(router.routes());
+  app.use(v1.routes());
+  // Anything no router answered, /v1 or not: Stripe's 404 for an unknown URL.
+  app.use(async (ctx) => {
+    if (ctx.body !== undefined || ctx.status !== 404) return;
+    throw new GatewayError(
+      'route_unknown',
+      `Unrecognized request URL (${ctx.method}: ${ctx.path}). This endpoint is not provided by the Stripe-to-Loops gateway; see docs/compatibility.md for what is.`,
+    );
+  });
+  return app;
+}

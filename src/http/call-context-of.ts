@@ -1,0 +1,17 @@
+import type { Context } from 'koa';
+import type { CallContext } from '../services/call-context';
+import type { GatewayState } from './gateway-state';
+
+/** The service-facing view of an authenticated request. */
+export function callContextOf(ctx: Context & { state: GatewayState }): CallContext {
+  const { tenant, requestId, stripeVersion, operationKey } = ctx.state;
+  if (!tenant || !operationKey) throw new Error('callContextOf needs authenticate and idempotency middleware first');
+  return {
+    tenant,
+    livemode: ctx.state.livemode ?? false,
+    requestId,
+    stripeVersion,
+    idempotencyKey: ctx.state.idempotencyKey ?? null,
+    operationKey,
+  };
+}

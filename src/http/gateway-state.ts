@@ -1,0 +1,13 @@
+import type { ParamBag } from '../stripe/params/param-bag';
+import type { TenantContext } from '../services/call-context';
+
+/** What middleware leaves on `ctx.state` for the routes. */
+export interface GatewayState {
+  requestId: string;
+  stripeVersion: string;
+  tenant?: TenantContext;
+  livemode?: boolean;
+  params?: ParamBag;
+  idempotencyKey?: string | null;
+  operationKey?: string;
+}

@@ -1,0 +1,51 @@
+import type { Middleware } from 'koa';
+import { GatewayError } from '../../errors';
+import { requestContext } from '../../observability/request-context';
+import type { TenantContext } from '../../services/call-context';
+import type { GatewayState } from '../gateway-state';
+
+/** API key → tenant, built once from configuration. */
+export type KeyRegistry = Map<string, TenantContext>;
+
+export function buildKeyRegistry(tenants: TenantContext[]): KeyRegistry {
+  return new Map(tenants.flatMap((tenant) => tenant.config.apiKeys.map((key) => [key, tenant] as const)));
+}
+
+/**
+ * Stripe keys arrive as `Bearer <key>` (stripe-node) or as the Basic-auth user (curl -u key:).
+ * A `sk_live_` key makes objects `livemode: true`. Errors never repeat a key in full.
+ */
+export function authenticate(keys: KeyRegistry): Middleware<GatewayState> {
+  return async (ctx, next) => {
+    const key = presentedKey(ctx.get('Authorization'));
+    if (!key) {
+      throw new GatewayError(
+        'authentication_missing',
+        "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY').",
+      );
+    }
+    const tenant = keys.get(key);
+    if (!tenant) throw new GatewayError('authentication_invalid', `Invalid API Key provided: ${maskKey(key)}`);
+    ctx.state.tenant = tenant;
+    ctx.state.livemode = key.startsWith('sk_live_') || key.startsWith('rk_live_');
+    const context = requestContext.getStore();
+    if (context) context.tenantId = tenant.config.id;
+    await next();
+  };
+}
+
+function presentedKey(header: string): string | undefined {
+  const [scheme, value = ''] = header.trim().split(/\s+/, 2);
+  if (scheme?.toLowerCase() === 'bearer') return value || undefined;
+  if (scheme?.toLowerCase() === 'basic') {
+    const decoded = Buffer.from(value, 'base64').toString('utf8');
+    return decoded.split(':', 1)[0] || undefined;
+  }
+  return undefined;
+}
+
+/** `sk_test_****abcd`: enough to recognise a key, not enough to use one. */
+export function maskKey(key: string): string {
+  const prefix = /^[a-z]{2}_(test|live)_/.exec(key)?.[0] ?? '';
+  return `${prefix}${'*'.repeat(4)}${key.length > 12 ? key.slice(-4) : ''}`;
+}

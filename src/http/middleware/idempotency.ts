@@ -1,0 +1,64 @@
+import type { Middleware } from 'koa';
+import { GatewayError } from '../../errors';
+import type { Logger } from '../../observability/logger';
+import type { IdempotencyStore } from '../../store/idempotency-store';
+import type { GatewayState } from '../gateway-state';
+import { MAX_IDEMPOTENCY_KEY_LENGTH, operationKeyFor, requestFingerprint, shouldStoreResponse } from './idempotency-policy';
+
+/**
+ * Stripe idempotency on every POST (stripe-node keys them all, stripe-surface.md §0.3, §4):
+ * a completed key replays its first answer byte for byte with `Idempotent-Replayed: true`; the same
+ * key with other parameters is a 400 `idempotency_error`; a key still running is a 409 the SDK
+ * retries. Keys are scoped to the tenant.
+ */
+export function idempotency(store: IdempotencyStore, logger: Logger): Middleware<GatewayState> {
+  return async (ctx, next) => {
+    const tenant = ctx.state.tenant;
+    const params = ctx.state.params ?? {};
+    if (!tenant) throw new Error('idempotency middleware runs after authentication');
+    const key = ctx.method === 'POST' ? ctx.get('Idempotency-Key') || null : null;
+    const fingerprint = requestFingerprint(ctx.method, ctx.path, params);
+    ctx.state.idempotencyKey = key;
+    ctx.state.operationKey = operationKeyFor(tenant.config.id, key, fingerprint);
+    if (key === null) return next();
+    if (key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+      throw new GatewayError('parameter_invalid', `Idempotency-Key must be at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters.`, 'Idempotency-Key');
+    }
+    ctx.set('Idempotency-Key', key);
+
+    const outcome = await store.begin(tenant.config.id, key, fingerprint);
+    switch (outcome.kind) {
+      case 'replay':
+        ctx.status = outcome.response.status;
+        ctx.type = 'application/json';
+        ctx.body = outcome.response.body;
+        ctx.set('Idempotent-Replayed', 'true');
+        ctx.set('Original-Request', outcome.response.requestId);
+        return;
+      case 'mismatch':
+        throw new GatewayError(
+          'idempotency_mismatch',
+          `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
+        );
+      case 'in_flight':
+        throw new GatewayError('idempotency_key_in_use', 'There is currently another in-progress request using this Idempotency-Key. Please try again later.');
+      case 'started':
+        break;
+    }
+    let stored = false;
+    try {
+      await next();
+      if (shouldStoreResponse(ctx.status) && typeof ctx.body === 'string') {
+        await store.complete(tenant.config.id, key, fingerprint, { status: ctx.status, body: ctx.body, requestId: ctx.state.requestId });
+        stored = true;
+      }
+    } finally {
+      if (!stored) {
+        await store.release(tenant.config.id, key, outcome.token).catch((error: unknown) => {
+          // The lock then lapses by itself after IDEMPOTENCY.lockSeconds.
+          logger.warn({ err: (error as Error).message }, 'could not release an idempotency key');
+        });
+      }
+    }
+  };
+}

@@ -1,0 +1,24 @@
+/**
+ * Every point where loops-api.md says [chosen] or lists a known unknown (§7), as one named
+ * constant. If a real Loops account proves one wrong, it changes here (or through the config
+ * option named beside it) and nowhere else.
+ */
+export const LOOPS_CONTRACT = {
+  /** §7.3: what V3 `line_items[].price` takes. 'price' = the product's `default_price` id (falling back to the product id when a mapping has none); 'product' = always the product id. Env LOOPS_LINE_ITEM_REFERENCE. */
+  lineItemReference: 'price' as 'price' | 'product',
+  /** §2: which V3 create form carries a single line item. Env LOOPS_CHECKOUT_FORM. */
+  checkoutForm: 'line_items' as 'line_items' | 'product',
+  /** §7.4: V3 session amounts and product `priceAmount` are minor units; V1/V2 amounts major units. */
+  v3AmountsInMinorUnits: true,
+  /** §7.5: V3 create accepts `mode: subscription` and `expires_at` (unix seconds). */
+  v3AcceptsExpiresAt: true,
+  /** §3.2: ids are shared across versions, so a V3 session is expired through V2 `PUT expiresAt`. */
+  expireThroughV2Update: true,
+  /** §7.7: Loops is sent `Idempotency-Key` on every POST; the gateway does not rely on it alone. */
+  sendIdempotencyKey: true,
+  /** §5, §7.1: webhook signature header (env LOOPS_WEBHOOK_SIGNATURE_HEADER) and digest encoding. */
+  webhookSignatureHeader: 'X-Loops-Signature',
+  webhookDigestEncoding: 'hex' as 'hex' | 'base64',
+  /** §5: replay window for webhook timestamps, seconds (env LOOPS_WEBHOOK_TOLERANCE_SECONDS). */
+  webhookToleranceSeconds: 300,
+} as const;

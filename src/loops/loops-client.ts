@@ -1,0 +1,166 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { errors as undiciErrors, request, type Dispatcher } from 'undici';
+import type { z } from 'zod';
+import type { Logger } from '../observability/logger';
+import { LoopsError, type LoopsFailure } from './loops-error';
+import {
+  loopsErrorBodySchema,
+  loopsV2SessionSchema,
+  loopsV3ListSchema,
+  loopsV3ProductSchema,
+  loopsV3SessionSchema,
+  type LoopsV2CreateSessionBody,
+  type LoopsV2Session,
+  type LoopsV2UpdateSessionBody,
+  type LoopsV3CreateProductBody,
+  type LoopsV3CreateSessionBody,
+  type LoopsV3Product,
+  type LoopsV3Session,
+} from './loops-schemas';
+import { retryDelayMs } from './retry-policy';
+
+export interface LoopsClient {
+  createSessionV3(body: LoopsV3CreateSessionBody, idempotencyKey: string): Promise<LoopsV3Session>;
+  createSessionV2(body: LoopsV2CreateSessionBody, idempotencyKey: string): Promise<LoopsV2Session>;
+  getSessionV3(id: string): Promise<LoopsV3Session>;
+  getSessionV2(id: string): Promise<LoopsV2Session>;
+  updateSessionV2(id: string, body: LoopsV2UpdateSessionBody): Promise<LoopsV2Session>;
+  createProductV3(body: LoopsV3CreateProductBody, idempotencyKey: string): Promise<LoopsV3Product>;
+  getProductV3(id: string): Promise<LoopsV3Product>;
+  listProductsV3(limit: number, offset: number): Promise<{ data: LoopsV3Product[]; hasMore: boolean }>;
+}
+
+/** Reported after every call (metrics); `outcome` is `ok` or the failure kind/status. */
+export type LoopsCallObserver = (operation: string, outcome: string, seconds: number) => void;
+
+export interface LoopsClientOptions {
+  apiBase: string;
+  apiKey: string;
+  timeoutMs: number;
+  /** Shared keep-alive connection pool (undici Agent). */
+  dispatcher: Dispatcher;
+  logger: Logger;
+  observe?: LoopsCallObserver;
+}
+
+interface CallSpec<S extends z.ZodType> {
+  operation: string;
+  method: 'GET' | 'POST' | 'PUT';
+  path: string;
+  schema: S;
+  body?: unknown;
+  idempotencyKey?: string;
+}
+
+export function createLoopsClient(options: LoopsClientOptions): LoopsClient {
+  const base = options.apiBase.replace(/\/+$/, '');
+
+  async function call<S extends z.ZodType>(spec: CallSpec<S>): Promise<z.output<S>> {
+    for (let attempt = 1; ; attempt++) {
+      const started = performance.now();
+      try {
+        const result = await attemptCall(spec);
+        options.observe?.(spec.operation, 'ok', (performance.now() - started) / 1000);
+        return result;
+      } catch (error) {
+        const failure = classify(error);
+        options.observe?.(spec.operation, outcomeLabel(failure), (performance.now() - started) / 1000);
+        const delay = retryDelayMs(failure, attempt, spec.method !== 'POST');
+        if (delay === undefined) throw new LoopsError(failure, spec.operation);
+        options.logger.warn({ operation: spec.operation, attempt, failure: failure.kind, delay }, 'retrying Loops call');
+        await sleep(delay);
+      }
+    }
+  }
+
+  async function attemptCall<S extends z.ZodType>(spec: CallSpec<S>): Promise<z.output<S>> {
+    const headers: Record<string, string> = { authorization: `Bearer ${options.apiKey}`, accept: 'application/json' };
+    if (spec.body !== undefined) headers['content-type'] = 'application/json';
+    if (spec.idempotencyKey) headers['idempotency-key'] = spec.idempotencyKey;
+    const response = await request(`${base}${spec.path}`, {
+      method: spec.method,
+      headers,
+      body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+      dispatcher: options.dispatcher,
+      signal: AbortSignal.timeout(options.timeoutMs),
+    });
+    const text = await response.body.text();
+    if (response.statusCode < 200 || response.statusCode >= 300) {
+      throw new HttpFailure(httpFailure(response.statusCode, text, response.headers['retry-after']));
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new HttpFailure({ kind: 'invalid_response', detail: `HTTP ${response.statusCode} with a non-JSON body` });
+    }
+    const parsed = spec.schema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new HttpFailure({ kind: 'invalid_response', detail: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}` });
+    }
+    return parsed.data;
+  }
+
+  const id = encodeURIComponent;
+  return {
+    createSessionV3: (body, idempotencyKey) =>
+      call({ operation: 'createSessionV3', method: 'POST', path: '/api/v3/checkout/sessions', schema: loopsV3SessionSchema, body, idempotencyKey }),
+    createSessionV2: (body, idempotencyKey) =>
+      call({ operation: 'createSessionV2', method: 'POST', path: '/api/v2/checkout/sessions', schema: loopsV2SessionSchema, body, idempotencyKey }),
+    getSessionV3: (sessionId) =>
+      call({ operation: 'getSessionV3', method: 'GET', path: `/api/v3/checkout/sessions/${id(sessionId)}`, schema: loopsV3SessionSchema }),
+    getSessionV2: (sessionId) =>
+      call({ operation: 'getSessionV2', method: 'GET', path: `/api/v2/checkout/sessions/${id(sessionId)}`, schema: loopsV2SessionSchema }),
+    updateSessionV2: (sessionId, body) =>
+      call({ operation: 'updateSessionV2', method: 'PUT', path: `/api/v2/checkout/sessions/${id(sessionId)}`, schema: loopsV2SessionSchema, body }),
+    createProductV3: (body, idempotencyKey) =>
+      call({ operation: 'createProductV3', method: 'POST', path: '/api/v3/products', schema: loopsV3ProductSchema, body, idempotencyKey }),
+    getProductV3: (productId) =>
+      call({ operation: 'getProductV3', method: 'GET', path: `/api/v3/products/${id(productId)}`, schema: loopsV3ProductSchema }),
+    listProductsV3: async (limit, offset) => {
+      const page = await call({
+        operation: 'listProductsV3',
+        method: 'GET',
+        path: `/api/v3/products?limit=${limit}&offset=${offset}`,
+        schema: loopsV3ListSchema(loopsV3ProductSchema),
+      });
+      return { data: page.data, hasMore: page.has_more };
+    },
+  };
+}
+
+/** Carries an already-classified failure out of `attemptCall`. */
+class HttpFailure extends Error {
+  constructor(readonly failure: LoopsFailure) {
+    super(failure.kind);
+  }
+}
+
+function httpFailure(status: number, text: string, retryAfter: string | string[] | undefined): LoopsFailure {
+  let message = text.trim().slice(0, 300) || `HTTP ${status}`;
+  let code: string | undefined;
+  try {
+    const parsed = loopsErrorBodySchema.safeParse(JSON.parse(text));
+    if (parsed.success) {
+      message = parsed.data.error.message ?? message;
+      code = parsed.data.error.code;
+    }
+  } catch {
+    // Loops may answer an error with an empty or non-JSON body (loops-api.md §1): keep the text.
+  }
+  const seconds = Number(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
+  return { kind: 'http', status, message, ...(code ? { code } : {}), ...(Number.isFinite(seconds) && seconds >= 0 ? { retryAfterSeconds: seconds } : {}) };
+}
+
+function classify(error: unknown): LoopsFailure {
+  if (error instanceof HttpFailure) return error.failure;
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return { kind: 'timeout' };
+  if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) return { kind: 'timeout' };
+  const code = (error as { code?: unknown; cause?: { code?: unknown } }).code ?? (error as { cause?: { code?: unknown } }).cause?.code;
+  return { kind: 'network', code: typeof code === 'string' ? code : 'UNKNOWN' };
+}
+
+function outcomeLabel(failure: LoopsFailure): string {
+  return failure.kind === 'http' ? `http_${failure.status}` : failure.kind;
+}

@@ -1,0 +1,44 @@
+import type { LoopsFailure } from './loops-error';
+
+export const LOOPS_RETRY = {
+  /** Attempts per call, the first included. stripe-node retries too, so the gateway stays short. */
+  maxAttempts: 3,
+  baseDelayMs: 100,
+  maxDelayMs: 2000,
+  /** A `Retry-After` longer than this is not waited for inside one merchant request. */
+  maxRetryAfterMs: 2000,
+} as const;
+
+/**
+ * Whether to repeat a Loops call, and after how long (undefined: do not).
+ *
+ * - A call that is safe to repeat (GET, PUT) is retried after timeouts, network errors, 429 and 5xx.
+ * - A POST may have been carried out before the failure. Loops' handling of `Idempotency-Key` is
+ *   not documented (loops-api.md §7.7), so inside one request it is only repeated when Loops
+ *   cannot have acted on it: the connection was refused, or a 429 said "not now". Other POST
+ *   failures go back to the merchant as a retryable 5xx; stripe-node's retry carries the same
+ *   Stripe key, which maps to the same Loops key (see services/checkout-session-service.ts).
+ */
+export function retryDelayMs(failure: LoopsFailure, attempt: number, safeToRepeat: boolean, random = Math.random): number | undefined {
+  if (attempt >= LOOPS_RETRY.maxAttempts) return undefined;
+  if (!isRetryable(failure, safeToRepeat)) return undefined;
+  if (failure.kind === 'http' && failure.retryAfterSeconds !== undefined) {
+    const wait = failure.retryAfterSeconds * 1000;
+    return wait <= LOOPS_RETRY.maxRetryAfterMs ? wait : undefined;
+  }
+  const exponential = Math.min(LOOPS_RETRY.baseDelayMs * 2 ** (attempt - 1), LOOPS_RETRY.maxDelayMs);
+  return Math.round(exponential * (0.5 + random() / 2));
+}
+
+function isRetryable(failure: LoopsFailure, safeToRepeat: boolean): boolean {
+  switch (failure.kind) {
+    case 'http':
+      return failure.status === 429 || (safeToRepeat && failure.status >= 500);
+    case 'timeout':
+      return safeToRepeat;
+    case 'network':
+      return safeToRepeat || failure.code === 'ECONNREFUSED';
+    case 'invalid_response':
+      return false;
+  }
+}

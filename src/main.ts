@@ -1,0 +1,56 @@
+import { createServer } from 'node:http';
+import { ConfigError, loadConfig } from './config';
+import { createContainer } from './container';
+import { createLogger } from './observability/logger';
+import { sandboxBanner, startSandboxLoops, SANDBOX_CATALOG } from './sandbox/sandbox';
+
+/** Process entry: config → (sandbox Loops) → container → listen; drains on SIGTERM/SIGINT. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  if (config.redis.kind === 'memory') logger.warn('REDIS_URL is not set: using in-memory stores. NOT FOR PRODUCTION: nothing survives a restart and instances share nothing.');
+
+  const sandbox = config.sandbox ? await startSandboxLoops(config, logger) : undefined;
+  const container = createContainer(config, { logger });
+  await container.loadMappings();
+  if (sandbox && Object.keys(sandbox.catalog.prices).length > 0) {
+    await container.stores.mappings.replaceAll('default', sandbox.catalog);
+    logger.info({ catalog: SANDBOX_CATALOG }, 'sandbox catalog loaded');
+  }
+
+  const server = createServer(container.app.callback());
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  logger.info({ host: config.host, port: config.port }, 'gateway listening');
+  if (sandbox) process.stdout.write(`${sandboxBanner(config, sandbox.emulator.url, sandbox.catalog)}\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'draining: finishing in-flight requests');
+    container.drain();
+    server.closeIdleConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await container.close();
+    await sandbox?.emulator.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`gateway failed to start: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+/**
+ * `mappings/<tenant>.json`: the merchant-owned, committed source of truth for which Loops object
+ * each Stripe price stands for (docs/mappings.md). Keep it backwards compatible: `version` moves
+ * only with a migration.
+ */
+export const recurringSchema = z
+  .object({ interval: z.enum(['month', 'year']), intervalCount: z.number().int().min(1).max(1).default(1) })
+  .nullable();
+
+export const mappingEntrySchema = z
+  .object({
+    loopsProductId: z.string().min(1).optional(),
+    loopsPriceId: z.string().min(1).optional(),
+    loopsPaymentLinkId: z.string().min(1).optional(),
+    stripeProductId: z.string().min(1).optional(),
+    productName: z.string().min(1),
+    productDescription: z.string().nullable().optional(),
+    currency: z.string().regex(/^[a-z]{3}$/, 'lower-case ISO code'),
+    /** In the currency's minor units (cents; yen for JPY). */
+    unitAmount: z.number().int().min(0),
+    recurring: recurringSchema.default(null),
+    /** Echoed on Stripe price objects when present. */
+    active: z.boolean().optional(),
+    nickname: z.string().nullable().optional(),
+    lookupKey: z.string().nullable().optional(),
+    taxBehavior: z.enum(['exclusive', 'inclusive', 'unspecified']).nullable().optional(),
+    metadata: z.record(z.string(), z.string()).optional(),
+    created: z.number().int().optional(),
+  })
+  .loose()
+  .refine((entry) => Boolean(entry.loopsProductId) !== Boolean(entry.loopsPaymentLinkId), {
+    message: 'exactly one of loopsProductId or loopsPaymentLinkId',
+  })
+  .refine((entry) => !entry.loopsPriceId || entry.loopsProductId, { message: 'loopsPriceId needs loopsProductId' });
+
+export const productInfoSchema = z
+  .object({
+    name: z.string().min(1),
+    description: z.string().nullable().optional(),
+    images: z.array(z.string()).optional(),
+    active: z.boolean().optional(),
+    metadata: z.record(z.string(), z.string()).optional(),
+    created: z.number().int().optional(),
+  })
+  .loose();
+
+export const mappingFileSchema = z.object({
+  version: z.literal(1),
+  prices: z.record(z.string().min(1), mappingEntrySchema),
+  /** Stripe products by id, for `price_data[product]` and product objects on expanded prices. */
+  products: z.record(z.string().min(1), productInfoSchema).default({}),
+});
+
+export type MappingEntry = z.output<typeof mappingEntrySchema>;
+export type ProductInfo = z.output<typeof productInfoSchema>;
+export type MappingFile = z.output<typeof mappingFileSchema>;
+
+export const emptyMappingFile = (): MappingFile => ({ version: 1, prices: {}, products: {} });

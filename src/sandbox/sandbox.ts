@@ -1,0 +1,64 @@
+import { existsSync } from 'node:fs';
+import type { Config } from '../config';
+import { startEmulator, type RunningEmulator } from '../emulator';
+import { mappingFilePath, readMappingFile } from '../mappings/mapping-files';
+import type { MappingFile } from '../mappings/mapping-file';
+import type { Logger } from '../observability/logger';
+
+/** The sandbox's catalog when the tenant has no mapping file of its own. */
+export const SANDBOX_CATALOG = 'example';
+
+/**
+ * The zero-config sandbox (product.md "Components"): Loops is the emulator, in this process, with
+ * the products of the sandbox catalog already created, so the printed snippet works as printed.
+ */
+export async function startSandboxLoops(config: Config, logger: Logger): Promise<{ emulator: RunningEmulator; catalog: MappingFile }> {
+  const sandbox = config.sandbox;
+  if (!sandbox) throw new Error('not a sandbox configuration');
+  const emulator = await startEmulator({ port: sandbox.emulatorPort, host: '127.0.0.1', apiKeys: [sandbox.loopsApiKey], logLevel: 'warn' });
+  const tenant = existsSync(mappingFilePath(config.mappingsDir, 'default')) ? 'default' : SANDBOX_CATALOG;
+  const catalog = await readMappingFile(config.mappingsDir, tenant);
+  for (const entry of Object.values(catalog.prices)) {
+    if (!entry.loopsProductId) continue;
+    const response = await fetch(`${emulator.url}/_emulator/products`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        id: entry.loopsProductId,
+        name: entry.productName,
+        priceAmount: entry.unitAmount,
+        priceCurrency: entry.currency,
+        ...(entry.loopsPriceId ? { defaultPriceId: entry.loopsPriceId } : {}),
+        ...(entry.recurring ? { recurringInterval: entry.recurring.interval } : {}),
+      }),
+    });
+    if (!response.ok) logger.warn({ product: entry.loopsProductId, status: response.status }, 'could not seed a sandbox product');
+  }
+  return { emulator, catalog };
+}
+
+export function sandboxBanner(config: Config, emulatorUrl: string, catalog: MappingFile): string {
+  const key = config.tenants[0]?.apiKeys[0] ?? '';
+  const gateway = `http://${config.host}:${config.port}`;
+  const price = Object.entries(catalog.prices).find(([, entry]) => !entry.recurring)?.[0] ?? 'price_sandbox_tshirt';
+  const snippet =
+    `const Stripe = require('stripe'); ` +
+    `const stripe = new Stripe('${key}', { host: '${config.host}', port: ${config.port}, protocol: 'http' }); ` +
+    `stripe.checkout.sessions.create({ mode: 'payment', line_items: [{ price: '${price}', quantity: 1 }], ` +
+    `success_url: 'https://example.com/success?session_id={CHECKOUT_SESSION_ID}' }).then((s) => console.log(s.id, s.url));`;
+  return [
+    '',
+    'Stripe-to-Loops gateway: SANDBOX (in-memory stores and an emulated Loops; not for production)',
+    `  gateway         ${gateway}`,
+    `  test API key    ${key}`,
+    `  Loops emulator  ${emulatorUrl} (hosted checkout pages: open a session's url and press Pay)`,
+    `  prices          ${Object.keys(catalog.prices).join(', ')}`,
+    '',
+    'Create a checkout session from this directory:',
+    `  node -e "${snippet}"`,
+    '',
+    'or with curl:',
+    `  curl ${gateway}/v1/checkout/sessions -u ${key}: -d mode=payment -d "line_items[0][price]=${price}" -d "line_items[0][quantity]=1" -d success_url=https://example.com/success`,
+    '',
+  ].join('\n');
+}

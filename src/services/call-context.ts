@@ -1,0 +1,22 @@
+import type { TenantConfig } from '../config';
+import type { LoopsClient } from '../loops/loops-client';
+
+/** One tenant as the services see it: its configuration and its own Loops client. */
+export interface TenantContext {
+  config: TenantConfig;
+  loops: LoopsClient;
+}
+
+/** Everything a use case needs to know about the request that called it. */
+export interface CallContext {
+  tenant: TenantContext;
+  livemode: boolean;
+  requestId: string;
+  stripeVersion: string;
+  idempotencyKey: string | null;
+  /**
+   * Stable for one logical operation: derived from the tenant, the Idempotency-Key and the
+   * parameters, so a retried request derives the same Loops idempotency keys; random without a key.
+   */
+  operationKey: string;
+}

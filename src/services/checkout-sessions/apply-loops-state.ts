@@ -1,0 +1,28 @@
+import { buildCustomerDetails } from '../../stripe/objects/checkout-session-object';
+import type { SessionRecord } from '../../store/session-record';
+import { STRIPE_SESSION_STATE, type LoopsSessionState } from '../../translate/session-state';
+
+/** What Loops told us beyond the state itself. */
+export interface LoopsStateDetails {
+  paymentIntent?: string | null;
+  customerEmail?: string | null;
+}
+
+/**
+ * A stored session moved to a Loops state (or left as it is: undefined). Final states are final:
+ * a late "expired" never overrides "complete", and nothing reopens a session.
+ */
+export function applyLoopsState(record: SessionRecord, state: LoopsSessionState, details: LoopsStateDetails = {}): SessionRecord | undefined {
+  const target = STRIPE_SESSION_STATE[state];
+  const session = record.session;
+  if (session.status !== 'open' || target.status === 'open') return undefined;
+  session.status = target.status;
+  session.payment_status = target.payment_status;
+  // Stripe: "url … only present when the session is active".
+  session.url = null;
+  if (target.status === 'complete') {
+    session.customer_details = buildCustomerDetails(details.customerEmail ?? session.customer_email);
+    if (details.paymentIntent) session.payment_intent = details.paymentIntent;
+  }
+  return record;
+}

@@ -1,0 +1,167 @@
+import { GatewayError } from '../../errors';
+import { isLoopsError } from '../../loops/loops-error';
+import { parseLineItemExpand, parseSessionExpand } from '../../stripe/expand';
+import { buildListObject } from '../../stripe/objects/list-object';
+import type { ParamBag } from '../../stripe/params/param-bag';
+import {
+  checkCursors,
+  expireSchema,
+  listLineItemsSchema,
+  listSessionsSchema,
+  matchesCreated,
+  retrieveSchema,
+  UNSUPPORTED_UPDATE_PARAMS,
+  updateSessionSchema,
+  type ListSessionsParams,
+} from '../../stripe/params/list-params';
+import { validateParams } from '../../stripe/params/validate-params';
+import type { SessionRecord } from '../../store/session-record';
+import { UnknownCursorError, type SessionStore } from '../../store/session-store';
+import { loopsErrorToStripe } from '../../translate/loops-error-to-stripe';
+import { stateFromV2 } from '../../translate/session-state';
+import type { CallContext } from '../call-context';
+import { createCreateSession, type CreateSessionDeps } from './create-session';
+import { paginateArray } from './paginate-array';
+import { lineItemsUrl, renderLineItems, renderSession } from './render-session';
+import type { SessionSync } from './session-sync';
+
+export interface CheckoutSessionServiceDeps extends CreateSessionDeps {
+  sessions: SessionStore;
+  sync: SessionSync;
+}
+
+type Rendered = Record<string, unknown>;
+
+/** The `checkout.sessions` use cases behind the Stripe routes. */
+export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
+  const requestOf = (call: CallContext) => ({ id: call.requestId, idempotencyKey: call.idempotencyKey });
+
+  async function load(call: CallContext, id: string): Promise<SessionRecord> {
+    const record = await deps.sessions.get(call.tenant.config.id, id);
+    if (!record) throw new GatewayError('resource_missing', `No such checkout.session: '${id}'`, 'id');
+    return record;
+  }
+
+  async function retrieve(call: CallContext, id: string, bag: ParamBag): Promise<Rendered> {
+    const params = validateParams(retrieveSchema, bag);
+    const expansion = parseSessionExpand(params.expand, false);
+    const record = await deps.sync.refresh(call.tenant, await load(call, id), requestOf(call));
+    return renderSession(record, expansion);
+  }
+
+  async function update(call: CallContext, id: string, bag: ParamBag): Promise<Rendered> {
+    const params = validateParams(updateSessionSchema, bag);
+    const unsupported = UNSUPPORTED_UPDATE_PARAMS.find((name) => params[name] !== undefined && params[name] !== '');
+    if (unsupported) {
+      throw new GatewayError('parameter_unsupported', `The gateway does not support updating \`${unsupported}\`: Loops sessions cannot change after creation.`, unsupported);
+    }
+    const expansion = parseSessionExpand(params.expand, false);
+    const record = await load(call, id);
+    if (params.metadata === undefined) return renderSession(record, expansion);
+    const metadata = mergeMetadata(record.session.metadata, params.metadata);
+    if (Object.keys(metadata).length > 50) throw new GatewayError('parameter_invalid', 'Invalid metadata: metadata can have at most 50 keys.', 'metadata');
+    if (record.session.status === 'open') {
+      try {
+        await call.tenant.loops.updateSessionV2(id, { metadata });
+      } catch (error) {
+        throw isLoopsError(error) ? loopsErrorToStripe(error, 'metadata') : error;
+      }
+    }
+    const result = await deps.sessions.update(call.tenant.config.id, id, (current) => {
+      current.session.metadata = mergeMetadata(current.session.metadata, params.metadata ?? {});
+      return current;
+    });
+    if (result.kind === 'missing') throw new GatewayError('resource_missing', `No such checkout.session: '${id}'`, 'id');
+    return renderSession(result.record, expansion);
+  }
+
+  /** Only open sessions can be expired (stripe-surface.md §5.5); Loops is told first. */
+  async function expire(call: CallContext, id: string, bag: ParamBag): Promise<Rendered> {
+    const params = validateParams(expireSchema, bag);
+    const expansion = parseSessionExpand(params.expand, false);
+    const record = await deps.sync.refresh(call.tenant, await load(call, id), requestOf(call));
+    if (record.session.status !== 'open') throw notOpen(record);
+    let loops;
+    try {
+      loops = await call.tenant.loops.updateSessionV2(id, { expiresAt: new Date(deps.now()).toISOString() });
+    } catch (error) {
+      throw isLoopsError(error) ? loopsErrorToStripe(error) : error;
+    }
+    const state = stateFromV2(loops);
+    // Loops may report the session paid in the meantime: then it is complete, not expired.
+    const settled = await deps.sync.settle(call.tenant.config.id, id, state === 'open' ? 'expired' : state, {}, { source: 'api', request: requestOf(call) });
+    if (!settled) throw new GatewayError('resource_missing', `No such checkout.session: '${id}'`, 'id');
+    if (settled.session.status !== 'expired') throw notOpen(settled);
+    return renderSession(settled, expansion);
+  }
+
+  async function list(call: CallContext, bag: ParamBag): Promise<Rendered> {
+    const params = validateParams(listSessionsSchema, bag);
+    checkCursors(params);
+    const expansion = parseSessionExpand(params.expand, true);
+    try {
+      const page = await deps.sessions.list(call.tenant.config.id, {
+        limit: params.limit ?? 10,
+        startingAfter: params.starting_after,
+        endingBefore: params.ending_before,
+        matches: (record) => matchesListFilters(record, params),
+      });
+      return buildListObject('/v1/checkout/sessions', page.records.map((record) => renderSession(record, expansion)), page.hasMore);
+    } catch (error) {
+      if (error instanceof UnknownCursorError) throw unknownCursor(error.cursor, params.starting_after ? 'starting_after' : 'ending_before');
+      throw error;
+    }
+  }
+
+  async function listLineItems(call: CallContext, id: string, bag: ParamBag): Promise<Rendered> {
+    const params = validateParams(listLineItemsSchema, bag);
+    checkCursors(params);
+    const { products } = parseLineItemExpand(params.expand);
+    const record = await load(call, id);
+    const page = paginateArray(record.lineItems, params.limit ?? 10, params.starting_after, params.ending_before);
+    if (!page) throw unknownCursor(params.starting_after ?? params.ending_before ?? '', params.starting_after ? 'starting_after' : 'ending_before', 'item');
+    return buildListObject(lineItemsUrl(id), renderLineItems(record, products, page.items), page.hasMore);
+  }
+
+  return { create: createCreateSession(deps), retrieve, update, expire, list, listLineItems };
+}
+
+export type CheckoutSessionService = ReturnType<typeof createCheckoutSessionService>;
+
+/** Stripe metadata update: `metadata=` clears all, `metadata[k]=` removes k, others set. */
+function mergeMetadata(current: Record<string, string>, change: Record<string, string> | ''): Record<string, string> {
+  if (change === '') return {};
+  const merged = { ...current };
+  for (const [key, value] of Object.entries(change)) {
+    if (value === '') delete merged[key];
+    else merged[key] = value;
+  }
+  return merged;
+}
+
+function matchesListFilters(record: SessionRecord, params: ListSessionsParams): boolean {
+  const s = record.session;
+  const email = s.customer_details?.email ?? s.customer_email;
+  return (
+    (params.status === undefined || s.status === params.status) &&
+    (params.customer === undefined || s.customer === params.customer) &&
+    (params.customer_details === undefined || email?.toLowerCase() === params.customer_details.email.toLowerCase()) &&
+    (params.payment_link === undefined || s.payment_link === params.payment_link) &&
+    (params.payment_intent === undefined || s.payment_intent === params.payment_intent) &&
+    (params.subscription === undefined || s.subscription === params.subscription) &&
+    // The gateway never sets customer_account, so that filter matches nothing.
+    params.customer_account === undefined &&
+    matchesCreated(s.created, params.created)
+  );
+}
+
+function notOpen(record: SessionRecord): GatewayError {
+  return new GatewayError(
+    'invalid_state',
+    `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${record.session.status}".`,
+  );
+}
+
+function unknownCursor(cursor: string, param: string, object = 'checkout.session'): GatewayError {
+  return new GatewayError('param_resource_missing', `No such ${object}: '${cursor}'`, param);
+}

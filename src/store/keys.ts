@@ -1,0 +1,26 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Every Redis key the gateway writes, in one place. A tenant's keys carry its id in a hash tag
+ * (`{tenant}`) so that keys used together (a session and its index, an event and the event list)
+ * share a Redis Cluster slot and MULTI/Lua across them stays legal.
+ */
+export function tenantKeys(prefix: string, tenantId: string) {
+  const base = `${prefix}:{${tenantId}}`;
+  return {
+    session: (id: string) => `${base}:session:${id}`,
+    sessionIndex: `${base}:sessions`,
+    idempotency: (key: string) => `${base}:idem:${digest(key)}`,
+    mappings: `${base}:mappings:prices`,
+    products: `${base}:mappings:products`,
+    adhocPrices: `${base}:adhoc-prices`,
+    lock: (name: string) => `${base}:lock:${name}`,
+  };
+}
+
+export type TenantKeys = ReturnType<typeof tenantKeys>;
+
+/** Client-chosen strings (idempotency keys up to 255 chars) become fixed-length key parts. */
+function digest(value: string): string {
+  return createHash('sha256').update(value).digest('base64url');
+}

@@ -1,0 +1,49 @@
+import { scanPage } from './list-scan';
+import type { SessionRecord } from './session-record';
+import type { ListPage, ListQuery, SessionStore, UpdateResult } from './session-store';
+
+/** In-process sessions for the zero-config sandbox and unit tests; same ordering as Redis. */
+export function createMemorySessionStore(): SessionStore {
+  const tenants = new Map<string, Map<string, SessionRecord>>();
+  const sessionsOf = (tenantId: string) => {
+    let sessions = tenants.get(tenantId);
+    if (!sessions) tenants.set(tenantId, (sessions = new Map()));
+    return sessions;
+  };
+  // Newest first; ties broken by id descending, as Redis ZREVRANGE orders equal scores.
+  const ordered = (tenantId: string) =>
+    [...sessionsOf(tenantId).values()].sort((a, b) => b.createdMs - a.createdMs || (a.session.id < b.session.id ? 1 : -1));
+  const copy = (record: SessionRecord): SessionRecord => structuredClone(record);
+
+  return {
+    async insert(record) {
+      sessionsOf(record.tenantId).set(record.session.id, copy(record));
+    },
+    async get(tenantId, id) {
+      const record = sessionsOf(tenantId).get(id);
+      return record && copy(record);
+    },
+    async update(tenantId, id, change): Promise<UpdateResult> {
+      const current = sessionsOf(tenantId).get(id);
+      if (!current) return { kind: 'missing' };
+      const next = change(copy(current));
+      if (!next) return { kind: 'unchanged', record: copy(current) };
+      const stored = { ...copy(next), version: current.version + 1 };
+      sessionsOf(tenantId).set(id, stored);
+      return { kind: 'updated', record: copy(stored), previous: copy(current) };
+    },
+    async list(tenantId, query: ListQuery): Promise<ListPage> {
+      const index = ordered(tenantId);
+      return scanPage(
+        {
+          rankOf: async (id) => {
+            const rank = index.findIndex((r) => r.session.id === id);
+            return rank === -1 ? undefined : rank;
+          },
+          range: async (start, stop) => index.slice(start, stop + 1).map(copy),
+        },
+        query,
+      );
+    },
+  };
+}

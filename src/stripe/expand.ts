@@ -1,0 +1,60 @@
+import { GatewayError } from '../errors';
+
+/** `x-expandableFields` of checkout.session in Stripe's spec (stripe-surface.md §3.4). */
+const SESSION_EXPANDABLE = new Set([
+  'adaptive_pricing', 'after_expiration', 'automatic_tax', 'branding_settings', 'collected_information', 'consent',
+  'consent_collection', 'currency_conversion', 'custom_fields', 'custom_text', 'customer', 'customer_details', 'discounts',
+  'invoice', 'invoice_creation', 'line_items', 'managed_payments', 'name_collection', 'optional_items', 'payment_intent',
+  'payment_link', 'payment_method_configuration_details', 'payment_method_options', 'permissions', 'phone_number_collection',
+  'presentment_details', 'saved_payment_method_options', 'setup_intent', 'shipping_address_collection', 'shipping_cost',
+  'shipping_options', 'subscription', 'tax_id_collection', 'total_details', 'wallet_options',
+]);
+
+/** Fields holding the id of another Stripe object, which expansion would swap for the object. */
+export const SESSION_ID_REFERENCES = ['customer', 'invoice', 'payment_intent', 'payment_link', 'setup_intent', 'subscription'] as const;
+
+export interface SessionExpansion {
+  lineItems: boolean;
+  lineItemProducts: boolean;
+  /** Id references asked for; each must still be null when rendered (the gateway holds no such objects). */
+  references: string[];
+}
+
+/** Stripe caps expansion at four levels (stripe-surface.md §3.4). */
+const MAX_DEPTH = 4;
+
+/** Reads `expand[]` for a session, or for each session of a list (`data.` prefix). */
+export function parseSessionExpand(paths: string[] | undefined, inList: boolean): SessionExpansion {
+  const expansion: SessionExpansion = { lineItems: false, lineItemProducts: false, references: [] };
+  for (const path of paths ?? []) {
+    const parts = path.split('.');
+    if (parts.length > MAX_DEPTH) throw new GatewayError('parameter_invalid', `You cannot expand more than ${MAX_DEPTH} levels of a property (${path}).`, 'expand');
+    if (inList && parts.shift() !== 'data') throw cannotExpand(path);
+    const [field, ...rest] = parts;
+    if (!field || !SESSION_EXPANDABLE.has(field)) throw cannotExpand(path);
+    if (field === 'line_items') {
+      const nested = rest.join('.');
+      if (nested !== '' && nested !== 'data.price' && nested !== 'data.price.product') throw cannotExpand(path);
+      expansion.lineItems = true;
+      expansion.lineItemProducts ||= nested === 'data.price.product';
+    } else if ((SESSION_ID_REFERENCES as readonly string[]).includes(field)) {
+      expansion.references.push(field);
+    }
+  }
+  return expansion;
+}
+
+/** Line item lists expand `data.price.product` at most. */
+export function parseLineItemExpand(paths: string[] | undefined): { products: boolean } {
+  let products = false;
+  for (const path of paths ?? []) {
+    if (path === 'data.price') continue;
+    if (path !== 'data.price.product') throw cannotExpand(path);
+    products = true;
+  }
+  return { products };
+}
+
+function cannotExpand(path: string): GatewayError {
+  return new GatewayError('parameter_invalid', `This property cannot be expanded (${path}).`, 'expand');
+}

@@ -1,0 +1,23 @@
+/**
+ * Minor units per currency, as Stripe counts them (https://docs.stripe.com/currencies): most have
+ * two decimals, these have none or three. Loops V1/V2 amounts are major units (loops-api.md §3.1),
+ * V3 amounts minor units (§3.2), so every conversion goes through here.
+ */
+const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
+const THREE_DECIMAL = new Set(['bhd', 'jod', 'kwd', 'omr', 'tnd']);
+
+export function currencyExponent(currency: string): number {
+  const code = currency.toLowerCase();
+  if (ZERO_DECIMAL.has(code)) return 0;
+  if (THREE_DECIMAL.has(code)) return 3;
+  return 2;
+}
+
+export function minorToMajor(amount: number, currency: string): number {
+  return amount / 10 ** currencyExponent(currency);
+}
+
+/** Rounds to the nearest minor unit: major-unit floats such as 29.99 are not exact in binary. */
+export function majorToMinor(amount: number, currency: string): number {
+  return Math.round(amount * 10 ** currencyExponent(currency));
+}

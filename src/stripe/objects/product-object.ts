@@ -1,0 +1,39 @@
+export interface ProductFacts {
+  id: string;
+  name: string;
+  description?: string | null;
+  images?: string[];
+  active?: boolean;
+  metadata?: Record<string, string>;
+  created?: number;
+  defaultPriceId?: string | null;
+  unitLabel?: string | null;
+  taxCode?: string | null;
+}
+
+/** Stripe's `product` object, for expanded `price.product` and `GET /v1/products/:id`. */
+export function buildProductObject(product: ProductFacts, livemode: boolean) {
+  return {
+    id: product.id,
+    object: 'product' as const,
+    active: product.active ?? true,
+    created: product.created ?? 0,
+    default_price: product.defaultPriceId ?? null,
+    description: product.description ?? null,
+    images: product.images ?? [],
+    livemode,
+    marketing_features: [],
+    metadata: product.metadata ?? {},
+    name: product.name,
+    package_dimensions: null,
+    shippable: null,
+    statement_descriptor: null,
+    tax_code: product.taxCode ?? null,
+    type: 'service' as const,
+    unit_label: product.unitLabel ?? null,
+    updated: product.created ?? 0,
+    url: null,
+  };
+}
+
+export type StripeProduct = ReturnType<typeof buildProductObject>;

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import type { StripeIssueParams } from './validate-params';
+
+/**
+ * Building blocks for Stripe parameter schemas. Every leaf arrives as a string (forms carry
+ * nothing else; JSON scalars are stringified on the way in), so these parse strings.
+ */
+const issue = (errorName: StripeIssueParams['errorName']) => ({ params: { errorName } satisfies StripeIssueParams });
+
+/** Stripe reads an empty value (`key=`, or `null` from stripe-node) as "not set". */
+export function optional<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+}
+
+export function text(maxLength = 5000) {
+  return z.string().max(maxLength);
+}
+
+export function integer(min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER) {
+  return z.string().transform((value, ctx) => {
+    if (!/^-?\d{1,16}$/.test(value)) {
+      ctx.addIssue({ code: 'custom', message: `Invalid integer: ${value.slice(0, 50)}`, ...issue('parameter_invalid_integer') });
+      return z.NEVER;
+    }
+    const number = Number(value);
+    if (number < min || number > max) {
+      const bound = number < min ? `greater than or equal to ${min}` : `less than or equal to ${max}`;
+      ctx.addIssue({ code: 'custom', message: `This value must be ${bound}.`, ...issue('parameter_invalid') });
+      return z.NEVER;
+    }
+    return number;
+  });
+}
+
+export function boolean() {
+  return z.string().transform((value, ctx) => {
+    if (value === 'true') return true;
+    if (value === 'false') return false;
+    ctx.addIssue({ code: 'custom', message: `Invalid boolean: ${value.slice(0, 50)}`, ...issue('parameter_invalid') });
+    return z.NEVER;
+  });
+}
+
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values);
+}
+
+export function httpUrl() {
+  return z.string().max(5000).refine(isHttpUrl, { message: 'Not a valid URL', ...issue('url_invalid') });
+}
+
+export function email() {
+  return z
+    .string()
+    .max(800)
+    .refine((value) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value), { message: 'Invalid email address', ...issue('email_invalid') });
+}
+
+/**
+ * An array parameter: `a[]=x` arrives as an array, `a[0]=x` (stripe-node's style) as a map with
+ * integer keys, which becomes an array in index order, as stripe-mock's coercer does.
+ */
+export function list<T extends z.ZodType>(item: T, maxItems: number) {
+  return z.preprocess(integerKeyedMapToArray, z.array(item).max(maxItems));
+}
+
+function integerKeyedMapToArray(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const keys = Object.keys(value);
+  if (keys.length === 0 || !keys.every((key) => /^(0|[1-9]\d{0,5})$/.test(key))) return value;
+  return keys
+    .map(Number)
+    .sort((a, b) => a - b)
+    .map((index) => (value as Record<string, unknown>)[String(index)]);
+}
+
+/** Stripe's metadata limits (stripe-surface.md §5.3): 50 keys, keys ≤ 40 chars, values ≤ 500. */
+export const METADATA_LIMITS = { maxKeys: 50, maxKeyLength: 40, maxValueLength: 500 } as const;
+
+export function metadata() {
+  return z.record(z.string(), z.string()).superRefine((record, ctx) => {
+    const keys = Object.keys(record);
+    if (keys.length > METADATA_LIMITS.maxKeys) {
+      ctx.addIssue({ code: 'custom', message: `Invalid metadata: metadata can have at most ${METADATA_LIMITS.maxKeys} keys.`, ...issue('parameter_invalid') });
+    }
+    for (const key of keys) {
+      const value = record[key] ?? '';
+      if (key.length > METADATA_LIMITS.maxKeyLength || /[[\]]/.test(key)) {
+        ctx.addIssue({ code: 'custom', path: [key], message: `Invalid metadata key: keys must be at most ${METADATA_LIMITS.maxKeyLength} characters and cannot contain '[' or ']'.`, ...issue('parameter_invalid') });
+      }
+      if (value.length > METADATA_LIMITS.maxValueLength) {
+        ctx.addIssue({ code: 'custom', path: [key], message: `Invalid metadata value: values must be at most ${METADATA_LIMITS.maxValueLength} characters.`, ...issue('parameter_invalid') });
+      }
+    }
+  });
+}
+
+export function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}

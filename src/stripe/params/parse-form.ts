@@ -1,0 +1,104 @@
+import { GatewayError } from '../../errors';
+import { PARAM_LIMITS, assertSafeKey, isParamBag, type ParamBag, type ParamValue } from './param-bag';
+
+const KEY_PATTERN = /^([^[\]]+)((?:\[[^[\]]*\])*)$/;
+
+/**
+ * Decodes `application/x-www-form-urlencoded` the way Stripe's Rack server does: `a[b][c]=v`
+ * nests, `a[]=v` appends, `+` is a space, the last plain duplicate wins. Anything undecodable is
+ * a 400, never an exception that escapes as a 500.
+ */
+export function parseForm(text: string): ParamBag {
+  // koa-body decodes bytes as UTF-8 and substitutes U+FFFD for invalid sequences; a form body is
+  // ASCII once percent-encoded, so a raw U+FFFD can only mean the client sent invalid UTF-8.
+  if (text.includes('\uFFFD')) throw new GatewayError('malformed_body', 'Invalid request: the body is not valid UTF-8.');
+  const root: ParamBag = {};
+  const pairs = text.split('&').filter((pair) => pair.length > 0);
+  if (pairs.length > PARAM_LIMITS.maxPairs) {
+    throw new GatewayError('malformed_body', `Invalid request: more than ${PARAM_LIMITS.maxPairs} parameters.`);
+  }
+  for (const pair of pairs) {
+    const equals = pair.indexOf('=');
+    const name = decode(equals === -1 ? pair : pair.slice(0, equals));
+    const value = equals === -1 ? '' : decode(pair.slice(equals + 1));
+    assign(root, splitName(name), value, name);
+  }
+  return root;
+}
+
+function decode(component: string): string {
+  try {
+    return decodeURIComponent(component.replace(/\+/g, ' '));
+  } catch {
+    throw new GatewayError('malformed_body', 'Invalid request: malformed percent-encoding or invalid UTF-8.');
+  }
+}
+
+/** `line_items[0][price]` → ['line_items', '0', 'price']; `expand[]` → ['expand', '']. */
+function splitName(name: string): string[] {
+  const match = name.length <= PARAM_LIMITS.maxKeyLength ? KEY_PATTERN.exec(name) : null;
+  if (!match) throw new GatewayError('malformed_body', `Invalid parameter name: ${name.slice(0, 100)}`);
+  const segments = [match[1] ?? '', ...[...(match[2] ?? '').matchAll(/\[([^[\]]*)\]/g)].map((m) => m[1] ?? '')];
+  if (segments.length > PARAM_LIMITS.maxDepth) {
+    throw new GatewayError('malformed_body', `Invalid parameter name: ${name.slice(0, 100)} is nested too deeply.`);
+  }
+  segments.forEach((segment) => assertSafeKey(segment, name));
+  return segments;
+}
+
+function assign(root: ParamBag, segments: string[], value: string, name: string): void {
+  let container: ParamBag | ParamValue[] = root;
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i] ?? '';
+    const last = i === segments.length - 1;
+    const next = segments[i + 1];
+    if (Array.isArray(container)) {
+      container = stepIntoList(container, segment, next, last, value, name);
+      if (last) return;
+      continue;
+    }
+    if (segment === '') throw conflict(name);
+    if (last) {
+      if (container[segment] !== undefined && typeof container[segment] !== 'string') throw conflict(name);
+      container[segment] = value;
+      return;
+    }
+    const existing: ParamValue | undefined = container[segment];
+    const wantsList = next === '';
+    if (existing === undefined) {
+      container[segment] = wantsList ? [] : {};
+    } else if (typeof existing === 'string' || Array.isArray(existing) !== wantsList) {
+      throw conflict(name);
+    }
+    container = container[segment] as ParamBag | ParamValue[];
+  }
+}
+
+/**
+ * Inside `a[]`: a leaf appends; `a[][b]=1&a[][c]=2` fills the last element until a key repeats,
+ * then starts a new one (Rack's rule), so arrays of objects can be sent without indexes.
+ */
+function stepIntoList(
+  list: ParamValue[],
+  segment: string,
+  next: string | undefined,
+  last: boolean,
+  value: string,
+  name: string,
+): ParamBag | ParamValue[] {
+  if (segment !== '') throw conflict(name);
+  if (last) {
+    list.push(value);
+    return list;
+  }
+  if (next === '') throw conflict(name);
+  const tail = list[list.length - 1];
+  if (isParamBag(tail) && next !== undefined && tail[next] === undefined) return tail;
+  const fresh: ParamBag = {};
+  list.push(fresh);
+  return fresh;
+}
+
+function conflict(name: string): GatewayError {
+  return new GatewayError('malformed_body', `Invalid parameter name: ${name.slice(0, 100)} conflicts with another parameter's type.`);
+}

@@ -1,0 +1,39 @@
+import { GatewayError } from '../../errors';
+import { PARAM_LIMITS, assertSafeKey, type ParamBag, type ParamValue } from './param-bag';
+
+/**
+ * JSON bodies are accepted too. Scalars become the strings a form would have carried
+ * (`null` → "" which Stripe reads as "unset"), so one set of schemas validates both encodings.
+ */
+export function parseJson(text: string): ParamBag {
+  if (text.includes('\uFFFD')) throw new GatewayError('malformed_body', 'Invalid request: the body is not valid UTF-8.');
+  if (text.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new GatewayError('malformed_body', 'Invalid request: the body is not valid JSON.');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new GatewayError('malformed_body', 'Invalid request: a JSON body must be an object.');
+  }
+  return toBag(parsed as Record<string, unknown>, '', 1);
+}
+
+function toBag(object: Record<string, unknown>, path: string, depth: number): ParamBag {
+  const bag: ParamBag = {};
+  for (const [key, value] of Object.entries(object)) {
+    const childPath = path ? `${path}[${key}]` : key;
+    assertSafeKey(key, childPath);
+    bag[key] = toValue(value, childPath, depth);
+  }
+  return bag;
+}
+
+function toValue(value: unknown, path: string, depth: number): ParamValue {
+  if (depth > PARAM_LIMITS.maxDepth) throw new GatewayError('malformed_body', `Invalid request: ${path} is nested too deeply.`);
+  if (value === null) return '';
+  if (Array.isArray(value)) return value.map((item, i) => toValue(item, `${path}[${i}]`, depth + 1));
+  if (typeof value === 'object') return toBag(value as Record<string, unknown>, path, depth + 1);
+  return String(value);
+}

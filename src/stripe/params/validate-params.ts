@@ -1,0 +1,64 @@
+import type { z } from 'zod';
+import { GatewayError, type ErrorName } from '../../errors';
+import { bracketPath } from './bracket-path';
+
+/** A custom zod issue carries the catalogue name it should be reported as. */
+export interface StripeIssueParams {
+  errorName: ErrorName;
+}
+
+/**
+ * Parses request parameters with a zod schema and reports the first problem as Stripe would:
+ * unknown parameters first (Stripe checks names before values), then the rest in order.
+ */
+export function validateParams<S extends z.ZodType>(schema: S, params: unknown): z.output<S> {
+  const result = schema.safeParse(params, { reportInput: true });
+  if (result.success) return result.data;
+  const issues = result.error.issues;
+  const first = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0];
+  throw first ? toGatewayError(first) : new GatewayError('parameter_invalid', 'Invalid request.');
+}
+
+export function toGatewayError(issue: z.core.$ZodIssue): GatewayError {
+  const param = bracketPath(issue.path);
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const unknown = bracketPath([...issue.path, issue.keys[0] ?? '']);
+      return new GatewayError('parameter_unknown', `Received unknown parameter: ${unknown}`, unknown);
+    }
+    case 'invalid_type':
+      if (!('input' in issue) || issue.input === undefined) {
+        return new GatewayError('parameter_missing', `Missing required param: ${param}.`, param);
+      }
+      return new GatewayError('parameter_invalid', `Invalid ${typeName(issue.expected)}: ${param} must be ${article(issue.expected)}.`, param);
+    case 'invalid_value':
+      return new GatewayError('parameter_invalid', `Invalid ${param}: must be one of ${issue.values.map(String).join(', ')}`, param);
+    case 'too_big':
+      return new GatewayError('parameter_invalid', `Invalid ${param}: ${limitText('at most', issue.origin, issue.maximum)}`, param);
+    case 'too_small':
+      return new GatewayError('parameter_invalid', `Invalid ${param}: ${limitText('at least', issue.origin, issue.minimum)}`, param);
+    case 'custom': {
+      const errorName = (issue.params as StripeIssueParams | undefined)?.errorName ?? 'parameter_invalid';
+      return new GatewayError(errorName, issue.message, param || undefined);
+    }
+    default:
+      return new GatewayError('parameter_invalid', `Invalid ${param}: ${issue.message}`, param || undefined);
+  }
+}
+
+function typeName(expected: string): string {
+  // Stripe calls objects "hashes" in its messages ("Invalid hash").
+  return expected === 'object' ? 'hash' : expected;
+}
+
+function article(expected: string): string {
+  const name = typeName(expected);
+  return /^[aeiou]/.test(name) ? `an ${name}` : `a ${name}`;
+}
+
+function limitText(bound: string, origin: string, limit: number | bigint): string {
+  if (origin === 'array') return `${bound} ${limit} items`;
+  if (origin === 'string') return `${bound} ${limit} characters`;
+  if (origin === 'object') return `${bound} ${limit} keys`;
+  return `${bound} ${limit}`;
+}

@@ -1,0 +1,38 @@
+import { GatewayError } from '../errors';
+import { loopsRecurringInterval } from './price-data';
+import type { ResolvedLineItem } from './resolved-line-item';
+
+/** Stripe's largest charge in minor units (8 digits), which Loops amounts also stay within. */
+export const MAX_AMOUNT_TOTAL = 99_999_999;
+
+/**
+ * Rules that span line items, checked once every price is known, with Stripe's own wording where
+ * Stripe has one: one currency, recurring prices only in subscription mode, Loops-representable
+ * intervals, and a total within range.
+ */
+export function checkLineItems(items: ResolvedLineItem[], mode: 'payment' | 'subscription'): { currency: string; amountTotal: number } {
+  const currency = items[0]?.price.currency ?? 'usd';
+  let amountTotal = 0;
+  for (const item of items) {
+    const param = `line_items[${item.index}][price]`;
+    if (item.price.currency !== currency) {
+      throw new GatewayError('parameter_invalid', 'All line items must use the same currency.', param);
+    }
+    if (item.price.recurring && mode === 'payment') {
+      throw new GatewayError(
+        'parameter_invalid',
+        'You specified `payment` mode but passed a recurring price. Either switch to `subscription` mode or use only one-time prices.',
+        param,
+      );
+    }
+    loopsRecurringInterval(item.price.recurring, param);
+    amountTotal += item.price.unitAmount * item.quantity;
+  }
+  if (mode === 'subscription' && !items.some((item) => item.price.recurring)) {
+    throw new GatewayError('parameter_invalid', 'You must provide at least one recurring price in `subscription` mode when using prices.', 'line_items');
+  }
+  if (amountTotal > MAX_AMOUNT_TOTAL) {
+    throw new GatewayError('parameter_invalid', `The total amount must be at most ${MAX_AMOUNT_TOTAL} in the currency's smallest unit.`, 'line_items');
+  }
+  return { currency, amountTotal };
+}
