@@ -62,7 +62,11 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
         idempotency: createRedisIdempotencyStore(redis, keysFor),
         mappings: createCachedMappingStore(createRedisMappingStore(redis, keysFor)),
       }
-    : { sessions: createMemorySessionStore(), idempotency: createMemoryIdempotencyStore(now), mappings: createCachedMappingStore(createMemoryMappingStore()) };
+    : {
+        sessions: createMemorySessionStore(),
+        idempotency: createMemoryIdempotencyStore(now),
+        mappings: createCachedMappingStore(createMemoryMappingStore()),
+      };
 
   const dispatcher = new Agent({ keepAliveTimeout: 10_000, connections: 256 });
   const tenants = config.tenants.map((tenant: TenantConfig) => ({

@@ -17,7 +17,8 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  if (config.redis.kind === 'memory') logger.warn('REDIS_URL is not set: using in-memory stores. NOT FOR PRODUCTION: nothing survives a restart and instances share nothing.');
+  if (config.redis.kind === 'memory')
+    logger.warn('REDIS_URL is not set: using in-memory stores. NOT FOR PRODUCTION: nothing survives a restart and instances share nothing.');
 
   const sandbox = config.sandbox ? await startSandboxLoops(config, logger) : undefined;
   const container = createContainer(config, { logger });

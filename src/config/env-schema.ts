@@ -7,7 +7,12 @@ import { z } from 'zod';
 const list = z
   .string()
   .optional()
-  .transform((value) => (value ?? '').split(',').map((item) => item.trim()).filter(Boolean));
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -20,7 +25,10 @@ export const envSchema = z.object({
   REDIS_URL: z.string().url().optional(),
   /** Comma-separated `host:port` seeds; when set, ioredis runs in Cluster mode. */
   REDIS_CLUSTER_NODES: list,
-  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]+$/).default('gw'),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]+$/)
+    .default('gw'),
 
   LOOPS_API_BASE: z.string().url().optional(),
   LOOPS_API_KEY: z.string().min(1).optional(),

@@ -21,10 +21,7 @@ type ReadFile = (path: string) => string;
  * Validates the environment (and `TENANTS_FILE`), reports every problem together, then freezes.
  * With nothing configured at all it describes the zero-config sandbox.
  */
-export function loadConfig(
-  rawEnv: Record<string, string | undefined>,
-  readFile: ReadFile = (path) => readFileSync(path, 'utf8'),
-): Config {
+export function loadConfig(rawEnv: Record<string, string | undefined>, readFile: ReadFile = (path) => readFileSync(path, 'utf8')): Config {
   const parsed = envSchema.safeParse(rawEnv);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`));
@@ -85,12 +82,7 @@ function redisConfig(env: Env): Config['redis'] {
   return { kind: 'memory' };
 }
 
-function readTenantsFile(
-  path: string,
-  readFile: ReadFile,
-  defaultLoops: TenantConfig['loops'],
-  problems: string[],
-): TenantConfig[] {
+function readTenantsFile(path: string, readFile: ReadFile, defaultLoops: TenantConfig['loops'], problems: string[]): TenantConfig[] {
   let json: unknown;
   try {
     json = JSON.parse(readFile(path));

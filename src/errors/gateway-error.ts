@@ -9,8 +9,9 @@ export class GatewayError extends Error {
     message: string,
     readonly param?: string,
     readonly headers: Record<string, string> = {},
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, cause === undefined ? undefined : { cause });
     this.name = 'GatewayError';
     this.status = ERROR_CATALOGUE[errorName].status;
   }

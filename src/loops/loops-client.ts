@@ -150,7 +150,13 @@ function httpFailure(status: number, text: string, retryAfter: string | string[]
     // Loops may answer an error with an empty or non-JSON body (loops-api.md §1): keep the text.
   }
   const seconds = Number(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
-  return { kind: 'http', status, message, ...(code ? { code } : {}), ...(Number.isFinite(seconds) && seconds >= 0 ? { retryAfterSeconds: seconds } : {}) };
+  return {
+    kind: 'http',
+    status,
+    message,
+    ...(code ? { code } : {}),
+    ...(Number.isFinite(seconds) && seconds >= 0 ? { retryAfterSeconds: seconds } : {}),
+  };
 }
 
 function classify(error: unknown): LoopsFailure {

@@ -5,9 +5,7 @@ import { z } from 'zod';
  * each Stripe price stands for (docs/mappings.md). Keep it backwards compatible: `version` moves
  * only with a migration.
  */
-export const recurringSchema = z
-  .object({ interval: z.enum(['month', 'year']), intervalCount: z.number().int().min(1).max(1).default(1) })
-  .nullable();
+export const recurringSchema = z.object({ interval: z.enum(['month', 'year']), intervalCount: z.number().int().min(1).max(1).default(1) }).nullable();
 
 export const mappingEntrySchema = z
   .object({

@@ -21,10 +21,7 @@ export const idempotencyEntrySchema = z.discriminatedUnion('state', [
 export type IdempotencyEntry = z.infer<typeof idempotencyEntrySchema>;
 
 export type BeginOutcome =
-  | { kind: 'started'; token: string }
-  | { kind: 'replay'; response: StoredResponse }
-  | { kind: 'in_flight' }
-  | { kind: 'mismatch' };
+  { kind: 'started'; token: string } | { kind: 'replay'; response: StoredResponse } | { kind: 'in_flight' } | { kind: 'mismatch' };
 
 export interface IdempotencyStore {
   begin(tenantId: string, key: string, fingerprint: string): Promise<BeginOutcome>;

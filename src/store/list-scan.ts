@@ -22,7 +22,10 @@ export async function scanPage(source: OrderedSource, query: ListQuery): Promise
   const cursor = query.endingBefore ?? query.startingAfter;
   const cursorRank = cursor === undefined ? undefined : await source.rankOf(cursor);
   if (cursor !== undefined && cursorRank === undefined) throw new UnknownCursorError(cursor);
-  const found = query.endingBefore !== undefined ? await scanNewer(source, query, cursorRank ?? 0) : await scanOlder(source, query, cursorRank === undefined ? 0 : cursorRank + 1);
+  const found =
+    query.endingBefore !== undefined
+      ? await scanNewer(source, query, cursorRank ?? 0)
+      : await scanOlder(source, query, cursorRank === undefined ? 0 : cursorRank + 1);
   const hasMore = found.length > query.limit;
   const page = found.slice(0, query.limit);
   return { records: query.endingBefore !== undefined ? page.reverse() : page, hasMore };

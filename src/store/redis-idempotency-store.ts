@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { IDEMPOTENCY, idempotencyEntrySchema, outcomeFor, type IdempotencyStore } from './idempotency-store';
 import type { TenantKeys } from './keys';
 import type { RedisClient } from './redis-connection';
-import { guardStore } from './store-unavailable';
+import { redisCall } from './store-unavailable';
 
 /** Delete the lock only if this request still holds it (it may have expired and been retaken). */
 const RELEASE_IF_HELD = `
@@ -14,24 +14,21 @@ return 0`;
 
 export function createRedisIdempotencyStore(redis: RedisClient, keysFor: (tenantId: string) => TenantKeys): IdempotencyStore {
   return {
-    begin: (tenantId, key, fingerprint) =>
-      guardStore(async () => {
-        const redisKey = keysFor(tenantId).idempotency(key);
-        const token = randomUUID();
-        const lock = JSON.stringify({ state: 'in_flight', fingerprint, token });
-        // SET NX makes "first request wins" atomic across every gateway instance.
-        if ((await redis.set(redisKey, lock, 'EX', IDEMPOTENCY.lockSeconds, 'NX')) === 'OK') return { kind: 'started', token };
-        const existing = await redis.get(redisKey);
-        return outcomeFor(existing === null ? undefined : idempotencyEntrySchema.parse(JSON.parse(existing)), fingerprint);
-      }),
-    complete: (tenantId, key, fingerprint, response) =>
-      guardStore(async () => {
-        const entry = JSON.stringify({ state: 'done', fingerprint, response });
-        await redis.set(keysFor(tenantId).idempotency(key), entry, 'EX', IDEMPOTENCY.retentionSeconds);
-      }),
-    release: (tenantId, key, token) =>
-      guardStore(async () => {
-        await redis.eval(RELEASE_IF_HELD, 1, keysFor(tenantId).idempotency(key), token);
-      }),
+    async begin(tenantId, key, fingerprint) {
+      const redisKey = keysFor(tenantId).idempotency(key);
+      const token = randomUUID();
+      const lock = JSON.stringify({ state: 'in_flight', fingerprint, token });
+      // SET NX makes "first request wins" atomic across every gateway instance.
+      if ((await redisCall(() => redis.set(redisKey, lock, 'EX', IDEMPOTENCY.lockSeconds, 'NX'))) === 'OK') return { kind: 'started', token };
+      const existing = await redisCall(() => redis.get(redisKey));
+      return outcomeFor(existing === null ? undefined : idempotencyEntrySchema.parse(JSON.parse(existing)), fingerprint);
+    },
+    async complete(tenantId, key, fingerprint, response) {
+      const entry = JSON.stringify({ state: 'done', fingerprint, response });
+      await redisCall(() => redis.set(keysFor(tenantId).idempotency(key), entry, 'EX', IDEMPOTENCY.retentionSeconds));
+    },
+    async release(tenantId, key, token) {
+      await redisCall(() => redis.eval(RELEASE_IF_HELD, 1, keysFor(tenantId).idempotency(key), token));
+    },
   };
 }

@@ -3,7 +3,7 @@ import { scanPage } from './list-scan';
 import type { RedisClient } from './redis-connection';
 import { sessionRecordSchema, type SessionRecord } from './session-record';
 import type { ListQuery, SessionStore, UpdateResult } from './session-store';
-import { guardStore } from './store-unavailable';
+import { redisCall } from './store-unavailable';
 
 /** Sessions older than this leave Redis (record and index entry). */
 export const SESSION_RETENTION_SECONDS = 90 * 24 * 3600;
@@ -21,51 +21,52 @@ export function createRedisSessionStore(redis: RedisClient, keysFor: (tenantId: 
   const parse = (json: string | null): SessionRecord | undefined => (json === null ? undefined : sessionRecordSchema.parse(JSON.parse(json)));
 
   async function get(tenantId: string, id: string) {
-    return parse(await redis.get(keysFor(tenantId).session(id)));
+    return parse(await redisCall(() => redis.get(keysFor(tenantId).session(id))));
   }
 
   return {
-    insert: (record) =>
-      guardStore(async () => {
-        const keys = keysFor(record.tenantId);
-        await redis
+    async insert(record) {
+      const keys = keysFor(record.tenantId);
+      await redisCall(() =>
+        redis
           .multi()
           .set(keys.session(record.session.id), JSON.stringify(record), 'EX', SESSION_RETENTION_SECONDS)
           .zadd(keys.sessionIndex, record.createdMs, record.session.id)
           .zremrangebyscore(keys.sessionIndex, '-inf', Date.now() - SESSION_RETENTION_SECONDS * 1000)
-          .exec();
-      }),
-    get: (tenantId, id) => guardStore(() => get(tenantId, id)),
-    update: (tenantId, id, change) =>
-      guardStore(async (): Promise<UpdateResult> => {
-        for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-          const current = await get(tenantId, id);
-          if (!current) return { kind: 'missing' };
-          const next = change(structuredClone(current));
-          if (!next) return { kind: 'unchanged', record: current };
-          const stored = { ...next, version: current.version + 1 };
-          const outcome = await redis.eval(COMPARE_AND_SET, 1, keysFor(tenantId).session(id), String(current.version), JSON.stringify(stored));
-          if (outcome === 1) return { kind: 'updated', record: stored, previous: current };
-          if (outcome === -1) return { kind: 'missing' };
-        }
-        throw new Error(`session ${id} kept changing under ${MAX_CAS_ATTEMPTS} concurrent updates`);
-      }),
-    list: (tenantId, query: ListQuery) =>
-      guardStore(() => {
-        const keys = keysFor(tenantId);
-        return scanPage(
-          {
-            rankOf: async (id) => (await redis.zrevrank(keys.sessionIndex, id)) ?? undefined,
-            range: async (start, stop) => {
-              const ids = await redis.zrevrange(keys.sessionIndex, start, stop);
-              if (ids.length === 0) return [];
-              const values = await redis.mget(ids.map((id) => keys.session(id)));
-              // A record past its retention may outlive its index entry by moments.
-              return values.map(parse);
-            },
-          },
-          query,
+          .exec(),
+      );
+    },
+    get,
+    async update(tenantId, id, change): Promise<UpdateResult> {
+      for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+        const current = await get(tenantId, id);
+        if (!current) return { kind: 'missing' };
+        const next = change(structuredClone(current));
+        if (!next) return { kind: 'unchanged', record: current };
+        const stored = { ...next, version: current.version + 1 };
+        const outcome = await redisCall(() =>
+          redis.eval(COMPARE_AND_SET, 1, keysFor(tenantId).session(id), String(current.version), JSON.stringify(stored)),
         );
-      }),
+        if (outcome === 1) return { kind: 'updated', record: stored, previous: current };
+        if (outcome === -1) return { kind: 'missing' };
+      }
+      throw new Error(`session ${id} kept changing under ${MAX_CAS_ATTEMPTS} concurrent updates`);
+    },
+    list(tenantId, query: ListQuery) {
+      const keys = keysFor(tenantId);
+      return scanPage(
+        {
+          rankOf: async (id) => (await redisCall(() => redis.zrevrank(keys.sessionIndex, id))) ?? undefined,
+          range: async (start, stop) => {
+            const ids = await redisCall(() => redis.zrevrange(keys.sessionIndex, start, stop));
+            if (ids.length === 0) return [];
+            const values = await redisCall(() => redis.mget(ids.map((id) => keys.session(id))));
+            // A record past its retention may outlive its index entry by moments.
+            return values.map(parse);
+          },
+        },
+        query,
+      );
+    },
   };
 }

@@ -27,9 +27,7 @@ export const storedSessionObjectSchema = z
   })
   .loose();
 
-export const storedLineItemSchema = z
-  .object({ id: z.string(), price: z.object({ id: z.string(), product: z.string() }).loose() })
-  .loose();
+export const storedLineItemSchema = z.object({ id: z.string(), price: z.object({ id: z.string(), product: z.string() }).loose() }).loose();
 
 export const sessionRecordSchema = z.object({
   /** Bumped by every write; updates compare-and-set on it. */

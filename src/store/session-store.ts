@@ -34,6 +34,4 @@ export interface SessionStore {
 }
 
 export type UpdateResult =
-  | { kind: 'missing' }
-  | { kind: 'unchanged'; record: SessionRecord }
-  | { kind: 'updated'; record: SessionRecord; previous: SessionRecord };
+  { kind: 'missing' } | { kind: 'unchanged'; record: SessionRecord } | { kind: 'updated'; record: SessionRecord; previous: SessionRecord };

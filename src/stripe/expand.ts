@@ -2,12 +2,41 @@ import { GatewayError } from '../errors';
 
 /** `x-expandableFields` of checkout.session in Stripe's spec (stripe-surface.md §3.4). */
 const SESSION_EXPANDABLE = new Set([
-  'adaptive_pricing', 'after_expiration', 'automatic_tax', 'branding_settings', 'collected_information', 'consent',
-  'consent_collection', 'currency_conversion', 'custom_fields', 'custom_text', 'customer', 'customer_details', 'discounts',
-  'invoice', 'invoice_creation', 'line_items', 'managed_payments', 'name_collection', 'optional_items', 'payment_intent',
-  'payment_link', 'payment_method_configuration_details', 'payment_method_options', 'permissions', 'phone_number_collection',
-  'presentment_details', 'saved_payment_method_options', 'setup_intent', 'shipping_address_collection', 'shipping_cost',
-  'shipping_options', 'subscription', 'tax_id_collection', 'total_details', 'wallet_options',
+  'adaptive_pricing',
+  'after_expiration',
+  'automatic_tax',
+  'branding_settings',
+  'collected_information',
+  'consent',
+  'consent_collection',
+  'currency_conversion',
+  'custom_fields',
+  'custom_text',
+  'customer',
+  'customer_details',
+  'discounts',
+  'invoice',
+  'invoice_creation',
+  'line_items',
+  'managed_payments',
+  'name_collection',
+  'optional_items',
+  'payment_intent',
+  'payment_link',
+  'payment_method_configuration_details',
+  'payment_method_options',
+  'permissions',
+  'phone_number_collection',
+  'presentment_details',
+  'saved_payment_method_options',
+  'setup_intent',
+  'shipping_address_collection',
+  'shipping_cost',
+  'shipping_options',
+  'subscription',
+  'tax_id_collection',
+  'total_details',
+  'wallet_options',
 ]);
 
 /** Fields holding the id of another Stripe object, which expansion would swap for the object. */
@@ -28,7 +57,8 @@ export function parseSessionExpand(paths: string[] | undefined, inList: boolean)
   const expansion: SessionExpansion = { lineItems: false, lineItemProducts: false, references: [] };
   for (const path of paths ?? []) {
     const parts = path.split('.');
-    if (parts.length > MAX_DEPTH) throw new GatewayError('parameter_invalid', `You cannot expand more than ${MAX_DEPTH} levels of a property (${path}).`, 'expand');
+    if (parts.length > MAX_DEPTH)
+      throw new GatewayError('parameter_invalid', `You cannot expand more than ${MAX_DEPTH} levels of a property (${path}).`, 'expand');
     if (inList && parts.shift() !== 'data') throw cannotExpand(path);
     const [field, ...rest] = parts;
     if (!field || !SESSION_EXPANDABLE.has(field)) throw cannotExpand(path);

@@ -29,10 +29,18 @@ export function checkLineItems(items: ResolvedLineItem[], mode: 'payment' | 'sub
     amountTotal += item.price.unitAmount * item.quantity;
   }
   if (mode === 'subscription' && !items.some((item) => item.price.recurring)) {
-    throw new GatewayError('parameter_invalid', 'You must provide at least one recurring price in `subscription` mode when using prices.', 'line_items');
+    throw new GatewayError(
+      'parameter_invalid',
+      'You must provide at least one recurring price in `subscription` mode when using prices.',
+      'line_items',
+    );
   }
   if (amountTotal > MAX_AMOUNT_TOTAL) {
-    throw new GatewayError('parameter_invalid', `The total amount must be at most ${MAX_AMOUNT_TOTAL} in the currency's smallest unit.`, 'line_items');
+    throw new GatewayError(
+      'parameter_invalid',
+      `The total amount must be at most ${MAX_AMOUNT_TOTAL} in the currency's smallest unit.`,
+      'line_items',
+    );
   }
   return { currency, amountTotal };
 }

@@ -20,10 +20,14 @@ export function loopsErrorToStripe(error: LoopsError, param?: string): GatewayEr
   }
   const message = `Loops: ${failure.message}`;
   if (failure.status === 401 || failure.status === 403) {
-    return new GatewayError('loops_misconfigured', "Loops rejected the gateway's Loops API key. This is a gateway configuration problem (LOOPS_API_KEY), not a problem with your request.");
+    return new GatewayError(
+      'loops_misconfigured',
+      "Loops rejected the gateway's Loops API key. This is a gateway configuration problem (LOOPS_API_KEY), not a problem with your request.",
+    );
   }
   if (failure.status === 404) return new GatewayError(param ? 'param_resource_missing' : 'resource_missing', message, param);
   if (failure.status === 429) return new GatewayError('rate_limit', `Loops is rate-limiting requests: ${failure.message}`);
-  if (failure.status >= 500) return new GatewayError('loops_unavailable', `Loops failed (HTTP ${failure.status}). Retrying with the same Idempotency-Key is safe.`);
+  if (failure.status >= 500)
+    return new GatewayError('loops_unavailable', `Loops failed (HTTP ${failure.status}). Retrying with the same Idempotency-Key is safe.`);
   return new GatewayError('parameter_invalid', message, param);
 }

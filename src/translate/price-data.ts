@@ -25,7 +25,11 @@ export function unitAmountOf(data: PriceDataParams, param: string): number {
   const decimal = data.unit_amount_decimal ?? '';
   const [whole = '', fraction = ''] = decimal.split('.');
   if (/[1-9]/.test(fraction)) {
-    throw new GatewayError('parameter_unsupported', `Loops amounts are whole minor units; ${decimal} has a fraction of one.`, `${param}[unit_amount_decimal]`);
+    throw new GatewayError(
+      'parameter_unsupported',
+      `Loops amounts are whole minor units; ${decimal} has a fraction of one.`,
+      `${param}[unit_amount_decimal]`,
+    );
   }
   return Number(whole);
 }

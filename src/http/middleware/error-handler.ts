@@ -14,7 +14,9 @@ export function errorHandler(logger: Logger): Middleware<GatewayState> {
     try {
       await next();
     } catch (error) {
-      const gatewayError = isGatewayError(error) ? error : new GatewayError('internal', 'An unexpected error occurred in the gateway. Please retry; if it persists, contact the operator.');
+      const gatewayError = isGatewayError(error)
+        ? error
+        : new GatewayError('internal', 'An unexpected error occurred in the gateway. Please retry; if it persists, contact the operator.');
       if (!isGatewayError(error)) logger.error({ err: error }, 'unhandled error');
       else if (gatewayError.status >= 500) logger.warn({ code: gatewayError.errorName, msg: gatewayError.message }, 'request failed');
       const rendered = renderError(gatewayError);

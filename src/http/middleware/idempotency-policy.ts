@@ -9,7 +9,9 @@ export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
  * fingerprint is order-independent, so a client that re-encodes its parameters still matches.
  */
 export function requestFingerprint(method: string, path: string, params: ParamBag): string {
-  return createHash('sha256').update(`${method} ${path}\n${canonical(params)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${method} ${path}\n${canonical(params)}`)
+    .digest('hex');
 }
 
 /**

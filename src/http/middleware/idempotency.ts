@@ -41,7 +41,10 @@ export function idempotency(store: IdempotencyStore, logger: Logger): Middleware
           `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
         );
       case 'in_flight':
-        throw new GatewayError('idempotency_key_in_use', 'There is currently another in-progress request using this Idempotency-Key. Please try again later.');
+        throw new GatewayError(
+          'idempotency_key_in_use',
+          'There is currently another in-progress request using this Idempotency-Key. Please try again later.',
+        );
       case 'started':
         break;
     }

@@ -11,7 +11,9 @@ export function checkoutSessionRoutes(service: CheckoutSessionService): Router<G
   router.get('/', async (ctx) => sendJson(ctx, 200, await service.list(callContextOf(ctx), ctx.state.params ?? {})));
   router.get('/:id', async (ctx) => sendJson(ctx, 200, await service.retrieve(callContextOf(ctx), ctx.params.id ?? '', ctx.state.params ?? {})));
   router.post('/:id', async (ctx) => sendJson(ctx, 200, await service.update(callContextOf(ctx), ctx.params.id ?? '', ctx.state.params ?? {})));
-  router.post('/:id/expire', async (ctx) => sendJson(ctx, 200, await service.expire(callContextOf(ctx), ctx.params.id ?? '', ctx.state.params ?? {})));
+  router.post('/:id/expire', async (ctx) =>
+    sendJson(ctx, 200, await service.expire(callContextOf(ctx), ctx.params.id ?? '', ctx.state.params ?? {})),
+  );
   router.get('/:id/line_items', async (ctx) =>
     sendJson(ctx, 200, await service.listLineItems(callContextOf(ctx), ctx.params.id ?? '', ctx.state.params ?? {})),
   );

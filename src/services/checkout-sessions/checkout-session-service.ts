@@ -53,13 +53,18 @@ export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
     const params = validateParams(updateSessionSchema, bag);
     const unsupported = UNSUPPORTED_UPDATE_PARAMS.find((name) => params[name] !== undefined && params[name] !== '');
     if (unsupported) {
-      throw new GatewayError('parameter_unsupported', `The gateway does not support updating \`${unsupported}\`: Loops sessions cannot change after creation.`, unsupported);
+      throw new GatewayError(
+        'parameter_unsupported',
+        `The gateway does not support updating \`${unsupported}\`: Loops sessions cannot change after creation.`,
+        unsupported,
+      );
     }
     const expansion = parseSessionExpand(params.expand, false);
     const record = await load(call, id);
     if (params.metadata === undefined) return renderSession(record, expansion);
     const metadata = mergeMetadata(record.session.metadata, params.metadata);
-    if (Object.keys(metadata).length > 50) throw new GatewayError('parameter_invalid', 'Invalid metadata: metadata can have at most 50 keys.', 'metadata');
+    if (Object.keys(metadata).length > 50)
+      throw new GatewayError('parameter_invalid', 'Invalid metadata: metadata can have at most 50 keys.', 'metadata');
     if (record.session.status === 'open') {
       try {
         await call.tenant.loops.updateSessionV2(id, { metadata });
@@ -89,7 +94,13 @@ export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
     }
     const state = stateFromV2(loops);
     // Loops may report the session paid in the meantime: then it is complete, not expired.
-    const settled = await deps.sync.settle(call.tenant.config.id, id, state === 'open' ? 'expired' : state, {}, { source: 'api', request: requestOf(call) });
+    const settled = await deps.sync.settle(
+      call.tenant.config.id,
+      id,
+      state === 'open' ? 'expired' : state,
+      {},
+      { source: 'api', request: requestOf(call) },
+    );
     if (!settled) throw new GatewayError('resource_missing', `No such checkout.session: '${id}'`, 'id');
     if (settled.session.status !== 'expired') throw notOpen(settled);
     return renderSession(settled, expansion);
@@ -106,7 +117,11 @@ export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
         endingBefore: params.ending_before,
         matches: (record) => matchesListFilters(record, params),
       });
-      return buildListObject('/v1/checkout/sessions', page.records.map((record) => renderSession(record, expansion)), page.hasMore);
+      return buildListObject(
+        '/v1/checkout/sessions',
+        page.records.map((record) => renderSession(record, expansion)),
+        page.hasMore,
+      );
     } catch (error) {
       if (error instanceof UnknownCursorError) throw unknownCursor(error.cursor, params.starting_after ? 'starting_after' : 'ending_before');
       throw error;
@@ -119,7 +134,8 @@ export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
     const { products } = parseLineItemExpand(params.expand);
     const record = await load(call, id);
     const page = paginateArray(record.lineItems, params.limit ?? 10, params.starting_after, params.ending_before);
-    if (!page) throw unknownCursor(params.starting_after ?? params.ending_before ?? '', params.starting_after ? 'starting_after' : 'ending_before', 'item');
+    if (!page)
+      throw unknownCursor(params.starting_after ?? params.ending_before ?? '', params.starting_after ? 'starting_after' : 'ending_before', 'item');
     return buildListObject(lineItemsUrl(id), renderLineItems(record, products, page.items), page.hasMore);
   }
 

@@ -69,13 +69,24 @@ export function createCreateSession(deps: CreateSessionDeps) {
     try {
       if (plan.api === 'v3') {
         const session = await call.tenant.loops.createSessionV3(plan.body, key);
-        return { id: session.id, url: session.url ?? null, amountTotal: session.amount_total ?? null, expiresAt: session.expires_at ?? plan.body.expires_at ?? 0 };
+        return {
+          id: session.id,
+          url: session.url ?? null,
+          amountTotal: session.amount_total ?? null,
+          expiresAt: session.expires_at ?? plan.body.expires_at ?? 0,
+        };
       }
       const created = await call.tenant.loops.createSessionV2(plan.body, key);
       // V2 create takes no expiry; Stripe's default is 24 h, Loops' 1 h, so set it explicitly.
       const session = await call.tenant.loops.updateSessionV2(created.id, { expiresAt: new Date(plan.expiresAt * 1000).toISOString() });
-      const amount = session.amount !== null && session.amount !== undefined && session.currency ? majorToMinor(session.amount, session.currency) : null;
-      return { id: session.id, url: session.url ?? null, amountTotal: amount, expiresAt: session.expiresAt ? Math.floor(Date.parse(session.expiresAt) / 1000) : plan.expiresAt };
+      const amount =
+        session.amount !== null && session.amount !== undefined && session.currency ? majorToMinor(session.amount, session.currency) : null;
+      return {
+        id: session.id,
+        url: session.url ?? null,
+        amountTotal: amount,
+        expiresAt: session.expiresAt ? Math.floor(Date.parse(session.expiresAt) / 1000) : plan.expiresAt,
+      };
     } catch (error) {
       throw isLoopsError(error) ? loopsErrorToStripe(error) : error;
     }
@@ -87,10 +98,15 @@ export function createCreateSession(deps: CreateSessionDeps) {
    */
   async function checkAmount(call: CallContext, loops: LoopsOutcome, expected: number, currency: string, items: ResolvedLineItem[]) {
     if (loops.amountTotal === null || loops.amountTotal === expected) return;
-    deps.logger.error({ session: loops.id, expected, loopsAmount: loops.amountTotal, currency, prices: items.map((i) => i.price.id) }, 'Loops amount differs from the mapping');
+    deps.logger.error(
+      { session: loops.id, expected, loopsAmount: loops.amountTotal, currency, prices: items.map((i) => i.price.id) },
+      'Loops amount differs from the mapping',
+    );
     await call.tenant.loops
       .updateSessionV2(loops.id, { expiresAt: new Date(deps.now()).toISOString() })
-      .catch((error: unknown) => deps.logger.error({ session: loops.id, err: (error as Error).message }, 'could not expire the mismatched Loops session'));
+      .catch((error: unknown) =>
+        deps.logger.error({ session: loops.id, err: (error as Error).message }, 'could not expire the mismatched Loops session'),
+      );
     throw new GatewayError(
       'mapping_stale',
       `Loops would charge ${loops.amountTotal} but the mapped prices total ${expected} (${currency}). The mapping is out of date; ` +
@@ -102,7 +118,11 @@ export function createCreateSession(deps: CreateSessionDeps) {
 function checkExpiresAt(requested: number | undefined, nowSeconds: number): number {
   if (requested === undefined) return nowSeconds + SESSION_EXPIRY.defaultSeconds;
   if (requested < nowSeconds + SESSION_EXPIRY.minSeconds || requested > nowSeconds + SESSION_EXPIRY.maxSeconds) {
-    throw new GatewayError('parameter_invalid', 'The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout Session creation.', 'expires_at');
+    throw new GatewayError(
+      'parameter_invalid',
+      'The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout Session creation.',
+      'expires_at',
+    );
   }
   return requested;
 }
@@ -152,7 +172,9 @@ function buildRecord(
       metadata: item.metadata,
     }),
   );
-  const products = Object.fromEntries(items.map((item) => [item.product.id, buildProductObject({ ...item.product, created: item.product.created ?? created }, call.livemode)]));
+  const products = Object.fromEntries(
+    items.map((item) => [item.product.id, buildProductObject({ ...item.product, created: item.product.created ?? created }, call.livemode)]),
+  );
   return {
     version: 1,
     tenantId: call.tenant.config.id,

@@ -16,7 +16,11 @@ export function buildLineItemObject(item: LineItemFacts) {
     id: item.id,
     object: 'item' as const,
     adjustable_quantity: item.adjustableQuantity
-      ? { enabled: item.adjustableQuantity.enabled, maximum: item.adjustableQuantity.maximum ?? null, minimum: item.adjustableQuantity.minimum ?? null }
+      ? {
+          enabled: item.adjustableQuantity.enabled,
+          maximum: item.adjustableQuantity.maximum ?? null,
+          minimum: item.adjustableQuantity.minimum ?? null,
+        }
       : null,
     amount_discount: 0,
     amount_subtotal: amount,

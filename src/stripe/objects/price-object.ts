@@ -32,7 +32,13 @@ export function buildPriceObject(price: PriceFacts, livemode: boolean) {
     nickname: price.nickname ?? null,
     product: price.productId,
     recurring: price.recurring
-      ? { interval: price.recurring.interval, interval_count: price.recurring.intervalCount, meter: null, trial_period_days: null, usage_type: 'licensed' as const }
+      ? {
+          interval: price.recurring.interval,
+          interval_count: price.recurring.intervalCount,
+          meter: null,
+          trial_period_days: null,
+          usage_type: 'licensed' as const,
+        }
       : null,
     tax_behavior: price.taxBehavior ?? 'unspecified',
     tiers_mode: null,

@@ -17,25 +17,51 @@ export interface ParamTreatment {
 
 const disabled = (value: ParamValue) => typeof value === 'object' && !Array.isArray(value) && value.enabled === 'false';
 const isFalse = (value: ParamValue) => value === 'false';
-const isEmptyList = (value: ParamValue) => Array.isArray(value) ? value.length === 0 : value === '';
+const isEmptyList = (value: ParamValue) => (Array.isArray(value) ? value.length === 0 : value === '');
 
 export const CREATE_SESSION_PARAMS: Record<string, ParamTreatment> = {
-  line_items: { treatment: 'translated', note: 'each `price` goes to its mapped Loops product (mappings/); `price_data` finds or creates a Loops product; quantities and `adjustable_quantity` are passed on. Up to 100 items.' },
-  mode: { treatment: 'translated', note: '`payment` and `subscription` go to Loops as `mode`; `setup` is refused (Loops has no setup sessions). Defaults to `payment`.' },
-  success_url: { treatment: 'translated', note: 'sent to Loops, which replaces `{CHECKOUT_SESSION_ID}` and appends `session_id` and `status`; echoed with the placeholder kept literal.' },
+  line_items: {
+    treatment: 'translated',
+    note: 'each `price` goes to its mapped Loops product (mappings/); `price_data` finds or creates a Loops product; quantities and `adjustable_quantity` are passed on. Up to 100 items.',
+  },
+  mode: {
+    treatment: 'translated',
+    note: '`payment` and `subscription` go to Loops as `mode`; `setup` is refused (Loops has no setup sessions). Defaults to `payment`.',
+  },
+  success_url: {
+    treatment: 'translated',
+    note: 'sent to Loops, which replaces `{CHECKOUT_SESSION_ID}` and appends `session_id` and `status`; echoed with the placeholder kept literal.',
+  },
   cancel_url: { treatment: 'translated', note: 'sent to Loops; Loops appends `session_id` and `status=canceled`.' },
   customer: { treatment: 'translated', note: 'sent to Loops as `customer` and `externalCustomerId`; echoed; filterable in list.' },
   customer_email: { treatment: 'translated', note: 'sent to Loops as `customer_email`; echoed; filterable as `customer_details[email]`.' },
   client_reference_id: { treatment: 'translated', note: 'sent to Loops as `client_reference_id`; echoed and carried in events.' },
-  metadata: { treatment: 'translated', note: "sent to Loops and echoed; Stripe's limits (50 keys, 40-char keys, 500-char values) are checked first." },
-  expires_at: { treatment: 'translated', note: "sent to Loops as `expires_at`; 30 minutes to 24 hours ahead as in Stripe; defaults to 24 hours (Stripe's default, not Loops' 1 hour)." },
+  metadata: {
+    treatment: 'translated',
+    note: "sent to Loops and echoed; Stripe's limits (50 keys, 40-char keys, 500-char values) are checked first.",
+  },
+  expires_at: {
+    treatment: 'translated',
+    note: "sent to Loops as `expires_at`; 30 minutes to 24 hours ahead as in Stripe; defaults to 24 hours (Stripe's default, not Loops' 1 hour).",
+  },
   allowed_payment_method_types: { treatment: 'translated', note: 'sent to Loops as `payment_method_types` and echoed as `payment_method_types`.' },
   payment_method_types: { treatment: 'translated', note: 'the pre-2026-09-30 name of `allowed_payment_method_types`; same treatment.' },
-  expand: { treatment: 'applied', note: '`line_items` (and `line_items.data.price.product`) are expanded; expanding an object the gateway does not hold (e.g. a non-null `payment_intent`) is refused.' },
-  ui_mode: { treatment: 'rejected', accepts: (v) => v === 'hosted_page' || v === 'hosted', note: 'only the hosted page exists on Loops; `embedded_page`, `elements`, `form` (and the older `embedded`, `custom`) are refused.' },
+  expand: {
+    treatment: 'applied',
+    note: '`line_items` (and `line_items.data.price.product`) are expanded; expanding an object the gateway does not hold (e.g. a non-null `payment_intent`) is refused.',
+  },
+  ui_mode: {
+    treatment: 'rejected',
+    accepts: (v) => v === 'hosted_page' || v === 'hosted',
+    note: 'only the hosted page exists on Loops; `embedded_page`, `elements`, `form` (and the older `embedded`, `custom`) are refused.',
+  },
   locale: { treatment: 'stored', note: 'echoed; the Loops page chooses its own language.' },
   submit_type: { treatment: 'stored', note: 'echoed; the Loops page labels its own button.' },
-  billing_address_collection: { treatment: 'rejected', accepts: (v) => v === 'auto', note: '`auto` is accepted; `required` is refused: Loops does not return a collected billing address.' },
+  billing_address_collection: {
+    treatment: 'rejected',
+    accepts: (v) => v === 'auto',
+    note: '`auto` is accepted; `required` is refused: Loops does not return a collected billing address.',
+  },
   customer_creation: { treatment: 'stored', note: 'echoed; Loops keeps its own customer records.' },
   payment_method_collection: { treatment: 'stored', note: 'echoed; Loops always collects a payment method.' },
   integration_identifier: { treatment: 'stored', note: 'echoed.' },
@@ -43,7 +69,11 @@ export const CREATE_SESSION_PARAMS: Record<string, ParamTreatment> = {
   custom_text: { treatment: 'stored', note: 'echoed; the Loops page shows its own text.' },
   allow_promotion_codes: { treatment: 'rejected', accepts: isFalse, note: 'promotion codes would change what the customer pays; Loops has none.' },
   discounts: { treatment: 'rejected', accepts: isEmptyList, note: 'discounts change what the customer pays; Loops has none.' },
-  automatic_tax: { treatment: 'rejected', accepts: disabled, note: '`enabled=false` is accepted; tax calculation would change what the customer pays and Loops has none.' },
+  automatic_tax: {
+    treatment: 'rejected',
+    accepts: disabled,
+    note: '`enabled=false` is accepted; tax calculation would change what the customer pays and Loops has none.',
+  },
   shipping_address_collection: { treatment: 'rejected', note: 'Loops does not collect shipping addresses.' },
   shipping_options: { treatment: 'rejected', accepts: isEmptyList, note: 'shipping rates change what the customer pays.' },
   optional_items: { treatment: 'rejected', accepts: isEmptyList, note: 'optional items change what the customer pays.' },
@@ -76,8 +106,11 @@ export const CREATE_SESSION_PARAMS: Record<string, ParamTreatment> = {
 
 /** `line_items[N]` fields. */
 export const LINE_ITEM_PARAMS: Record<string, ParamTreatment> = {
-  price: { treatment: 'translated', note: 'a Stripe price id, looked up in the tenant\'s mappings; unmapped → 400 `resource_missing`.' },
-  price_data: { treatment: 'translated', note: 'ad-hoc price: `currency`, `unit_amount` or whole-number `unit_amount_decimal`, `product` (a mapped Stripe product) or `product_data` (`name`, `description`, `images`, `metadata`, `unit_label`, `tax_code`), `recurring` (month/year, interval_count 1), `tax_behavior` (stored).' },
+  price: { treatment: 'translated', note: "a Stripe price id, looked up in the tenant's mappings; unmapped → 400 `resource_missing`." },
+  price_data: {
+    treatment: 'translated',
+    note: 'ad-hoc price: `currency`, `unit_amount` or whole-number `unit_amount_decimal`, `product` (a mapped Stripe product) or `product_data` (`name`, `description`, `images`, `metadata`, `unit_label`, `tax_code`), `recurring` (month/year, interval_count 1), `tax_behavior` (stored).',
+  },
   quantity: { treatment: 'translated', note: 'passed to Loops; default 1.' },
   adjustable_quantity: { treatment: 'translated', note: 'passed to Loops as `adjustable_quantity`.' },
   metadata: { treatment: 'stored', note: 'echoed on the line item.' },

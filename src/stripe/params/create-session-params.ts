@@ -25,7 +25,10 @@ const productDataSchema = z
 
 const priceDataSchema = z
   .object({
-    currency: z.string().regex(/^[a-zA-Z]{3}$/, 'must be a three-letter ISO currency code').transform((c) => c.toLowerCase()),
+    currency: z
+      .string()
+      .regex(/^[a-zA-Z]{3}$/, 'must be a three-letter ISO currency code')
+      .transform((c) => c.toLowerCase()),
     product: optional(text(255)),
     product_data: optional(productDataSchema),
     unit_amount: optional(integer(0, 99_999_999)),
@@ -75,10 +78,19 @@ export const createSessionSchema = z
     origin_context: optional(oneOf(['mobile_app', 'web'])),
     custom_text: optional(
       z
-        .object({ after_submit: customTextMessage, shipping_address: customTextMessage, submit: customTextMessage, terms_of_service_acceptance: customTextMessage })
+        .object({
+          after_submit: customTextMessage,
+          shipping_address: customTextMessage,
+          submit: customTextMessage,
+          terms_of_service_acceptance: customTextMessage,
+        })
         .strict(),
     ),
-    ...Object.fromEntries(Object.entries(CREATE_SESSION_PARAMS).filter(([, t]) => t.treatment === 'rejected').map(([name]) => [name, rejectedParam])),
+    ...Object.fromEntries(
+      Object.entries(CREATE_SESSION_PARAMS)
+        .filter(([, t]) => t.treatment === 'rejected')
+        .map(([name]) => [name, rejectedParam]),
+    ),
     // Rejected parameters whose accepted values are echoed on the session need a real schema.
     billing_address_collection: optional(oneOf(['auto', 'required'])),
     ui_mode: optional(text(50)),
@@ -100,7 +112,11 @@ export function parseCreateSessionParams(bag: ParamBag): CreateSessionParams {
   }
   if (items.length === 0) throw new GatewayError('parameter_missing', 'Missing required param: line_items.', 'line_items');
   if (params.allowed_payment_method_types && params.payment_method_types) {
-    throw new GatewayError('parameters_exclusive', 'You may only specify one of these parameters: allowed_payment_method_types, payment_method_types.', 'payment_method_types');
+    throw new GatewayError(
+      'parameters_exclusive',
+      'You may only specify one of these parameters: allowed_payment_method_types, payment_method_types.',
+      'payment_method_types',
+    );
   }
   return params;
 }
@@ -119,11 +135,20 @@ function checkLineItem(item: LineItemParams, index: number, bag: ParamBag): void
   if (!data) return;
   const pd = (field: string) => `line_items[${index}][price_data][${field}]`;
   if (data.product && data.product_data) {
-    throw new GatewayError('parameters_exclusive', `You may only specify one of these parameters: ${pd('product')}, ${pd('product_data')}.`, pd('product'));
+    throw new GatewayError(
+      'parameters_exclusive',
+      `You may only specify one of these parameters: ${pd('product')}, ${pd('product_data')}.`,
+      pd('product'),
+    );
   }
-  if (!data.product && !data.product_data) throw new GatewayError('parameter_missing', `Missing required param: ${pd('product_data')}.`, pd('product_data'));
+  if (!data.product && !data.product_data)
+    throw new GatewayError('parameter_missing', `Missing required param: ${pd('product_data')}.`, pd('product_data'));
   if (data.unit_amount !== undefined && data.unit_amount_decimal !== undefined) {
-    throw new GatewayError('parameters_exclusive', `You may only specify one of these parameters: ${pd('unit_amount')}, ${pd('unit_amount_decimal')}.`, pd('unit_amount'));
+    throw new GatewayError(
+      'parameters_exclusive',
+      `You may only specify one of these parameters: ${pd('unit_amount')}, ${pd('unit_amount_decimal')}.`,
+      pd('unit_amount'),
+    );
   }
   if (data.unit_amount === undefined && data.unit_amount_decimal === undefined) {
     throw new GatewayError('parameter_missing', `Missing required param: ${pd('unit_amount')}.`, pd('unit_amount'));

@@ -46,7 +46,10 @@ export function oneOf<const T extends readonly [string, ...string[]]>(values: T)
 }
 
 export function httpUrl() {
-  return z.string().max(5000).refine(isHttpUrl, { message: 'Not a valid URL', ...issue('url_invalid') });
+  return z
+    .string()
+    .max(5000)
+    .refine(isHttpUrl, { message: 'Not a valid URL', ...issue('url_invalid') });
 }
 
 export function email() {
@@ -81,15 +84,29 @@ export function metadata() {
   return z.record(z.string(), z.string()).superRefine((record, ctx) => {
     const keys = Object.keys(record);
     if (keys.length > METADATA_LIMITS.maxKeys) {
-      ctx.addIssue({ code: 'custom', message: `Invalid metadata: metadata can have at most ${METADATA_LIMITS.maxKeys} keys.`, ...issue('parameter_invalid') });
+      ctx.addIssue({
+        code: 'custom',
+        message: `Invalid metadata: metadata can have at most ${METADATA_LIMITS.maxKeys} keys.`,
+        ...issue('parameter_invalid'),
+      });
     }
     for (const key of keys) {
       const value = record[key] ?? '';
       if (key.length > METADATA_LIMITS.maxKeyLength || /[[\]]/.test(key)) {
-        ctx.addIssue({ code: 'custom', path: [key], message: `Invalid metadata key: keys must be at most ${METADATA_LIMITS.maxKeyLength} characters and cannot contain '[' or ']'.`, ...issue('parameter_invalid') });
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `Invalid metadata key: keys must be at most ${METADATA_LIMITS.maxKeyLength} characters and cannot contain '[' or ']'.`,
+          ...issue('parameter_invalid'),
+        });
       }
       if (value.length > METADATA_LIMITS.maxValueLength) {
-        ctx.addIssue({ code: 'custom', path: [key], message: `Invalid metadata value: values must be at most ${METADATA_LIMITS.maxValueLength} characters.`, ...issue('parameter_invalid') });
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `Invalid metadata value: values must be at most ${METADATA_LIMITS.maxValueLength} characters.`,
+          ...issue('parameter_invalid'),
+        });
       }
     }
   });

@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Stripe from 'stripe';
+import { loadConfig } from '../../src/config';
+import { createContainer, type Container } from '../../src/container';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator';
+import { writeMappingFile } from '../../src/mappings/mapping-files';
+import { createLogger } from '../../src/observability/logger';
+import { createLoopsCatalog, type CatalogPrice } from './loops-catalog';
+
+/** Obviously fake credentials: nothing in the tests is a real key. */
+export const TEST_KEYS = {
+  gateway: 'sk_test_gateway_contract_key_0001',
+  otherTenant: 'sk_test_gateway_other_tenant_0002',
+  loops: 'loops_test_key_not_real',
+} as const;
+
+export const DEFAULT_CATALOG: CatalogPrice[] = [
+  { stripePriceId: 'price_tshirt', name: 'T-shirt', unitAmount: 2000, currency: 'usd' },
+  { stripePriceId: 'price_mug', name: 'Mug', unitAmount: 1250, currency: 'usd' },
+  { stripePriceId: 'price_poster', name: 'Poster', unitAmount: 500, currency: 'usd' },
+  { stripePriceId: 'price_pro_monthly', name: 'Pro plan', unitAmount: 900, currency: 'usd', recurring: 'month' },
+  { stripePriceId: 'price_yen', name: 'Tea set', unitAmount: 3500, currency: 'jpy' },
+];
+
+export interface StackOptions {
+  catalog?: CatalogPrice[];
+  env?: Record<string, string>;
+  emulator?: Partial<EmulatorOptions>;
+  /** Use in-memory stores instead of the test Redis. */
+  memory?: boolean;
+}
+
+export interface Stack {
+  url: string;
+  port: number;
+  emulator: RunningEmulator;
+  container: Container;
+  mappingsDir: string;
+  stripe(options?: { key?: string; maxNetworkRetries?: number; timeout?: number }): Stripe;
+  loops: EmulatorAdmin;
+  close(): Promise<void>;
+}
+
+/** The emulator's Loops API and admin API, for arranging and checking what Loops saw. */
+export interface EmulatorAdmin {
+  api(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }>;
+  admin(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }>;
+}
+
+/**
+ * The real stack in one process: Loops emulator, gateway (real Redis unless `memory`), mapping
+ * file for a catalog of real Loops products. Each stack has its own Redis key prefix.
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const emulator = await startEmulator({ port: 0, apiKeys: [TEST_KEYS.loops], logLevel: 'silent', ...options.emulator });
+  const loops = emulatorAdmin(emulator.url);
+  const mappingsDir = mkdtempSync(join(tmpdir(), 'gw-mappings-'));
+  const catalog = await createLoopsCatalog(emulator.url, TEST_KEYS.loops, options.catalog ?? DEFAULT_CATALOG);
+  await writeMappingFile(mappingsDir, 'default', catalog);
+
+  const redisUrl = process.env.REDIS_URL;
+  if (!options.memory && !redisUrl) throw new Error('REDIS_URL is not set: run the tests through jest (test/helpers/global-setup.ts)');
+  const config = loadConfig({
+    GATEWAY_API_KEYS: TEST_KEYS.gateway,
+    LOOPS_API_BASE: emulator.url,
+    LOOPS_API_KEY: TEST_KEYS.loops,
+    MAPPINGS_DIR: mappingsDir,
+    LOOPS_TIMEOUT_MS: '1500',
+    LOG_LEVEL: 'silent',
+    ...(options.memory ? {} : { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `test-${randomBytes(6).toString('hex')}` }),
+    ...options.env,
+  });
+  const container = createContainer(config, { logger: createLogger('silent') });
+  await container.loadMappings();
+  const server: Server = createServer(container.app.callback());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    emulator,
+    container,
+    mappingsDir,
+    loops,
+    stripe: ({ key = TEST_KEYS.gateway, maxNetworkRetries, timeout } = {}) =>
+      new Stripe(key, {
+        host: '127.0.0.1',
+        port,
+        protocol: 'http',
+        telemetry: false,
+        ...(maxNetworkRetries === undefined ? {} : { maxNetworkRetries }),
+        ...(timeout ? { timeout } : {}),
+      }),
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await container.close();
+      await emulator.close();
+      rmSync(mappingsDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function emulatorAdmin(url: string): EmulatorAdmin {
+  const send = async (method: string, path: string, body: unknown, auth: boolean) => {
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: {
+        ...(auth ? { authorization: `Bearer ${TEST_KEYS.loops}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, json: text ? JSON.parse(text) : null };
+  };
+  return { api: (method, path, body) => send(method, path, body, true), admin: (method, path, body) => send(method, path, body, false) };
+}
