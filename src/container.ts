@@ -77,6 +77,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
   const sync = createSessionSync({ sessions: stores.sessions, events: noSessionEvents, now, logger });
   const checkoutSessions = createCheckoutSessionService({
     sessions: stores.sessions,
+    idempotency: stores.idempotency,
     sync,
     resolveLineItems: createLineItemResolver(stores.mappings),
     planChoices: { form: config.loopsContract.checkoutForm, lineItemReference: config.loopsContract.lineItemReference },

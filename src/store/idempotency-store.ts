@@ -28,6 +28,12 @@ export interface IdempotencyStore {
   complete(tenantId: string, key: string, fingerprint: string, response: StoredResponse): Promise<void>;
   /** Forgets a key this request took (validation failed, or Loops failed): a retry runs afresh. */
   release(tenantId: string, key: string, token: string): Promise<void>;
+  /**
+   * Remembers a value for one logical operation, first writer wins, and returns the remembered
+   * one. A retried create rebuilds the exact Loops request of its first attempt from it (the clock
+   * reading behind `created` and the default `expires_at`), so Loops sees one request, not two.
+   */
+  pin(tenantId: string, operationKey: string, value: string): Promise<string>;
 }
 
 /** What a second request with a key finds, given what the first left. */

@@ -11,6 +11,7 @@ export function tenantKeys(prefix: string, tenantId: string) {
     session: (id: string) => `${base}:session:${id}`,
     sessionIndex: `${base}:sessions`,
     idempotency: (key: string) => `${base}:idem:${digest(key)}`,
+    operation: (operationKey: string) => `${base}:operation:${operationKey}`,
     mappings: `${base}:mappings:prices`,
     products: `${base}:mappings:products`,
     adhocPrices: `${base}:adhoc-prices`,

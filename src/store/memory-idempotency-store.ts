@@ -3,6 +3,7 @@ import { IDEMPOTENCY, outcomeFor, type IdempotencyEntry, type IdempotencyStore }
 
 export function createMemoryIdempotencyStore(now: () => number = Date.now): IdempotencyStore {
   const entries = new Map<string, { entry: IdempotencyEntry; expiresAt: number }>();
+  const pins = new Map<string, { value: string; expiresAt: number }>();
   const id = (tenantId: string, key: string) => `${tenantId}\u0000${key}`;
   const read = (slot: string) => {
     const found = entries.get(slot);
@@ -21,6 +22,13 @@ export function createMemoryIdempotencyStore(now: () => number = Date.now): Idem
     },
     async complete(tenantId, key, fingerprint, response) {
       entries.set(id(tenantId, key), { entry: { state: 'done', fingerprint, response }, expiresAt: now() + IDEMPOTENCY.retentionSeconds * 1000 });
+    },
+    async pin(tenantId, operationKey, value) {
+      const slot = id(tenantId, operationKey);
+      const found = pins.get(slot);
+      if (found && found.expiresAt > now()) return found.value;
+      pins.set(slot, { value, expiresAt: now() + IDEMPOTENCY.retentionSeconds * 1000 });
+      return value;
     },
     async release(tenantId, key, token) {
       const slot = id(tenantId, key);

@@ -27,6 +27,11 @@ export function createRedisIdempotencyStore(redis: RedisClient, keysFor: (tenant
       const entry = JSON.stringify({ state: 'done', fingerprint, response });
       await redisCall(() => redis.set(keysFor(tenantId).idempotency(key), entry, 'EX', IDEMPOTENCY.retentionSeconds));
     },
+    async pin(tenantId, operationKey, value) {
+      const redisKey = keysFor(tenantId).operation(operationKey);
+      if ((await redisCall(() => redis.set(redisKey, value, 'EX', IDEMPOTENCY.retentionSeconds, 'NX'))) === 'OK') return value;
+      return (await redisCall(() => redis.get(redisKey))) ?? value;
+    },
     async release(tenantId, key, token) {
       await redisCall(() => redis.eval(RELEASE_IF_HELD, 1, keysFor(tenantId).idempotency(key), token));
     },

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +32,8 @@ export interface StackOptions {
   emulator?: Partial<EmulatorOptions>;
   /** Use in-memory stores instead of the test Redis. */
   memory?: boolean;
+  /** Several tenants (TENANTS_FILE) instead of the single `default` tenant; each gets the catalog. */
+  tenants?: { id: string; apiKeys: string[] }[];
 }
 
 export interface Stack {
@@ -60,12 +62,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const loops = emulatorAdmin(emulator.url);
   const mappingsDir = mkdtempSync(join(tmpdir(), 'gw-mappings-'));
   const catalog = await createLoopsCatalog(emulator.url, TEST_KEYS.loops, options.catalog ?? DEFAULT_CATALOG);
-  await writeMappingFile(mappingsDir, 'default', catalog);
+  for (const tenant of options.tenants ?? [{ id: 'default' }]) await writeMappingFile(mappingsDir, tenant.id, catalog);
+  const tenantsFile = join(mappingsDir, 'tenants.json');
+  if (options.tenants) writeFileSync(tenantsFile, JSON.stringify({ tenants: options.tenants.map((t) => ({ ...t, loopsApiKey: TEST_KEYS.loops })) }));
 
   const redisUrl = process.env.REDIS_URL;
   if (!options.memory && !redisUrl) throw new Error('REDIS_URL is not set: run the tests through jest (test/helpers/global-setup.ts)');
   const config = loadConfig({
-    GATEWAY_API_KEYS: TEST_KEYS.gateway,
+    ...(options.tenants ? { TENANTS_FILE: tenantsFile } : { GATEWAY_API_KEYS: TEST_KEYS.gateway }),
     LOOPS_API_BASE: emulator.url,
     LOOPS_API_KEY: TEST_KEYS.loops,
     MAPPINGS_DIR: mappingsDir,
