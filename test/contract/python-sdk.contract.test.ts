@@ -1,0 +1,51 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
+
+/** Debian's python3-stripe lives in the system interpreter's dist-packages. */
+const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+
+/** A second official SDK, another language and an older API version, against the same gateway. */
+describe('Python stripe package (python3-stripe)', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(() => stack.close());
+
+  it('creates, retrieves, lists (auto-paging) and gets Stripe error classes', async () => {
+    const driver = join(__dirname, 'python', 'stripe_python_driver.py');
+    const { stdout } = await promisify(execFile)(PYTHON, [driver, stack.url, TEST_KEYS.gateway], { timeout: 60_000 }).catch(
+      (error: { stderr?: string }) => {
+        throw new Error(`python driver failed (is python3-stripe installed? .ci/run installs it):\n${error.stderr ?? String(error)}`);
+      },
+    );
+    const report = JSON.parse(stdout);
+    expect(report.created).toEqual({
+      id: expect.any(String),
+      object: 'checkout.session',
+      status: 'open',
+      amount_total: 5250,
+      currency: 'usd',
+      metadata: { order_id: 'py-1' },
+      client_reference_id: 'py-user',
+      success_url: 'https://shop.example/ok?session_id={CHECKOUT_SESSION_ID}',
+      url: `${stack.emulator.url}/checkout/${report.created.id}`,
+      // python3-stripe 5 sends no Stripe-Version (Stripe would use the account's default), so
+      // the gateway renders its default version.
+      ui_mode: 'hosted_page',
+      line_item_prices: ['price_tshirt', 'price_mug'],
+    });
+    expect(report.retrieved).toEqual({ id: report.created.id, amount_total: 5250, has_line_items: false });
+    expect(report.list_first_page).toEqual({ count: 2, has_more: true, object: 'list' });
+    expect(report.list_all_ids).toHaveLength(4);
+    expect(new Set(report.list_all_ids).size).toBe(4);
+    expect(report.list_all_ids).toContain(report.created.id);
+    expect(report.error).toMatchObject({ class: 'InvalidRequestError', http_status: 400, code: 'resource_missing', param: 'line_items[0][price]' });
+    expect(report.missing).toEqual({ class: 'InvalidRequestError', http_status: 404, code: 'resource_missing' });
+    expect(report.auth).toEqual({ class: 'AuthenticationError', http_status: 401 });
+  });
+});

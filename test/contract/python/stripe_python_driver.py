@@ -1,0 +1,64 @@
+"""Drives the gateway with Python's official `stripe` package (Debian's python3-stripe), as a
+merchant's unchanged Python code would, and prints what the SDK returned as JSON for the jest
+suite to check. Usage: stripe_python_driver.py <gateway url> <api key>"""
+import json
+import sys
+
+import stripe
+
+stripe.api_base = sys.argv[1]
+stripe.api_key = sys.argv[2]
+stripe.max_network_retries = 2
+
+report = {"sdk_version": stripe.version.VERSION}
+
+created = stripe.checkout.Session.create(
+    mode="payment",
+    line_items=[{"price": "price_tshirt", "quantity": 2}, {"price": "price_mug", "quantity": 1}],
+    success_url="https://shop.example/ok?session_id={CHECKOUT_SESSION_ID}",
+    metadata={"order_id": "py-1"},
+    client_reference_id="py-user",
+    expand=["line_items"],
+)
+report["created"] = {
+    "id": created.id,
+    "object": created.object,
+    "status": created.status,
+    "amount_total": created.amount_total,
+    "currency": created.currency,
+    "metadata": dict(created.metadata),
+    "client_reference_id": created.client_reference_id,
+    "success_url": created.success_url,
+    "url": created.url,
+    "ui_mode": created.ui_mode,
+    "line_item_prices": [item.price.id for item in created.line_items.data],
+}
+
+retrieved = stripe.checkout.Session.retrieve(created.id)
+report["retrieved"] = {"id": retrieved.id, "amount_total": retrieved.amount_total, "has_line_items": "line_items" in retrieved}
+
+for _ in range(3):
+    stripe.checkout.Session.create(mode="payment", line_items=[{"price": "price_poster", "quantity": 1}])
+listed = stripe.checkout.Session.list(limit=2)
+report["list_first_page"] = {"count": len(listed.data), "has_more": listed.has_more, "object": listed.object}
+report["list_all_ids"] = [session.id for session in stripe.checkout.Session.list(limit=2).auto_paging_iter()]
+
+try:
+    stripe.checkout.Session.create(mode="payment", line_items=[{"price": "price_unmapped", "quantity": 1}])
+    report["error"] = None
+except stripe.error.InvalidRequestError as error:
+    report["error"] = {"class": type(error).__name__, "http_status": error.http_status, "code": error.code, "param": error.param, "message": error.user_message}
+
+try:
+    stripe.checkout.Session.retrieve("cs_missing")
+    report["missing"] = None
+except stripe.error.InvalidRequestError as error:
+    report["missing"] = {"class": type(error).__name__, "http_status": error.http_status, "code": error.code}
+
+try:
+    stripe.checkout.Session.list(api_key="sk_test_python_wrong_key_1111")
+    report["auth"] = None
+except stripe.error.AuthenticationError as error:
+    report["auth"] = {"class": type(error).__name__, "http_status": error.http_status}
+
+print(json.dumps(report))

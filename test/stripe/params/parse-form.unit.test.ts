@@ -1,0 +1,91 @@
+import { GatewayError } from '../../../src/errors';
+import { parseForm } from '../../../src/stripe/params/parse-form';
+import { parseJson } from '../../../src/stripe/params/parse-json';
+
+const malformed = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(GatewayError);
+    expect((error as GatewayError).status).toBe(400);
+    return (error as GatewayError).message;
+  }
+  throw new Error('expected a 400');
+};
+
+describe('parseForm (Rack-style)', () => {
+  it('decodes stripe-node’s captured create body', () => {
+    const body =
+      'mode=payment&success_url=https%3A%2F%2Fexample.com%2Fok%3Fsession_id%3D%7BCHECKOUT_SESSION_ID%7D' +
+      '&line_items[0][price_data][currency]=usd&line_items[0][price_data][unit_amount]=1234' +
+      '&line_items[0][price_data][product_data][name]=T%20shirt%20%26%20co' +
+      '&line_items[0][price_data][product_data][images][0]=https%3A%2F%2Fx%2Fy.png&line_items[0][quantity]=2' +
+      '&line_items[1][price]=price_123&line_items[1][quantity]=1' +
+      '&line_items[1][adjustable_quantity][enabled]=true&line_items[1][adjustable_quantity][maximum]=5' +
+      '&metadata[order_id]=A%201&metadata[empty]=&expand[0]=line_items&expand[1]=payment_intent&customer_email=';
+    expect(parseForm(body)).toEqual({
+      mode: 'payment',
+      success_url: 'https://example.com/ok?session_id={CHECKOUT_SESSION_ID}',
+      line_items: {
+        0: {
+          price_data: { currency: 'usd', unit_amount: '1234', product_data: { name: 'T shirt & co', images: { 0: 'https://x/y.png' } } },
+          quantity: '2',
+        },
+        1: { price: 'price_123', quantity: '1', adjustable_quantity: { enabled: 'true', maximum: '5' } },
+      },
+      metadata: { order_id: 'A 1', empty: '' },
+      expand: { 0: 'line_items', 1: 'payment_intent' },
+      customer_email: '',
+    });
+  });
+
+  it('reads curl’s a[]= style, including arrays of objects', () => {
+    expect(parseForm('expand[]=a&expand[]=b&line_items[][price]=p1&line_items[][quantity]=1&line_items[][price]=p2')).toEqual({
+      expand: ['a', 'b'],
+      line_items: [{ price: 'p1', quantity: '1' }, { price: 'p2' }],
+    });
+  });
+
+  it('treats + as a space, keeps the last duplicate, and skips empty pairs', () => {
+    expect(parseForm('a=1+2&&a=3&b')).toEqual({ a: '3', b: '' });
+    expect(parseForm('name=Jos%C3%A9+%F0%9F%98%80')).toEqual({ name: 'José 😀' });
+  });
+
+  it('refuses prototype keys anywhere', () => {
+    for (const body of ['__proto__[x]=1', 'a[__proto__]=1', 'a[constructor][prototype]=1', 'constructor=1']) {
+      expect(malformed(() => parseForm(body))).toContain('Invalid parameter name');
+    }
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+  });
+
+  it('refuses bad percent-encoding, invalid UTF-8, unbalanced brackets and conflicting shapes', () => {
+    expect(malformed(() => parseForm('a=%E0%A4%A'))).toContain('percent-encoding');
+    expect(malformed(() => parseForm('a=%FF%FE'))).toContain('percent-encoding');
+    expect(malformed(() => parseForm('a=\uFFFD'))).toContain('UTF-8');
+    expect(malformed(() => parseForm('a[b=1'))).toContain('Invalid parameter name');
+    expect(malformed(() => parseForm('a]=1'))).toContain('Invalid parameter name');
+    expect(malformed(() => parseForm('a=1&a[b]=2'))).toContain('conflicts');
+    expect(malformed(() => parseForm('a[b]=1&a=2'))).toContain('conflicts');
+    expect(malformed(() => parseForm('a[]=1&a[b]=2'))).toContain('conflicts');
+  });
+
+  it('limits nesting depth and the number of pairs', () => {
+    expect(parseForm('a[b][c][d][e][f][g][h]=1')).toHaveProperty('a');
+    expect(malformed(() => parseForm('a[b][c][d][e][f][g][h][i]=1'))).toContain('nested too deeply');
+    expect(malformed(() => parseForm(Array.from({ length: 5001 }, (_, i) => `k${i}=1`).join('&')))).toContain('more than 5000');
+  });
+});
+
+describe('parseJson', () => {
+  it('stringifies scalars so one schema validates both encodings', () => {
+    expect(parseJson('{"a":1,"b":true,"c":null,"d":[1,{"e":2.5}]}')).toEqual({ a: '1', b: 'true', c: '', d: ['1', { e: '2.5' }] });
+    expect(parseJson('')).toEqual({});
+  });
+
+  it('refuses non-objects, bad JSON, prototype keys and deep nesting', () => {
+    expect(malformed(() => parseJson('[1]'))).toContain('must be an object');
+    expect(malformed(() => parseJson('{"a":'))).toContain('not valid JSON');
+    expect(malformed(() => parseJson('{"__proto__":{"x":1}}'))).toContain('Invalid parameter name');
+    expect(malformed(() => parseJson('{"a":{"b":{"c":{"d":{"e":{"f":{"g":{"h":{"i":1}}}}}}}}}'))).toContain('nested too deeply');
+  });
+});
