@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { TenantKeys } from './keys';
 import { scanPage } from './list-scan';
 import type { RedisClient } from './redis-connection';
@@ -7,7 +8,9 @@ import { redisCall } from './store-unavailable';
 
 /** Sessions older than this leave Redis (record and index entry). */
 export const SESSION_RETENTION_SECONDS = 90 * 24 * 3600;
-const MAX_CAS_ATTEMPTS = 10;
+/** Writers that lose a compare-and-set back off with jitter, so even a burst of them all lands. */
+const MAX_CAS_ATTEMPTS = 40;
+const casBackoffMs = (attempt: number) => Math.random() * Math.min(2 * attempt, 20);
 
 /** Replace the record only if nobody wrote since it was read (version unchanged). */
 const COMPARE_AND_SET = `

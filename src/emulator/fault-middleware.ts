@@ -1,0 +1,63 @@
+import type { Middleware, ParameterizedContext } from 'koa';
+import { errorBody } from './errors';
+import type { Fault, FaultStore } from './faults';
+import { noteFault } from './stats';
+import type { Timers } from './timers';
+
+/**
+ * Applies a matching fault rule (loops-api.md §6). With `phase: 'after'` the request is fully
+ * processed first (state changed, idempotency recorded) and only the response is lost or late:
+ * this is how tests play "Loops timed out after creating the session". Admin routes are exempt,
+ * so a fault can always be removed.
+ */
+export function faultMiddleware(faults: FaultStore, timers: Timers): Middleware {
+  return async (ctx, next) => {
+    if (ctx.path.startsWith('/_emulator/')) return next();
+    const fault = faults.take(ctx.method, ctx.path);
+    if (!fault) return next();
+    noteFault(ctx, fault.mode);
+    if (fault.phase === 'after') {
+      await next();
+      await applyAfter(ctx, fault, timers);
+    } else {
+      await applyBefore(ctx, fault, timers, next);
+    }
+  };
+}
+
+async function applyBefore(ctx: ParameterizedContext, fault: Fault, timers: Timers, next: () => Promise<unknown>): Promise<void> {
+  if (fault.mode === 'latency') {
+    await timers.sleep(fault.latencyMs ?? 0);
+    await next();
+    return;
+  }
+  await applyAfter(ctx, fault, timers);
+}
+
+async function applyAfter(ctx: ParameterizedContext, fault: Fault, timers: Timers): Promise<void> {
+  switch (fault.mode) {
+    case 'latency':
+      await timers.sleep(fault.latencyMs ?? 0);
+      return;
+    case 'error':
+      ctx.status = fault.status ?? 500;
+      ctx.body = errorBody(`Injected fault ${fault.id}`, 'emulator_fault');
+      return;
+    case 'drop':
+      // No response at all: the client sees a reset connection.
+      ctx.respond = false;
+      ctx.req.socket.destroy();
+      return;
+    case 'hang':
+      // Never answer; the socket is released when the client gives up or the emulator closes.
+      ctx.respond = false;
+      await untilClosed(ctx);
+      return;
+  }
+}
+
+function untilClosed(ctx: ParameterizedContext): Promise<void> {
+  const socket = ctx.req.socket;
+  if (socket.destroyed) return Promise.resolve();
+  return new Promise((resolve) => socket.once('close', () => resolve()));
+}

@@ -1,0 +1,69 @@
+import { formatMajor } from './money';
+import type { SessionRecord } from './state';
+
+/**
+ * Hosted checkout pages (loops-api.md §6): plain HTML, no external assets and no script, so a
+ * headless browser or a bare HTTP client can drive them. Buttons have ids `pay`, `cancel`, `fail`.
+ */
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+function layout(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>
+body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#1a1a1a}
+.amount{font-size:2rem;font-weight:600}.muted{color:#666;font-size:.9rem}
+form{display:inline-block;margin:.5rem .5rem 0 0}button{font-size:1rem;padding:.5rem 1.25rem;cursor:pointer}
+#pay{background:#0a7d32;color:#fff;border:0}
+</style>
+</head>
+<body>
+<p class="muted">Loops emulator — test checkout, no real money moves</p>
+${body}
+</body>
+</html>
+`;
+}
+
+export function checkoutPage(session: SessionRecord): string {
+  const amount = formatMajor(session.amount, session.currency);
+  const id = escapeHtml(session.id);
+  const button = (action: string, label: string) =>
+    `<form method="post" action="./${id}/${action}"><button type="submit" id="${action}">${label}</button></form>`;
+  return layout(
+    `Pay ${session.productName}`,
+    `<h1 id="product-name">${escapeHtml(session.productName)}</h1>
+${session.productDescription ? `<p id="product-description">${escapeHtml(session.productDescription)}</p>` : ''}
+<p class="amount"><span id="amount">${amount}</span> <span id="currency">${escapeHtml(session.currency)}</span>${session.mode === 'subscription' ? ` <span id="interval">per ${escapeHtml(session.recurringInterval ?? 'month')}</span>` : ''}</p>
+<p class="muted">Session <code id="session-id">${id}</code> · expires ${new Date(session.expiresMs).toISOString()}</p>
+${button('pay', 'Pay')}${button('cancel', 'Cancel')}${button('fail', 'Fail')}`,
+  );
+}
+
+export function notPayablePage(session: SessionRecord): string {
+  return layout(
+    'Checkout no longer payable',
+    `<h1>This checkout is no longer payable</h1>
+<p>Session <code id="session-id">${escapeHtml(session.id)}</code> is <strong id="status">${escapeHtml(session.status)}</strong>.</p>`,
+  );
+}
+
+export function notFoundPage(): string {
+  return layout('Checkout not found', '<h1>Checkout Session Not Found</h1>');
+}
+
+/** Shown when the session has no success/cancel URL to redirect to. */
+export function resultPage(session: SessionRecord, status: 'completed' | 'canceled' | 'failed'): string {
+  const messages = { completed: 'Payment succeeded', canceled: 'Payment canceled', failed: 'Payment failed' };
+  return layout(
+    messages[status],
+    `<h1 id="result">${messages[status]}</h1>
+<p>Session <code id="session-id">${escapeHtml(session.id)}</code>, status <strong id="status">${status}</strong>.</p>`,
+  );
+}

@@ -1,0 +1,43 @@
+import { toUnixSeconds } from '../clock';
+import { checkoutUrl, type EmulatorContext } from '../context';
+import type { SessionRecord } from '../state';
+
+/**
+ * The Stripe-shaped object of loops-api.md §3.2: minor units, lower-case currency, unix seconds,
+ * `payment_status` and deliberately no `status` (the gateway must cope without it). `created`,
+ * `payment_link` and `subscription` are Stripe fields added for convenience.
+ */
+export function renderSessionV3(context: EmulatorContext, session: SessionRecord) {
+  return {
+    id: session.id,
+    object: 'checkout.session' as const,
+    amount_subtotal: session.amount,
+    amount_total: session.amount,
+    automatic_tax: { enabled: false, liability: null, status: null },
+    billing_address_collection: null,
+    cancel_url: session.cancelUrl,
+    client_reference_id: session.clientReferenceId,
+    created: toUnixSeconds(session.createdMs),
+    currency: session.currency.toLowerCase(),
+    customer: session.customer,
+    customer_email: session.customerEmail,
+    expires_at: toUnixSeconds(session.expiresMs),
+    livemode: false,
+    locale: null,
+    metadata: { ...session.metadata },
+    mode: session.mode,
+    payment_intent: session.paymentIntentId,
+    payment_link: session.paymentLinkId,
+    payment_method_types: [...session.paymentMethodTypes],
+    payment_status: session.status === 'completed' ? ('paid' as const) : ('unpaid' as const),
+    setup_intent: null,
+    shipping: null,
+    submit_type: null,
+    subscription: session.subscriptionId,
+    success_url: session.successUrl,
+    total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
+    url: checkoutUrl(context, session.id),
+    productName: session.productName,
+    externalCustomerId: session.externalCustomerId,
+  };
+}

@@ -1,0 +1,16 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GENERATED_BLOCKS, readBlock } from '../../scripts/render-docs';
+import { createSessionSchema } from '../../src/stripe/params/create-session-params';
+import { CREATE_SESSION_PARAMS } from '../../src/stripe/params/create-session-compat';
+
+describe('docs generated from code', () => {
+  it.each(Object.entries(GENERATED_BLOCKS))('%s is up to date (run `npm run docs`)', (name, block) => {
+    const document = readFileSync(join(__dirname, '..', '..', block.file), 'utf8');
+    expect(readBlock(document, name)).toBe(block.render());
+  });
+
+  it('the compatibility table names exactly the parameters the create schema accepts', () => {
+    expect(Object.keys(createSessionSchema.shape).sort()).toEqual(Object.keys(CREATE_SESSION_PARAMS).sort());
+  });
+});

@@ -1,0 +1,171 @@
+import type Redis from 'ioredis';
+import { createMemoryIdempotencyStore } from '../../src/store/memory-idempotency-store';
+import { createMemoryMappingStore } from '../../src/store/memory-mapping-store';
+import { createMemorySessionStore } from '../../src/store/memory-session-store';
+import { createRedisIdempotencyStore } from '../../src/store/redis-idempotency-store';
+import { createRedisMappingStore } from '../../src/store/redis-mapping-store';
+import { createRedisSessionStore } from '../../src/store/redis-session-store';
+import type { SessionRecord } from '../../src/store/session-record';
+import { UnknownCursorError } from '../../src/store/session-store';
+import type { MappingFile } from '../../src/mappings/mapping-file';
+import { testRedis } from '../helpers/redis-client';
+
+const redisSetup = testRedis();
+afterAll(() => (redisSetup.redis as Redis).quit());
+
+const implementations = [
+  {
+    name: 'redis',
+    sessions: () => createRedisSessionStore(redisSetup.redis, redisSetup.keysFor),
+    idempotency: () => createRedisIdempotencyStore(redisSetup.redis, redisSetup.keysFor),
+    mappings: () => createRedisMappingStore(redisSetup.redis, redisSetup.keysFor),
+  },
+  { name: 'memory', sessions: createMemorySessionStore, idempotency: () => createMemoryIdempotencyStore(), mappings: createMemoryMappingStore },
+];
+
+let counter = 0;
+function record(tenantId: string, createdMs: number, status: 'open' | 'complete' = 'open'): SessionRecord {
+  counter += 1;
+  const id = `cs_${String(counter).padStart(6, '0')}`;
+  return {
+    version: 1,
+    tenantId,
+    createdMs,
+    loopsApi: 'v3',
+    session: {
+      id,
+      object: 'checkout.session',
+      status,
+      payment_status: 'unpaid',
+      created: Math.floor(createdMs / 1000),
+      expires_at: 0,
+      url: null,
+      livemode: false,
+      metadata: {},
+      customer: null,
+      customer_email: null,
+      customer_details: null,
+      payment_intent: null,
+      payment_link: null,
+      subscription: null,
+      currency: 'usd',
+      amount_total: 100,
+    },
+    lineItems: [],
+    products: {},
+    createdBy: { requestId: null, idempotencyKey: null },
+  };
+}
+
+describe.each(implementations)('$name stores', (impl) => {
+  describe('sessions', () => {
+    it('pages newest first with exclusive cursors, filters, and a truthful has_more', async () => {
+      const store = impl.sessions();
+      const tenant = `t-${impl.name}-page`;
+      const start = Date.now() - 60_000;
+      const records = Array.from({ length: 25 }, (_, i) => record(tenant, start + i * 1000, i % 5 === 0 ? 'complete' : 'open'));
+      for (const r of records) await store.insert(r);
+      const ids = records.map((r) => r.session.id).reverse();
+      const all = () => true;
+      expect((await store.list(tenant, { limit: 10, matches: all })).records.map((r) => r.session.id)).toEqual(ids.slice(0, 10));
+      const after = await store.list(tenant, { limit: 10, startingAfter: ids[19], matches: all });
+      expect([after.records.map((r) => r.session.id), after.hasMore]).toEqual([ids.slice(20), false]);
+      const before = await store.list(tenant, { limit: 3, endingBefore: ids[10], matches: all });
+      expect([before.records.map((r) => r.session.id), before.hasMore]).toEqual([ids.slice(7, 10), true]);
+      const complete = await store.list(tenant, { limit: 100, matches: (r) => r.session.status === 'complete' });
+      expect(complete.records.map((r) => r.session.id)).toEqual(ids.filter((_, i) => (24 - i) % 5 === 0));
+      await expect(store.list(tenant, { limit: 1, startingAfter: 'cs_nope', matches: all })).rejects.toBeInstanceOf(UnknownCursorError);
+      expect((await store.list(`${tenant}-other`, { limit: 10, matches: all })).records).toEqual([]);
+    });
+
+    it('applies concurrent updates without losing any (compare-and-set)', async () => {
+      const store = impl.sessions();
+      const tenant = `t-${impl.name}-cas`;
+      const r = record(tenant, Date.now());
+      await store.insert(r);
+      await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          store.update(tenant, r.session.id, (current) => {
+            current.session.metadata[`k${i}`] = String(i);
+            return current;
+          }),
+        ),
+      );
+      const stored = await store.get(tenant, r.session.id);
+      expect(Object.keys(stored?.session.metadata ?? {})).toHaveLength(30);
+      expect(stored?.version).toBe(31);
+    });
+
+    it('lets exactly one of many concurrent writers win a transition', async () => {
+      const store = impl.sessions();
+      const tenant = `t-${impl.name}-transition`;
+      const r = record(tenant, Date.now());
+      await store.insert(r);
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          store.update(tenant, r.session.id, (current) => {
+            if (current.session.status !== 'open') return undefined;
+            current.session.status = 'complete';
+            return current;
+          }),
+        ),
+      );
+      expect(results.filter((result) => result.kind === 'updated')).toHaveLength(1);
+      expect(await store.update(tenant, 'cs_missing', (c) => c)).toEqual({ kind: 'missing' });
+    });
+  });
+
+  describe('idempotency', () => {
+    it('lets exactly one concurrent request start a key, then replays and detects mismatches', async () => {
+      const store = impl.idempotency();
+      const outcomes = await Promise.all(Array.from({ length: 10 }, () => store.begin('t1', `k-${impl.name}`, 'fp')));
+      const started = outcomes.filter((o) => o.kind === 'started');
+      expect(started).toHaveLength(1);
+      expect(outcomes.filter((o) => o.kind === 'in_flight')).toHaveLength(9);
+      await store.complete('t1', `k-${impl.name}`, 'fp', { status: 200, body: '{"id":"x"}', requestId: 'req_1' });
+      expect(await store.begin('t1', `k-${impl.name}`, 'fp')).toEqual({
+        kind: 'replay',
+        response: { status: 200, body: '{"id":"x"}', requestId: 'req_1' },
+      });
+      expect(await store.begin('t1', `k-${impl.name}`, 'other')).toEqual({ kind: 'mismatch' });
+      expect((await store.begin('t2', `k-${impl.name}`, 'fp')).kind).toBe('started');
+    });
+
+    it('releases only a lock it still holds, and pins the first value of an operation', async () => {
+      const store = impl.idempotency();
+      const first = await store.begin('t1', `r-${impl.name}`, 'fp');
+      if (first.kind !== 'started') throw new Error('expected to start');
+      await store.release('t1', `r-${impl.name}`, 'someone-else');
+      expect((await store.begin('t1', `r-${impl.name}`, 'fp')).kind).toBe('in_flight');
+      await store.release('t1', `r-${impl.name}`, first.token);
+      expect((await store.begin('t1', `r-${impl.name}`, 'fp')).kind).toBe('started');
+      expect(await store.pin('t1', `op-${impl.name}`, 'first')).toBe('first');
+      expect(await store.pin('t1', `op-${impl.name}`, 'second')).toBe('first');
+    });
+  });
+
+  describe('mappings', () => {
+    const file = (amount: number): MappingFile => ({
+      version: 1,
+      prices: { price_a: { loopsProductId: 'lp_a', productName: 'A', currency: 'usd', unitAmount: amount, recurring: null } },
+      products: { prod_a: { name: 'A' } },
+    });
+
+    it('replaces a tenant’s whole mapping at once and adds entries', async () => {
+      const store = impl.mappings();
+      await store.replaceAll('acme', file(100));
+      await store.replaceAll('acme', file(200));
+      expect((await store.getPrice('acme', 'price_a'))?.unitAmount).toBe(200);
+      expect(await store.getProduct('acme', 'prod_a')).toEqual({ name: 'A' });
+      expect(await store.getPrice('globex', 'price_a')).toBeUndefined();
+      await store.putEntries(
+        'acme',
+        { price_b: { loopsPaymentLinkId: 'pl_b', productName: 'B', currency: 'jpy', unitAmount: 5, recurring: null } },
+        {},
+      );
+      expect(Object.keys(await store.allPrices('acme')).sort()).toEqual(['price_a', 'price_b']);
+      await store.replaceAll('acme', { version: 1, prices: {}, products: {} });
+      expect(await store.allPrices('acme')).toEqual({});
+    });
+  });
+});
