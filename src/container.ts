@@ -1,33 +1,32 @@
 import { existsSync } from 'node:fs';
-import { Agent } from 'undici';
 import type Koa from 'koa';
+import { Agent } from 'undici';
 import { createApp } from './app';
-import type { Config, TenantConfig } from './config';
+import type { Config } from './config';
 import { buildKeyRegistry } from './http/middleware/authenticate';
 import type { GatewayState } from './http/gateway-state';
 import { checkoutSessionRoutes } from './http/routes/checkout-sessions';
+import { eventRoutes } from './http/routes/events';
 import { healthRoutes } from './http/routes/health';
-import { LOOPS_CONTRACT } from './loops/contract-choices';
+import { loopsWebhookRoutes } from './http/routes/loops-webhooks';
 import { createLoopsClient } from './loops/loops-client';
 import { mappingFilePath, readMappingFile } from './mappings/mapping-files';
 import { createLogger, type Logger } from './observability/logger';
 import type { TenantContext } from './services/call-context';
 import { createCheckoutSessionService } from './services/checkout-sessions/checkout-session-service';
+import { createExpirySweep } from './services/checkout-sessions/expiry-sweep';
 import { createSessionSync } from './services/checkout-sessions/session-sync';
+import { createEventPublisher } from './services/events/event-publisher';
+import { createEventQueries } from './services/events/event-queries';
+import { createSessionEventSink } from './services/events/session-event-sink';
 import { createLineItemResolver } from './services/line-item-resolver';
-import { noSessionEvents } from './services/session-events';
-import { createCachedMappingStore } from './store/cached-mapping-store';
-import type { IdempotencyStore } from './store/idempotency-store';
-import { tenantKeys } from './store/keys';
-import type { MappingStore } from './store/mapping-store';
-import { createMemoryIdempotencyStore } from './store/memory-idempotency-store';
-import { createMemoryMappingStore } from './store/memory-mapping-store';
-import { createMemorySessionStore } from './store/memory-session-store';
+import { createLoopsWebhookService } from './services/loops-webhooks/loops-webhook-service';
+import { createStores, type Stores } from './store/create-stores';
 import { createRedisClient, type RedisClient } from './store/redis-connection';
-import { createRedisIdempotencyStore } from './store/redis-idempotency-store';
-import { createRedisMappingStore } from './store/redis-mapping-store';
-import { createRedisSessionStore } from './store/redis-session-store';
-import type { SessionStore } from './store/session-store';
+import { startPeriodic, type Periodic } from './background/periodic';
+import { createDeliveryQueue } from './webhooks/create-delivery-queue';
+import { deliverOnce } from './webhooks/deliver';
+import type { DeliveryQueue } from './webhooks/delivery-queue';
 
 export interface ContainerOptions {
   logger?: Logger;
@@ -35,13 +34,21 @@ export interface ContainerOptions {
   now?: () => number;
 }
 
+/** How often each instance re-queues events a crash left in the outbox. */
+export const OUTBOX_DRAIN_INTERVAL_MS = 5_000;
+
 export interface Container {
   config: Config;
   logger: Logger;
   app: Koa<GatewayState>;
   redis: RedisClient | undefined;
   tenants: TenantContext[];
-  stores: { sessions: SessionStore; idempotency: IdempotencyStore; mappings: MappingStore };
+  stores: Stores;
+  queue: DeliveryQueue;
+  /** Background work of a serving instance: delivery worker, outbox drainer, expiry sweep. */
+  startBackground(): void;
+  drainOutbox(): Promise<number>;
+  sweepExpired(): Promise<number>;
   /** Loads each tenant's mapping file into the shared store (start-up and `mappings load`). */
   loadMappings(): Promise<void>;
   /** Stops taking work: /readyz answers 503 while in-flight requests finish. */
@@ -54,27 +61,22 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
   const logger = options.logger ?? createLogger(config.logLevel);
   const now = options.now ?? Date.now;
   const redis = config.redis.kind === 'memory' ? undefined : createRedisClient(config.redis, logger);
-  const keysFor = (tenantId: string) => tenantKeys(config.redis.kind === 'memory' ? 'mem' : config.redis.keyPrefix, tenantId);
-
-  const stores = redis
-    ? {
-        sessions: createRedisSessionStore(redis, keysFor),
-        idempotency: createRedisIdempotencyStore(redis, keysFor),
-        mappings: createCachedMappingStore(createRedisMappingStore(redis, keysFor)),
-      }
-    : {
-        sessions: createMemorySessionStore(),
-        idempotency: createMemoryIdempotencyStore(now),
-        mappings: createCachedMappingStore(createMemoryMappingStore()),
-      };
-
+  const stores = createStores(config, redis, now);
   const dispatcher = new Agent({ keepAliveTimeout: 10_000, connections: 256 });
-  const tenants = config.tenants.map((tenant: TenantConfig) => ({
+  const tenants: TenantContext[] = config.tenants.map((tenant) => ({
     config: tenant,
     loops: createLoopsClient({ apiBase: tenant.loops.apiBase, apiKey: tenant.loops.apiKey, timeoutMs: config.loops.timeoutMs, dispatcher, logger }),
   }));
+  const tenantConfigs = new Map(config.tenants.map((tenant) => [tenant.id, tenant]));
 
-  const sync = createSessionSync({ sessions: stores.sessions, events: noSessionEvents, now, logger });
+  const queue = createDeliveryQueue(
+    config,
+    redis,
+    (job) => deliverOnce({ events: stores.events, tenants: tenantConfigs, dispatcher, timeoutMs: config.webhooks.timeoutMs, now, logger }, job),
+    logger,
+  );
+  const publisher = createEventPublisher({ events: stores.events, queue, tenants: tenantConfigs, now, logger });
+  const sync = createSessionSync({ sessions: stores.sessions, events: createSessionEventSink(publisher), now, logger });
   const checkoutSessions = createCheckoutSessionService({
     sessions: stores.sessions,
     idempotency: stores.idempotency,
@@ -84,6 +86,17 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     now,
     logger,
   });
+  const loopsWebhooks = createLoopsWebhookService({
+    tenants: tenantConfigs,
+    toleranceSeconds: config.loopsWebhook.toleranceSeconds,
+    events: stores.events,
+    sessions: stores.sessions,
+    sync,
+    publisher,
+    now,
+    logger,
+  });
+  const sweepExpired = createExpirySweep({ sessions: stores.sessions, sync, tenants, now, logger });
 
   let draining = false;
   const readiness = {
@@ -102,10 +115,11 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     logger,
     keys: buildKeyRegistry(tenants),
     idempotencyStore: stores.idempotency,
-    stripeRoutes: [checkoutSessionRoutes(checkoutSessions)],
-    publicRoutes: [healthRoutes(readiness)],
+    stripeRoutes: [checkoutSessionRoutes(checkoutSessions), eventRoutes(createEventQueries(stores.events))],
+    publicRoutes: [healthRoutes(readiness), loopsWebhookRoutes(loopsWebhooks, config.loopsWebhook.signatureHeader)],
   });
 
+  const background: Periodic[] = [];
   return {
     config,
     logger,
@@ -113,6 +127,14 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     redis,
     tenants,
     stores,
+    queue,
+    startBackground() {
+      queue.startWorker();
+      background.push(startPeriodic('outbox drainer', OUTBOX_DRAIN_INTERVAL_MS, publisher.drainOutbox, logger));
+      background.push(startPeriodic('expiry sweep', config.expirySweepIntervalMs, sweepExpired, logger));
+    },
+    drainOutbox: publisher.drainOutbox,
+    sweepExpired,
     async loadMappings() {
       for (const tenant of config.tenants) {
         // No file: keep what the shared store has (another instance or `mappings load` put it there).
@@ -129,10 +151,10 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
       draining = true;
     },
     async close() {
+      await Promise.all(background.map((task) => task.stop()));
+      await queue.close();
       await dispatcher.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },
   };
 }
-
-export { LOOPS_CONTRACT };

@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     logger.info({ catalog: SANDBOX_CATALOG }, 'sandbox catalog loaded');
   }
 
+  container.startBackground();
   const server = createServer(container.app.callback());
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));

@@ -20,6 +20,8 @@ export interface SandboxConfig {
   /** The in-process emulator's port and the Loops key it accepts. */
   emulatorPort: number;
   loopsApiKey: string;
+  /** The emulator signs its webhooks to the gateway with this. */
+  loopsWebhookSecret: string;
 }
 
 export interface Config {
@@ -34,6 +36,8 @@ export interface Config {
   /** The contract's open questions (loops-api.md §7), settable per deployment. */
   loopsContract: { checkoutForm: 'line_items' | 'product'; lineItemReference: 'price' | 'product' };
   loopsWebhook: { signatureHeader: string; toleranceSeconds: number };
+  webhooks: { retryScheduleMs: number[]; timeoutMs: number; concurrency: number };
+  expirySweepIntervalMs: number;
   mappingsDir: string;
   tenants: TenantConfig[];
   /** Set when nothing was configured: the gateway runs the emulator in-process. */

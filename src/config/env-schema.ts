@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { LOOPS_CONTRACT } from '../loops/contract-choices';
+import { DEFAULT_RETRY_SCHEDULE } from '../webhooks/retry-schedule';
 
 /**
  * Every environment variable the gateway reads, in one schema. Nothing outside `config/` reads
@@ -34,15 +36,22 @@ export const envSchema = z.object({
   LOOPS_API_KEY: z.string().min(1).optional(),
   LOOPS_TIMEOUT_MS: positiveInt.default(10_000),
   /** loops-api.md §2/§7.3: how a Stripe line item is sent to Loops V3. */
-  LOOPS_CHECKOUT_FORM: z.enum(['line_items', 'product']).default('line_items'),
-  LOOPS_LINE_ITEM_REFERENCE: z.enum(['price', 'product']).default('price'),
+  LOOPS_CHECKOUT_FORM: z.enum(['line_items', 'product']).default(LOOPS_CONTRACT.checkoutForm),
+  LOOPS_LINE_ITEM_REFERENCE: z.enum(['price', 'product']).default(LOOPS_CONTRACT.lineItemReference),
 
   GATEWAY_API_KEYS: list,
   STRIPE_WEBHOOK_SECRET: list,
   WEBHOOK_ENDPOINTS: list,
   LOOPS_WEBHOOK_SECRET: z.string().min(1).optional(),
-  LOOPS_WEBHOOK_SIGNATURE_HEADER: z.string().min(1).default('X-Loops-Signature'),
-  LOOPS_WEBHOOK_TOLERANCE_SECONDS: positiveInt.default(300),
+  LOOPS_WEBHOOK_SIGNATURE_HEADER: z.string().min(1).default(LOOPS_CONTRACT.webhookSignatureHeader),
+  LOOPS_WEBHOOK_TOLERANCE_SECONDS: positiveInt.default(LOOPS_CONTRACT.webhookToleranceSeconds),
+
+  /** Waits between webhook delivery retries (`1m,5m,…`); default ≈ 3 days in 12 retries. */
+  WEBHOOK_RETRY_SCHEDULE: z.string().min(1).default(DEFAULT_RETRY_SCHEDULE),
+  WEBHOOK_TIMEOUT_MS: positiveInt.default(15_000),
+  WEBHOOK_CONCURRENCY: positiveInt.default(50),
+  /** How often open sessions past `expires_at` are looked for. */
+  EXPIRY_SWEEP_INTERVAL_MS: positiveInt.default(30_000),
 
   MAPPINGS_DIR: z.string().min(1).default('./mappings'),
   TENANTS_FILE: z.string().min(1).optional(),

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { envSchema, type Env } from './env-schema';
 import { tenantsFileSchema } from './tenants-file';
+import { parseRetrySchedule } from '../webhooks/retry-schedule';
 import type { Config, TenantConfig } from './config';
 
 export const DEFAULT_LOOPS_API_BASE = 'https://api.loops.fi';
@@ -28,7 +29,9 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, readFile:
   }
   const env = parsed.data;
   const problems: string[] = [];
-  const sandbox = isSandbox(env) ? { emulatorPort: env.EMULATOR_PORT, loopsApiKey: randomKey('loops_sandbox_') } : undefined;
+  const sandbox = isSandbox(env)
+    ? { emulatorPort: env.EMULATOR_PORT, loopsApiKey: randomKey('loops_sandbox_'), loopsWebhookSecret: randomKey('loops_whsec_sandbox_') }
+    : undefined;
   const defaultLoops = sandbox
     ? { apiBase: `http://127.0.0.1:${sandbox.emulatorPort}`, apiKey: sandbox.loopsApiKey }
     : { apiBase: env.LOOPS_API_BASE ?? DEFAULT_LOOPS_API_BASE, apiKey: env.LOOPS_API_KEY ?? '' };
@@ -40,7 +43,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, readFile:
       id: DEFAULT_TENANT,
       apiKeys: defaultKeys,
       loops: defaultLoops,
-      loopsWebhookSecret: env.LOOPS_WEBHOOK_SECRET,
+      loopsWebhookSecret: env.LOOPS_WEBHOOK_SECRET ?? sandbox?.loopsWebhookSecret,
       webhookSecrets: env.STRIPE_WEBHOOK_SECRET,
       webhookEndpoints: env.WEBHOOK_ENDPOINTS.map((url) => ({ url, enabledEvents: ['*'] })),
     });
@@ -50,6 +53,8 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, readFile:
   if (tenants.length === 0) problems.push('GATEWAY_API_KEYS or TENANTS_FILE: at least one tenant with an API key is required');
   problems.push(...checkTenants(tenants, env));
 
+  const retryScheduleMs = retrySchedule(env.WEBHOOK_RETRY_SCHEDULE, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze({
     host: env.HOST,
@@ -58,6 +63,8 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, readFile:
     redis: redisConfig(env),
     loops: { timeoutMs: env.LOOPS_TIMEOUT_MS },
     loopsContract: { checkoutForm: env.LOOPS_CHECKOUT_FORM, lineItemReference: env.LOOPS_LINE_ITEM_REFERENCE },
+    webhooks: { retryScheduleMs, timeoutMs: env.WEBHOOK_TIMEOUT_MS, concurrency: env.WEBHOOK_CONCURRENCY },
+    expirySweepIntervalMs: env.EXPIRY_SWEEP_INTERVAL_MS,
     loopsWebhook: { signatureHeader: env.LOOPS_WEBHOOK_SIGNATURE_HEADER, toleranceSeconds: env.LOOPS_WEBHOOK_TOLERANCE_SECONDS },
     mappingsDir: env.MAPPINGS_DIR,
     tenants,
@@ -132,6 +139,15 @@ function checkTenants(tenants: TenantConfig[], env: Env): string[] {
     problems.push('REDIS_CLUSTER_NODES: expected comma-separated host:port entries');
   }
   return problems;
+}
+
+function retrySchedule(text: string, problems: string[]): number[] {
+  try {
+    return parseRetrySchedule(text);
+  } catch (error) {
+    problems.push(`WEBHOOK_RETRY_SCHEDULE: ${(error as Error).message}`);
+    return [];
+  }
 }
 
 function randomKey(prefix: string): string {

@@ -15,7 +15,14 @@ export const SANDBOX_CATALOG = 'example';
 export async function startSandboxLoops(config: Config, logger: Logger): Promise<{ emulator: RunningEmulator; catalog: MappingFile }> {
   const sandbox = config.sandbox;
   if (!sandbox) throw new Error('not a sandbox configuration');
-  const emulator = await startEmulator({ port: sandbox.emulatorPort, host: '127.0.0.1', apiKeys: [sandbox.loopsApiKey], logLevel: 'warn' });
+  const emulator = await startEmulator({
+    port: sandbox.emulatorPort,
+    host: '127.0.0.1',
+    apiKeys: [sandbox.loopsApiKey],
+    logLevel: 'warn',
+    // Loops' webhooks come back to this gateway, as a real Loops account would be configured.
+    webhooks: [{ url: `http://127.0.0.1:${config.port}/webhooks/loops`, secret: sandbox.loopsWebhookSecret }],
+  });
   const tenant = existsSync(mappingFilePath(config.mappingsDir, 'default')) ? 'default' : SANDBOX_CATALOG;
   const catalog = await readMappingFile(config.mappingsDir, tenant);
   for (const entry of Object.values(catalog.prices)) {

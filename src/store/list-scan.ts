@@ -1,14 +1,32 @@
-import type { SessionRecord } from './session-record';
-import { UnknownCursorError, type ListPage, type ListQuery } from './session-store';
+/** A page of records, newest first, and whether more match beyond it. */
+export interface ListPage<T> {
+  records: T[];
+  hasMore: boolean;
+}
 
-/** An index ordered newest first; rank 0 is the newest session. */
-export interface OrderedSource {
+export interface ListQuery<T> {
+  limit: number;
+  /** Exclusive cursors (object ids); at most one is set. */
+  startingAfter?: string;
+  endingBefore?: string;
+  matches: (record: T) => boolean;
+}
+
+/** Thrown when a cursor names no object of this tenant. */
+export class UnknownCursorError extends Error {
+  constructor(readonly cursor: string) {
+    super(`unknown cursor ${cursor}`);
+  }
+}
+
+/** An index ordered newest first; rank 0 is the newest object. */
+export interface OrderedSource<T> {
   rankOf(id: string): Promise<number | undefined>;
   /**
    * Ranks start..stop inclusive (fewer at the end of the index), newest first; `undefined` where
    * an index entry's record is already gone, so a short answer always means the index ended.
    */
-  range(start: number, stop: number): Promise<(SessionRecord | undefined)[]>;
+  range(start: number, stop: number): Promise<(T | undefined)[]>;
 }
 
 const CHUNK = 100;
@@ -18,7 +36,7 @@ const CHUNK = 100;
  * `ending_before` returns the items just newer than the cursor, and `has_more` is computed by
  * finding one match more than asked for, so it is never a guess.
  */
-export async function scanPage(source: OrderedSource, query: ListQuery): Promise<ListPage> {
+export async function scanPage<T>(source: OrderedSource<T>, query: ListQuery<T>): Promise<ListPage<T>> {
   const cursor = query.endingBefore ?? query.startingAfter;
   const cursorRank = cursor === undefined ? undefined : await source.rankOf(cursor);
   if (cursor !== undefined && cursorRank === undefined) throw new UnknownCursorError(cursor);
@@ -31,8 +49,8 @@ export async function scanPage(source: OrderedSource, query: ListQuery): Promise
   return { records: query.endingBefore !== undefined ? page.reverse() : page, hasMore };
 }
 
-async function scanOlder(source: OrderedSource, query: ListQuery, from: number): Promise<SessionRecord[]> {
-  const found: SessionRecord[] = [];
+async function scanOlder<T>(source: OrderedSource<T>, query: ListQuery<T>, from: number): Promise<T[]> {
+  const found: T[] = [];
   for (let start = from; found.length <= query.limit; start += CHUNK) {
     const chunk = await source.range(start, start + CHUNK - 1);
     for (const record of chunk) if (record && found.length <= query.limit && query.matches(record)) found.push(record);
@@ -42,8 +60,8 @@ async function scanOlder(source: OrderedSource, query: ListQuery, from: number):
 }
 
 /** Walks from the cursor towards the newest, nearest first. */
-async function scanNewer(source: OrderedSource, query: ListQuery, cursorRank: number): Promise<SessionRecord[]> {
-  const found: SessionRecord[] = [];
+async function scanNewer<T>(source: OrderedSource<T>, query: ListQuery<T>, cursorRank: number): Promise<T[]> {
+  const found: T[] = [];
   for (let stop = cursorRank - 1; stop >= 0 && found.length <= query.limit; stop -= CHUNK) {
     const chunk = await source.range(Math.max(0, stop - CHUNK + 1), stop);
     for (const record of chunk.reverse()) if (record && found.length <= query.limit && query.matches(record)) found.push(record);

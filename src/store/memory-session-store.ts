@@ -1,6 +1,7 @@
 import { scanPage } from './list-scan';
 import type { SessionRecord } from './session-record';
-import type { ListPage, ListQuery, SessionStore, UpdateResult } from './session-store';
+import type { ListPage, ListQuery } from './list-scan';
+import type { SessionStore, UpdateResult } from './session-store';
 
 /** In-process sessions for the zero-config sandbox and unit tests; same ordering as Redis. */
 export function createMemorySessionStore(): SessionStore {
@@ -32,7 +33,14 @@ export function createMemorySessionStore(): SessionStore {
       sessionsOf(tenantId).set(id, stored);
       return { kind: 'updated', record: copy(stored), previous: copy(current) };
     },
-    async list(tenantId, query: ListQuery): Promise<ListPage> {
+    async dueForExpiry(tenantId, nowSeconds, limit) {
+      return [...sessionsOf(tenantId).values()]
+        .filter((r) => r.session.status === 'open' && r.session.expires_at <= nowSeconds)
+        .sort((a, b) => a.session.expires_at - b.session.expires_at)
+        .slice(0, limit)
+        .map((r) => r.session.id);
+    },
+    async list(tenantId, query: ListQuery<SessionRecord>): Promise<ListPage<SessionRecord>> {
       const index = ordered(tenantId);
       return scanPage(
         {

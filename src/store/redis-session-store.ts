@@ -3,7 +3,8 @@ import type { TenantKeys } from './keys';
 import { scanPage } from './list-scan';
 import type { RedisClient } from './redis-connection';
 import { sessionRecordSchema, type SessionRecord } from './session-record';
-import type { ListQuery, SessionStore, UpdateResult } from './session-store';
+import type { ListQuery } from './list-scan';
+import type { SessionStore, UpdateResult } from './session-store';
 import { redisCall } from './store-unavailable';
 
 /** Sessions older than this leave Redis (record and index entry). */
@@ -12,12 +13,16 @@ export const SESSION_RETENTION_SECONDS = 90 * 24 * 3600;
 const MAX_CAS_ATTEMPTS = 40;
 const casBackoffMs = (attempt: number) => Math.random() * Math.min(2 * attempt, 20);
 
-/** Replace the record only if nobody wrote since it was read (version unchanged). */
+/**
+ * Replace the record only if nobody wrote since it was read (version unchanged); a session that is
+ * no longer open leaves the expiry index in the same step.
+ */
 const COMPARE_AND_SET = `
 local current = redis.call('GET', KEYS[1])
 if not current then return -1 end
 if tostring(cjson.decode(current).version) ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
+if ARGV[3] == 'closed' then redis.call('ZREM', KEYS[2], ARGV[4]) end
 return 1`;
 
 export function createRedisSessionStore(redis: RedisClient, keysFor: (tenantId: string) => TenantKeys): SessionStore {
@@ -35,6 +40,7 @@ export function createRedisSessionStore(redis: RedisClient, keysFor: (tenantId: 
           .multi()
           .set(keys.session(record.session.id), JSON.stringify(record), 'EX', SESSION_RETENTION_SECONDS)
           .zadd(keys.sessionIndex, record.createdMs, record.session.id)
+          .zadd(keys.openByExpiry, record.session.expires_at, record.session.id)
           .zremrangebyscore(keys.sessionIndex, '-inf', Date.now() - SESSION_RETENTION_SECONDS * 1000)
           .exec(),
       );
@@ -47,15 +53,21 @@ export function createRedisSessionStore(redis: RedisClient, keysFor: (tenantId: 
         const next = change(structuredClone(current));
         if (!next) return { kind: 'unchanged', record: current };
         const stored = { ...next, version: current.version + 1 };
+        const keys = keysFor(tenantId);
+        const closed = stored.session.status === 'open' ? 'open' : 'closed';
         const outcome = await redisCall(() =>
-          redis.eval(COMPARE_AND_SET, 1, keysFor(tenantId).session(id), String(current.version), JSON.stringify(stored)),
+          redis.eval(COMPARE_AND_SET, 2, keys.session(id), keys.openByExpiry, String(current.version), JSON.stringify(stored), closed, id),
         );
         if (outcome === 1) return { kind: 'updated', record: stored, previous: current };
         if (outcome === -1) return { kind: 'missing' };
+        await sleep(casBackoffMs(attempt));
       }
       throw new Error(`session ${id} kept changing under ${MAX_CAS_ATTEMPTS} concurrent updates`);
     },
-    list(tenantId, query: ListQuery) {
+    async dueForExpiry(tenantId, nowSeconds, limit) {
+      return redisCall(() => redis.zrangebyscore(keysFor(tenantId).openByExpiry, '-inf', nowSeconds, 'LIMIT', 0, limit));
+    },
+    list(tenantId, query: ListQuery<SessionRecord>) {
       const keys = keysFor(tenantId);
       return scanPage(
         {

@@ -1,24 +1,7 @@
+import type { ListPage, ListQuery } from './list-scan';
 import type { SessionRecord } from './session-record';
 
-export interface ListPage {
-  records: SessionRecord[];
-  hasMore: boolean;
-}
-
-export interface ListQuery {
-  limit: number;
-  /** Exclusive cursors (object ids); at most one is set. */
-  startingAfter?: string;
-  endingBefore?: string;
-  matches: (record: SessionRecord) => boolean;
-}
-
-/** Thrown by `list` when a cursor names no session of this tenant. */
-export class UnknownCursorError extends Error {
-  constructor(readonly cursor: string) {
-    super(`unknown cursor ${cursor}`);
-  }
-}
+export { UnknownCursorError } from './list-scan';
 
 /**
  * Checkout sessions per tenant, newest first. `update` is a compare-and-set loop, so concurrent
@@ -30,7 +13,9 @@ export interface SessionStore {
   get(tenantId: string, id: string): Promise<SessionRecord | undefined>;
   /** `change` returns the new record, or undefined to leave it as it is. Returns what is stored after. */
   update(tenantId: string, id: string, change: (current: SessionRecord) => SessionRecord | undefined): Promise<UpdateResult>;
-  list(tenantId: string, query: ListQuery): Promise<ListPage>;
+  list(tenantId: string, query: ListQuery<SessionRecord>): Promise<ListPage<SessionRecord>>;
+  /** Ids of open sessions whose `expires_at` is at or before `nowSeconds` (for the expiry sweep). */
+  dueForExpiry(tenantId: string, nowSeconds: number, limit: number): Promise<string[]>;
 }
 
 export type UpdateResult =

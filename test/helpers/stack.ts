@@ -16,6 +16,9 @@ export const TEST_KEYS = {
   gateway: 'sk_test_gateway_contract_key_0001',
   otherTenant: 'sk_test_gateway_other_tenant_0002',
   loops: 'loops_test_key_not_real',
+  loopsWebhook: 'loops_whsec_test_not_real',
+  stripeWebhook: 'whsec_test_not_a_real_secret_1',
+  stripeWebhookOld: 'whsec_test_not_a_real_secret_0',
 } as const;
 
 export const DEFAULT_CATALOG: CatalogPrice[] = [
@@ -33,7 +36,9 @@ export interface StackOptions {
   /** Use in-memory stores instead of the test Redis. */
   memory?: boolean;
   /** Several tenants (TENANTS_FILE) instead of the single `default` tenant; each gets the catalog. */
-  tenants?: { id: string; apiKeys: string[] }[];
+  tenants?: { id: string; apiKeys: string[]; webhookSecrets?: string[]; webhookEndpoints?: { url: string; enabledEvents?: string[] }[] }[];
+  /** Start the delivery worker, outbox drainer and expiry sweep (default true). */
+  background?: boolean;
 }
 
 export interface Stack {
@@ -64,7 +69,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const catalog = await createLoopsCatalog(emulator.url, TEST_KEYS.loops, options.catalog ?? DEFAULT_CATALOG);
   for (const tenant of options.tenants ?? [{ id: 'default' }]) await writeMappingFile(mappingsDir, tenant.id, catalog);
   const tenantsFile = join(mappingsDir, 'tenants.json');
-  if (options.tenants) writeFileSync(tenantsFile, JSON.stringify({ tenants: options.tenants.map((t) => ({ ...t, loopsApiKey: TEST_KEYS.loops })) }));
+  if (options.tenants) {
+    const tenants = options.tenants.map((t) => ({ ...t, loopsApiKey: TEST_KEYS.loops, loopsWebhookSecret: TEST_KEYS.loopsWebhook }));
+    writeFileSync(tenantsFile, JSON.stringify({ tenants }));
+  }
 
   const redisUrl = process.env.REDIS_URL;
   if (!options.memory && !redisUrl) throw new Error('REDIS_URL is not set: run the tests through jest (test/helpers/global-setup.ts)');
@@ -74,16 +82,25 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     LOOPS_API_KEY: TEST_KEYS.loops,
     MAPPINGS_DIR: mappingsDir,
     LOOPS_TIMEOUT_MS: '1500',
+    LOOPS_WEBHOOK_SECRET: TEST_KEYS.loopsWebhook,
+    WEBHOOK_RETRY_SCHEDULE: '200ms,400ms,800ms',
     LOG_LEVEL: 'silent',
     ...(options.memory ? {} : { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `test-${randomBytes(6).toString('hex')}` }),
     ...options.env,
   });
   const container = createContainer(config, { logger: createLogger('silent') });
   await container.loadMappings();
+  if (options.background !== false) container.startBackground();
   const server: Server = createServer(container.app.callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
+  // Loops' webhooks come to this gateway (tenant `default`, or each tenant's own path).
+  const targets = (options.tenants ?? [{ id: 'default' }]).map((t) => ({
+    url: `http://127.0.0.1:${port}/webhooks/loops${options.tenants ? `/${t.id}` : ''}`,
+    secret: TEST_KEYS.loopsWebhook,
+  }));
+  await loops.admin('PUT', '/_emulator/webhooks', { targets });
 
   return {
     url: `http://127.0.0.1:${port}`,

@@ -33,34 +33,37 @@ export function createSessionSync(deps: SessionSyncDeps) {
     return result.record;
   }
 
+  /** Loops' view of a session, or undefined when Loops cannot be read right now. */
+  async function observe(
+    tenant: TenantContext,
+    record: SessionRecord,
+  ): Promise<{ state: LoopsSessionState; details: LoopsStateDetails } | undefined> {
+    try {
+      if (record.loopsApi === 'v2') return { state: stateFromV2(await tenant.loops.getSessionV2(record.session.id)), details: {} };
+      const loops = await tenant.loops.getSessionV3(record.session.id);
+      return {
+        state: stateFromV3(loops, Math.floor(deps.now() / 1000)),
+        details: { paymentIntent: loops.payment_intent, customerEmail: loops.customer_email },
+      };
+    } catch (error) {
+      if (!isLoopsError(error)) throw error;
+      deps.logger.warn({ session: record.session.id, err: error.message }, 'Loops could not be read');
+      return undefined;
+    }
+  }
+
   /**
    * The stored session merged with Loops' current state. A final state needs no call; if Loops
-   * cannot be reached the stored view is served (and logged) rather than failing the read.
+   * cannot be reached the stored view is served rather than failing the read.
    */
   async function refresh(tenant: TenantContext, record: SessionRecord, request: SettleCause['request']): Promise<SessionRecord> {
     if (record.session.status !== 'open') return record;
-    let state: LoopsSessionState;
-    let details: LoopsStateDetails;
-    try {
-      if (record.loopsApi === 'v2') {
-        const loops = await tenant.loops.getSessionV2(record.session.id);
-        state = stateFromV2(loops);
-        details = {};
-      } else {
-        const loops = await tenant.loops.getSessionV3(record.session.id);
-        state = stateFromV3(loops, Math.floor(deps.now() / 1000));
-        details = { paymentIntent: loops.payment_intent, customerEmail: loops.customer_email };
-      }
-    } catch (error) {
-      if (!isLoopsError(error)) throw error;
-      deps.logger.warn({ session: record.session.id, err: error.message }, 'serving the stored session: Loops could not be read');
-      return record;
-    }
-    if (state === 'open') return record;
-    return (await settle(tenant.config.id, record.session.id, state, details, { source: 'retrieve', request })) ?? record;
+    const seen = await observe(tenant, record);
+    if (!seen || seen.state === 'open') return record;
+    return (await settle(tenant.config.id, record.session.id, seen.state, seen.details, { source: 'retrieve', request })) ?? record;
   }
 
-  return { settle, refresh };
+  return { settle, observe, refresh };
 }
 
 export type SessionSync = ReturnType<typeof createSessionSync>;

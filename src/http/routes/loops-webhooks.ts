@@ -1,0 +1,32 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { koaBody } from 'koa-body';
+import { GatewayError } from '../../errors';
+import type { LoopsWebhookService } from '../../services/loops-webhooks/loops-webhook-service';
+import type { GatewayState } from '../gateway-state';
+import { sendJson } from '../respond';
+
+export const DEFAULT_WEBHOOK_TENANT = 'default';
+
+/**
+ * `POST /webhooks/loops` (tenant `default`) and `/webhooks/loops/:tenant`. The body is read as
+ * text whatever its content type, because the signature covers the exact bytes Loops sent.
+ */
+export function loopsWebhookRoutes(service: LoopsWebhookService, signatureHeader: string): Router<GatewayState> {
+  const router = new Router<GatewayState>();
+  const readRaw = koaBody({ multipart: false, urlencoded: false, json: false, text: true, textTypes: ['*/*'], textLimit: '1mb' });
+  const handle = async (ctx: Context & { state: GatewayState }, tenantId: string) => {
+    try {
+      await readRaw(ctx, async () => {});
+    } catch (error) {
+      const status = (error as { status?: number }).status;
+      throw new GatewayError(status === 413 ? 'body_too_large' : 'malformed_body', 'Invalid Loops webhook body.');
+    }
+    const raw = Buffer.from(typeof ctx.request.body === 'string' ? ctx.request.body : '', 'utf8');
+    const outcome = await service.handle(tenantId, raw, ctx.get(signatureHeader) || undefined);
+    sendJson(ctx, 200, { received: true, outcome });
+  };
+  router.post('/webhooks/loops', (ctx) => handle(ctx, DEFAULT_WEBHOOK_TENANT));
+  router.post('/webhooks/loops/:tenant', (ctx) => handle(ctx, ctx.params.tenant ?? ''));
+  return router;
+}

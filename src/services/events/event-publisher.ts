@@ -1,0 +1,83 @@
+import type { TenantConfig } from '../../config';
+import type { Logger } from '../../observability/logger';
+import { DEFAULT_STRIPE_VERSION } from '../../stripe/api-version';
+import { randomId } from '../../stripe/ids';
+import { buildEventObject } from '../../stripe/objects/event-object';
+import type { EventStore, StoredEvent } from '../../store/event-store';
+import type { DeliveryQueue } from '../../webhooks/delivery-queue';
+import { endpointWants } from '../../webhooks/endpoint-matching';
+
+export interface PublishInput {
+  type: string;
+  object: Record<string, unknown>;
+  livemode: boolean;
+  request: { id: string | null; idempotency_key: string | null };
+}
+
+export interface EventPublisherDeps {
+  events: EventStore;
+  queue: DeliveryQueue;
+  tenants: ReadonlyMap<string, TenantConfig>;
+  now: () => number;
+  logger: Logger;
+}
+
+/** An event waits this long in the outbox before the drainer assumes its publisher died. */
+export const OUTBOX_GRACE_MS = 10_000;
+
+/**
+ * Records Stripe events (once per dedupe key) and hands them to the delivery queue. Recording
+ * puts the event in the outbox atomically; it leaves only after its deliveries are queued, and
+ * `drainOutbox` (run periodically on every instance) finishes what a crash interrupted.
+ */
+export function createEventPublisher(deps: EventPublisherDeps) {
+  const endpointsFor = (tenantId: string, type: string) =>
+    (deps.tenants.get(tenantId)?.webhookEndpoints ?? []).filter((endpoint) => endpointWants(endpoint.enabledEvents, type));
+
+  async function dispatch(tenantId: string, event: StoredEvent): Promise<void> {
+    const jobs = endpointsFor(tenantId, event.type).map((endpoint) => ({ tenantId, eventId: event.id, endpointUrl: endpoint.url }));
+    await deps.queue.enqueue(jobs);
+    await deps.events.leaveOutbox(tenantId, event.id);
+  }
+
+  async function publish(tenantId: string, input: PublishInput, dedupeKey: string): Promise<StoredEvent> {
+    const event = buildEventObject({
+      id: randomId('evt'),
+      type: input.type,
+      created: Math.floor(deps.now() / 1000),
+      livemode: input.livemode,
+      apiVersion: DEFAULT_STRIPE_VERSION,
+      object: input.object,
+      request: input.request,
+      pendingWebhooks: endpointsFor(tenantId, input.type).length,
+    });
+    const { event: stored, created } = await deps.events.record(tenantId, event, dedupeKey);
+    if (!created) return stored;
+    deps.logger.info({ eventId: stored.id, type: stored.type, tenant: tenantId }, 'stripe event recorded');
+    try {
+      await dispatch(tenantId, stored);
+    } catch (error) {
+      // Recorded and in the outbox: the drainer queues it. The caller's work is already durable.
+      deps.logger.warn({ eventId: stored.id, err: (error as Error).message }, 'event recorded but not yet queued; the outbox drainer will queue it');
+    }
+    return stored;
+  }
+
+  async function drainOutbox(): Promise<number> {
+    let drained = 0;
+    for (const tenantId of deps.tenants.keys()) {
+      const ids = await deps.events.outbox(tenantId, deps.now() - OUTBOX_GRACE_MS, 200);
+      for (const id of ids) {
+        const event = await deps.events.get(tenantId, id);
+        if (event) await dispatch(tenantId, event);
+        else await deps.events.leaveOutbox(tenantId, id);
+        drained += 1;
+      }
+    }
+    return drained;
+  }
+
+  return { publish, drainOutbox };
+}
+
+export type EventPublisher = ReturnType<typeof createEventPublisher>;

@@ -1,0 +1,55 @@
+import { GatewayError } from '../../errors';
+import { eventTypeMatcher, listEventsSchema } from '../../stripe/params/event-params';
+import { checkCursors, matchesCreated, retrieveSchema } from '../../stripe/params/list-params';
+import type { ParamBag } from '../../stripe/params/param-bag';
+import { validateParams } from '../../stripe/params/validate-params';
+import { buildListObject } from '../../stripe/objects/list-object';
+import type { EventStore, StoredEvent } from '../../store/event-store';
+import { UnknownCursorError } from '../../store/list-scan';
+import type { CallContext } from '../call-context';
+
+/** `GET /v1/events` and `GET /v1/events/:id`: the tenant's events of the last 30 days. */
+export function createEventQueries(events: EventStore) {
+  async function retrieve(call: CallContext, id: string, bag: ParamBag): Promise<StoredEvent> {
+    validateParams(retrieveSchema, bag);
+    const event = await events.get(call.tenant.config.id, id);
+    if (!event) throw new GatewayError('resource_missing', `No such event: '${id}'`, 'id');
+    return event;
+  }
+
+  async function list(call: CallContext, bag: ParamBag) {
+    const params = validateParams(listEventsSchema, bag);
+    checkCursors(params);
+    if (params.type !== undefined && params.types !== undefined) {
+      throw new GatewayError('parameters_exclusive', 'You may only specify one of these parameters: type, types.', 'types');
+    }
+    const typeMatches =
+      params.type !== undefined ? eventTypeMatcher(params.type) : params.types ? (type: string) => params.types?.includes(type) ?? false : () => true;
+    const matches = (event: StoredEvent) =>
+      typeMatches(event.type) &&
+      matchesCreated(event.created, params.created) &&
+      (params.delivery_success === undefined || (event.pending_webhooks === 0) === params.delivery_success);
+    try {
+      const page = await events.list(call.tenant.config.id, {
+        limit: params.limit ?? 10,
+        startingAfter: params.starting_after,
+        endingBefore: params.ending_before,
+        matches,
+      });
+      return buildListObject('/v1/events', page.records, page.hasMore);
+    } catch (error) {
+      if (error instanceof UnknownCursorError) {
+        throw new GatewayError(
+          'param_resource_missing',
+          `No such event: '${error.cursor}'`,
+          params.starting_after ? 'starting_after' : 'ending_before',
+        );
+      }
+      throw error;
+    }
+  }
+
+  return { retrieve, list };
+}
+
+export type EventQueries = ReturnType<typeof createEventQueries>;

@@ -1,0 +1,135 @@
+import type { TenantConfig } from '../../config';
+import { GatewayError } from '../../errors';
+import { LOOPS_CONTRACT } from '../../loops/contract-choices';
+import { loopsEventSchema, type LoopsEvent } from '../../loops/loops-webhook-schemas';
+import { verifyLoopsSignature } from '../../loops/verify-webhook-signature';
+import type { Logger } from '../../observability/logger';
+import { buildChargeObject } from '../../stripe/objects/charge-object';
+import type { EventStore } from '../../store/event-store';
+import type { SessionStore } from '../../store/session-store';
+import { translateLoopsEvent, type LoopsEventAction } from '../../translate/loops-event-to-stripe';
+import type { SessionSync } from '../checkout-sessions/session-sync';
+import type { EventPublisher } from '../events/event-publisher';
+
+export interface LoopsWebhookDeps {
+  tenants: ReadonlyMap<string, TenantConfig>;
+  toleranceSeconds: number;
+  events: EventStore;
+  sessions: SessionStore;
+  sync: SessionSync;
+  publisher: EventPublisher;
+  now: () => number;
+  logger: Logger;
+}
+
+export type WebhookOutcome = 'processed' | 'duplicate' | 'ignored';
+
+const AUTOMATIC = { id: null, idempotency_key: null };
+
+/**
+ * Loops → gateway (architecture.md habit 7): verify the raw bytes, then parse, dedupe, translate,
+ * store, enqueue. It returns only once everything the event causes is durably recorded, so a 2xx
+ * means nothing can be lost; any failure before that is a 5xx and Loops sends the event again,
+ * which is safe because every step is idempotent.
+ */
+export function createLoopsWebhookService(deps: LoopsWebhookDeps) {
+  async function handle(tenantId: string, rawBody: Buffer, signature: string | undefined): Promise<WebhookOutcome> {
+    const tenant = deps.tenants.get(tenantId);
+    if (!tenant) throw new GatewayError('resource_missing', `No such tenant: '${tenantId}'`);
+    if (!tenant.loopsWebhookSecret)
+      throw new GatewayError('invalid_state', `Loops webhooks are not configured for tenant '${tenantId}' (LOOPS_WEBHOOK_SECRET).`);
+    const check = verifyLoopsSignature(rawBody, signature, {
+      secret: tenant.loopsWebhookSecret,
+      toleranceSeconds: deps.toleranceSeconds,
+      encoding: LOOPS_CONTRACT.webhookDigestEncoding,
+      nowSeconds: Math.floor(deps.now() / 1000),
+    });
+    if (!check.ok) throw new GatewayError('parameter_invalid', `Invalid Loops webhook signature: ${check.reason}.`);
+    const event = parseEvent(rawBody);
+    if (await deps.events.loopsEventHandled(tenantId, event.id)) return 'duplicate';
+
+    let actions: LoopsEventAction[] | undefined;
+    try {
+      actions = translateLoopsEvent(event);
+    } catch (error) {
+      throw new GatewayError(
+        'parameter_invalid',
+        `Loops event ${event.id} (${event.type}) has an unexpected shape: ${(error as Error).message.slice(0, 300)}`,
+      );
+    }
+    if (!actions) {
+      deps.logger.warn({ loopsEventId: event.id, type: event.type, tenant: tenantId }, 'unknown Loops event type: recorded, nothing to do');
+      await deps.events.markLoopsEventHandled(tenantId, event.id, `unknown:${event.type}`);
+      return 'ignored';
+    }
+    let known = true;
+    for (const action of actions) known = (await apply(tenantId, event, action)) && known;
+    await deps.events.markLoopsEventHandled(tenantId, event.id, known ? 'processed' : 'unknown_session');
+    return known ? 'processed' : 'ignored';
+  }
+
+  /** Returns false when the event is about a session this gateway did not create. */
+  async function apply(tenantId: string, event: LoopsEvent, action: LoopsEventAction): Promise<boolean> {
+    const record = await deps.sessions.get(tenantId, action.sessionId);
+    if (!record) {
+      deps.logger.warn(
+        { loopsEventId: event.id, type: event.type, session: action.sessionId },
+        'Loops event for a session the gateway does not know',
+      );
+      return false;
+    }
+    switch (action.kind) {
+      case 'settle':
+        await deps.sync.settle(tenantId, action.sessionId, action.state, action, {
+          source: 'loops_webhook',
+          request: { id: null, idempotencyKey: null },
+        });
+        return true;
+      case 'subscription':
+        await deps.sessions.update(tenantId, action.sessionId, (current) => {
+          if (current.session.subscription === action.subscriptionId) return undefined;
+          current.session.subscription = action.subscriptionId;
+          return current;
+        });
+        return true;
+      case 'charge': {
+        const { charge } = action;
+        const object = buildChargeObject({
+          id: charge.id,
+          amount: charge.amount,
+          amountRefunded: charge.amount_refunded,
+          currency: charge.currency.toLowerCase(),
+          created: charge.created ?? Math.floor(deps.now() / 1000),
+          livemode: record.session.livemode,
+          metadata: record.session.metadata,
+          paymentIntent: charge.payment_intent ?? record.session.payment_intent,
+          customer: record.session.customer,
+          email: charge.customer_email ?? record.session.customer_email,
+          description: null,
+        });
+        await deps.publisher.publish(
+          tenantId,
+          { type: action.stripeType, object, livemode: record.session.livemode, request: AUTOMATIC },
+          `loops:${event.id}`,
+        );
+        return true;
+      }
+    }
+  }
+
+  return { handle };
+}
+
+function parseEvent(rawBody: Buffer): LoopsEvent {
+  let json: unknown;
+  try {
+    json = JSON.parse(rawBody.toString('utf8'));
+  } catch {
+    throw new GatewayError('malformed_body', 'Invalid Loops webhook: the body is not JSON.');
+  }
+  const parsed = loopsEventSchema.safeParse(json);
+  if (!parsed.success) throw new GatewayError('malformed_body', `Invalid Loops webhook envelope: ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
+  return parsed.data;
+}
+
+export type LoopsWebhookService = ReturnType<typeof createLoopsWebhookService>;

@@ -1,0 +1,43 @@
+import type { Config } from '../config';
+import { createCachedMappingStore } from './cached-mapping-store';
+import type { EventStore } from './event-store';
+import type { IdempotencyStore } from './idempotency-store';
+import { tenantKeys } from './keys';
+import type { MappingStore } from './mapping-store';
+import { createMemoryEventStore } from './memory-event-store';
+import { createMemoryIdempotencyStore } from './memory-idempotency-store';
+import { createMemoryMappingStore } from './memory-mapping-store';
+import { createMemorySessionStore } from './memory-session-store';
+import type { RedisClient } from './redis-connection';
+import { createRedisEventStore } from './redis-event-store';
+import { createRedisIdempotencyStore } from './redis-idempotency-store';
+import { createRedisMappingStore } from './redis-mapping-store';
+import { createRedisSessionStore } from './redis-session-store';
+import type { SessionStore } from './session-store';
+
+export interface Stores {
+  sessions: SessionStore;
+  idempotency: IdempotencyStore;
+  mappings: MappingStore & { clear(): void };
+  events: EventStore;
+}
+
+/** Redis-backed stores, or the in-memory ones when there is no Redis (the sandbox). */
+export function createStores(config: Config, redis: RedisClient | undefined, now: () => number, onMappingLookup?: (hit: boolean) => void): Stores {
+  if (!redis || config.redis.kind === 'memory') {
+    return {
+      sessions: createMemorySessionStore(),
+      idempotency: createMemoryIdempotencyStore(now),
+      mappings: createCachedMappingStore(createMemoryMappingStore(), onMappingLookup, now),
+      events: createMemoryEventStore(now),
+    };
+  }
+  const prefix = config.redis.keyPrefix;
+  const keysFor = (tenantId: string) => tenantKeys(prefix, tenantId);
+  return {
+    sessions: createRedisSessionStore(redis, keysFor),
+    idempotency: createRedisIdempotencyStore(redis, keysFor),
+    mappings: createCachedMappingStore(createRedisMappingStore(redis, keysFor), onMappingLookup, now),
+    events: createRedisEventStore(redis, keysFor, now),
+  };
+}

@@ -1,0 +1,62 @@
+import { loopsChargeSchema, loopsSubscriptionSchema, type LoopsCharge, type LoopsEvent } from '../loops/loops-webhook-schemas';
+import { loopsV3SessionSchema } from '../loops/loops-schemas';
+import type { LoopsSessionState } from './session-state';
+
+/** What one Loops webhook event means for the gateway. */
+export type LoopsEventAction =
+  /** A session reached a state; the session sync emits the Stripe event (once per session). */
+  | { kind: 'settle'; sessionId: string; state: LoopsSessionState; paymentIntent?: string | null; customerEmail?: string | null }
+  /** A Stripe `charge.*` event about the session's charge. */
+  | { kind: 'charge'; stripeType: 'charge.succeeded' | 'charge.refunded'; sessionId: string; charge: LoopsCharge }
+  | { kind: 'subscription'; sessionId: string; subscriptionId: string };
+
+type Translator = (object: Record<string, unknown>) => LoopsEventAction[];
+
+const session =
+  (state: LoopsSessionState): Translator =>
+  (object) => {
+    const parsed = loopsV3SessionSchema.parse(object);
+    return [{ kind: 'settle', sessionId: parsed.id, state, paymentIntent: parsed.payment_intent, customerEmail: parsed.customer_email }];
+  };
+
+const sessionOfCharge = (charge: LoopsCharge) => charge.checkout_session ?? '';
+
+/**
+ * The translation table (documented in docs/webhooks.md). Loops sends both
+ * `checkout.session.completed` and `charge.succeeded` for one payment, in either order; both settle
+ * the session as completed, and the session sync emits `checkout.session.completed` only for the
+ * first. `checkout.session.failed` becomes `checkout.session.expired`: a failed Loops session can
+ * never be paid again, which is Stripe's expired, and `checkout.session.expired` is the event
+ * Stripe integrations already handle to release stock or chase the customer.
+ */
+export const LOOPS_EVENT_TABLE: Record<string, Translator> = {
+  'checkout.session.completed': session('completed'),
+  'checkout.session.expired': session('expired'),
+  'checkout.session.failed': session('failed'),
+  'charge.succeeded': (object) => {
+    const charge = loopsChargeSchema.parse(object);
+    return [
+      {
+        kind: 'settle',
+        sessionId: sessionOfCharge(charge),
+        state: 'completed',
+        paymentIntent: charge.payment_intent,
+        customerEmail: charge.customer_email,
+      },
+      { kind: 'charge', stripeType: 'charge.succeeded', sessionId: sessionOfCharge(charge), charge },
+    ];
+  },
+  'charge.refunded': (object) => {
+    const charge = loopsChargeSchema.parse(object);
+    return [{ kind: 'charge', stripeType: 'charge.refunded', sessionId: sessionOfCharge(charge), charge }];
+  },
+  'subscription.created': (object) => {
+    const subscription = loopsSubscriptionSchema.parse(object);
+    return [{ kind: 'subscription', sessionId: subscription.checkout_session ?? '', subscriptionId: subscription.id }];
+  },
+};
+
+/** Actions for a Loops event; undefined for a type the table does not know (stored and logged). */
+export function translateLoopsEvent(event: LoopsEvent): LoopsEventAction[] | undefined {
+  return LOOPS_EVENT_TABLE[event.type]?.(event.data.object);
+}

@@ -1,0 +1,97 @@
+import { Queue, Worker, type Job } from 'bullmq';
+import type { Logger } from '../observability/logger';
+import type { RedisClient } from '../store/redis-connection';
+import { deliveryJobId, type DeliveryJob, type DeliveryQueue } from './delivery-queue';
+import { retryDelay } from './retry-schedule';
+
+export interface BullmqQueueOptions {
+  /** For adding jobs from request handlers: fails fast while Redis is away. */
+  producer: RedisClient;
+  /** For the worker's blocking commands: BullMQ requires `maxRetriesPerRequest: null`. */
+  consumer: () => RedisClient;
+  /** Key prefix; in a hash tag so every key of the queue shares a Redis Cluster slot. */
+  prefix: string;
+  schedule: number[];
+  concurrency: number;
+  deliver: (job: DeliveryJob) => Promise<unknown>;
+  logger: Logger;
+}
+
+export const QUEUE_NAME = 'webhook-deliveries';
+
+/**
+ * Deliveries on BullMQ: several gateway instances share the queue (BullMQ's job locks mean one
+ * attempt at a time per job), retries follow the schedule, and jobs survive any crash.
+ * Completed jobs are kept a day so a re-enqueued (event, endpoint) is recognised and not re-sent.
+ */
+export function createBullmqDeliveryQueue(options: BullmqQueueOptions): DeliveryQueue {
+  const queue = new Queue<DeliveryJob>(QUEUE_NAME, { connection: options.producer, prefix: options.prefix });
+  let worker: Worker<DeliveryJob> | undefined;
+  let consumer: RedisClient | undefined;
+  const jobOptions = {
+    attempts: options.schedule.length + 1,
+    backoff: { type: 'schedule' },
+    removeOnComplete: { age: 24 * 3600 },
+    removeOnFail: { age: 30 * 24 * 3600 },
+  };
+
+  return {
+    async enqueue(jobs) {
+      if (jobs.length === 0) return;
+      await queue.addBulk(jobs.map((data) => ({ name: 'deliver', data, opts: { ...jobOptions, jobId: deliveryJobId(data) } })));
+    },
+    startWorker() {
+      worker = new Worker<DeliveryJob>(QUEUE_NAME, (job: Job<DeliveryJob>) => options.deliver(job.data), {
+        connection: (consumer = options.consumer()),
+        prefix: options.prefix,
+        concurrency: options.concurrency,
+        settings: { backoffStrategy: (attemptsMade: number) => retryDelay(options.schedule, attemptsMade) },
+      });
+      worker.on('failed', (job, error) => {
+        const final = job !== undefined && job.attemptsMade >= jobOptions.attempts;
+        options.logger[final ? 'error' : 'warn'](
+          { eventId: job?.data.eventId, attempt: job?.attemptsMade, err: error.message },
+          final ? 'webhook delivery failed for good' : 'webhook delivery failed; will retry',
+        );
+      });
+      worker.on('error', (error) => options.logger.warn({ err: error.message }, 'delivery worker error'));
+    },
+    async failed(limit) {
+      const jobs = await queue.getFailed(0, limit - 1);
+      return jobs.map((job) => ({
+        ...job.data,
+        jobId: job.id ?? '',
+        attempts: job.attemptsMade,
+        lastError: job.failedReason,
+        failedAt: job.finishedOn ?? null,
+      }));
+    },
+    async replayFailed(eventId) {
+      let replayed = 0;
+      for (let start = 0; ; start += 500) {
+        const jobs = await queue.getFailed(start, start + 499);
+        const chosen = jobs.filter((job) => eventId === undefined || job.data.eventId === eventId);
+        for (const job of chosen) await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+        replayed += chosen.length;
+        // Retried jobs leave the failed list, so the next page starts where this one ended, minus them.
+        start -= chosen.length;
+        if (jobs.length < 500) return replayed;
+      }
+    },
+    async depth() {
+      const counts = await queue.getJobCounts('waiting', 'delayed', 'active', 'failed', 'prioritized');
+      return {
+        waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
+        delayed: counts.delayed ?? 0,
+        active: counts.active ?? 0,
+        failed: counts.failed ?? 0,
+      };
+    },
+    async close() {
+      await worker?.close();
+      await queue.close();
+      // BullMQ leaves connections it was handed open; the consumer is ours alone.
+      await consumer?.quit().catch(() => consumer?.disconnect());
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+
+/** One event to one merchant endpoint. */
+export interface DeliveryJob {
+  tenantId: string;
+  eventId: string;
+  endpointUrl: string;
+}
+
+export interface FailedDelivery extends DeliveryJob {
+  jobId: string;
+  attempts: number;
+  lastError: string;
+  failedAt: number | null;
+}
+
+export interface QueueDepth {
+  waiting: number;
+  delayed: number;
+  active: number;
+  failed: number;
+}
+
+/**
+ * Durable, retried delivery of Stripe events (BullMQ on Redis; an in-memory stand-in for the
+ * sandbox). Enqueueing the same event for the same endpoint twice is one job, not two.
+ */
+export interface DeliveryQueue {
+  enqueue(jobs: DeliveryJob[]): Promise<void>;
+  /** Starts consuming (a gateway instance does; the CLI does not). */
+  startWorker(): void;
+  failed(limit: number): Promise<FailedDelivery[]>;
+  /** Puts failed deliveries back in line with a fresh retry budget; all of them, or one event's. */
+  replayFailed(eventId?: string): Promise<number>;
+  depth(): Promise<QueueDepth>;
+  /** Stops taking jobs and waits for attempts in flight. */
+  close(): Promise<void>;
+}
+
+/** Deterministic per (event, endpoint), so re-enqueueing is a no-op; no ':' (BullMQ's separator). */
+export function deliveryJobId(job: DeliveryJob): string {
+  const endpoint = createHash('sha256').update(job.endpointUrl).digest('hex').slice(0, 16);
+  return `${job.tenantId}~${job.eventId}~${endpoint}`;
+}

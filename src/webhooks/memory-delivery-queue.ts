@@ -1,0 +1,93 @@
+import type { Logger } from '../observability/logger';
+import { deliveryJobId, type DeliveryJob, type DeliveryQueue, type FailedDelivery } from './delivery-queue';
+import { retryDelay } from './retry-schedule';
+
+interface Entry {
+  job: DeliveryJob;
+  attempts: number;
+  state: 'waiting' | 'delayed' | 'active' | 'done' | 'failed';
+  lastError: string;
+  failedAt: number | null;
+  timer?: NodeJS.Timeout;
+}
+
+/**
+ * The zero-config sandbox's delivery queue: same retry schedule and dedupe as the BullMQ one, but
+ * in this process only, so nothing survives a restart (the sandbox says so when it starts).
+ */
+export function createMemoryDeliveryQueue(options: {
+  schedule: number[];
+  deliver: (job: DeliveryJob) => Promise<unknown>;
+  logger: Logger;
+}): DeliveryQueue {
+  const entries = new Map<string, Entry>();
+  let running = false;
+  const inFlight = new Set<Promise<void>>();
+
+  const attempt = (entry: Entry) => {
+    if (!running) return;
+    entry.state = 'active';
+    const work = options
+      .deliver(entry.job)
+      .then(() => {
+        entry.state = 'done';
+      })
+      .catch((error: unknown) => {
+        entry.attempts += 1;
+        entry.lastError = (error as Error).message;
+        if (entry.attempts > options.schedule.length) {
+          entry.state = 'failed';
+          entry.failedAt = Date.now();
+          options.logger.error({ eventId: entry.job.eventId, err: entry.lastError }, 'webhook delivery failed for good');
+          return;
+        }
+        entry.state = 'delayed';
+        entry.timer = setTimeout(() => attempt(entry), retryDelay(options.schedule, entry.attempts));
+      })
+      .finally(() => inFlight.delete(work));
+    inFlight.add(work);
+  };
+
+  return {
+    async enqueue(jobs) {
+      for (const job of jobs) {
+        const id = deliveryJobId(job);
+        if (entries.has(id)) continue;
+        const entry: Entry = { job, attempts: 0, state: 'waiting', lastError: '', failedAt: null };
+        entries.set(id, entry);
+        attempt(entry);
+      }
+    },
+    startWorker() {
+      running = true;
+      for (const entry of entries.values()) if (entry.state === 'waiting') attempt(entry);
+    },
+    async failed(limit) {
+      const failed: FailedDelivery[] = [];
+      for (const [jobId, entry] of entries) {
+        if (entry.state === 'failed')
+          failed.push({ ...entry.job, jobId, attempts: entry.attempts, lastError: entry.lastError, failedAt: entry.failedAt });
+      }
+      return failed.slice(0, limit);
+    },
+    async replayFailed(eventId) {
+      let count = 0;
+      for (const entry of entries.values()) {
+        if (entry.state !== 'failed' || (eventId !== undefined && entry.job.eventId !== eventId)) continue;
+        entry.attempts = 0;
+        attempt(entry);
+        count += 1;
+      }
+      return count;
+    },
+    async depth() {
+      const count = (state: Entry['state']) => [...entries.values()].filter((entry) => entry.state === state).length;
+      return { waiting: count('waiting'), delayed: count('delayed'), active: count('active'), failed: count('failed') };
+    },
+    async close() {
+      running = false;
+      for (const entry of entries.values()) clearTimeout(entry.timer);
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}
