@@ -36,9 +36,9 @@ export function createBullmqDeliveryQueue(options: BullmqQueueOptions): Delivery
   };
 
   return {
-    async enqueue(jobs) {
+    async enqueue(jobs, replayOf) {
       if (jobs.length === 0) return;
-      await queue.addBulk(jobs.map((data) => ({ name: 'deliver', data, opts: { ...jobOptions, jobId: deliveryJobId(data) } })));
+      await queue.addBulk(jobs.map((data) => ({ name: 'deliver', data, opts: { ...jobOptions, jobId: deliveryJobId(data, replayOf) } })));
     },
     startWorker() {
       worker = new Worker<DeliveryJob>(QUEUE_NAME, (job: Job<DeliveryJob>) => options.deliver(job.data), {

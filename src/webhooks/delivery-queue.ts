@@ -26,7 +26,8 @@ export interface QueueDepth {
  * sandbox). Enqueueing the same event for the same endpoint twice is one job, not two.
  */
 export interface DeliveryQueue {
-  enqueue(jobs: DeliveryJob[]): Promise<void>;
+  /** `replayOf` makes new jobs even where the (event, endpoint) was delivered before (a manual re-send). */
+  enqueue(jobs: DeliveryJob[], replayOf?: string): Promise<void>;
   /** Starts consuming (a gateway instance does; the CLI does not). */
   startWorker(): void;
   failed(limit: number): Promise<FailedDelivery[]>;
@@ -38,7 +39,7 @@ export interface DeliveryQueue {
 }
 
 /** Deterministic per (event, endpoint), so re-enqueueing is a no-op; no ':' (BullMQ's separator). */
-export function deliveryJobId(job: DeliveryJob): string {
+export function deliveryJobId(job: DeliveryJob, replayOf?: string): string {
   const endpoint = createHash('sha256').update(job.endpointUrl).digest('hex').slice(0, 16);
-  return `${job.tenantId}~${job.eventId}~${endpoint}`;
+  return `${job.tenantId}~${job.eventId}~${endpoint}${replayOf ? `~replay-${replayOf}` : ''}`;
 }

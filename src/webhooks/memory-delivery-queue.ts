@@ -49,9 +49,9 @@ export function createMemoryDeliveryQueue(options: {
   };
 
   return {
-    async enqueue(jobs) {
+    async enqueue(jobs, replayOf) {
       for (const job of jobs) {
-        const id = deliveryJobId(job);
+        const id = deliveryJobId(job, replayOf);
         if (entries.has(id)) continue;
         const entry: Entry = { job, attempts: 0, state: 'waiting', lastError: '', failedAt: null };
         entries.set(id, entry);

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import Stripe from 'stripe';
 
 export interface Received {
+  raw: Buffer;
   event: Stripe.Event | undefined;
   signature: string;
   verified: boolean;
@@ -37,7 +38,7 @@ export async function startMerchantReceiver(secret: string) {
       const failing = failAll || failuresLeft > 0;
       if (failuresLeft > 0) failuresLeft -= 1;
       const answered = !event ? 400 : failing ? 500 : 200;
-      received.push({ event, signature, verified: Boolean(event), error, answered, at: Date.now() });
+      received.push({ raw, event, signature, verified: Boolean(event), error, answered, at: Date.now() });
       res.writeHead(answered, { 'content-type': 'application/json' }).end(JSON.stringify({ received: answered === 200 }));
     });
   });

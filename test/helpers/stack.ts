@@ -39,6 +39,8 @@ export interface StackOptions {
   tenants?: { id: string; apiKeys: string[]; webhookSecrets?: string[]; webhookEndpoints?: { url: string; enabledEvents?: string[] }[] }[];
   /** Start the delivery worker, outbox drainer and expiry sweep (default true). */
   background?: boolean;
+  /** The gateway's clock (ms); the expiry sweep test moves it forward. */
+  now?: () => number;
 }
 
 export interface Stack {
@@ -48,6 +50,8 @@ export interface Stack {
   container: Container;
   mappingsDir: string;
   stripe(options?: { key?: string; maxNetworkRetries?: number; timeout?: number }): Stripe;
+  /** The environment the gateway was configured with (for CLIs run against the same stack). */
+  env: Record<string, string>;
   loops: EmulatorAdmin;
   close(): Promise<void>;
 }
@@ -76,7 +80,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   const redisUrl = process.env.REDIS_URL;
   if (!options.memory && !redisUrl) throw new Error('REDIS_URL is not set: run the tests through jest (test/helpers/global-setup.ts)');
-  const config = loadConfig({
+  const env: Record<string, string> = {
     ...(options.tenants ? { TENANTS_FILE: tenantsFile } : { GATEWAY_API_KEYS: TEST_KEYS.gateway }),
     LOOPS_API_BASE: emulator.url,
     LOOPS_API_KEY: TEST_KEYS.loops,
@@ -87,8 +91,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     LOG_LEVEL: 'silent',
     ...(options.memory ? {} : { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `test-${randomBytes(6).toString('hex')}` }),
     ...options.env,
-  });
-  const container = createContainer(config, { logger: createLogger('silent') });
+  };
+  const config = loadConfig(env);
+  const container = createContainer(config, { logger: createLogger('silent'), ...(options.now ? { now: options.now } : {}) });
   await container.loadMappings();
   if (options.background !== false) container.startBackground();
   const server: Server = createServer(container.app.callback());
@@ -108,6 +113,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     emulator,
     container,
     mappingsDir,
+    env,
     loops,
     stripe: ({ key = TEST_KEYS.gateway, maxNetworkRetries, timeout } = {}) =>
       new Stripe(key, {
