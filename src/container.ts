@@ -139,7 +139,10 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
       for (const tenant of config.tenants) {
         // No file: keep what the shared store has (another instance or `mappings load` put it there).
         if (!existsSync(mappingFilePath(config.mappingsDir, tenant.id))) {
-          logger.warn({ tenant: tenant.id, dir: config.mappingsDir }, 'no mapping file for tenant; keeping the mappings already in the store');
+          logger[config.sandbox ? 'debug' : 'warn'](
+            { tenant: tenant.id, dir: config.mappingsDir },
+            'no mapping file for tenant; keeping the mappings already in the store',
+          );
           continue;
         }
         const file = await readMappingFile(config.mappingsDir, tenant.id);

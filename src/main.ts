@@ -32,8 +32,10 @@ async function main(): Promise<void> {
   const server = createServer(container.app.callback());
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
-  logger.info({ host: config.host, port: config.port }, 'gateway listening');
-  if (sandbox) process.stdout.write(`${sandboxBanner(config, sandbox.emulator.url, sandbox.catalog)}\n`);
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info({ host: config.host, port }, 'gateway listening');
+  if (sandbox) process.stdout.write(`${sandboxBanner(config, port, sandbox.emulator.url, sandbox.catalog)}\n`);
 
   let stopping = false;
   const stop = async (signal: string) => {

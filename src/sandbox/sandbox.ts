@@ -17,7 +17,9 @@ export async function startSandboxLoops(config: Config, logger: Logger): Promise
   if (!sandbox) throw new Error('not a sandbox configuration');
   const emulator = await startEmulator({
     port: sandbox.emulatorPort,
-    host: '127.0.0.1',
+    // Same interface as the gateway, so a sandbox in a container serves its hosted pages too.
+    host: config.host,
+    publicUrl: `http://${browsableHost(config.host)}:${sandbox.emulatorPort}`,
     apiKeys: [sandbox.loopsApiKey],
     logLevel: 'warn',
     // Loops' webhooks come back to this gateway, as a real Loops account would be configured.
@@ -44,13 +46,19 @@ export async function startSandboxLoops(config: Config, logger: Logger): Promise
   return { emulator, catalog };
 }
 
-export function sandboxBanner(config: Config, emulatorUrl: string, catalog: MappingFile): string {
+/** A wildcard bind address is not somewhere a browser or client can go; localhost is. */
+function browsableHost(host: string): string {
+  return host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+}
+
+export function sandboxBanner(config: Config, port: number, emulatorUrl: string, catalog: MappingFile): string {
   const key = config.tenants[0]?.apiKeys[0] ?? '';
-  const gateway = `http://${config.host}:${config.port}`;
+  const host = browsableHost(config.host);
+  const gateway = `http://${host}:${port}`;
   const price = Object.entries(catalog.prices).find(([, entry]) => !entry.recurring)?.[0] ?? 'price_sandbox_tshirt';
   const snippet =
     `const Stripe = require('stripe'); ` +
-    `const stripe = new Stripe('${key}', { host: '${config.host}', port: ${config.port}, protocol: 'http' }); ` +
+    `const stripe = new Stripe('${key}', { host: '${host}', port: ${port}, protocol: 'http' }); ` +
     `stripe.checkout.sessions.create({ mode: 'payment', line_items: [{ price: '${price}', quantity: 1 }], ` +
     `success_url: 'https://example.com/success?session_id={CHECKOUT_SESSION_ID}' }).then((s) => console.log(s.id, s.url));`;
   return [

@@ -20,6 +20,12 @@ export interface BullmqQueueOptions {
 export const QUEUE_NAME = 'webhook-deliveries';
 
 /**
+ * A worker renews its job lock every lockDuration/2 while an attempt runs; if it dies, the job is
+ * found stalled within about lockDuration + stalledInterval and attempted again by any instance.
+ */
+export const WORKER_LOCKS = { lockDuration: 10_000, stalledInterval: 5_000 } as const;
+
+/**
  * Deliveries on BullMQ: several gateway instances share the queue (BullMQ's job locks mean one
  * attempt at a time per job), retries follow the schedule, and jobs survive any crash.
  * Completed jobs are kept a day so a re-enqueued (event, endpoint) is recognised and not re-sent.
@@ -45,6 +51,7 @@ export function createBullmqDeliveryQueue(options: BullmqQueueOptions): Delivery
         connection: (consumer = options.consumer()),
         prefix: options.prefix,
         concurrency: options.concurrency,
+        ...WORKER_LOCKS,
         settings: { backoffStrategy: (attemptsMade: number) => retryDelay(options.schedule, attemptsMade) },
       });
       worker.on('failed', (job, error) => {

@@ -58,7 +58,8 @@ describe('webhook delivery', () => {
     expect(attemptsOf(event.id)).toHaveLength(4);
     expect((await stripe.events.list({ delivery_success: false, limit: 100 })).data.map((e) => e.id)).toContain(event.id);
 
-    const cli = (...args: string[]) => run('npx', ['tsx', 'src/cli/webhooks.ts', ...args], { env: { ...process.env, ...stack.env }, timeout: 30_000 });
+    const cli = (...args: string[]) =>
+      run('npx', ['tsx', 'src/cli/webhooks.ts', ...args], { env: { ...process.env, ...stack.env }, timeout: 30_000 });
     const listed = await cli('failed');
     expect(listed.stdout).toContain(event.id);
     expect(listed.stdout).toContain('attempts=4');
@@ -72,7 +73,10 @@ describe('webhook delivery', () => {
   it('re-sends a delivered event on request', async () => {
     const event = await expireNewSession();
     await receiver.waitFor((accepted) => accepted.some((e) => e.id === event.id));
-    const { stdout } = await run('npx', ['tsx', 'src/cli/webhooks.ts', 'replay', event.id], { env: { ...process.env, ...stack.env }, timeout: 30_000 });
+    const { stdout } = await run('npx', ['tsx', 'src/cli/webhooks.ts', 'replay', event.id], {
+      env: { ...process.env, ...stack.env },
+      timeout: 30_000,
+    });
     expect(stdout).toContain(`queued ${event.id}`);
     await receiver.waitFor((accepted) => accepted.filter((e) => e.id === event.id).length === 2);
   });
@@ -125,7 +129,11 @@ describe('expiry sweep', () => {
     try {
       await stack.loops.admin('PUT', '/_emulator/webhooks', { targets: [] });
       const stripe = stack.stripe();
-      const session = await stripe.checkout.sessions.create({ mode: 'payment', line_items: [{ price: 'price_mug', quantity: 1 }], expires_at: Math.floor(Date.now() / 1000) + 1800 });
+      const session = await stripe.checkout.sessions.create({
+        mode: 'payment',
+        line_items: [{ price: 'price_mug', quantity: 1 }],
+        expires_at: Math.floor(Date.now() / 1000) + 1800,
+      });
       expect(await stack.container.sweepExpired()).toBe(0);
       // Two hours pass on both sides; Loops expires the session but its webhook never arrives.
       offsetMs = 2 * 3600 * 1000;
@@ -133,7 +141,12 @@ describe('expiry sweep', () => {
       expect(await stack.container.sweepExpired()).toBe(1);
       expect(await stack.container.sweepExpired()).toBe(0);
       await receiver.waitFor((events) => events.some((e) => e.type === 'checkout.session.expired'));
-      expect(receiver.accepted().filter((e) => (e.data.object as { id: string }).id === session.id).map((e) => e.type)).toEqual(['checkout.session.expired']);
+      expect(
+        receiver
+          .accepted()
+          .filter((e) => (e.data.object as { id: string }).id === session.id)
+          .map((e) => e.type),
+      ).toEqual(['checkout.session.expired']);
       expect((await stripe.checkout.sessions.retrieve(session.id)).status).toBe('expired');
       expect((await stack.loops.api('GET', `/api/v2/checkout/sessions/${session.id}`)).json.status).toBe('EXPIRED');
     } finally {

@@ -28,11 +28,24 @@ describe('webhook signatures', () => {
 
   const now = () => Math.floor(Date.now() / 1000);
   const post = (body: string, header?: string) =>
-    fetch(`${stack.url}/webhooks/loops`, { method: 'POST', headers: { 'content-type': 'application/json', ...(header ? { 'x-loops-signature': header } : {}) }, body });
+    fetch(`${stack.url}/webhooks/loops`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(header ? { 'x-loops-signature': header } : {}) },
+      body,
+    });
   const completedEvent = async (id: string) => {
     const session = await stripe.checkout.sessions.create({ mode: 'payment', line_items: [{ price: 'price_mug', quantity: 1 }] });
     const loops = await stack.loops.api('GET', `/api/v3/checkout/sessions/${session.id}`);
-    return { session, body: JSON.stringify({ id, object: 'event', type: 'checkout.session.completed', created: now(), data: { object: { ...loops.json, payment_status: 'paid' } } }) };
+    return {
+      session,
+      body: JSON.stringify({
+        id,
+        object: 'event',
+        type: 'checkout.session.completed',
+        created: now(),
+        data: { object: { ...loops.json, payment_status: 'paid' } },
+      }),
+    };
   };
 
   it('accepts a good signature, and any of several v1 values (Loops rotating its secret)', async () => {

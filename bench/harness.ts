@@ -1,0 +1,20 @@
+/**
+ * The bench harness, for every section: child processes that are always stopped (also on Ctrl-C
+ * and crashes), the gateway built once and run as production runs it, readiness polling, RSS
+ * sampling and the emulator's admin API.
+ */
+export { cleanupAll, onCleanup, spawnChild, type ManagedChild } from './harness/children';
+export { buildGateway } from './harness/build';
+export { resetEmulator, sessionsCreated, type SeedProduct } from './harness/emulator-admin';
+export { BUILD_DIR, REPO_ROOT, REPORTS_DIR } from './harness/paths';
+export {
+  startEmulatorProcess,
+  startGatewayProcess,
+  startProxyProcess,
+  startRedis,
+  type BenchServer,
+  type GatewaySettings,
+  type ProxySettings,
+} from './harness/processes';
+export { readRssMiB, sampleRss, type RssSampler } from './harness/rss';
+export { waitForHttp } from './harness/wait-ready';

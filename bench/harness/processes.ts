@@ -1,0 +1,101 @@
+import { join } from 'node:path';
+import { freePort, startRedisServer } from '../../test/helpers/redis-server';
+import { onCleanup, spawnChild, type ManagedChild } from './children';
+import { REPO_ROOT } from './paths';
+import { waitForHttp } from './wait-ready';
+
+/** A server the bench started (or was given), reachable on loopback. */
+export interface BenchServer {
+  url: string;
+  /** The process to sample (RSS); undefined for a Redis the bench did not start. */
+  child?: ManagedChild;
+  stop(): Promise<void>;
+}
+
+/**
+ * Only what a process needs: PATH and HOME, never the caller's whole environment, so a stray
+ * GATEWAY_API_KEYS or LOOPS_API_KEY in the shell cannot change what is measured.
+ */
+function baseEnv(): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'production' };
+}
+
+/** `REDIS_URL` when set (left running), else a throw-away redis-server child on a free port. */
+export async function startRedis(): Promise<BenchServer & { external: boolean }> {
+  const external = process.env.REDIS_URL;
+  if (external) return { url: external, external: true, stop: async () => undefined };
+  const redis = await startRedisServer();
+  const unregister = onCleanup(() => redis.stop());
+  return {
+    url: redis.url,
+    external: false,
+    stop: async () => {
+      unregister();
+      await redis.stop();
+    },
+  };
+}
+
+export async function startEmulatorProcess(emulatorMain: string, apiKey: string): Promise<BenchServer> {
+  const port = await freePort();
+  const child = spawnChild('emulator', process.execPath, [emulatorMain], {
+    ...baseEnv(),
+    EMULATOR_PORT: String(port),
+    EMULATOR_API_KEYS: apiKey,
+    LOG_LEVEL: 'silent',
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/_emulator/health`, child);
+  return { url, child, stop: child.stop };
+}
+
+export interface GatewaySettings {
+  redisUrl: string;
+  redisKeyPrefix: string;
+  loopsApiBase: string;
+  loopsApiKey: string;
+  gatewayApiKey: string;
+  mappingsDir: string;
+}
+
+/** The gateway as production runs it: `node dist/main.js`, configured by environment only. */
+export async function startGatewayProcess(gatewayMain: string, settings: GatewaySettings): Promise<BenchServer> {
+  const port = await freePort();
+  const child = spawnChild('gateway', process.execPath, [gatewayMain], {
+    ...baseEnv(),
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    REDIS_URL: settings.redisUrl,
+    REDIS_KEY_PREFIX: settings.redisKeyPrefix,
+    LOOPS_API_BASE: settings.loopsApiBase,
+    LOOPS_API_KEY: settings.loopsApiKey,
+    GATEWAY_API_KEYS: settings.gatewayApiKey,
+    MAPPINGS_DIR: settings.mappingsDir,
+    LOG_LEVEL: 'warn',
+  });
+  const url = `http://127.0.0.1:${port}`;
+  // /readyz, not /healthz: ready means Redis answers, so the first measured request is not a retry.
+  await waitForHttp(`${url}/readyz`, child);
+  return { url, child, stop: child.stop };
+}
+
+export interface ProxySettings {
+  loopsApiBase: string;
+  loopsApiKey: string;
+  loopsPriceId: string;
+}
+
+/** bench/pass-through-proxy.ts in its own process, like the gateway, so neither shares the load generator's CPU. */
+export async function startProxyProcess(settings: ProxySettings): Promise<BenchServer> {
+  const port = await freePort();
+  const child = spawnChild('pass-through proxy', process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench', 'pass-through-proxy.ts')], {
+    ...baseEnv(),
+    PROXY_PORT: String(port),
+    PROXY_UPSTREAM: settings.loopsApiBase,
+    PROXY_LOOPS_KEY: settings.loopsApiKey,
+    PROXY_LOOPS_PRICE: settings.loopsPriceId,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/healthz`, child);
+  return { url, child, stop: child.stop };
+}
