@@ -18,6 +18,7 @@ export interface AppDeps {
   stripeRoutes: Router<GatewayState>[];
   /** Routes outside /v1 (health, metrics, Loops webhooks): no Stripe key. */
   publicRoutes: Router<GatewayState>[];
+  now?: () => number;
   /** Runs first on every request (metrics, access log). */
   observers?: Koa.Middleware<GatewayState>[];
 }
@@ -37,7 +38,7 @@ export function createApp(deps: AppDeps): Koa<GatewayState> {
 
   // The Stripe surface: a route match first, then key → tenant, parameters, idempotency, handler.
   const v1 = new Router<GatewayState>();
-  v1.use(authenticate(deps.keys), stripeParams(), idempotency(deps.idempotencyStore, deps.logger));
+  v1.use(authenticate(deps.keys), stripeParams(), idempotency(deps.idempotencyStore, deps.logger, deps.now));
   for (const router of deps.stripeRoutes) v1.use(router.routes());
   app.use(v1.routes());
   // Anything no router answered, /v1 or not: Stripe's 404 for an unknown URL.

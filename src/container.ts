@@ -5,6 +5,7 @@ import { createApp } from './app';
 import type { Config } from './config';
 import { buildKeyRegistry } from './http/middleware/authenticate';
 import type { GatewayState } from './http/gateway-state';
+import { catalogRoutes } from './http/routes/catalog';
 import { checkoutSessionRoutes } from './http/routes/checkout-sessions';
 import { eventRoutes } from './http/routes/events';
 import { healthRoutes } from './http/routes/health';
@@ -13,6 +14,7 @@ import { createLoopsClient } from './loops/loops-client';
 import { mappingFilePath, readMappingFile } from './mappings/mapping-files';
 import { createLogger, type Logger } from './observability/logger';
 import type { TenantContext } from './services/call-context';
+import { createCatalogService } from './services/catalog-service';
 import { createCheckoutSessionService } from './services/checkout-sessions/checkout-session-service';
 import { createExpirySweep } from './services/checkout-sessions/expiry-sweep';
 import { createSessionSync } from './services/checkout-sessions/session-sync';
@@ -79,7 +81,6 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
   const sync = createSessionSync({ sessions: stores.sessions, events: createSessionEventSink(publisher), now, logger });
   const checkoutSessions = createCheckoutSessionService({
     sessions: stores.sessions,
-    idempotency: stores.idempotency,
     sync,
     resolveLineItems: createLineItemResolver(stores.mappings),
     planChoices: { form: config.loopsContract.checkoutForm, lineItemReference: config.loopsContract.lineItemReference },
@@ -113,9 +114,14 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
 
   const app = createApp({
     logger,
+    now,
     keys: buildKeyRegistry(tenants),
     idempotencyStore: stores.idempotency,
-    stripeRoutes: [checkoutSessionRoutes(checkoutSessions), eventRoutes(createEventQueries(stores.events))],
+    stripeRoutes: [
+      checkoutSessionRoutes(checkoutSessions),
+      eventRoutes(createEventQueries(stores.events)),
+      catalogRoutes(createCatalogService({ mappings: stores.mappings, now })),
+    ],
     publicRoutes: [healthRoutes(readiness), loopsWebhookRoutes(loopsWebhooks, config.loopsWebhook.signatureHeader)],
   });
 

@@ -13,5 +13,6 @@ export function callContextOf(ctx: Context & { state: GatewayState }): CallConte
     stripeVersion,
     idempotencyKey: ctx.state.idempotencyKey ?? null,
     operationKey,
+    startedAtMs: ctx.state.startedAtMs ?? Date.now(),
   };
 }

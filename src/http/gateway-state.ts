@@ -10,4 +10,5 @@ export interface GatewayState {
   params?: ParamBag;
   idempotencyKey?: string | null;
   operationKey?: string;
+  startedAtMs?: number;
 }

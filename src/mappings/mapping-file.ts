@@ -41,6 +41,10 @@ export const productInfoSchema = z
     active: z.boolean().optional(),
     metadata: z.record(z.string(), z.string()).optional(),
     created: z.number().int().optional(),
+    /** Echoed on Stripe product objects when present (written by `npm run map`). */
+    defaultPriceId: z.string().nullable().optional(),
+    unitLabel: z.string().nullable().optional(),
+    taxCode: z.string().nullable().optional(),
   })
   .loose();
 

@@ -19,4 +19,9 @@ export interface CallContext {
    * parameters, so a retried request derives the same Loops idempotency keys; random without a key.
    */
   operationKey: string;
+  /**
+   * When the operation first ran (ms): pinned with the Idempotency-Key, so a retry sees the first
+   * attempt's clock; simply "now" without a key.
+   */
+  startedAtMs: number;
 }

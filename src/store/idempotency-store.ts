@@ -21,19 +21,22 @@ export const idempotencyEntrySchema = z.discriminatedUnion('state', [
 export type IdempotencyEntry = z.infer<typeof idempotencyEntrySchema>;
 
 export type BeginOutcome =
-  { kind: 'started'; token: string } | { kind: 'replay'; response: StoredResponse } | { kind: 'in_flight' } | { kind: 'mismatch' };
+  /**
+   * `startedAtMs` is the clock reading of the operation's first attempt, kept beside the key for
+   * 24 hours: a retried create rebuilds exactly the Loops request of its first attempt from it
+   * (`created`, the default `expires_at`), so Loops sees one request, not two.
+   */
+  | { kind: 'started'; token: string; startedAtMs: number }
+  | { kind: 'replay'; response: StoredResponse }
+  | { kind: 'in_flight' }
+  | { kind: 'mismatch' };
 
 export interface IdempotencyStore {
-  begin(tenantId: string, key: string, fingerprint: string): Promise<BeginOutcome>;
+  /** Takes the key (or reports why not) and pins the operation's start time, in one step. */
+  begin(tenantId: string, key: string, fingerprint: string, operationKey: string, nowMs: number): Promise<BeginOutcome>;
   complete(tenantId: string, key: string, fingerprint: string, response: StoredResponse): Promise<void>;
   /** Forgets a key this request took (validation failed, or Loops failed): a retry runs afresh. */
   release(tenantId: string, key: string, token: string): Promise<void>;
-  /**
-   * Remembers a value for one logical operation, first writer wins, and returns the remembered
-   * one. A retried create rebuilds the exact Loops request of its first attempt from it (the clock
-   * reading behind `created` and the default `expires_at`), so Loops sees one request, not two.
-   */
-  pin(tenantId: string, operationKey: string, value: string): Promise<string>;
 }
 
 /** What a second request with a key finds, given what the first left. */

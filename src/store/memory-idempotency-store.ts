@@ -3,37 +3,30 @@ import { IDEMPOTENCY, outcomeFor, type IdempotencyEntry, type IdempotencyStore }
 
 export function createMemoryIdempotencyStore(now: () => number = Date.now): IdempotencyStore {
   const entries = new Map<string, { entry: IdempotencyEntry; expiresAt: number }>();
-  const pins = new Map<string, { value: string; expiresAt: number }>();
-  const id = (tenantId: string, key: string) => `${tenantId}\u0000${key}`;
-  const read = (slot: string) => {
-    const found = entries.get(slot);
-    if (found && found.expiresAt <= now()) entries.delete(slot);
-    return entries.get(slot)?.entry;
+  const pins = new Map<string, { startedAtMs: number; expiresAt: number }>();
+  const slot = (tenantId: string, key: string) => `${tenantId}\u0000${key}`;
+  const live = <T extends { expiresAt: number }>(map: Map<string, T>, id: string) => {
+    const found = map.get(id);
+    if (found && found.expiresAt <= now()) map.delete(id);
+    return map.get(id);
   };
 
   return {
-    async begin(tenantId, key, fingerprint) {
-      const slot = id(tenantId, key);
-      const existing = read(slot);
+    async begin(tenantId, key, fingerprint, operationKey, nowMs) {
+      const existing = live(entries, slot(tenantId, key))?.entry;
       if (existing) return outcomeFor(existing, fingerprint);
       const token = randomUUID();
-      entries.set(slot, { entry: { state: 'in_flight', fingerprint, token }, expiresAt: now() + IDEMPOTENCY.lockSeconds * 1000 });
-      return { kind: 'started', token };
+      entries.set(slot(tenantId, key), { entry: { state: 'in_flight', fingerprint, token }, expiresAt: now() + IDEMPOTENCY.lockSeconds * 1000 });
+      const pin = live(pins, slot(tenantId, operationKey)) ?? { startedAtMs: nowMs, expiresAt: now() + IDEMPOTENCY.retentionSeconds * 1000 };
+      pins.set(slot(tenantId, operationKey), pin);
+      return { kind: 'started', token, startedAtMs: pin.startedAtMs };
     },
     async complete(tenantId, key, fingerprint, response) {
-      entries.set(id(tenantId, key), { entry: { state: 'done', fingerprint, response }, expiresAt: now() + IDEMPOTENCY.retentionSeconds * 1000 });
-    },
-    async pin(tenantId, operationKey, value) {
-      const slot = id(tenantId, operationKey);
-      const found = pins.get(slot);
-      if (found && found.expiresAt > now()) return found.value;
-      pins.set(slot, { value, expiresAt: now() + IDEMPOTENCY.retentionSeconds * 1000 });
-      return value;
+      entries.set(slot(tenantId, key), { entry: { state: 'done', fingerprint, response }, expiresAt: now() + IDEMPOTENCY.retentionSeconds * 1000 });
     },
     async release(tenantId, key, token) {
-      const slot = id(tenantId, key);
-      const existing = read(slot);
-      if (existing?.state === 'in_flight' && existing.token === token) entries.delete(slot);
+      const existing = live(entries, slot(tenantId, key))?.entry;
+      if (existing?.state === 'in_flight' && existing.token === token) entries.delete(slot(tenantId, key));
     },
   };
 }

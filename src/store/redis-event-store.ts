@@ -1,5 +1,6 @@
 import { EVENT_RETENTION_SECONDS, storedEventSchema, type EventStore, type StoredEvent } from './event-store';
 import type { TenantKeys } from './keys';
+import { luaScript } from './lua-script';
 import { scanPage } from './list-scan';
 import type { RedisClient } from './redis-connection';
 import { redisCall } from './store-unavailable';
@@ -8,7 +9,7 @@ import { redisCall } from './store-unavailable';
  * Record the event unless its dedupe key exists; event, index, outbox and pending count change in
  * one step. Returns the id that holds the dedupe key (the new one, or the earlier event's).
  */
-const RECORD_ONCE = `
+const recordOnce = luaScript(`
 local existing = redis.call('GET', KEYS[1])
 if existing then return existing end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[4])
@@ -17,7 +18,7 @@ redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[5])
 redis.call('ZADD', KEYS[4], ARGV[3], ARGV[1])
 redis.call('HSET', KEYS[5], ARGV[1], ARGV[6])
-return ARGV[1]`;
+return ARGV[1]`);
 
 export function createRedisEventStore(redis: RedisClient, keysFor: (tenantId: string) => TenantKeys, now: () => number = Date.now): EventStore {
   const parse = (json: string | null, pending: string | null): StoredEvent | undefined => {
@@ -39,20 +40,10 @@ export function createRedisEventStore(redis: RedisClient, keysFor: (tenantId: st
       const keys = keysFor(tenantId);
       const createdMs = now();
       const holder = await redisCall(() =>
-        redis.eval(
-          RECORD_ONCE,
-          5,
-          keys.eventOnce(dedupeKey),
-          keys.event(event.id),
-          keys.eventIndex,
-          keys.eventOutbox,
-          keys.eventPending,
-          event.id,
-          JSON.stringify(event),
-          createdMs,
-          EVENT_RETENTION_SECONDS,
-          createdMs - EVENT_RETENTION_SECONDS * 1000,
-          event.pending_webhooks,
+        recordOnce(
+          redis,
+          [keys.eventOnce(dedupeKey), keys.event(event.id), keys.eventIndex, keys.eventOutbox, keys.eventPending],
+          [event.id, JSON.stringify(event), createdMs, EVENT_RETENTION_SECONDS, createdMs - EVENT_RETENTION_SECONDS * 1000, event.pending_webhooks],
         ),
       );
       if (holder === event.id) return { event, created: true };

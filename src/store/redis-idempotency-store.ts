@@ -1,39 +1,51 @@
 import { randomUUID } from 'node:crypto';
 import { IDEMPOTENCY, idempotencyEntrySchema, outcomeFor, type IdempotencyStore } from './idempotency-store';
 import type { TenantKeys } from './keys';
+import { luaScript } from './lua-script';
 import type { RedisClient } from './redis-connection';
 import { redisCall } from './store-unavailable';
 
+/**
+ * First request wins, atomically across every gateway instance: take the key if free (else return
+ * what holds it), and pin the operation's start time unless a first attempt already did.
+ */
+const begin = luaScript(`
+local existing = redis.call('GET', KEYS[1])
+if existing then return {0, existing} end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+local pinned = redis.call('GET', KEYS[2])
+if not pinned then
+  redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[4])
+  pinned = ARGV[3]
+end
+return {1, pinned}`);
+
 /** Delete the lock only if this request still holds it (it may have expired and been retaken). */
-const RELEASE_IF_HELD = `
+const releaseIfHeld = luaScript(`
 local current = redis.call('GET', KEYS[1])
 if not current then return 0 end
 local entry = cjson.decode(current)
 if entry.state == 'in_flight' and entry.token == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`;
+return 0`);
 
 export function createRedisIdempotencyStore(redis: RedisClient, keysFor: (tenantId: string) => TenantKeys): IdempotencyStore {
   return {
-    async begin(tenantId, key, fingerprint) {
-      const redisKey = keysFor(tenantId).idempotency(key);
+    async begin(tenantId, key, fingerprint, operationKey, nowMs) {
+      const keys = keysFor(tenantId);
       const token = randomUUID();
       const lock = JSON.stringify({ state: 'in_flight', fingerprint, token });
-      // SET NX makes "first request wins" atomic across every gateway instance.
-      if ((await redisCall(() => redis.set(redisKey, lock, 'EX', IDEMPOTENCY.lockSeconds, 'NX'))) === 'OK') return { kind: 'started', token };
-      const existing = await redisCall(() => redis.get(redisKey));
-      return outcomeFor(existing === null ? undefined : idempotencyEntrySchema.parse(JSON.parse(existing)), fingerprint);
+      const [started, value] = (await redisCall(() =>
+        begin(redis, [keys.idempotency(key), keys.operation(operationKey)], [lock, IDEMPOTENCY.lockSeconds, nowMs, IDEMPOTENCY.retentionSeconds]),
+      )) as [number, string];
+      if (started === 1) return { kind: 'started', token, startedAtMs: Number(value) };
+      return outcomeFor(idempotencyEntrySchema.parse(JSON.parse(value)), fingerprint);
     },
     async complete(tenantId, key, fingerprint, response) {
       const entry = JSON.stringify({ state: 'done', fingerprint, response });
       await redisCall(() => redis.set(keysFor(tenantId).idempotency(key), entry, 'EX', IDEMPOTENCY.retentionSeconds));
     },
-    async pin(tenantId, operationKey, value) {
-      const redisKey = keysFor(tenantId).operation(operationKey);
-      if ((await redisCall(() => redis.set(redisKey, value, 'EX', IDEMPOTENCY.retentionSeconds, 'NX'))) === 'OK') return value;
-      return (await redisCall(() => redis.get(redisKey))) ?? value;
-    },
     async release(tenantId, key, token) {
-      await redisCall(() => redis.eval(RELEASE_IF_HELD, 1, keysFor(tenantId).idempotency(key), token));
+      await redisCall(() => releaseIfHeld(redis, [keysFor(tenantId).idempotency(key)], [token]));
     },
   };
 }

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TenantKeys } from './keys';
+import { luaScript } from './lua-script';
 import { scanPage } from './list-scan';
 import type { RedisClient } from './redis-connection';
 import { sessionRecordSchema, type SessionRecord } from './session-record';
@@ -17,13 +18,21 @@ const casBackoffMs = (attempt: number) => Math.random() * Math.min(2 * attempt, 
  * Replace the record only if nobody wrote since it was read (version unchanged); a session that is
  * no longer open leaves the expiry index in the same step.
  */
-const COMPARE_AND_SET = `
+const compareAndSet = luaScript(`
 local current = redis.call('GET', KEYS[1])
 if not current then return -1 end
 if tostring(cjson.decode(current).version) ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
 if ARGV[3] == 'closed' then redis.call('ZREM', KEYS[2], ARGV[4]) end
-return 1`;
+return 1`);
+
+/** A new session, its place in the list index and in the expiry index, in one round trip. */
+const insertSession = luaScript(`
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[6])
+redis.call('ZADD', KEYS[3], ARGV[5], ARGV[4])
+return 1`);
 
 export function createRedisSessionStore(redis: RedisClient, keysFor: (tenantId: string) => TenantKeys): SessionStore {
   const parse = (json: string | null): SessionRecord | undefined => (json === null ? undefined : sessionRecordSchema.parse(JSON.parse(json)));
@@ -35,14 +44,13 @@ export function createRedisSessionStore(redis: RedisClient, keysFor: (tenantId: 
   return {
     async insert(record) {
       const keys = keysFor(record.tenantId);
+      const id = record.session.id;
       await redisCall(() =>
-        redis
-          .multi()
-          .set(keys.session(record.session.id), JSON.stringify(record), 'EX', SESSION_RETENTION_SECONDS)
-          .zadd(keys.sessionIndex, record.createdMs, record.session.id)
-          .zadd(keys.openByExpiry, record.session.expires_at, record.session.id)
-          .zremrangebyscore(keys.sessionIndex, '-inf', Date.now() - SESSION_RETENTION_SECONDS * 1000)
-          .exec(),
+        insertSession(
+          redis,
+          [keys.session(id), keys.sessionIndex, keys.openByExpiry],
+          [JSON.stringify(record), SESSION_RETENTION_SECONDS, record.createdMs, id, record.session.expires_at, Date.now() - SESSION_RETENTION_SECONDS * 1000],
+        ),
       );
     },
     get,
@@ -56,7 +64,7 @@ export function createRedisSessionStore(redis: RedisClient, keysFor: (tenantId: 
         const keys = keysFor(tenantId);
         const closed = stored.session.status === 'open' ? 'open' : 'closed';
         const outcome = await redisCall(() =>
-          redis.eval(COMPARE_AND_SET, 2, keys.session(id), keys.openByExpiry, String(current.version), JSON.stringify(stored), closed, id),
+          compareAndSet(redis, [keys.session(id), keys.openByExpiry], [String(current.version), JSON.stringify(stored), closed, id]),
         );
         if (outcome === 1) return { kind: 'updated', record: stored, previous: current };
         if (outcome === -1) return { kind: 'missing' };

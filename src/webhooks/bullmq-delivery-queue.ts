@@ -5,7 +5,7 @@ import { deliveryJobId, type DeliveryJob, type DeliveryQueue } from './delivery-
 import { retryDelay } from './retry-schedule';
 
 export interface BullmqQueueOptions {
-  /** For adding jobs from request handlers: fails fast while Redis is away. */
+  /** For adding jobs from request handlers: fails fast while Redis is away. Closed with the queue. */
   producer: RedisClient;
   /** For the worker's blocking commands: BullMQ requires `maxRetriesPerRequest: null`. */
   consumer: () => RedisClient;
@@ -97,8 +97,9 @@ export function createBullmqDeliveryQueue(options: BullmqQueueOptions): Delivery
     async close() {
       await worker?.close();
       await queue.close();
-      // BullMQ leaves connections it was handed open; the consumer is ours alone.
+      // BullMQ leaves connections it was handed open; both are the queue's alone.
       await consumer?.quit().catch(() => consumer?.disconnect());
+      await options.producer.quit().catch(() => options.producer.disconnect());
     },
   };
 }

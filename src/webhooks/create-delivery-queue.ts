@@ -14,9 +14,11 @@ export function createDeliveryQueue(
 ): DeliveryQueue {
   const redisConfig = config.redis;
   if (!redis || redisConfig.kind === 'memory') return createMemoryDeliveryQueue({ schedule: config.webhooks.retryScheduleMs, deliver, logger });
+  // BullMQ gets connections of its own, without auto-pipelining (its blocking commands and
+  // scripts expect plain connections); the producer still fails fast while Redis is away.
   return createBullmqDeliveryQueue({
-    producer: redis,
-    consumer: () => createRedisClient(redisConfig, logger, { maxRetriesPerRequest: null }),
+    producer: createRedisClient(redisConfig, logger, { enableAutoPipelining: false }),
+    consumer: () => createRedisClient(redisConfig, logger, { maxRetriesPerRequest: null, enableAutoPipelining: false }),
     // The braces are a hash tag: all of the queue's keys land in one Redis Cluster slot.
     prefix: `{${redisConfig.keyPrefix}:queue}`,
     schedule: config.webhooks.retryScheduleMs,

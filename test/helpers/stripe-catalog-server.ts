@@ -40,7 +40,7 @@ export async function startStripeCatalogServer(catalog: { products: StripeObject
     const expand = [...url.searchParams.entries()].filter(([key]) => /^expand\[\d*\]$/.test(key)).map(([, value]) => value);
     const withProduct = (price: StripeObject, path: string) =>
       expand.includes(path) && typeof price.product === 'string' ? { ...price, product: products.get(price.product) ?? price.product } : price;
-    const [, , resource, id] = url.pathname.split('/');
+    const [, , resource = '', id] = url.pathname.split('/');
     const source = resource === 'products' ? catalog.products : resource === 'prices' ? catalog.prices : undefined;
     if (!source || url.pathname.split('/').length > 4) return { status: 404, body: stripeError(`Unrecognized request URL (GET: ${url.pathname}).`) };
     if (id) {

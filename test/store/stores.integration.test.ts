@@ -118,29 +118,27 @@ describe.each(implementations)('$name stores', (impl) => {
   describe('idempotency', () => {
     it('lets exactly one concurrent request start a key, then replays and detects mismatches', async () => {
       const store = impl.idempotency();
-      const outcomes = await Promise.all(Array.from({ length: 10 }, () => store.begin('t1', `k-${impl.name}`, 'fp')));
-      const started = outcomes.filter((o) => o.kind === 'started');
-      expect(started).toHaveLength(1);
+      const key = `k-${impl.name}`;
+      const outcomes = await Promise.all(Array.from({ length: 10 }, (_, i) => store.begin('t1', key, 'fp', `op-${key}`, 1000 + i)));
+      expect(outcomes.filter((o) => o.kind === 'started')).toHaveLength(1);
       expect(outcomes.filter((o) => o.kind === 'in_flight')).toHaveLength(9);
-      await store.complete('t1', `k-${impl.name}`, 'fp', { status: 200, body: '{"id":"x"}', requestId: 'req_1' });
-      expect(await store.begin('t1', `k-${impl.name}`, 'fp')).toEqual({
-        kind: 'replay',
-        response: { status: 200, body: '{"id":"x"}', requestId: 'req_1' },
-      });
-      expect(await store.begin('t1', `k-${impl.name}`, 'other')).toEqual({ kind: 'mismatch' });
-      expect((await store.begin('t2', `k-${impl.name}`, 'fp')).kind).toBe('started');
+      await store.complete('t1', key, 'fp', { status: 200, body: '{"id":"x"}', requestId: 'req_1' });
+      expect(await store.begin('t1', key, 'fp', `op-${key}`, 2000)).toEqual({ kind: 'replay', response: { status: 200, body: '{"id":"x"}', requestId: 'req_1' } });
+      expect(await store.begin('t1', key, 'other', `op-${key}-other`, 2000)).toEqual({ kind: 'mismatch' });
+      expect((await store.begin('t2', key, 'fp', `op-${key}`, 2000)).kind).toBe('started');
     });
 
-    it('releases only a lock it still holds, and pins the first value of an operation', async () => {
+    it('releases only a lock it still holds; a retry after release keeps the first start time', async () => {
       const store = impl.idempotency();
-      const first = await store.begin('t1', `r-${impl.name}`, 'fp');
+      const key = `r-${impl.name}`;
+      const first = await store.begin('t1', key, 'fp', `op-${key}`, 1111);
       if (first.kind !== 'started') throw new Error('expected to start');
-      await store.release('t1', `r-${impl.name}`, 'someone-else');
-      expect((await store.begin('t1', `r-${impl.name}`, 'fp')).kind).toBe('in_flight');
-      await store.release('t1', `r-${impl.name}`, first.token);
-      expect((await store.begin('t1', `r-${impl.name}`, 'fp')).kind).toBe('started');
-      expect(await store.pin('t1', `op-${impl.name}`, 'first')).toBe('first');
-      expect(await store.pin('t1', `op-${impl.name}`, 'second')).toBe('first');
+      expect(first.startedAtMs).toBe(1111);
+      await store.release('t1', key, 'someone-else');
+      expect((await store.begin('t1', key, 'fp', `op-${key}`, 2222)).kind).toBe('in_flight');
+      await store.release('t1', key, first.token);
+      const retry = await store.begin('t1', key, 'fp', `op-${key}`, 3333);
+      expect(retry).toMatchObject({ kind: 'started', startedAtMs: 1111 });
     });
   });
 

@@ -11,7 +11,7 @@ import { MAX_IDEMPOTENCY_KEY_LENGTH, operationKeyFor, requestFingerprint, should
  * key with other parameters is a 400 `idempotency_error`; a key still running is a 409 the SDK
  * retries. Keys are scoped to the tenant.
  */
-export function idempotency(store: IdempotencyStore, logger: Logger): Middleware<GatewayState> {
+export function idempotency(store: IdempotencyStore, logger: Logger, now: () => number = Date.now): Middleware<GatewayState> {
   return async (ctx, next) => {
     const tenant = ctx.state.tenant;
     const params = ctx.state.params ?? {};
@@ -20,13 +20,14 @@ export function idempotency(store: IdempotencyStore, logger: Logger): Middleware
     const fingerprint = requestFingerprint(ctx.method, ctx.path, params);
     ctx.state.idempotencyKey = key;
     ctx.state.operationKey = operationKeyFor(tenant.config.id, key, fingerprint);
+    ctx.state.startedAtMs = now();
     if (key === null) return next();
     if (key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
       throw new GatewayError('parameter_invalid', `Idempotency-Key must be at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters.`, 'Idempotency-Key');
     }
     ctx.set('Idempotency-Key', key);
 
-    const outcome = await store.begin(tenant.config.id, key, fingerprint);
+    const outcome = await store.begin(tenant.config.id, key, fingerprint, ctx.state.operationKey, ctx.state.startedAtMs);
     switch (outcome.kind) {
       case 'replay':
         ctx.status = outcome.response.status;
@@ -46,6 +47,7 @@ export function idempotency(store: IdempotencyStore, logger: Logger): Middleware
           'There is currently another in-progress request using this Idempotency-Key. Please try again later.',
         );
       case 'started':
+        ctx.state.startedAtMs = outcome.startedAtMs;
         break;
     }
     let stored = false;

@@ -13,7 +13,6 @@ import { buildProductObject } from '../../stripe/objects/product-object';
 import { parseCreateSessionParams, type CreateSessionParams } from '../../stripe/params/create-session-params';
 import type { ParamBag } from '../../stripe/params/param-bag';
 import type { SessionRecord } from '../../store/session-record';
-import type { IdempotencyStore } from '../../store/idempotency-store';
 import type { SessionStore } from '../../store/session-store';
 import { checkLineItems } from '../../translate/check-line-items';
 import { loopsErrorToStripe } from '../../translate/loops-error-to-stripe';
@@ -29,7 +28,6 @@ export const SESSION_EXPIRY = { minSeconds: 30 * 60, maxSeconds: 24 * 3600, defa
 export interface CreateSessionDeps {
   resolveLineItems: ResolveLineItems;
   sessions: SessionStore;
-  idempotency: IdempotencyStore;
   planChoices: PlanChoices;
   now: () => number;
   logger: Logger;
@@ -48,7 +46,7 @@ export function createCreateSession(deps: CreateSessionDeps) {
     const params = parseCreateSessionParams(bag);
     const expansion = parseSessionExpand(params.expand, false);
     const mode = params.mode === 'subscription' ? 'subscription' : 'payment';
-    const nowMs = await operationClock(call);
+    const nowMs = call.startedAtMs;
     const expiresAt = checkExpiresAt(params.expires_at, Math.floor(nowMs / 1000));
     const items = await deps.resolveLineItems(call, params.line_items ?? []);
     const { currency, amountTotal } = checkLineItems(items, mode);
@@ -61,13 +59,6 @@ export function createCreateSession(deps: CreateSessionDeps) {
     deps.logger.info({ session: record.session.id, items: items.length, amountTotal, currency, loopsApi: plan.api }, 'checkout session created');
     return renderSession(record, expansion);
   };
-
-  /** The clock reading of the operation's first attempt, so retries rebuild the same Loops request. */
-  async function operationClock(call: CallContext): Promise<number> {
-    const now = deps.now();
-    if (call.idempotencyKey === null) return now;
-    return Number(await deps.idempotency.pin(call.tenant.config.id, call.operationKey, String(now)));
-  }
 
   /**
    * The Loops key derives from the operation key: a retry of the same Stripe request (same

@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+'use strict';
+// The `stripe-loops-map` command: the compiled CLI when `npm run build` produced one, otherwise the
+// TypeScript source run through tsx (a dependency), so it works straight from a checkout.
+const { existsSync } = require('node:fs');
+const { join } = require('node:path');
+
+const built = join(__dirname, '..', 'dist', 'cli', 'map-products.js');
+if (existsSync(built)) {
+  require(built);
+} else {
+  require('tsx/cjs');
+  require(join(__dirname, '..', 'src', 'cli', 'map-products.ts'));
+}

@@ -1,0 +1,60 @@
+import { parseArgs } from 'node:util';
+import { DEFAULT_TENANT } from '../config';
+import { UsageError } from './cli-env';
+
+export const MAPPINGS_USAGE = `Usage: npm run mappings -- <command> [options]
+       stripe-loops-mappings <command> [options]
+
+Commands:
+  load                 load mappings/<tenant>.json into Redis (replaces the tenant's mappings at once)
+  verify               check every mapped Loops product exists and charges the mapped amount,
+                       currency and interval; also compares Redis with the file
+  show <stripe id>     a Stripe price (price_…) or product (prod_…): the file entry, what Redis
+                       holds and the live Loops product
+
+Options:
+  --tenant <id>        tenant (default "${DEFAULT_TENANT}")
+  --all                load: every configured tenant that has a mapping file
+  --concurrency <n>    verify: Loops reads in flight (default 8)
+  -h, --help
+
+Environment: the gateway's (LOOPS_API_BASE, LOOPS_API_KEY, GATEWAY_API_KEYS or TENANTS_FILE,
+REDIS_URL, REDIS_KEY_PREFIX, MAPPINGS_DIR). Exit status: 0 ok, 1 problems found, 2 bad usage.`;
+
+export interface MappingsArgs {
+  command: 'load' | 'verify' | 'show' | 'help';
+  id: string | undefined;
+  tenant: string;
+  all: boolean;
+  concurrency: number;
+}
+
+export function parseMappingsArgs(argv: string[]): MappingsArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        tenant: { type: 'string' },
+        all: { type: 'boolean' },
+        concurrency: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const [command, id, ...extra] = positionals;
+  if (values.help || command === 'help') return { command: 'help', id: undefined, tenant: DEFAULT_TENANT, all: false, concurrency: 8 };
+  if (command !== 'load' && command !== 'verify' && command !== 'show') throw new UsageError(`Unknown command "${command ?? ''}"`);
+  if (command === 'show' && !id) throw new UsageError('show needs a Stripe price or product id');
+  if ((command !== 'show' && id) || extra.length > 0) throw new UsageError(`Unexpected argument "${command === 'show' ? extra[0] : id}"`);
+  const concurrency = Number(values.concurrency ?? '8');
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError('--concurrency must be an integer from 1 to 64');
+  if (values.all && command !== 'load') throw new UsageError('--all applies to load only');
+  if (values.all && values.tenant) throw new UsageError('--all and --tenant cannot be combined');
+  return { command, id, tenant: values.tenant ?? DEFAULT_TENANT, all: values.all ?? false, concurrency };
+}

@@ -1,0 +1,87 @@
+import type { LoopsV3CreateProductBody } from '../../loops/loops-schemas';
+import type { MappingEntry, ProductInfo } from '../../mappings/mapping-file';
+import type { CatalogPrice } from '../catalog/catalog';
+import type { StripeProductJson } from '../catalog/stripe-catalog-schemas';
+import { toLoopsPriceAmount } from './loops-money';
+import { unitAmountOf } from './skip-reasons';
+
+/** The metadata keys that tie a Loops product to its Stripe price (loops-api.md §3.3 `metadata`). */
+export const LINK_METADATA = { priceId: 'stripe_price_id', productId: 'stripe_product_id' } as const;
+
+/** A type's named fields, without the index signature a loose zod object adds. */
+type KnownFields<T> = { [K in keyof T as string extends K ? never : number extends K ? never : K]: T[K] };
+
+/** Everything of a mapping entry except the Loops ids, which Loops gives us. */
+export type EntryDraft = Omit<KnownFields<MappingEntry>, 'loopsProductId' | 'loopsPriceId' | 'loopsPaymentLinkId'>;
+
+export interface ConvertedPrice {
+  body: LoopsV3CreateProductBody;
+  draft: EntryDraft;
+  /** Parts of the Stripe price Loops does not carry but that do not change what is charged. */
+  notes: string[];
+}
+
+/** Loops allows 8 images (§3.3); only absolute http(s) URLs are meaningful to it. */
+const MAX_IMAGES = 8;
+
+/** A price `skipReasonFor` accepted → the V3 product that stands for it, and its mapping entry. */
+export function convertPrice(price: CatalogPrice, product: StripeProductJson): ConvertedPrice {
+  const unitAmount = unitAmountOf(price);
+  const interval = price.recurring?.interval === 'month' || price.recurring?.interval === 'year' ? price.recurring.interval : undefined;
+  const images = (product.images ?? []).filter((url) => /^https?:\/\//.test(url)).slice(0, MAX_IMAGES);
+  const body: LoopsV3CreateProductBody = {
+    name: product.name || price.nickname || price.id,
+    ...(product.description ? { description: product.description } : {}),
+    ...(images.length > 0 ? { images } : {}),
+    metadata: { [LINK_METADATA.priceId]: price.id, [LINK_METADATA.productId]: product.id },
+    amountType: 'FIXED',
+    priceAmount: toLoopsPriceAmount(unitAmount, price.currency),
+    priceCurrency: price.currency,
+    ...(interval ? { recurringInterval: interval } : {}),
+    ...(product.unit_label ? { unit_label: product.unit_label } : {}),
+    ...(product.tax_code ? { tax_code: product.tax_code } : {}),
+  };
+  const draft: EntryDraft = {
+    stripeProductId: product.id,
+    productName: body.name,
+    productDescription: product.description ?? null,
+    currency: price.currency,
+    unitAmount,
+    recurring: interval ? { interval, intervalCount: 1 } : null,
+    active: price.active,
+    nickname: price.nickname ?? null,
+    lookupKey: price.lookup_key ?? null,
+    taxBehavior: price.tax_behavior ?? null,
+    metadata: price.metadata,
+    ...(price.created !== undefined ? { created: price.created } : {}),
+  };
+  return { body, draft, notes: notesFor(price) };
+}
+
+function notesFor(price: CatalogPrice): string[] {
+  const notes: string[] = [];
+  const others = Object.keys(price.currency_options ?? {}).filter((code) => code !== price.currency);
+  if (others.length > 0) notes.push(`currency_options (${others.join(', ')}) not copied: a Loops product has one currency`);
+  if (price.recurring?.trial_period_days) notes.push(`trial_period_days ${price.recurring.trial_period_days} not copied: Loops has no trials`);
+  return notes;
+}
+
+/** The Stripe product as the gateway shows it (`GET /v1/products/:id`, expanded `price.product`). */
+export function productInfoOf(product: StripeProductJson): ProductInfo {
+  const defaultPrice = product.default_price;
+  return {
+    name: product.name || product.id,
+    description: product.description ?? null,
+    images: product.images ?? [],
+    active: product.active,
+    metadata: product.metadata,
+    ...(product.created !== undefined ? { created: product.created } : {}),
+    defaultPriceId: typeof defaultPrice === 'string' ? defaultPrice : idOf(defaultPrice),
+    unitLabel: product.unit_label ?? null,
+    taxCode: product.tax_code ?? null,
+  };
+}
+
+function idOf(value: unknown): string | null {
+  return typeof value === 'object' && value !== null && 'id' in value && typeof value.id === 'string' ? value.id : null;
+}

@@ -1,0 +1,77 @@
+import type { LoopsClient } from '../../loops/loops-client';
+import type { LoopsV3Product } from '../../loops/loops-schemas';
+import { LINK_METADATA } from '../convert/convert-price';
+import { listAllLoopsProducts } from './list-loops-products';
+
+/**
+ * Every Loops product tagged with a Stripe price id (`metadata.stripe_price_id`), from a full
+ * listing of `GET /api/v3/products`. The contract documents no metadata filter (§3.3; the
+ * emulator's is [chosen]), so the whole list is read; 10,000 products are 100 requests.
+ */
+export interface LoopsIndex {
+  /** Products tagged with this Stripe price id, in listing order. */
+  find(stripePriceId: string): LoopsV3Product[];
+  /** Products listed in total. */
+  size(): number;
+  /**
+   * Lists Loops again, unless a listing that started at or after `since` (a `clock()` reading)
+   * already finished or is running: one listing answers every ambiguous create that failed before it.
+   */
+  refreshSince(since: number): Promise<void>;
+  clock(): number;
+}
+
+export async function loadLoopsIndex(loops: LoopsClient, clock: () => number = () => performance.now()): Promise<LoopsIndex> {
+  let byPrice = new Map<string, LoopsV3Product[]>();
+  let total = 0;
+  let lastStarted = -Infinity;
+  let running: { startedAt: number; done: Promise<void> } | undefined;
+
+  async function listAll(): Promise<void> {
+    const products = await listAllLoopsProducts(loops);
+    byPrice = indexByStripePrice(products);
+    total = products.length;
+  }
+
+  function start(): Promise<void> {
+    const startedAt = clock();
+    const done = listAll().then(() => {
+      lastStarted = Math.max(lastStarted, startedAt);
+    });
+    running = { startedAt, done };
+    void done
+      .finally(() => {
+        if (running?.done === done) running = undefined;
+      })
+      .catch(() => {});
+    return done;
+  }
+
+  async function refreshSince(since: number): Promise<void> {
+    if (lastStarted >= since) return;
+    if (running && running.startedAt >= since) return running.done;
+    if (running) await running.done.catch(() => {});
+    if (lastStarted >= since) return;
+    if (running && running.startedAt >= since) return running.done;
+    return start();
+  }
+
+  await start();
+  return {
+    find: (priceId) => byPrice.get(priceId) ?? [],
+    size: () => total,
+    refreshSince,
+    clock,
+  };
+}
+
+/** Loops products by the Stripe price they were made for, in listing order. */
+export function indexByStripePrice(products: LoopsV3Product[]): Map<string, LoopsV3Product[]> {
+  const byPrice = new Map<string, LoopsV3Product[]>();
+  for (const product of products) {
+    const priceId = product.metadata?.[LINK_METADATA.priceId];
+    if (typeof priceId !== 'string') continue;
+    byPrice.set(priceId, [...(byPrice.get(priceId) ?? []), product]);
+  }
+  return byPrice;
+}

@@ -1,0 +1,55 @@
+import type { LoopsV3Product } from '../../loops/loops-schemas';
+import { formatMoney, fromLoopsPriceAmount } from '../convert/loops-money';
+
+/** What a mapping promises the customer pays: the fields a Loops product must agree with. */
+export interface ChargeTerms {
+  unitAmount: number;
+  currency: string;
+  recurring: { interval: 'month' | 'year' } | null;
+}
+
+/** Differences between what the Loops product charges and what the mapping says; empty = agrees. */
+export function chargeDifferences(product: LoopsV3Product, terms: ChargeTerms): string[] {
+  const problems: string[] = [];
+  const currency = (product.priceCurrency ?? '').toLowerCase();
+  if (currency !== terms.currency) problems.push(`currency ${currency.toUpperCase() || 'none'} instead of ${terms.currency.toUpperCase()}`);
+  const amount = fromLoopsPriceAmount(product.priceAmount, terms.currency);
+  if (amount !== terms.unitAmount) {
+    const shown = amount === undefined ? 'no fixed amount' : formatMoney(amount, terms.currency);
+    problems.push(`amount ${shown} instead of ${formatMoney(terms.unitAmount, terms.currency)}`);
+  }
+  const interval = product.recurringInterval ?? null;
+  const wanted = terms.recurring?.interval ?? null;
+  if (interval !== wanted) problems.push(`recurring ${interval ?? 'one-time'} instead of ${wanted ?? 'one-time'}`);
+  if (product.active === false || product.status === 'INACTIVE') problems.push('it is inactive in Loops');
+  return problems;
+}
+
+export type LinkDecision = { kind: 'none' } | { kind: 'link'; product: LoopsV3Product; notes: string[] } | { kind: 'conflict'; reason: string };
+
+/**
+ * Chooses the Loops product already made for a Stripe price. The first one that charges exactly
+ * what the price says is linked; if only disagreeing ones exist, the price fails with the reason
+ * rather than getting a second product (that would be the duplicate this tool promises never to
+ * make) or a link that charges the wrong amount.
+ */
+export function decideLink(candidates: LoopsV3Product[], terms: ChargeTerms, stripePriceId: string): LinkDecision {
+  if (candidates.length === 0) return { kind: 'none' };
+  const matching = candidates.filter((product) => chargeDifferences(product, terms).length === 0);
+  const first = matching[0];
+  if (first) {
+    const notes =
+      candidates.length > 1
+        ? [`${candidates.length} Loops products are tagged stripe_price_id=${stripePriceId}; linked ${first.id} (see \`mappings verify\`)`]
+        : [];
+    return { kind: 'link', product: first, notes };
+  }
+  const described = candidates
+    .slice(0, 3)
+    .map((product) => `${product.id}: ${chargeDifferences(product, terms).join(', ')}`)
+    .join('; ');
+  return {
+    kind: 'conflict',
+    reason: `Loops already has a product for this price that does not match it (${described}); correct it in the Loops dashboard or map the price by hand in the mapping file`,
+  };
+}

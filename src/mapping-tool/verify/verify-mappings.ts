@@ -1,0 +1,86 @@
+import { isLoopsError } from '../../loops/loops-error';
+import type { LoopsClient } from '../../loops/loops-client';
+import type { LoopsV3Product } from '../../loops/loops-schemas';
+import type { MappingEntry, MappingFile } from '../../mappings/mapping-file';
+import { indexByStripePrice } from '../loops/loops-index';
+import { listAllLoopsProducts } from '../loops/list-loops-products';
+import { chargeDifferences } from '../loops/match-loops-product';
+import { forEachBounded } from '../run/bounded-pool';
+
+export interface VerifyReport {
+  checked: number;
+  /** A mapped price whose Loops product is missing or charges something else: checkouts would go wrong. */
+  problems: { priceId: string; problem: string }[];
+  /** Entries this command cannot check (payment links: the Loops client has no payment-link read). */
+  unchecked: { priceId: string; reason: string }[];
+  /** Several Loops products tagged with one mapped price (harmless to checkouts, but worth tidying). */
+  duplicates: { priceId: string; loopsProductIds: string[] }[];
+  /** How the shared store (Redis) differs from the file; empty when there is no store. */
+  storeProblems: { priceId: string; problem: string }[];
+}
+
+/**
+ * `mappings verify`: every mapped Loops product exists and charges the mapped amount, currency
+ * and interval (product.md). One listing of Loops answers most entries; ids the listing does not
+ * show (another status, a newer product) are fetched one by one.
+ */
+export async function verifyMappings(
+  file: MappingFile,
+  loops: LoopsClient,
+  options: { concurrency: number; storeEntries?: Record<string, MappingEntry> },
+): Promise<VerifyReport> {
+  const report: VerifyReport = { checked: 0, problems: [], unchecked: [], duplicates: [], storeProblems: [] };
+  const listed = await listAllLoopsProducts(loops);
+  const byId = new Map(listed.map((product) => [product.id, product]));
+  const byPrice = indexByStripePrice(listed);
+
+  await forEachBounded(Object.entries(file.prices), options.concurrency, async ([priceId, entry]) => {
+    if (!entry.loopsProductId) {
+      report.unchecked.push({ priceId, reason: `payment link ${entry.loopsPaymentLinkId ?? ''} (not checked)` });
+      return;
+    }
+    report.checked++;
+    const product = byId.get(entry.loopsProductId) ?? (await fetchProduct(loops, entry.loopsProductId));
+    if (!product) {
+      report.problems.push({ priceId, problem: `Loops product ${entry.loopsProductId} does not exist` });
+      return;
+    }
+    const differences = chargeDifferences(product, entry);
+    if (entry.loopsPriceId && product.default_price && product.default_price !== entry.loopsPriceId) {
+      differences.push(`default_price ${product.default_price} instead of ${entry.loopsPriceId}`);
+    }
+    if (differences.length > 0) report.problems.push({ priceId, problem: `Loops product ${product.id}: ${differences.join(', ')}` });
+    const tagged = byPrice.get(priceId) ?? [];
+    if (tagged.length > 1) report.duplicates.push({ priceId, loopsProductIds: tagged.map((p) => p.id) });
+  });
+  if (options.storeEntries) report.storeProblems = compareWithStore(file, options.storeEntries);
+  return report;
+}
+
+async function fetchProduct(loops: LoopsClient, id: string): Promise<LoopsV3Product | undefined> {
+  try {
+    return await loops.getProductV3(id);
+  } catch (error) {
+    if (isLoopsError(error) && error.failure.kind === 'http' && error.failure.status === 404) return undefined;
+    throw error;
+  }
+}
+
+/** The gateway answers from Redis: a price missing or different there is a checkout that fails. */
+function compareWithStore(file: MappingFile, store: Record<string, MappingEntry>): VerifyReport['storeProblems'] {
+  const problems: VerifyReport['storeProblems'] = [];
+  for (const [priceId, entry] of Object.entries(file.prices)) {
+    const loaded = store[priceId];
+    if (!loaded) problems.push({ priceId, problem: 'in the file but not loaded into Redis (run `mappings load`)' });
+    else if (JSON.stringify(sorted(loaded)) !== JSON.stringify(sorted(entry)))
+      problems.push({ priceId, problem: 'Redis holds another version than the file (run `mappings load`)' });
+  }
+  for (const priceId of Object.keys(store)) {
+    if (!file.prices[priceId]) problems.push({ priceId, problem: 'loaded into Redis but not in the file (run `mappings load` to drop it)' });
+  }
+  return problems;
+}
+
+function sorted(value: object): object {
+  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

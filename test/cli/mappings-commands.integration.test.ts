@@ -1,0 +1,84 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import { tenantKeys } from '../../src/store/keys';
+import { createRedisMappingStore } from '../../src/store/redis-mapping-store';
+import { mixedCatalog } from '../helpers/mapping-catalogs';
+import { startMappingHarness, type MappingHarness } from '../helpers/mapping-harness';
+
+/** `mappings load`, `mappings verify`, `mappings show <id>` against the emulator and Redis. */
+describe('mappings load / verify / show', () => {
+  let h: MappingHarness;
+  let redis: Redis;
+  const store = () => createRedisMappingStore(redis, (tenant) => tenantKeys(h.env.REDIS_KEY_PREFIX ?? '', tenant));
+
+  beforeAll(async () => {
+    h = await startMappingHarness(mixedCatalog());
+    redis = new Redis(h.env.REDIS_URL ?? '', { maxRetriesPerRequest: 1 });
+    expect((await h.map(['--no-load'])).code).toBe(0);
+  });
+  afterAll(async () => {
+    await redis.quit();
+    await h.close();
+  });
+
+  it('verify reports prices not loaded into Redis; load (the CLI process) loads the file; then verify is clean', async () => {
+    const before = await h.mappings(['verify']);
+    expect(before.code).toBe(1);
+    expect(before.stdout).toMatch(/price_jpy_tea\s+in the file but not loaded into Redis/);
+
+    const load = await h.cli('mappings', ['load']);
+    expect(load.code).toBe(0);
+    expect(load.stdout).toMatch(/tenant default: loaded 5 price\(s\) and 6 product\(s\)/);
+    expect(await store().allPrices('default')).toEqual(h.mappingFile()?.prices);
+
+    const after = await h.mappings(['verify']);
+    expect(after.code).toBe(0);
+    expect(after.stdout).toContain('Verified 5 mapped Loops product(s)');
+    expect(after.stdout).toContain('All mappings OK.');
+  });
+
+  it('show: a price with its file entry, Redis copy and live Loops product; a product with its prices; an unknown id', async () => {
+    const price = await h.mappings(['show', 'price_jpy_tea']);
+    expect(price.code).toBe(0);
+    expect(price.stdout).toContain('"unitAmount": 3500');
+    expect(price.stdout).toContain('In Redis: the same as the file');
+    expect(price.stdout).toMatch(/Loops product prod_\w+: agrees with the mapping/);
+
+    const product = await h.mappings(['show', 'prod_pro']);
+    expect(product.code).toBe(0);
+    expect(product.stdout).toMatch(/Mapped prices \(2\):\n\s+price_pro_(month|year) → prod_/);
+
+    const unknown = await h.mappings(['show', 'price_nope']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stdout).toContain('price_nope is not mapped for tenant default');
+  });
+
+  it('verify finds a wrong amount, a missing Loops product and duplicates', async () => {
+    await h.loops.api('POST', '/api/v3/products', {
+      name: 'Second tea',
+      amountType: 'FIXED',
+      priceAmount: 3500,
+      priceCurrency: 'jpy',
+      metadata: { stripe_price_id: 'price_jpy_tea' },
+    });
+    const file = h.mappingFile();
+    if (!file?.prices.price_usd_tshirt || !file.prices.price_pro_year) throw new Error('mapping file incomplete');
+    file.prices.price_usd_tshirt.unitAmount = 2500;
+    file.prices.price_pro_year.loopsProductId = 'prod_missing';
+    writeFileSync(join(h.mappingsDir, 'default.json'), JSON.stringify(file));
+
+    const report = await h.mappings(['verify']);
+    expect(report.code).toBe(1);
+    expect(report.stdout).toMatch(/price_usd_tshirt\s+Loops product prod_\w+: amount 20\.00 USD instead of 25\.00 USD/);
+    expect(report.stdout).toMatch(/price_pro_year\s+Loops product prod_missing does not exist/);
+    expect(report.stdout).toMatch(/Duplicate Loops products[^\n]*\(1\)\n.*\n.*\n\s+price_jpy_tea\s+prod_\w+, prod_\w+/);
+    expect(report.stdout).toMatch(/price_usd_tshirt\s+Redis holds another version than the file/);
+  });
+
+  it('load without Redis is a usage error (exit 2) that says why', async () => {
+    const run = await h.cli('mappings', ['load'], { REDIS_URL: undefined });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('REDIS_URL is not set');
+  });
+});
