@@ -49,7 +49,14 @@ export function createRedisSessionStore(redis: RedisClient, keysFor: (tenantId: 
         insertSession(
           redis,
           [keys.session(id), keys.sessionIndex, keys.openByExpiry],
-          [JSON.stringify(record), SESSION_RETENTION_SECONDS, record.createdMs, id, record.session.expires_at, Date.now() - SESSION_RETENTION_SECONDS * 1000],
+          [
+            JSON.stringify(record),
+            SESSION_RETENTION_SECONDS,
+            record.createdMs,
+            id,
+            record.session.expires_at,
+            Date.now() - SESSION_RETENTION_SECONDS * 1000,
+          ],
         ),
       );
     },

@@ -123,7 +123,10 @@ describe.each(implementations)('$name stores', (impl) => {
       expect(outcomes.filter((o) => o.kind === 'started')).toHaveLength(1);
       expect(outcomes.filter((o) => o.kind === 'in_flight')).toHaveLength(9);
       await store.complete('t1', key, 'fp', { status: 200, body: '{"id":"x"}', requestId: 'req_1' });
-      expect(await store.begin('t1', key, 'fp', `op-${key}`, 2000)).toEqual({ kind: 'replay', response: { status: 200, body: '{"id":"x"}', requestId: 'req_1' } });
+      expect(await store.begin('t1', key, 'fp', `op-${key}`, 2000)).toEqual({
+        kind: 'replay',
+        response: { status: 200, body: '{"id":"x"}', requestId: 'req_1' },
+      });
       expect(await store.begin('t1', key, 'other', `op-${key}-other`, 2000)).toEqual({ kind: 'mismatch' });
       expect((await store.begin('t2', key, 'fp', `op-${key}`, 2000)).kind).toBe('started');
     });

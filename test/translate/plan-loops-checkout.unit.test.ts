@@ -11,12 +11,20 @@ const item = (index: number, target: ResolvedLineItem['target'], quantity = 1, a
   product: { id: `prod_${index}`, name: `Item ${index}` },
   target,
 });
-const common: CheckoutCommon = { mode: 'payment', expiresAt: 1_700_000_000, successUrl: 'https://s.example/{CHECKOUT_SESSION_ID}', metadata: { a: '1' } };
+const common: CheckoutCommon = {
+  mode: 'payment',
+  expiresAt: 1_700_000_000,
+  successUrl: 'https://s.example/{CHECKOUT_SESSION_ID}',
+  metadata: { a: '1' },
+};
 const product = (n: number, priceId: string | null = `lprice_${n}`) => ({ kind: 'product' as const, productId: `lprod_${n}`, priceId });
 
 describe('planLoopsCheckout', () => {
   it('sends V3 line_items with the Loops price id, falling back to the product id', () => {
-    const plan = planLoopsCheckout([item(0, product(0)), item(1, product(1, null), 3, true)], common, { form: 'line_items', lineItemReference: 'price' });
+    const plan = planLoopsCheckout([item(0, product(0)), item(1, product(1, null), 3, true)], common, {
+      form: 'line_items',
+      lineItemReference: 'price',
+    });
     expect(plan).toEqual({
       api: 'v3',
       body: {
@@ -36,7 +44,11 @@ describe('planLoopsCheckout', () => {
     const byProduct = planLoopsCheckout([item(0, product(0))], common, { form: 'line_items', lineItemReference: 'product' });
     expect(byProduct.api === 'v3' && byProduct.body.line_items).toEqual([{ price: 'lprod_0', quantity: 1 }]);
     const productForm = planLoopsCheckout([item(0, product(0), 4)], common, { form: 'product', lineItemReference: 'price' });
-    expect(productForm.api === 'v3' && [productForm.body.productId, productForm.body.quantity, productForm.body.line_items]).toEqual(['lprod_0', 4, undefined]);
+    expect(productForm.api === 'v3' && [productForm.body.productId, productForm.body.quantity, productForm.body.line_items]).toEqual([
+      'lprod_0',
+      4,
+      undefined,
+    ]);
     const adjustable = planLoopsCheckout([item(0, product(0), 1, true)], common, { form: 'product', lineItemReference: 'price' });
     expect(adjustable.api === 'v3' && adjustable.body.line_items).toHaveLength(1);
   });

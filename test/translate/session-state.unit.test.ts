@@ -12,16 +12,9 @@ describe('Loops session state → Stripe status', () => {
   });
 
   it('reads both spellings of status names and refuses unknown ones with context', () => {
-    expect(['PENDING', 'open', 'COMPLETED', 'completed', 'EXPIRED', 'CANCELLED', 'canceled', 'FAILED'].map((s) => stateFromStatusName(s, 'cs_1'))).toEqual([
-      'open',
-      'open',
-      'completed',
-      'completed',
-      'expired',
-      'cancelled',
-      'cancelled',
-      'failed',
-    ]);
+    expect(
+      ['PENDING', 'open', 'COMPLETED', 'completed', 'EXPIRED', 'CANCELLED', 'canceled', 'FAILED'].map((s) => stateFromStatusName(s, 'cs_1')),
+    ).toEqual(['open', 'open', 'completed', 'completed', 'expired', 'cancelled', 'cancelled', 'failed']);
     expect(() => stateFromV2({ id: 'cs_9', status: 'REFUNDING' })).toThrow(new UnknownLoopsStateError('status "REFUNDING" on cs_9'));
   });
 

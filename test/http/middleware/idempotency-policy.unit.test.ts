@@ -5,8 +5,12 @@ describe('idempotency policy', () => {
     const a = requestFingerprint('POST', '/v1/checkout/sessions', { mode: 'payment', line_items: { 0: { price: 'p', quantity: '1' } } });
     const b = requestFingerprint('POST', '/v1/checkout/sessions', { line_items: { 0: { quantity: '1', price: 'p' } }, mode: 'payment' });
     expect(a).toBe(b);
-    expect(requestFingerprint('POST', '/v1/checkout/sessions', { mode: 'subscription' })).not.toBe(requestFingerprint('POST', '/v1/checkout/sessions', { mode: 'payment' }));
-    expect(requestFingerprint('POST', '/v1/checkout/sessions/cs_1', {})).not.toBe(requestFingerprint('POST', '/v1/checkout/sessions/cs_1/expire', {}));
+    expect(requestFingerprint('POST', '/v1/checkout/sessions', { mode: 'subscription' })).not.toBe(
+      requestFingerprint('POST', '/v1/checkout/sessions', { mode: 'payment' }),
+    );
+    expect(requestFingerprint('POST', '/v1/checkout/sessions/cs_1', {})).not.toBe(
+      requestFingerprint('POST', '/v1/checkout/sessions/cs_1/expire', {}),
+    );
     expect(requestFingerprint('POST', '/x', { a: ['1', '2'] })).not.toBe(requestFingerprint('POST', '/x', { a: ['2', '1'] }));
   });
 
