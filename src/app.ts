@@ -7,7 +7,9 @@ import { idempotency } from './http/middleware/idempotency';
 import { requestContextMiddleware } from './http/middleware/request-context';
 import { stripeParams } from './http/middleware/stripe-params';
 import type { GatewayState } from './http/gateway-state';
+import { observeRequests } from './http/middleware/observe-requests';
 import type { Logger } from './observability/logger';
+import type { Metrics } from './observability/metrics';
 import type { IdempotencyStore } from './store/idempotency-store';
 
 export interface AppDeps {
@@ -19,8 +21,12 @@ export interface AppDeps {
   /** Routes outside /v1 (health, metrics, Loops webhooks): no Stripe key. */
   publicRoutes: Router<GatewayState>[];
   now?: () => number;
-  /** Runs first on every request (metrics, access log). */
-  observers?: Koa.Middleware<GatewayState>[];
+  /** Request metrics and the access log; omitted in unit tests of the app alone. */
+  metrics?: Metrics;
+  /** True once SIGTERM arrived: answers carry `Connection: close` so clients reconnect elsewhere. */
+  isDraining?: () => boolean;
+  /** Runs right after authentication, before the body is even read (per-key rate limit). */
+  limiter?: Koa.Middleware<GatewayState>;
 }
 
 /**
@@ -32,13 +38,20 @@ export function createApp(deps: AppDeps): Koa<GatewayState> {
   app.proxy = true;
   app.silent = true;
   app.use(requestContextMiddleware());
-  for (const observer of deps.observers ?? []) app.use(observer);
+  app.use(async (ctx, next) => {
+    await next();
+    if (deps.isDraining?.()) ctx.set('Connection', 'close');
+  });
+  const routers = [...deps.publicRoutes, ...deps.stripeRoutes];
+  if (deps.metrics) app.use(observeRequests(deps.metrics, deps.logger, (method, path) => routePattern(routers, method, path)));
   app.use(errorHandler(deps.logger));
   for (const router of deps.publicRoutes) app.use(router.routes());
 
-  // The Stripe surface: a route match first, then key → tenant, parameters, idempotency, handler.
+  // The Stripe surface: a route match first, then key → tenant, rate limit, parameters,
+  // idempotency, handler.
   const v1 = new Router<GatewayState>();
-  v1.use(authenticate(deps.keys), stripeParams(), idempotency(deps.idempotencyStore, deps.logger, deps.now));
+  const passThrough: Koa.Middleware<GatewayState> = (_ctx, next) => next();
+  v1.use(authenticate(deps.keys), deps.limiter ?? passThrough, stripeParams(), idempotency(deps.idempotencyStore, deps.logger, deps.now));
   for (const router of deps.stripeRoutes) v1.use(router.routes());
   app.use(v1.routes());
   // Anything no router answered, /v1 or not: Stripe's 404 for an unknown URL.
@@ -50,4 +63,13 @@ export function createApp(deps: AppDeps): Koa<GatewayState> {
     );
   });
   return app;
+}
+
+/** The route pattern (`/v1/checkout/sessions/:id`) a request addresses, whichever layer answered it. */
+function routePattern(routers: Router<GatewayState>[], method: string, path: string): string | undefined {
+  for (const router of routers) {
+    const layer = router.match(path, method).pathAndMethod.find((candidate) => candidate.methods.length > 0);
+    if (layer && typeof layer.path === 'string') return layer.path;
+  }
+  return undefined;
 }

@@ -10,6 +10,9 @@ import { checkoutSessionRoutes } from './http/routes/checkout-sessions';
 import { eventRoutes } from './http/routes/events';
 import { healthRoutes } from './http/routes/health';
 import { loopsWebhookRoutes } from './http/routes/loops-webhooks';
+import { metricsRoutes } from './http/routes/metrics';
+import { rateLimit } from './http/middleware/rate-limit';
+import { createMetrics, type Metrics } from './observability/metrics';
 import { createLoopsClient } from './loops/loops-client';
 import { mappingFilePath, readMappingFile } from './mappings/mapping-files';
 import { createLogger, type Logger } from './observability/logger';
@@ -47,6 +50,7 @@ export interface Container {
   tenants: TenantContext[];
   stores: Stores;
   queue: DeliveryQueue;
+  metrics: Metrics;
   /** Background work of a serving instance: delivery worker, outbox drainer, expiry sweep. */
   startBackground(): void;
   drainOutbox(): Promise<number>;
@@ -63,20 +67,44 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
   const logger = options.logger ?? createLogger(config.logLevel);
   const now = options.now ?? Date.now;
   const redis = config.redis.kind === 'memory' ? undefined : createRedisClient(config.redis, logger);
-  const stores = createStores(config, redis, now);
+  const metrics = createMetrics();
+  const stores = createStores(config, redis, now, (hit) => metrics.mappingLookups.inc({ result: hit ? 'hit' : 'miss' }));
   const dispatcher = new Agent({ keepAliveTimeout: 10_000, connections: 256 });
   const tenants: TenantContext[] = config.tenants.map((tenant) => ({
     config: tenant,
-    loops: createLoopsClient({ apiBase: tenant.loops.apiBase, apiKey: tenant.loops.apiKey, timeoutMs: config.loops.timeoutMs, dispatcher, logger }),
+    loops: createLoopsClient({
+      apiBase: tenant.loops.apiBase,
+      apiKey: tenant.loops.apiKey,
+      timeoutMs: config.loops.timeoutMs,
+      dispatcher,
+      logger,
+      observe: (operation, outcome, seconds) => metrics.loopsCalls.observe({ operation, outcome }, seconds),
+    }),
   }));
   const tenantConfigs = new Map(config.tenants.map((tenant) => [tenant.id, tenant]));
 
   const queue = createDeliveryQueue(
     config,
     redis,
-    (job) => deliverOnce({ events: stores.events, tenants: tenantConfigs, dispatcher, timeoutMs: config.webhooks.timeoutMs, now, logger }, job),
+    (job) =>
+      deliverOnce(
+        {
+          events: stores.events,
+          tenants: tenantConfigs,
+          dispatcher,
+          timeoutMs: config.webhooks.timeoutMs,
+          now,
+          logger,
+          observe: (outcome, seconds) => {
+            metrics.webhookDeliveries.inc({ outcome });
+            metrics.webhookDeliveryDuration.observe({ outcome }, seconds);
+          },
+        },
+        job,
+      ),
     logger,
   );
+  metrics.observeQueueDepth(() => queue.depth());
   const publisher = createEventPublisher({ events: stores.events, queue, tenants: tenantConfigs, now, logger });
   const sync = createSessionSync({ sessions: stores.sessions, events: createSessionEventSink(publisher), now, logger });
   const checkoutSessions = createCheckoutSessionService({
@@ -117,12 +145,15 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     now,
     keys: buildKeyRegistry(tenants),
     idempotencyStore: stores.idempotency,
+    metrics,
+    isDraining: () => draining,
+    limiter: rateLimit({ ratePerSecond: config.rateLimit.perSecond, burst: config.rateLimit.burst, now, onLimited: () => metrics.rateLimited.inc() }),
     stripeRoutes: [
       checkoutSessionRoutes(checkoutSessions),
       eventRoutes(createEventQueries(stores.events)),
       catalogRoutes(createCatalogService({ mappings: stores.mappings, now })),
     ],
-    publicRoutes: [healthRoutes(readiness), loopsWebhookRoutes(loopsWebhooks, config.loopsWebhook.signatureHeader)],
+    publicRoutes: [healthRoutes(readiness), metricsRoutes(metrics), loopsWebhookRoutes(loopsWebhooks, config.loopsWebhook.signatureHeader, metrics)],
   });
 
   const background: Periodic[] = [];
@@ -134,6 +165,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     tenants,
     stores,
     queue,
+    metrics,
     startBackground() {
       queue.startWorker();
       background.push(startPeriodic('outbox drainer', OUTBOX_DRAIN_INTERVAL_MS, publisher.drainOutbox, logger));

@@ -4,6 +4,9 @@ import { createContainer } from './container';
 import { createLogger } from './observability/logger';
 import { sandboxBanner, startSandboxLoops, SANDBOX_CATALOG } from './sandbox/sandbox';
 
+/** Longer than the slowest request (Loops timeout × attempts) and a webhook delivery attempt. */
+const SHUTDOWN_DEADLINE_MS = 45_000;
+
 /** Process entry: config → (sandbox Loops) → container → listen; drains on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
   let config;
@@ -38,13 +41,25 @@ async function main(): Promise<void> {
   if (sandbox) process.stdout.write(`${sandboxBanner(config, port, sandbox.emulator.url, sandbox.catalog)}\n`);
 
   let stopping = false;
+  /**
+   * SIGTERM: stop accepting connections, let requests in flight finish (answering them with
+   * `Connection: close` so keep-alive clients move to another instance), let delivery attempts in
+   * flight finish, then close Redis. /readyz says "not ready" from the first moment, so a load
+   * balancer stops sending traffic. A hard deadline bounds it all.
+   */
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'draining: finishing in-flight requests');
+    logger.info({ signal }, 'draining: finishing in-flight requests and deliveries');
     container.drain();
+    const deadline = setTimeout(() => {
+      logger.error({ afterMs: SHUTDOWN_DEADLINE_MS }, 'shutdown deadline passed; exiting with work unfinished (queued deliveries stay queued)');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closed;
     await container.close();
     await sandbox?.emulator.close();
     logger.info('stopped');

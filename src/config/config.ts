@@ -38,6 +38,7 @@ export interface Config {
   loopsWebhook: { signatureHeader: string; toleranceSeconds: number };
   webhooks: { retryScheduleMs: number[]; timeoutMs: number; concurrency: number };
   expirySweepIntervalMs: number;
+  rateLimit: { perSecond: number; burst: number };
   mappingsDir: string;
   tenants: TenantConfig[];
   /** Set when nothing was configured: the gateway runs the emulator in-process. */

@@ -53,6 +53,10 @@ export const envSchema = z.object({
   /** How often open sessions past `expires_at` are looked for. */
   EXPIRY_SWEEP_INTERVAL_MS: positiveInt.default(30_000),
 
+  /** Per API key and instance, like Stripe's limit; 0 turns it off. Burst defaults to twice the rate. */
+  RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(0).default(100),
+  RATE_LIMIT_BURST: positiveInt.optional(),
+
   MAPPINGS_DIR: z.string().min(1).default('./mappings'),
   TENANTS_FILE: z.string().min(1).optional(),
 

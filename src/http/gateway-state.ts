@@ -6,6 +6,8 @@ export interface GatewayState {
   requestId: string;
   stripeVersion: string;
   tenant?: TenantContext;
+  /** The API key the request authenticated with (rate limiting); never logged. */
+  apiKey?: string;
   livemode?: boolean;
   params?: ParamBag;
   idempotencyKey?: string | null;

@@ -27,6 +27,7 @@ export function authenticate(keys: KeyRegistry): Middleware<GatewayState> {
     const tenant = keys.get(key);
     if (!tenant) throw new GatewayError('authentication_invalid', `Invalid API Key provided: ${maskKey(key)}`);
     ctx.state.tenant = tenant;
+    ctx.state.apiKey = key;
     ctx.state.livemode = key.startsWith('sk_live_') || key.startsWith('rk_live_');
     const context = requestContext.getStore();
     if (context) context.tenantId = tenant.config.id;

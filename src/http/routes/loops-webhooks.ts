@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { koaBody } from 'koa-body';
 import { GatewayError } from '../../errors';
+import type { Metrics } from '../../observability/metrics';
 import type { LoopsWebhookService } from '../../services/loops-webhooks/loops-webhook-service';
 import type { GatewayState } from '../gateway-state';
 import { sendJson } from '../respond';
@@ -12,7 +13,7 @@ export const DEFAULT_WEBHOOK_TENANT = 'default';
  * `POST /webhooks/loops` (tenant `default`) and `/webhooks/loops/:tenant`. The body is read as
  * text whatever its content type, because the signature covers the exact bytes Loops sent.
  */
-export function loopsWebhookRoutes(service: LoopsWebhookService, signatureHeader: string): Router<GatewayState> {
+export function loopsWebhookRoutes(service: LoopsWebhookService, signatureHeader: string, metrics?: Metrics): Router<GatewayState> {
   const router = new Router<GatewayState>();
   const readRaw = koaBody({ multipart: false, urlencoded: false, json: false, text: true, textTypes: ['*/*'], textLimit: '1mb' });
   const handle = async (ctx: Context & { state: GatewayState }, tenantId: string) => {
@@ -23,7 +24,14 @@ export function loopsWebhookRoutes(service: LoopsWebhookService, signatureHeader
       throw new GatewayError(status === 413 ? 'body_too_large' : 'malformed_body', 'Invalid Loops webhook body.');
     }
     const raw = Buffer.from(typeof ctx.request.body === 'string' ? ctx.request.body : '', 'utf8');
-    const outcome = await service.handle(tenantId, raw, ctx.get(signatureHeader) || undefined);
+    let outcome;
+    try {
+      outcome = await service.handle(tenantId, raw, ctx.get(signatureHeader) || undefined);
+    } catch (error) {
+      metrics?.loopsWebhooks.inc({ outcome: 'rejected' });
+      throw error;
+    }
+    metrics?.loopsWebhooks.inc({ outcome });
     sendJson(ctx, 200, { received: true, outcome });
   };
   router.post('/webhooks/loops', (ctx) => handle(ctx, DEFAULT_WEBHOOK_TENANT));

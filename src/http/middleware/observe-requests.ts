@@ -1,0 +1,28 @@
+import type { Middleware } from 'koa';
+import type { Logger } from '../../observability/logger';
+import type { Metrics } from '../../observability/metrics';
+import type { GatewayState } from '../gateway-state';
+
+/**
+ * Counts and times every request by its route pattern (never the raw path, whose ids would make
+ * unbounded label values) and writes one access-log line, after the response is decided.
+ */
+export function observeRequests(
+  metrics: Metrics,
+  logger: Logger,
+  routeOf: (method: string, path: string) => string | undefined,
+): Middleware<GatewayState> {
+  return async (ctx, next) => {
+    const started = performance.now();
+    try {
+      await next();
+    } finally {
+      const seconds = (performance.now() - started) / 1000;
+      const routeLabel = routeOf(ctx.method, ctx.path) ?? 'unmatched';
+      metrics.httpRequests.inc({ method: ctx.method, route: routeLabel, status: String(ctx.status) });
+      metrics.httpDuration.observe({ method: ctx.method, route: routeLabel }, seconds);
+      if (ctx.response.get('Idempotent-Replayed') === 'true') metrics.idempotentReplays.inc();
+      logger.info({ method: ctx.method, route: routeLabel, status: ctx.status, ms: Math.round(seconds * 1000) }, 'request');
+    }
+  };
+}

@@ -1,0 +1,48 @@
+import Stripe from 'stripe';
+import { startStack, type Stack } from '../helpers/stack';
+
+const A = 'sk_test_rate_limit_tenant_a_01';
+const B = 'sk_test_rate_limit_tenant_b_02';
+
+/** Stripe's per-key rate limit: 429 `rate_limit`, which stripe-node raises and does not retry. */
+describe('per-key rate limit', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({
+      tenants: [
+        { id: 'a', apiKeys: [A] },
+        { id: 'b', apiKeys: [B] },
+      ],
+      env: { RATE_LIMIT_PER_SECOND: '5', RATE_LIMIT_BURST: '5' },
+    });
+  });
+  afterAll(() => stack.close());
+
+  const limitedRequests = async () => {
+    const text = await (await fetch(`${stack.url}/metrics`)).text();
+    return Number(/^gateway_rate_limited_total (\d+)/m.exec(text)?.[1] ?? 'NaN');
+  };
+
+  it('refuses the request after the burst with StripeRateLimitError, per key, and recovers', async () => {
+    const a = stack.stripe({ key: A });
+    const before = await limitedRequests();
+    for (let i = 0; i < 5; i++) await a.checkout.sessions.list({ limit: 1 });
+    const error = await a.checkout.sessions.list({ limit: 1 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Stripe.errors.StripeRateLimitError);
+    expect(error).toMatchObject({ statusCode: 429, code: 'rate_limit' });
+    // stripe-node does not retry a 429 (stripe-surface.md §2.4): exactly one refusal was counted.
+    expect((await limitedRequests()) - before).toBe(1);
+    // Another key has its own bucket.
+    await expect(stack.stripe({ key: B }).checkout.sessions.list({ limit: 1 })).resolves.toMatchObject({ object: 'list' });
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    await expect(a.checkout.sessions.list({ limit: 1 })).resolves.toMatchObject({ object: 'list' });
+  });
+
+  it('does not count requests without a valid key against anyone', async () => {
+    for (let i = 0; i < 10; i++)
+      expect((await fetch(`${stack.url}/v1/checkout/sessions`, { headers: { authorization: 'Bearer sk_test_nobody_0000000' } })).status).toBe(401);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await expect(stack.stripe({ key: B }).checkout.sessions.list({ limit: 1 })).resolves.toMatchObject({ object: 'list' });
+  });
+});
