@@ -1,7 +1,8 @@
 import type { Config } from '../config';
 import { createCachedMappingStore } from './cached-mapping-store';
 import type { EventStore } from './event-store';
-import type { IdempotencyStore } from './idempotency-store';
+import { LOOPS_RETRY } from '../loops/retry-policy';
+import { idempotencyLockSeconds, type IdempotencyStore } from './idempotency-store';
 import { tenantKeys } from './keys';
 import type { MappingStore } from './mapping-store';
 import { createMemoryEventStore } from './memory-event-store';
@@ -24,10 +25,11 @@ export interface Stores {
 
 /** Redis-backed stores, or the in-memory ones when there is no Redis (the sandbox). */
 export function createStores(config: Config, redis: RedisClient | undefined, now: () => number, onMappingLookup?: (hit: boolean) => void): Stores {
+  const lockSeconds = idempotencyLockSeconds(config.loops.timeoutMs, LOOPS_RETRY.maxAttempts);
   if (!redis || config.redis.kind === 'memory') {
     return {
       sessions: createMemorySessionStore(),
-      idempotency: createMemoryIdempotencyStore(now),
+      idempotency: createMemoryIdempotencyStore(lockSeconds, now),
       mappings: createCachedMappingStore(createMemoryMappingStore(), onMappingLookup, now),
       events: createMemoryEventStore(now),
     };
@@ -36,7 +38,7 @@ export function createStores(config: Config, redis: RedisClient | undefined, now
   const keysFor = (tenantId: string) => tenantKeys(prefix, tenantId);
   return {
     sessions: createRedisSessionStore(redis, keysFor),
-    idempotency: createRedisIdempotencyStore(redis, keysFor),
+    idempotency: createRedisIdempotencyStore(redis, keysFor, lockSeconds),
     mappings: createCachedMappingStore(createRedisMappingStore(redis, keysFor), onMappingLookup, now),
     events: createRedisEventStore(redis, keysFor, now),
   };

@@ -5,11 +5,19 @@ import { z } from 'zod';
  * while the request runs, then holds the response for replay.
  */
 export const IDEMPOTENCY = {
-  /** Longer than the slowest request (Loops timeout × attempts); a crashed holder frees it after this. */
-  lockSeconds: 60,
   /** Stripe keeps keys at least 24 hours. */
   retentionSeconds: 24 * 3600,
 } as const;
+
+/**
+ * How long a request holds its key while running. It must outlast the slowest request — two
+ * sequential Loops calls (an ad-hoc product, then the session), each with every attempt timing out —
+ * and no more: a gateway killed mid-request leaves its lock behind, and the client's retries get
+ * 409s until it lapses.
+ */
+export function idempotencyLockSeconds(loopsTimeoutMs: number, loopsAttempts: number): number {
+  return Math.ceil((2 * loopsTimeoutMs * loopsAttempts) / 1000) + 5;
+}
 
 export const storedResponseSchema = z.object({ status: z.number().int(), body: z.string(), requestId: z.string() });
 export type StoredResponse = z.infer<typeof storedResponseSchema>;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { IDEMPOTENCY, outcomeFor, type IdempotencyEntry, type IdempotencyStore } from './idempotency-store';
 
-export function createMemoryIdempotencyStore(now: () => number = Date.now): IdempotencyStore {
+export function createMemoryIdempotencyStore(lockSeconds: number, now: () => number = Date.now): IdempotencyStore {
   const entries = new Map<string, { entry: IdempotencyEntry; expiresAt: number }>();
   const pins = new Map<string, { startedAtMs: number; expiresAt: number }>();
   const slot = (tenantId: string, key: string) => `${tenantId}\u0000${key}`;
@@ -16,7 +16,7 @@ export function createMemoryIdempotencyStore(now: () => number = Date.now): Idem
       const existing = live(entries, slot(tenantId, key))?.entry;
       if (existing) return outcomeFor(existing, fingerprint);
       const token = randomUUID();
-      entries.set(slot(tenantId, key), { entry: { state: 'in_flight', fingerprint, token }, expiresAt: now() + IDEMPOTENCY.lockSeconds * 1000 });
+      entries.set(slot(tenantId, key), { entry: { state: 'in_flight', fingerprint, token }, expiresAt: now() + lockSeconds * 1000 });
       const pin = live(pins, slot(tenantId, operationKey)) ?? { startedAtMs: nowMs, expiresAt: now() + IDEMPOTENCY.retentionSeconds * 1000 };
       pins.set(slot(tenantId, operationKey), pin);
       return { kind: 'started', token, startedAtMs: pin.startedAtMs };

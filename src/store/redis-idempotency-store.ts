@@ -28,14 +28,14 @@ local entry = cjson.decode(current)
 if entry.state == 'in_flight' and entry.token == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`);
 
-export function createRedisIdempotencyStore(redis: RedisClient, keysFor: (tenantId: string) => TenantKeys): IdempotencyStore {
+export function createRedisIdempotencyStore(redis: RedisClient, keysFor: (tenantId: string) => TenantKeys, lockSeconds: number): IdempotencyStore {
   return {
     async begin(tenantId, key, fingerprint, operationKey, nowMs) {
       const keys = keysFor(tenantId);
       const token = randomUUID();
       const lock = JSON.stringify({ state: 'in_flight', fingerprint, token });
       const [started, value] = (await redisCall(() =>
-        begin(redis, [keys.idempotency(key), keys.operation(operationKey)], [lock, IDEMPOTENCY.lockSeconds, nowMs, IDEMPOTENCY.retentionSeconds]),
+        begin(redis, [keys.idempotency(key), keys.operation(operationKey)], [lock, lockSeconds, nowMs, IDEMPOTENCY.retentionSeconds]),
       )) as [number, string];
       if (started === 1) return { kind: 'started', token, startedAtMs: Number(value) };
       return outcomeFor(idempotencyEntrySchema.parse(JSON.parse(value)), fingerprint);

@@ -2,7 +2,7 @@ import { Queue, Worker, type Job } from 'bullmq';
 import type { Logger } from '../observability/logger';
 import type { RedisClient } from '../store/redis-connection';
 import { deliveryJobId, type DeliveryJob, type DeliveryQueue } from './delivery-queue';
-import { retryDelay } from './retry-schedule';
+import { deliveryBackoff } from './retry-schedule';
 
 export interface BullmqQueueOptions {
   /** For adding jobs from request handlers: fails fast while Redis is away. Closed with the queue. */
@@ -52,7 +52,7 @@ export function createBullmqDeliveryQueue(options: BullmqQueueOptions): Delivery
         prefix: options.prefix,
         concurrency: options.concurrency,
         ...WORKER_LOCKS,
-        settings: { backoffStrategy: (attemptsMade: number) => retryDelay(options.schedule, attemptsMade) },
+        settings: { backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) => deliveryBackoff(options.schedule, attemptsMade, error) },
       });
       worker.on('failed', (job, error) => {
         const final = job !== undefined && job.attemptsMade >= jobOptions.attempts;

@@ -1,6 +1,6 @@
 import type { Logger } from '../observability/logger';
 import { deliveryJobId, type DeliveryJob, type DeliveryQueue, type FailedDelivery } from './delivery-queue';
-import { retryDelay } from './retry-schedule';
+import { deliveryBackoff } from './retry-schedule';
 
 interface Entry {
   job: DeliveryJob;
@@ -42,7 +42,7 @@ export function createMemoryDeliveryQueue(options: {
           return;
         }
         entry.state = 'delayed';
-        entry.timer = setTimeout(() => attempt(entry), retryDelay(options.schedule, entry.attempts));
+        entry.timer = setTimeout(() => attempt(entry), deliveryBackoff(options.schedule, entry.attempts, error as Error));
       })
       .finally(() => inFlight.delete(work));
     inFlight.add(work);

@@ -1,3 +1,5 @@
+import { isGatewayError } from '../errors';
+
 /**
  * How long to wait before each delivery retry. Stripe retries live-mode webhooks with exponential
  * backoff for up to three days (stripe-surface.md §7.2); this default sums to about 72 hours over
@@ -22,4 +24,15 @@ export function parseRetrySchedule(text: string): number[] {
 /** The wait after failed attempt number `attemptsMade` (1-based); the last wait repeats. */
 export function retryDelay(schedule: number[], attemptsMade: number): number {
   return schedule[Math.min(attemptsMade, schedule.length) - 1] ?? 0;
+}
+
+/**
+ * An attempt that failed because the gateway's own store was unavailable says nothing about the
+ * merchant's endpoint: it is retried within seconds instead of waiting out the endpoint schedule.
+ */
+export const LOCAL_FAILURE_RETRY_MS = 2000;
+
+export function deliveryBackoff(schedule: number[], attemptsMade: number, error: Error | undefined): number {
+  if (isGatewayError(error) && error.errorName === 'store_unavailable') return Math.min(LOCAL_FAILURE_RETRY_MS, retryDelay(schedule, attemptsMade) || LOCAL_FAILURE_RETRY_MS);
+  return retryDelay(schedule, attemptsMade);
 }

@@ -17,10 +17,10 @@ const implementations = [
   {
     name: 'redis',
     sessions: () => createRedisSessionStore(redisSetup.redis, redisSetup.keysFor),
-    idempotency: () => createRedisIdempotencyStore(redisSetup.redis, redisSetup.keysFor),
+    idempotency: () => createRedisIdempotencyStore(redisSetup.redis, redisSetup.keysFor, 60),
     mappings: () => createRedisMappingStore(redisSetup.redis, redisSetup.keysFor),
   },
-  { name: 'memory', sessions: createMemorySessionStore, idempotency: () => createMemoryIdempotencyStore(), mappings: createMemoryMappingStore },
+  { name: 'memory', sessions: createMemorySessionStore, idempotency: () => createMemoryIdempotencyStore(60), mappings: createMemoryMappingStore },
 ];
 
 let counter = 0;

@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Stripe from 'stripe';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator';
+import { writeMappingFile } from '../../src/mappings/mapping-files';
+import { startGatewayProcess, type GatewayProcess } from './gateway-process';
+import { createLoopsCatalog } from './loops-catalog';
+import { startMerchantReceiver, type MerchantReceiver } from './merchant-receiver';
+import { emulatorAdmin, TEST_KEYS, type EmulatorAdmin } from './stack';
+
+export const DRILL_KEY = 'sk_test_failure_drill_key_0001';
+
+/**
+ * What a failure drill needs around real gateway processes: the emulator, a mapped catalog, the
+ * merchant's webhook endpoint, and the environment that points a gateway at all of them.
+ */
+export async function startDrill(options: { redisUrl: string; env?: Record<string, string>; emulator?: Partial<EmulatorOptions> }) {
+  const receiver: MerchantReceiver = await startMerchantReceiver(TEST_KEYS.stripeWebhook);
+  const emulator: RunningEmulator = await startEmulator({ port: 0, apiKeys: [TEST_KEYS.loops], logLevel: 'silent', ...options.emulator });
+  const loops: EmulatorAdmin = emulatorAdmin(emulator.url);
+  const mappingsDir = mkdtempSync(join(tmpdir(), 'gw-drill-'));
+  await writeMappingFile(mappingsDir, 'default', await createLoopsCatalog(emulator.url, TEST_KEYS.loops, [{ stripePriceId: 'price_mug', name: 'Mug', unitAmount: 1250, currency: 'usd' }]));
+  const env: Record<string, string> = {
+    REDIS_URL: options.redisUrl,
+    REDIS_KEY_PREFIX: `drill-${randomBytes(4).toString('hex')}`,
+    LOOPS_API_BASE: emulator.url,
+    LOOPS_API_KEY: TEST_KEYS.loops,
+    LOOPS_TIMEOUT_MS: '1500',
+    GATEWAY_API_KEYS: DRILL_KEY,
+    MAPPINGS_DIR: mappingsDir,
+    LOOPS_WEBHOOK_SECRET: TEST_KEYS.loopsWebhook,
+    STRIPE_WEBHOOK_SECRET: TEST_KEYS.stripeWebhook,
+    WEBHOOK_ENDPOINTS: receiver.url,
+    RATE_LIMIT_PER_SECOND: '0',
+    // Endpoint retries in seconds, not Stripe's hours: the drills watch a few minutes at most.
+    WEBHOOK_RETRY_SCHEDULE: '500ms,1s,2s,4s,8s,8s,8s',
+    ...options.env,
+  };
+  const gateways: GatewayProcess[] = [];
+
+  return {
+    receiver,
+    emulator,
+    loops,
+    env,
+    async startGateway(port?: number): Promise<GatewayProcess> {
+      const gateway = await startGatewayProcess(env, port);
+      gateways.push(gateway);
+      await loops.admin('PUT', '/_emulator/webhooks', { targets: [{ url: `${gateway.url}/webhooks/loops`, secret: TEST_KEYS.loopsWebhook }] });
+      return gateway;
+    },
+    stripe: (gateway: GatewayProcess, maxNetworkRetries = 2) => new Stripe(DRILL_KEY, { host: '127.0.0.1', port: gateway.port, protocol: 'http', maxNetworkRetries, telemetry: false }),
+    /** Loops sessions created per logical order (orders tagged with metadata `order`). */
+    async loopsSessionsByOrder(): Promise<Map<string, number>> {
+      const counts = new Map<string, number>();
+      for (let offset = 0; ; offset += 100) {
+        const page = (await loops.api('GET', `/api/v3/checkout/sessions?limit=100&offset=${offset}`)).json as { data: { metadata?: Record<string, string> }[]; has_more: boolean };
+        for (const session of page.data) {
+          const order = session.metadata?.order;
+          if (order) counts.set(order, (counts.get(order) ?? 0) + 1);
+        }
+        if (!page.has_more) return counts;
+      }
+    },
+    async close() {
+      for (const gateway of gateways) await gateway.kill('SIGKILL');
+      await emulator.close();
+      await receiver.close();
+      rmSync(mappingsDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type Drill = Awaited<ReturnType<typeof startDrill>>;
+
+/** Polls until `check` passes or the deadline; returns how long it took. */
+export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    if (await check().catch(() => false)) return Date.now() - started;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
