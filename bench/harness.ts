@@ -5,9 +5,11 @@
  */
 export { cleanupAll, onCleanup, spawnChild, type ManagedChild } from './harness/children';
 export { buildGateway } from './harness/build';
+export { readCpuSeconds } from './harness/cpu';
 export { resetEmulator, sessionsCreated, type SeedProduct } from './harness/emulator-admin';
 export { BUILD_DIR, REPO_ROOT, REPORTS_DIR } from './harness/paths';
 export {
+  freePort,
   startEmulatorProcess,
   startGatewayProcess,
   startProxyProcess,
@@ -16,5 +18,6 @@ export {
   type GatewaySettings,
   type ProxySettings,
 } from './harness/processes';
+export { deletePrefix } from './harness/redis-prefix';
 export { readRssMiB, sampleRss, type RssSampler } from './harness/rss';
 export { waitForHttp } from './harness/wait-ready';

@@ -5,11 +5,12 @@ import type { BenchReport } from './report/report';
 import { renderScreen } from './report/render';
 import { writeReport } from './report/write-report';
 import { createSessionSection } from './sections/create-session';
+import { webhooksSection } from './sections/webhooks';
 import { targetMet, type Section, type SectionResult } from './sections/section';
 import { readSettings, UsageError } from './settings';
 
-/** Every section, in run order. Later issues add theirs here (webhook events/s, mapping tool, …). */
-const SECTIONS: Section[] = [createSessionSection];
+/** Every section, in run order. Later issues add theirs here (mapping tool, …). */
+const SECTIONS: Section[] = [createSessionSection, webhooksSection];
 
 /**
  * `npm run bench`: builds the gateway once, runs each section (each starts and stops its own

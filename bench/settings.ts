@@ -7,6 +7,8 @@ export interface BenchSettings {
   warmupSeconds: number;
   connections: number;
   rate: number;
+  /** Signed Loops events sent (and sessions created for them) in the webhooks section. */
+  webhookEvents: number;
   /** Section ids to run; empty = all. */
   sections: string[];
   /** Exit non-zero when a target is missed (a CI gate); by default the report says so and exit is 0. */
@@ -31,6 +33,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): BenchSetting
     warmupSeconds: number('BENCH_WARMUP_SECONDS', Math.min(3, Math.max(1, Math.round(seconds / 3))), 120),
     connections: Math.round(number('BENCH_CONNECTIONS', 50, 1000)),
     rate: number('BENCH_RATE', 200, 10_000),
+    webhookEvents: Math.round(number('BENCH_WEBHOOK_EVENTS', 10_000, 1_000_000)),
     sections: (env.BENCH_SECTIONS ?? '')
       .split(',')
       .map((s) => s.trim())

@@ -4,6 +4,8 @@ import { onCleanup, spawnChild, type ManagedChild } from './children';
 import { REPO_ROOT } from './paths';
 import { waitForHttp } from './wait-ready';
 
+export { freePort };
+
 /** A server the bench started (or was given), reachable on loopback. */
 export interface BenchServer {
   url: string;
@@ -56,12 +58,16 @@ export interface GatewaySettings {
   loopsApiKey: string;
   gatewayApiKey: string;
   mappingsDir: string;
+  /** Added to the gateway's environment (e.g. the webhook variables of the webhooks section). */
+  env?: Record<string, string>;
+  /** Node flags before main.js (e.g. `--cpu-prof`). */
+  nodeArgs?: string[];
 }
 
 /** The gateway as production runs it: `node dist/main.js`, configured by environment only. */
 export async function startGatewayProcess(gatewayMain: string, settings: GatewaySettings): Promise<BenchServer> {
   const port = await freePort();
-  const child = spawnChild('gateway', process.execPath, [gatewayMain], {
+  const child = spawnChild('gateway', process.execPath, [...(settings.nodeArgs ?? []), gatewayMain], {
     ...baseEnv(),
     PORT: String(port),
     HOST: '127.0.0.1',
@@ -72,6 +78,10 @@ export async function startGatewayProcess(gatewayMain: string, settings: Gateway
     GATEWAY_API_KEYS: settings.gatewayApiKey,
     MAPPINGS_DIR: settings.mappingsDir,
     LOG_LEVEL: 'warn',
+    // The bench measures the gateway's own cost at load; one key sends far more than Stripe's
+    // per-key rate (RATE_LIMIT_PER_SECOND, default 100/s), so the limiter is off here.
+    RATE_LIMIT_PER_SECOND: '0',
+    ...settings.env,
   });
   const url = `http://127.0.0.1:${port}`;
   // /readyz, not /healthz: ready means Redis answers, so the first measured request is not a retry.

@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/config';
 import { createContainer, type Container } from '../../src/container';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator';
 import { writeMappingFile } from '../../src/mappings/mapping-files';
-import { createLogger } from '../../src/observability/logger';
+import { createLogger, type Logger } from '../../src/observability/logger';
 import { createLoopsCatalog, type CatalogPrice } from './loops-catalog';
 
 /** Obviously fake credentials: nothing in the tests is a real key. */
@@ -43,6 +43,8 @@ export interface StackOptions {
   background?: boolean;
   /** The gateway's clock (ms); the expiry sweep test moves it forward. */
   now?: () => number;
+  /** The gateway's logger (default: silent); the log scan passes one writing to memory. */
+  logger?: Logger;
 }
 
 export interface Stack {
@@ -81,7 +83,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
 
   const redisUrl = process.env.REDIS_URL;
-  if (!options.memory && !options.omitRedisUrl && !redisUrl) throw new Error('REDIS_URL is not set: run the tests through jest (test/helpers/global-setup.ts)');
+  if (!options.memory && !options.omitRedisUrl && !redisUrl)
+    throw new Error('REDIS_URL is not set: run the tests through jest (test/helpers/global-setup.ts)');
   const env: Record<string, string> = {
     ...(options.tenants ? { TENANTS_FILE: tenantsFile } : { GATEWAY_API_KEYS: TEST_KEYS.gateway }),
     LOOPS_API_BASE: emulator.url,
@@ -93,11 +96,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     // Suites send bursts with one key; the rate limit has its own test.
     RATE_LIMIT_PER_SECOND: '0',
     LOG_LEVEL: 'silent',
-    ...(options.memory ? {} : { ...(options.omitRedisUrl ? {} : { REDIS_URL: redisUrl }), REDIS_KEY_PREFIX: `test-${randomBytes(6).toString('hex')}` }),
+    ...(options.memory
+      ? {}
+      : { ...(options.omitRedisUrl ? {} : { REDIS_URL: redisUrl }), REDIS_KEY_PREFIX: `test-${randomBytes(6).toString('hex')}` }),
     ...options.env,
   };
   const config = loadConfig(env);
-  const container = createContainer(config, { logger: createLogger('silent'), ...(options.now ? { now: options.now } : {}) });
+  const container = createContainer(config, { logger: options.logger ?? createLogger('silent'), ...(options.now ? { now: options.now } : {}) });
   await container.loadMappings();
   if (options.background !== false) container.startBackground();
   const server: Server = createServer(container.app.callback());

@@ -2,10 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { writeMappingFile } from '../../../src/mappings/mapping-files';
 import { createLoopsCatalog } from '../../../test/helpers/loops-catalog';
-import { startEmulatorProcess, startGatewayProcess, startProxyProcess, startRedis, type BenchServer, type SeedProduct } from '../../harness';
+import {
+  deletePrefix,
+  startEmulatorProcess,
+  startGatewayProcess,
+  startProxyProcess,
+  startRedis,
+  type BenchServer,
+  type SeedProduct,
+} from '../../harness';
 
 /** Obviously fake credentials, loopback only. */
 const KEYS = { gateway: 'sk_test_bench_gateway_key', loops: 'loops_bench_key_not_real' } as const;
@@ -73,25 +80,5 @@ export async function startCreateSessionStack(build: { gatewayMain: string; emul
   } catch (error) {
     await stop();
     throw error;
-  }
-}
-
-/**
- * Bounded SCAN + UNLINK of every key naming the run's random prefix (store keys `<prefix>:…`, queue
- * keys `{<prefix>:queue}:…`) on a Redis the bench did not start.
- */
-async function deletePrefix(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    let cursor = '0';
-    for (let round = 0; round < 100_000; round++) {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `*${prefix}*`, 'COUNT', 1000);
-      if (keys.length > 0) await redis.unlink(...keys);
-      cursor = next;
-      if (cursor === '0') break;
-    }
-  } finally {
-    redis.disconnect();
   }
 }
