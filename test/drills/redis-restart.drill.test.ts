@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { startRedisServer, type RedisProcess } from '../helpers/redis-server';
-import { startDrill, waitUntil, type Drill } from '../helpers/drill-stack';
+import { sessionsWithSeveralEvents, startDrill, waitUntil, type Drill } from '../helpers/drill-stack';
 
 /**
  * Drill: Redis restarts while checkouts and payments flow. The gateway must say "not ready" while
@@ -37,7 +37,9 @@ describe('drill: Redis restarted under load', () => {
     })();
     const watch = (async () => {
       while (running) {
-        const status = await fetch(`${gateway.url}/readyz`).then((r) => r.status).catch(() => 0);
+        const status = await fetch(`${gateway.url}/readyz`)
+          .then((r) => r.status)
+          .catch(() => 0);
         if (status === 503) seenNotReady = true;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
@@ -46,7 +48,11 @@ describe('drill: Redis restarted under load', () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const outageStarted = Date.now();
     await redis.restart(2000);
-    const recoveryMs = await waitUntil('readiness after the Redis restart', async () => (await fetch(`${gateway.url}/readyz`)).status === 200, 20_000);
+    const recoveryMs = await waitUntil(
+      'readiness after the Redis restart',
+      async () => (await fetch(`${gateway.url}/readyz`)).status === 200,
+      20_000,
+    );
     await new Promise((resolve) => setTimeout(resolve, 1500));
     running = false;
     await Promise.all([load, watch]);
@@ -54,19 +60,44 @@ describe('drill: Redis restarted under load', () => {
     // Orders that failed during the outage are retried with their own key, as a merchant would. A
     // create cut off by the outage could not release its key, which answers 409 until its lock
     // lapses (idempotencyLockSeconds: 14 s with these settings), so the retries go on for a while.
-    await waitUntil('every failed order to go through on retry', async () => {
-      for (const order of orders.filter((o) => !o.session)) await placeOrder(stripe, drill, order);
-      return orders.every((o) => o.session);
-    }, 40_000);
+    await waitUntil(
+      'every failed order to go through on retry',
+      async () => {
+        for (const order of orders.filter((o) => !o.session)) await placeOrder(stripe, drill, order);
+        return orders.every((o) => o.session);
+      },
+      40_000,
+    );
     const completed = orders.filter((o) => o.session);
     expect(completed).toHaveLength(orders.length);
-    const delivered = () => new Set(drill.receiver.accepted().filter((e) => e.type === 'checkout.session.completed').map((e) => (e.data.object as { id: string }).id));
-    await waitUntil('every paid order’s checkout.session.completed', async () => completed.every((o) => delivered().has(o.session ?? '')), 30_000).catch(async (error: Error) => {
+    const delivered = () =>
+      new Set(
+        drill.receiver
+          .accepted()
+          .filter((e) => e.type === 'checkout.session.completed')
+          .map((e) => (e.data.object as { id: string }).id),
+      );
+    await waitUntil(
+      'every paid order’s checkout.session.completed',
+      async () => completed.every((o) => delivered().has(o.session ?? '')),
+      30_000,
+    ).catch(async (error: Error) => {
       const missing = completed.filter((o) => !delivered().has(o.session ?? ''));
-      const details = await Promise.all(missing.slice(0, 5).map(async (o) => ({ ...o, gateway: (await stripe.checkout.sessions.retrieve(o.session ?? '').catch((e: Error) => e.message)) as unknown })));
-      const events = (await stripe.events.list({ limit: 100 }).autoPagingToArray({ limit: 1000 })).filter((e) => missing.some((o) => (e.data.object as { id?: string }).id === o.session));
+      const details = await Promise.all(
+        missing
+          .slice(0, 5)
+          .map(async (o) => ({
+            ...o,
+            gateway: (await stripe.checkout.sessions.retrieve(o.session ?? '').catch((e: Error) => e.message)) as unknown,
+          })),
+      );
+      const events = (await stripe.events.list({ limit: 100 }).autoPagingToArray({ limit: 1000 })).filter((e) =>
+        missing.some((o) => (e.data.object as { id?: string }).id === o.session),
+      );
       const metrics = (await (await fetch(`${gateway.url}/metrics`)).text()).split('\n').filter((l) => l.startsWith('gateway_webhook'));
-      throw new Error(`${error.message}; missing ${missing.length}: ${JSON.stringify(details.map((d) => ({ order: d.order, session: d.session, failures: d.failures, status: (d.gateway as { status?: string }).status })))}\nevents: ${JSON.stringify(events.map((e) => ({ id: e.id, type: e.type, pending: e.pending_webhooks, created: e.created })))}\n${metrics.join('\n')}\n${gateway.output().slice(-4000)}`);
+      throw new Error(
+        `${error.message}; missing ${missing.length}: ${JSON.stringify(details.map((d) => ({ order: d.order, session: d.session, failures: d.failures, status: (d.gateway as { status?: string }).status })))}\nevents: ${JSON.stringify(events.map((e) => ({ id: e.id, type: e.type, pending: e.pending_webhooks, created: e.created })))}\n${metrics.join('\n')}\n${gateway.output().slice(-4000)}`,
+      );
     });
 
     const perOrder = await drill.loopsSessionsByOrder();
@@ -95,20 +126,13 @@ describe('drill: Redis restarted under load', () => {
   }, 120_000);
 });
 
-/** Sessions that got more than one distinct `checkout.session.completed` (must never happen). */
-export function sessionsWithSeveralEvents(events: Stripe.Event[]): number {
-  const idsBySession = new Map<string, Set<string>>();
-  for (const event of events) {
-    const session = (event.data.object as { id: string }).id;
-    idsBySession.set(session, (idsBySession.get(session) ?? new Set()).add(event.id));
-  }
-  return [...idsBySession.values()].filter((ids) => ids.size > 1).length;
-}
-
 /** Create (SDK retries), then pay in Loops; failures are counted and left for a later retry. */
 async function placeOrder(stripe: Stripe, drill: Drill, order: { order: string; key: string; session?: string; failures: number }) {
   try {
-    const session = await stripe.checkout.sessions.create({ mode: 'payment', line_items: [{ price: 'price_mug', quantity: 1 }], metadata: { order: order.order } }, { idempotencyKey: order.key });
+    const session = await stripe.checkout.sessions.create(
+      { mode: 'payment', line_items: [{ price: 'price_mug', quantity: 1 }], metadata: { order: order.order } },
+      { idempotencyKey: order.key },
+    );
     order.session = session.id;
     await drill.loops.admin('POST', `/_emulator/sessions/${session.id}/complete`);
   } catch {

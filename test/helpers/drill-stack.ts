@@ -21,7 +21,11 @@ export async function startDrill(options: { redisUrl: string; env?: Record<strin
   const emulator: RunningEmulator = await startEmulator({ port: 0, apiKeys: [TEST_KEYS.loops], logLevel: 'silent', ...options.emulator });
   const loops: EmulatorAdmin = emulatorAdmin(emulator.url);
   const mappingsDir = mkdtempSync(join(tmpdir(), 'gw-drill-'));
-  await writeMappingFile(mappingsDir, 'default', await createLoopsCatalog(emulator.url, TEST_KEYS.loops, [{ stripePriceId: 'price_mug', name: 'Mug', unitAmount: 1250, currency: 'usd' }]));
+  await writeMappingFile(
+    mappingsDir,
+    'default',
+    await createLoopsCatalog(emulator.url, TEST_KEYS.loops, [{ stripePriceId: 'price_mug', name: 'Mug', unitAmount: 1250, currency: 'usd' }]),
+  );
   const env: Record<string, string> = {
     REDIS_URL: options.redisUrl,
     REDIS_KEY_PREFIX: `drill-${randomBytes(4).toString('hex')}`,
@@ -51,12 +55,16 @@ export async function startDrill(options: { redisUrl: string; env?: Record<strin
       await loops.admin('PUT', '/_emulator/webhooks', { targets: [{ url: `${gateway.url}/webhooks/loops`, secret: TEST_KEYS.loopsWebhook }] });
       return gateway;
     },
-    stripe: (gateway: GatewayProcess, maxNetworkRetries = 2) => new Stripe(DRILL_KEY, { host: '127.0.0.1', port: gateway.port, protocol: 'http', maxNetworkRetries, telemetry: false }),
+    stripe: (gateway: GatewayProcess, maxNetworkRetries = 2) =>
+      new Stripe(DRILL_KEY, { host: '127.0.0.1', port: gateway.port, protocol: 'http', maxNetworkRetries, telemetry: false }),
     /** Loops sessions created per logical order (orders tagged with metadata `order`). */
     async loopsSessionsByOrder(): Promise<Map<string, number>> {
       const counts = new Map<string, number>();
       for (let offset = 0; ; offset += 100) {
-        const page = (await loops.api('GET', `/api/v3/checkout/sessions?limit=100&offset=${offset}`)).json as { data: { metadata?: Record<string, string> }[]; has_more: boolean };
+        const page = (await loops.api('GET', `/api/v3/checkout/sessions?limit=100&offset=${offset}`)).json as {
+          data: { metadata?: Record<string, string> }[];
+          has_more: boolean;
+        };
         for (const session of page.data) {
           const order = session.metadata?.order;
           if (order) counts.set(order, (counts.get(order) ?? 0) + 1);
@@ -83,4 +91,14 @@ export async function waitUntil(what: string, check: () => Promise<boolean>, tim
     if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** Sessions that got more than one distinct `checkout.session.completed` (must never happen). */
+export function sessionsWithSeveralEvents(events: Stripe.Event[]): number {
+  const idsBySession = new Map<string, Set<string>>();
+  for (const event of events) {
+    const session = (event.data.object as { id: string }).id;
+    idsBySession.set(session, (idsBySession.get(session) ?? new Set()).add(event.id));
+  }
+  return [...idsBySession.values()].filter((ids) => ids.size > 1).length;
 }
