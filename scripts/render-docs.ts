@@ -8,6 +8,7 @@ import { CREATE_SESSION_PARAMS, LINE_ITEM_PARAMS, type ParamTreatment } from '..
  */
 export const GENERATED_BLOCKS: Record<string, { file: string; render: () => string }> = {
   'create-params': { file: 'docs/compatibility.md', render: () => paramTable(CREATE_SESSION_PARAMS, '') },
+  'readme-create-params': { file: 'README.md', render: () => paramTable(CREATE_SESSION_PARAMS, '') },
   'line-item-params': { file: 'docs/compatibility.md', render: () => paramTable(LINE_ITEM_PARAMS, 'line_items[N]') },
   errors: { file: 'docs/errors.md', render: errorTable },
 };
