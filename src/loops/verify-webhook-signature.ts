@@ -31,6 +31,9 @@ export function verifyLoopsSignature(rawBody: Buffer, header: string | undefined
   const expected = createHmac('sha256', options.secret).update(`${timestamp}.`).update(rawBody).digest();
   const matches = signatures.some((candidate) => {
     const given = Buffer.from(candidate, options.encoding);
+    // Node's decoder is lenient (uppercase hex, trailing junk, an odd last digit all decode): only
+    // the canonical form (lowercase hex, loops-api.md §5) counts, as in Stripe's own verifiers.
+    if (given.toString(options.encoding) !== candidate) return false;
     return given.length === expected.length && timingSafeEqual(given, expected);
   });
   return matches ? { ok: true } : { ok: false, reason: 'no signature matches' };

@@ -52,7 +52,9 @@ export function createBullmqDeliveryQueue(options: BullmqQueueOptions): Delivery
         prefix: options.prefix,
         concurrency: options.concurrency,
         ...WORKER_LOCKS,
-        settings: { backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) => deliveryBackoff(options.schedule, attemptsMade, error) },
+        settings: {
+          backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) => deliveryBackoff(options.schedule, attemptsMade, error),
+        },
       });
       worker.on('failed', (job, error) => {
         const final = job !== undefined && job.attemptsMade >= jobOptions.attempts;

@@ -33,6 +33,7 @@ export function retryDelay(schedule: number[], attemptsMade: number): number {
 export const LOCAL_FAILURE_RETRY_MS = 2000;
 
 export function deliveryBackoff(schedule: number[], attemptsMade: number, error: Error | undefined): number {
-  if (isGatewayError(error) && error.errorName === 'store_unavailable') return Math.min(LOCAL_FAILURE_RETRY_MS, retryDelay(schedule, attemptsMade) || LOCAL_FAILURE_RETRY_MS);
+  if (isGatewayError(error) && error.errorName === 'store_unavailable')
+    return Math.min(LOCAL_FAILURE_RETRY_MS, retryDelay(schedule, attemptsMade) || LOCAL_FAILURE_RETRY_MS);
   return retryDelay(schedule, attemptsMade);
 }

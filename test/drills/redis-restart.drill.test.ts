@@ -84,12 +84,10 @@ describe('drill: Redis restarted under load', () => {
     ).catch(async (error: Error) => {
       const missing = completed.filter((o) => !delivered().has(o.session ?? ''));
       const details = await Promise.all(
-        missing
-          .slice(0, 5)
-          .map(async (o) => ({
-            ...o,
-            gateway: (await stripe.checkout.sessions.retrieve(o.session ?? '').catch((e: Error) => e.message)) as unknown,
-          })),
+        missing.slice(0, 5).map(async (o) => ({
+          ...o,
+          gateway: (await stripe.checkout.sessions.retrieve(o.session ?? '').catch((e: Error) => e.message)) as unknown,
+        })),
       );
       const events = (await stripe.events.list({ limit: 100 }).autoPagingToArray({ limit: 1000 })).filter((e) =>
         missing.some((o) => (e.data.object as { id?: string }).id === o.session),

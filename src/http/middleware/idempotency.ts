@@ -60,7 +60,7 @@ export function idempotency(store: IdempotencyStore, logger: Logger, now: () => 
     } finally {
       if (!stored) {
         await store.release(tenant.config.id, key, outcome.token).catch((error: unknown) => {
-          // The lock then lapses by itself after IDEMPOTENCY.lockSeconds.
+          // The lock then lapses by itself (idempotencyLockSeconds).
           logger.warn({ err: (error as Error).message }, 'could not release an idempotency key');
         });
       }

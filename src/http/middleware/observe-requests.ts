@@ -18,7 +18,10 @@ export function observeRequests(
       await next();
     } finally {
       const seconds = (performance.now() - started) / 1000;
-      const routeLabel = routeOf(ctx.method, ctx.path) ?? 'unmatched';
+      // The router records the route it dispatched to; a request answered by a middleware before
+      // any route (an idempotent replay, an auth failure) is looked up in the route table instead.
+      const matched = (ctx as { _matchedRoute?: unknown })._matchedRoute;
+      const routeLabel = (typeof matched === 'string' && matched.startsWith('/') ? matched : routeOf(ctx.method, ctx.path)) ?? 'unmatched';
       metrics.httpRequests.inc({ method: ctx.method, route: routeLabel, status: String(ctx.status) });
       metrics.httpDuration.observe({ method: ctx.method, route: routeLabel }, seconds);
       if (ctx.response.get('Idempotent-Replayed') === 'true') metrics.idempotentReplays.inc();

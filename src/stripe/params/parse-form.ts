@@ -58,12 +58,14 @@ function assign(root: ParamBag, segments: string[], value: string, name: string)
       continue;
     }
     if (segment === '') throw conflict(name);
+    // Own keys only: `toString[x]=1` read `bag.toString` (Object.prototype.toString) and added
+    // properties to that process-wide built-in on every request (found by test/property).
+    const existing: ParamValue | undefined = Object.hasOwn(container, segment) ? container[segment] : undefined;
     if (last) {
-      if (container[segment] !== undefined && typeof container[segment] !== 'string') throw conflict(name);
+      if (existing !== undefined && typeof existing !== 'string') throw conflict(name);
       container[segment] = value;
       return;
     }
-    const existing: ParamValue | undefined = container[segment];
     const wantsList = next === '';
     if (existing === undefined) {
       container[segment] = wantsList ? [] : {};
@@ -93,7 +95,7 @@ function stepIntoList(
   }
   if (next === '') throw conflict(name);
   const tail = list[list.length - 1];
-  if (isParamBag(tail) && next !== undefined && tail[next] === undefined) return tail;
+  if (isParamBag(tail) && next !== undefined && !Object.hasOwn(tail, next)) return tail;
   const fresh: ParamBag = {};
   list.push(fresh);
   return fresh;

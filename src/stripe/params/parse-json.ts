@@ -17,23 +17,33 @@ export function parseJson(text: string): ParamBag {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new GatewayError('malformed_body', 'Invalid request: a JSON body must be an object.');
   }
-  return toBag(parsed as Record<string, unknown>, '', 1);
+  return toBag(parsed as Record<string, unknown>, '', 1, { leaves: 0 });
 }
 
-function toBag(object: Record<string, unknown>, path: string, depth: number): ParamBag {
+/**
+ * The form limits apply to JSON too (docs/compatibility.md): a 1 MB JSON body could otherwise
+ * carry far more than 5,000 parameters or keys of any length (found by test/property).
+ */
+function toBag(object: Record<string, unknown>, path: string, depth: number, count: { leaves: number }): ParamBag {
   const bag: ParamBag = {};
   for (const [key, value] of Object.entries(object)) {
     const childPath = path ? `${path}[${key}]` : key;
+    if (key.length > PARAM_LIMITS.maxKeyLength) throw new GatewayError('malformed_body', `Invalid parameter name: ${childPath.slice(0, 100)}`);
     assertSafeKey(key, childPath);
-    bag[key] = toValue(value, childPath, depth);
+    bag[key] = toValue(value, childPath, depth, count);
   }
   return bag;
 }
 
-function toValue(value: unknown, path: string, depth: number): ParamValue {
+function toValue(value: unknown, path: string, depth: number, count: { leaves: number }): ParamValue {
   if (depth > PARAM_LIMITS.maxDepth) throw new GatewayError('malformed_body', `Invalid request: ${path} is nested too deeply.`);
-  if (value === null) return '';
-  if (Array.isArray(value)) return value.map((item, i) => toValue(item, `${path}[${i}]`, depth + 1));
-  if (typeof value === 'object') return toBag(value as Record<string, unknown>, path, depth + 1);
-  return String(value);
+  if (value === null || typeof value !== 'object') {
+    count.leaves += 1;
+    if (count.leaves > PARAM_LIMITS.maxPairs) {
+      throw new GatewayError('malformed_body', `Invalid request: more than ${PARAM_LIMITS.maxPairs} parameters.`);
+    }
+    return value === null ? '' : String(value);
+  }
+  if (Array.isArray(value)) return value.map((item, i) => toValue(item, `${path}[${i}]`, depth + 1, count));
+  return toBag(value as Record<string, unknown>, path, depth + 1, count);
 }

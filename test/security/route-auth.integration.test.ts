@@ -1,0 +1,195 @@
+import { readMappingFile } from '../../src/mappings/mapping-files';
+import { rawRequest, type RawResponse } from '../helpers/raw-http';
+import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
+import { storedStateProbe } from '../helpers/stored-state';
+import { PUBLIC_ROUTES, routeName, STRIPE_ROUTES, type RouteIds, type StripeRoute } from './routes';
+
+/**
+ * One security test for every route (issue 6 "Security"): without a key, with a wrong or garbled
+ * key, and with another tenant's key on this tenant's ids. Two tenants; `acme` owns the objects,
+ * `globex` is the other merchant. Public routes need no key and show no secret.
+ */
+
+const ACME = 'sk_test_acme_security_suite_key_0001';
+const GLOBEX = 'sk_test_globex_security_suite_key_0002';
+const ACME_WHSEC = 'whsec_test_acme_security_not_real_01';
+const GLOBEX_WHSEC = 'whsec_test_globex_security_not_real_2';
+const WRONG = 'sk_test_wrong_key_nobody_configured_9999';
+/** Only acme maps this price (and its product); globex's mapping is the catalog without it. */
+const ACME_ONLY_PRICE = 'price_poster';
+
+const SECRETS = [ACME, GLOBEX, ACME_WHSEC, GLOBEX_WHSEC, WRONG, TEST_KEYS.loops, TEST_KEYS.loopsWebhook];
+/** A probe parameter no endpoint has: once a key is accepted, the request stops at a harmless 400. */
+const PROBE = 'zz_security_probe=1';
+
+describe('security: every route', () => {
+  let stack: Stack;
+  let ids: RouteIds;
+  let probe: ReturnType<typeof storedStateProbe>;
+
+  beforeAll(async () => {
+    stack = await startStack({
+      tenants: [
+        { id: 'acme', apiKeys: [ACME], webhookSecrets: [ACME_WHSEC] },
+        { id: 'globex', apiKeys: [GLOBEX], webhookSecrets: [GLOBEX_WHSEC] },
+      ],
+      env: { RATE_LIMIT_PER_SECOND: '0' },
+      // No background work: nothing may change the store while a test compares before and after.
+      background: false,
+    });
+    const file = await readMappingFile(stack.mappingsDir, 'globex');
+    const product = file.prices[ACME_ONLY_PRICE]?.stripeProductId;
+    if (!product) throw new Error(`the catalog should map ${ACME_ONLY_PRICE} to a product`);
+    delete file.prices[ACME_ONLY_PRICE];
+    delete file.products[product];
+    await stack.container.stores.mappings.replaceAll('globex', file);
+
+    const acme = stack.stripe({ key: ACME, maxNetworkRetries: 0 });
+    const session = await acme.checkout.sessions.create({ mode: 'payment', line_items: [{ price: ACME_ONLY_PRICE, quantity: 1 }] });
+    const other = await acme.checkout.sessions.create({ mode: 'payment', line_items: [{ price: ACME_ONLY_PRICE, quantity: 1 }] });
+    await acme.checkout.sessions.expire(other.id);
+    const [event] = (await acme.events.list({ limit: 1 })).data;
+    if (!event) throw new Error('expiring a session should have recorded an event');
+    ids = { session: session.id, event: event.id, price: ACME_ONLY_PRICE, product };
+    probe = storedStateProbe(stack, () => [ids.session]);
+    // Loops' own webhooks would land while a test compares before and after; none are needed here.
+    await stack.loops.admin('PUT', '/_emulator/webhooks', { targets: [] });
+  });
+  afterAll(async () => {
+    probe.close();
+    await stack.close();
+  });
+
+  /** Sends a request and checks what every answer must be: JSON, no 5xx, no secret anywhere in it. */
+  async function send(route: { method: string }, path: string, authorization: string | undefined, body = ''): Promise<RawResponse> {
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+    if (authorization !== undefined) headers.authorization = authorization;
+    const response = await rawRequest(stack.url, { method: route.method, path, headers, body: route.method === 'POST' ? body : undefined });
+    expect(response.status).toBeLessThan(500);
+    const everything = `${JSON.stringify(response.headers)}\n${response.text}`;
+    for (const secret of SECRETS) expect(everything).not.toContain(secret);
+    return response;
+  }
+  const errorOf = (response: RawResponse) =>
+    (JSON.parse(response.text) as { error: { type: string; code?: string; message: string; param?: string } }).error;
+  const pathOf = (route: StripeRoute) => route.path(ids);
+  const withProbe = (path: string) => `${path}${path.includes('?') ? '&' : '?'}${PROBE}`;
+
+  describe.each(STRIPE_ROUTES.map((route) => [routeName(route), route] as const))('%s', (_name, route) => {
+    it('without a key: 401 in Stripe’s envelope, nothing changed', async () => {
+      const before = await probe.snapshot();
+      const response = await send(route, pathOf(route), undefined, route.validBody(ids));
+      expect(response.status).toBe(401);
+      expect(errorOf(response)).toEqual({ type: 'invalid_request_error', message: expect.stringContaining('You did not provide an API key') });
+      expect(await probe.changesSince(before)).toEqual([]);
+    });
+
+    it.each([
+      ['a key nobody configured', WRONG],
+      ['a tenant’s key minus its last character', ACME.slice(0, -1)],
+      ['a tenant’s key plus one character', `${ACME}x`],
+      ['a tenant’s key in upper case', ACME.toUpperCase()],
+      ['a live-mode twin of a test key', ACME.replace('sk_test_', 'sk_live_')],
+      ['the Loops API key', TEST_KEYS.loops],
+      ['a webhook signing secret', ACME_WHSEC],
+    ])('with %s: 401, the key never repeated in full, nothing changed', async (_what, key) => {
+      const before = await probe.snapshot();
+      for (const authorization of [`Bearer ${key}`, `Basic ${Buffer.from(`${key}:`).toString('base64')}`]) {
+        const response = await send(route, pathOf(route), authorization, route.validBody(ids));
+        expect(response.status).toBe(401);
+        const error = errorOf(response);
+        expect(error).toEqual({ type: 'invalid_request_error', message: expect.stringMatching(/^Invalid API Key provided: /) });
+        expect(error.message).not.toContain(key);
+        // Enough to recognise the key (its last four characters), not enough to use it.
+        expect(error.message).toContain(key.slice(-4));
+      }
+      expect(await probe.changesSince(before)).toEqual([]);
+    });
+
+    it.each([
+      ['"Bearer" alone', 'Bearer', 'rejected'],
+      ['"Bearer " with nothing after it', 'Bearer ', 'rejected'],
+      ['"Basic" with garbage', 'Basic !!!not-base64%%%', 'rejected'],
+      ['"Basic" with an empty user', `Basic ${Buffer.from(`:${ACME}`).toString('base64')}`, 'rejected'],
+      ['"Basic" without a colon', `Basic ${Buffer.from('no-colon-here').toString('base64')}`, 'rejected'],
+      ['another scheme', `Token ${ACME}`, 'rejected'],
+      ['no scheme', ACME, 'rejected'],
+      ['a quoted key', `Bearer "${ACME}"`, 'rejected'],
+      ['a very long key', `Bearer sk_test_${'x'.repeat(8000)}`, 'rejected'],
+      ['control-looking bytes', `Bearer ${ACME}\u00ff`, 'rejected'],
+      ['two spaces', `Bearer  ${ACME}`, 'accepted'],
+      ['a lower-case scheme', `bearer ${ACME}`, 'accepted'],
+      ['a trailing space', `Bearer ${ACME} `, 'accepted'],
+      ['a tab', `Bearer\t${ACME}`, 'accepted'],
+      ['Basic with the key as user', `Basic ${Buffer.from(`${ACME}:`).toString('base64')}`, 'accepted'],
+    ])('with %s: 401 or handled as that key, never a 5xx, nothing changed', async (_what, authorization, expected) => {
+      const before = await probe.snapshot();
+      // The probe parameter turns an accepted key into a harmless 400, so nothing can change.
+      const response = await send(route, withProbe(pathOf(route)), authorization, route.validBody(ids));
+      if (expected === 'rejected') {
+        expect(response.status).toBe(401);
+        expect(errorOf(response).type).toBe('invalid_request_error');
+      } else {
+        expect(response.status).toBe(400);
+        expect(errorOf(response)).toMatchObject({ code: 'parameter_unknown', param: 'zz_security_probe' });
+      }
+      expect(await probe.changesSince(before)).toEqual([]);
+    });
+
+    it('with the other tenant’s key on this tenant’s ids: resource_missing, nothing changed; the owner’s key works', async () => {
+      const before = await probe.snapshot();
+      const globex = `Bearer ${GLOBEX}`;
+      if (route.owns) {
+        const response = await send(route, pathOf(route), globex, route.validBody(ids));
+        expect(response.status).toBe(404);
+        expect(errorOf(response)).toMatchObject({ type: 'invalid_request_error', code: 'resource_missing' });
+        expect(errorOf(response).message).toContain(ids[route.owns]);
+      } else if (route.cursor) {
+        const listed = await send(route, `${pathOf(route)}?limit=100`, globex);
+        expect(listed.status).toBe(200);
+        expect(listed.text).not.toContain(ids[route.cursor]);
+        const paged = await send(route, `${pathOf(route)}?starting_after=${ids[route.cursor]}`, globex);
+        expect(paged.status).toBe(400);
+        expect(errorOf(paged)).toMatchObject({ code: 'resource_missing', param: 'starting_after' });
+      } else {
+        // Create: the other tenant's price is not a price here.
+        const response = await send(route, pathOf(route), globex, route.validBody(ids));
+        expect(response.status).toBe(400);
+        expect(errorOf(response)).toMatchObject({ code: 'resource_missing', message: expect.stringContaining(ids.price) });
+      }
+      expect(await probe.changesSince(before)).toEqual([]);
+
+      // The control: the same request with the owner's key succeeds, so the ids were real.
+      const owner = await send(route, pathOf(route), `Bearer ${ACME}`, route.validBody(ids));
+      expect(owner.status).toBe(200);
+    });
+  });
+
+  describe.each(PUBLIC_ROUTES.map((route) => [routeName(route), route] as const))('%s (public)', (_name, route) => {
+    it('needs no Stripe key, ignores one, and shows no secret', async () => {
+      const path = route.pattern.replace(':tenant', 'acme');
+      for (const authorization of [undefined, `Bearer ${WRONG}`, `Bearer ${ACME}`, 'Basic !!!']) {
+        const before = await probe.snapshot();
+        const response = await send(route, path, authorization, '{}');
+        if (route.method === 'GET') {
+          expect(response.status).toBe(200);
+        } else if (route.pattern === '/webhooks/loops') {
+          // The unnamed path serves the `default` tenant, which this two-tenant gateway lacks.
+          expect(response.status).toBe(404);
+          expect(errorOf(response).message).toBe("No such tenant: 'default'");
+        } else {
+          // A Loops webhook answers to its signature, never to a Stripe key.
+          expect(response.status).toBe(400);
+          expect(errorOf(response).message).toMatch(/Invalid Loops webhook signature: missing signature header/);
+        }
+        expect(await probe.changesSince(before)).toEqual([]);
+      }
+    });
+  });
+
+  it('the Loops webhook route of an unknown tenant says so without listing the tenants', async () => {
+    const response = await send({ method: 'POST' }, '/webhooks/loops/initech', undefined, '{}');
+    expect(response.status).toBe(404);
+    expect(response.text).not.toMatch(/acme|globex/);
+  });
+});
