@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import { ConfigError, loadConfig } from './config';
 import { createContainer } from './container';
+import { answerMalformedHttp } from './http/malformed-http';
 import { createLogger } from './observability/logger';
 import { sandboxBanner, startSandboxLoops, SANDBOX_CATALOG } from './sandbox/sandbox';
 
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
 
   container.startBackground();
   const server = createServer(container.app.callback());
+  answerMalformedHttp(server);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const address = server.address();

@@ -43,8 +43,11 @@ export interface IdempotencyStore {
   /** Takes the key (or reports why not) and pins the operation's start time, in one step. */
   begin(tenantId: string, key: string, fingerprint: string, operationKey: string, nowMs: number): Promise<BeginOutcome>;
   complete(tenantId: string, key: string, fingerprint: string, response: StoredResponse): Promise<void>;
-  /** Forgets a key this request took (validation failed, or Loops failed): a retry runs afresh. */
-  release(tenantId: string, key: string, token: string): Promise<void>;
+  /**
+   * Forgets a key this request took (validation failed, or Loops failed): a retry runs afresh.
+   * With `operationKey`, the operation's start-time pin goes too (a refused request stores nothing).
+   */
+  release(tenantId: string, key: string, token: string, operationKey?: string): Promise<void>;
 }
 
 /** What a second request with a key finds, given what the first left. */

@@ -24,9 +24,11 @@ export function createMemoryIdempotencyStore(lockSeconds: number, now: () => num
     async complete(tenantId, key, fingerprint, response) {
       entries.set(slot(tenantId, key), { entry: { state: 'done', fingerprint, response }, expiresAt: now() + IDEMPOTENCY.retentionSeconds * 1000 });
     },
-    async release(tenantId, key, token) {
+    async release(tenantId, key, token, operationKey) {
       const existing = live(entries, slot(tenantId, key))?.entry;
-      if (existing?.state === 'in_flight' && existing.token === token) entries.delete(slot(tenantId, key));
+      if (existing?.state !== 'in_flight' || existing.token !== token) return;
+      entries.delete(slot(tenantId, key));
+      if (operationKey) pins.delete(slot(tenantId, operationKey));
     },
   };
 }

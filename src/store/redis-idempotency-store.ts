@@ -20,13 +20,14 @@ if not pinned then
 end
 return {1, pinned}`);
 
-/** Delete the lock only if this request still holds it (it may have expired and been retaken). */
+/** Delete the lock only if this request still holds it (it may have expired and been retaken), and the pin if asked. */
 const releaseIfHeld = luaScript(`
 local current = redis.call('GET', KEYS[1])
 if not current then return 0 end
 local entry = cjson.decode(current)
-if entry.state == 'in_flight' and entry.token == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`);
+if entry.state ~= 'in_flight' or entry.token ~= ARGV[1] then return 0 end
+if ARGV[2] == 'forget' then redis.call('DEL', KEYS[2]) end
+return redis.call('DEL', KEYS[1])`);
 
 export function createRedisIdempotencyStore(redis: RedisClient, keysFor: (tenantId: string) => TenantKeys, lockSeconds: number): IdempotencyStore {
   return {
@@ -44,8 +45,11 @@ export function createRedisIdempotencyStore(redis: RedisClient, keysFor: (tenant
       const entry = JSON.stringify({ state: 'done', fingerprint, response });
       await redisCall(() => redis.set(keysFor(tenantId).idempotency(key), entry, 'EX', IDEMPOTENCY.retentionSeconds));
     },
-    async release(tenantId, key, token) {
-      await redisCall(() => releaseIfHeld(redis, [keysFor(tenantId).idempotency(key)], [token]));
+    async release(tenantId, key, token, operationKey) {
+      const keys = keysFor(tenantId);
+      // Without an operation to forget, KEYS[2] is the idempotency key itself and is left alone.
+      const pin = operationKey ? keys.operation(operationKey) : keys.idempotency(key);
+      await redisCall(() => releaseIfHeld(redis, [keys.idempotency(key), pin], [token, operationKey ? 'forget' : 'keep']));
     },
   };
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import Stripe from 'stripe';
 import { loadConfig } from '../../src/config';
 import { createContainer, type Container } from '../../src/container';
+import { answerMalformedHttp } from '../../src/http/malformed-http';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator';
 import { writeMappingFile } from '../../src/mappings/mapping-files';
 import { createLogger, type Logger } from '../../src/observability/logger';
@@ -106,6 +107,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   await container.loadMappings();
   if (options.background !== false) container.startBackground();
   const server: Server = createServer(container.app.callback());
+  answerMalformedHttp(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

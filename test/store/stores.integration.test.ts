@@ -142,6 +142,10 @@ describe.each(implementations)('$name stores', (impl) => {
       await store.release('t1', key, first.token);
       const retry = await store.begin('t1', key, 'fp', `op-${key}`, 3333);
       expect(retry).toMatchObject({ kind: 'started', startedAtMs: 1111 });
+      // A refused request forgets its pin as well: the next attempt starts its own clock.
+      if (retry.kind !== 'started') throw new Error('expected to start');
+      await store.release('t1', key, retry.token, `op-${key}`);
+      expect(await store.begin('t1', key, 'fp', `op-${key}`, 4444)).toMatchObject({ kind: 'started', startedAtMs: 4444 });
     });
   });
 

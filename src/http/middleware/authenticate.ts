@@ -36,7 +36,10 @@ export function authenticate(keys: KeyRegistry): Middleware<GatewayState> {
 }
 
 function presentedKey(header: string): string | undefined {
-  const [scheme, value = ''] = header.trim().split(/\s+/, 2);
+  // Exactly "<scheme> <credentials>": anything after the credentials means a malformed header.
+  const parts = header.trim().split(/\s+/);
+  if (parts.length !== 2) return undefined;
+  const [scheme, value = ''] = parts;
   if (scheme?.toLowerCase() === 'bearer') return value || undefined;
   if (scheme?.toLowerCase() === 'basic') {
     const decoded = Buffer.from(value, 'base64').toString('utf8');

@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import { GatewayError } from '../../errors';
+import { GatewayError, isGatewayError } from '../../errors';
 import type { Logger } from '../../observability/logger';
 import type { IdempotencyStore } from '../../store/idempotency-store';
 import type { GatewayState } from '../gateway-state';
@@ -51,15 +51,23 @@ export function idempotency(store: IdempotencyStore, logger: Logger, now: () => 
         break;
     }
     let stored = false;
+    let status = 500;
     try {
       await next();
+      status = ctx.status;
       if (shouldStoreResponse(ctx.status) && typeof ctx.body === 'string') {
         await store.complete(tenant.config.id, key, fingerprint, { status: ctx.status, body: ctx.body, requestId: ctx.state.requestId });
         stored = true;
       }
+    } catch (error) {
+      status = isGatewayError(error) ? error.status : 500;
+      throw error;
     } finally {
       if (!stored) {
-        await store.release(tenant.config.id, key, outcome.token).catch((error: unknown) => {
+        // A refused request (4xx) leaves nothing behind, its start-time pin included; after a 5xx
+        // the pin stays, so the retry rebuilds the same Loops request.
+        const operationToForget = status < 500 ? ctx.state.operationKey : undefined;
+        await store.release(tenant.config.id, key, outcome.token, operationToForget).catch((error: unknown) => {
           // The lock then lapses by itself (idempotencyLockSeconds).
           logger.warn({ err: (error as Error).message }, 'could not release an idempotency key');
         });
