@@ -14,5 +14,6 @@ export function callContextOf(ctx: Context & { state: GatewayState }): CallConte
     idempotencyKey: ctx.state.idempotencyKey ?? null,
     operationKey,
     startedAtMs: ctx.state.startedAtMs ?? Date.now(),
+    idempotency: ctx.state.idempotencyHeld ?? null,
   };
 }

@@ -13,4 +13,8 @@ export interface GatewayState {
   idempotencyKey?: string | null;
   operationKey?: string;
   startedAtMs?: number;
+  /** The key this request holds and its parameters' fingerprint (see idempotency middleware). */
+  idempotencyHeld?: { key: string; fingerprint: string };
+  /** The route already stored its answer with what it created; the middleware need not. */
+  answerStored?: boolean;
 }

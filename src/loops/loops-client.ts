@@ -82,7 +82,9 @@ export function createLoopsClient(options: LoopsClientOptions): LoopsClient {
       headers,
       body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
       dispatcher: options.dispatcher,
-      signal: AbortSignal.timeout(options.timeoutMs),
+      // undici's own timers (headers, then each body chunk), cheaper than a timer + AbortSignal per call.
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
     });
     const text = await response.body.text();
     if (response.statusCode < 200 || response.statusCode >= 300) {

@@ -24,4 +24,6 @@ export interface CallContext {
    * attempt's clock; simply "now" without a key.
    */
   startedAtMs: number;
+  /** Set when this request holds an Idempotency-Key: its answer is stored with what it creates. */
+  idempotency: { key: string; fingerprint: string } | null;
 }

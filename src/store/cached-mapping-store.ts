@@ -24,12 +24,14 @@ export function createCachedMappingStore(
     const found = cache.get(key);
     if (found && found.until > now()) {
       onLookup(true);
-      return structuredClone(found.value);
+      return found.value;
     }
     onLookup(false);
-    const value = await load();
+    // Frozen, not copied per lookup: readers share one immutable entry (a copy per line item per
+    // request showed up in profiles), and a reader that tried to change it would throw.
+    const value = deepFreeze(await load());
     cache.set(key, { value, until: now() + (value === undefined ? MAPPING_CACHE.missSeconds : MAPPING_CACHE.hitSeconds) * 1000 });
-    return structuredClone(value);
+    return value;
   }
 
   const clear = () => {
@@ -53,4 +55,12 @@ export function createCachedMappingStore(
     putAdhoc: (tenantId, hash, product) => inner.putAdhoc(tenantId, hash, product),
     clear,
   };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
 }

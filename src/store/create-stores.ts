@@ -27,9 +27,10 @@ export interface Stores {
 export function createStores(config: Config, redis: RedisClient | undefined, now: () => number, onMappingLookup?: (hit: boolean) => void): Stores {
   const lockSeconds = idempotencyLockSeconds(config.loops.timeoutMs, LOOPS_RETRY.maxAttempts);
   if (!redis || config.redis.kind === 'memory') {
+    const idempotency = createMemoryIdempotencyStore(lockSeconds, now);
     return {
-      sessions: createMemorySessionStore(),
-      idempotency: createMemoryIdempotencyStore(lockSeconds, now),
+      sessions: createMemorySessionStore(idempotency),
+      idempotency,
       mappings: createCachedMappingStore(createMemoryMappingStore(), onMappingLookup, now),
       events: createMemoryEventStore(now),
     };

@@ -22,11 +22,37 @@ export function idempotencyLockSeconds(loopsTimeoutMs: number, loopsAttempts: nu
 export const storedResponseSchema = z.object({ status: z.number().int(), body: z.string(), requestId: z.string() });
 export type StoredResponse = z.infer<typeof storedResponseSchema>;
 
-export const idempotencyEntrySchema = z.discriminatedUnion('state', [
-  z.object({ state: z.literal('in_flight'), fingerprint: z.string(), token: z.string() }),
-  z.object({ state: z.literal('done'), fingerprint: z.string(), response: storedResponseSchema }),
-]);
-export type IdempotencyEntry = z.infer<typeof idempotencyEntrySchema>;
+export type IdempotencyEntry =
+  { state: 'in_flight'; fingerprint: string; token: string } | { state: 'done'; fingerprint: string; response: StoredResponse };
+
+/**
+ * Entries as stored in Redis: a few header lines, then the response body verbatim. Not JSON, so a
+ * 3 KB response is neither escaped on the way in nor unescaped on replay (both showed in profiles).
+ *   in_flight\n<fingerprint>\n<token>
+ *   done\n<fingerprint>\n<status>\n<request id>\n<body>
+ */
+export function encodeEntry(entry: IdempotencyEntry): string {
+  return entry.state === 'in_flight'
+    ? `in_flight\n${entry.fingerprint}\n${entry.token}`
+    : `done\n${entry.fingerprint}\n${entry.response.status}\n${entry.response.requestId}\n${entry.response.body}`;
+}
+
+export function decodeEntry(raw: string): IdempotencyEntry {
+  const headerLines = raw.startsWith('done\n') ? 4 : 2;
+  const parts: string[] = [];
+  let from = 0;
+  for (let i = 0; i < headerLines; i++) {
+    const end = raw.indexOf('\n', from);
+    if (end === -1) throw new Error('malformed idempotency entry');
+    parts.push(raw.slice(from, end));
+    from = end + 1;
+  }
+  const rest = raw.slice(from);
+  const [state = '', fingerprint = '', status = '', requestId = ''] = parts;
+  if (state === 'in_flight') return { state, fingerprint, token: rest };
+  if (state !== 'done') throw new Error('malformed idempotency entry');
+  return { state, fingerprint, response: storedResponseSchema.parse({ status: Number(status), requestId, body: rest }) };
+}
 
 export type BeginOutcome =
   /**

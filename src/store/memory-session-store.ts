@@ -1,10 +1,14 @@
+import type { IdempotencyStore } from './idempotency-store';
 import { scanPage } from './list-scan';
 import type { SessionRecord } from './session-record';
 import type { ListPage, ListQuery } from './list-scan';
 import type { SessionStore, UpdateResult } from './session-store';
 
-/** In-process sessions for the zero-config sandbox and unit tests; same ordering as Redis. */
-export function createMemorySessionStore(): SessionStore {
+/**
+ * In-process sessions for the zero-config sandbox and unit tests; same ordering as Redis. Given
+ * the idempotency store, `insert` stores a session's idempotent answer with it, as Redis does.
+ */
+export function createMemorySessionStore(idempotency?: IdempotencyStore): SessionStore {
   const tenants = new Map<string, Map<string, SessionRecord>>();
   const sessionsOf = (tenantId: string) => {
     let sessions = tenants.get(tenantId);
@@ -17,8 +21,9 @@ export function createMemorySessionStore(): SessionStore {
   const copy = (record: SessionRecord): SessionRecord => structuredClone(record);
 
   return {
-    async insert(record) {
+    async insert(record, answer) {
       sessionsOf(record.tenantId).set(record.session.id, copy(record));
+      if (answer) await idempotency?.complete(record.tenantId, answer.key, answer.fingerprint, answer.response);
     },
     async get(tenantId, id) {
       const record = sessionsOf(tenantId).get(id);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { IDEMPOTENCY, idempotencyEntrySchema, outcomeFor, type IdempotencyStore } from './idempotency-store';
+import { decodeEntry, encodeEntry, IDEMPOTENCY, outcomeFor, type IdempotencyStore } from './idempotency-store';
 import type { TenantKeys } from './keys';
 import { luaScript } from './lua-script';
 import type { RedisClient } from './redis-connection';
@@ -24,8 +24,8 @@ return {1, pinned}`);
 const releaseIfHeld = luaScript(`
 local current = redis.call('GET', KEYS[1])
 if not current then return 0 end
-local entry = cjson.decode(current)
-if entry.state ~= 'in_flight' or entry.token ~= ARGV[1] then return 0 end
+local state, token = string.match(current, '^([^\\n]*)\\n[^\\n]*\\n(.*)$')
+if state ~= 'in_flight' or token ~= ARGV[1] then return 0 end
 if ARGV[2] == 'forget' then redis.call('DEL', KEYS[2]) end
 return redis.call('DEL', KEYS[1])`);
 
@@ -34,15 +34,15 @@ export function createRedisIdempotencyStore(redis: RedisClient, keysFor: (tenant
     async begin(tenantId, key, fingerprint, operationKey, nowMs) {
       const keys = keysFor(tenantId);
       const token = randomUUID();
-      const lock = JSON.stringify({ state: 'in_flight', fingerprint, token });
+      const lock = encodeEntry({ state: 'in_flight', fingerprint, token });
       const [started, value] = (await redisCall(() =>
         begin(redis, [keys.idempotency(key), keys.operation(operationKey)], [lock, lockSeconds, nowMs, IDEMPOTENCY.retentionSeconds]),
       )) as [number, string];
       if (started === 1) return { kind: 'started', token, startedAtMs: Number(value) };
-      return outcomeFor(idempotencyEntrySchema.parse(JSON.parse(value)), fingerprint);
+      return outcomeFor(decodeEntry(value), fingerprint);
     },
     async complete(tenantId, key, fingerprint, response) {
-      const entry = JSON.stringify({ state: 'done', fingerprint, response });
+      const entry = encodeEntry({ state: 'done', fingerprint, response });
       await redisCall(() => redis.set(keysFor(tenantId).idempotency(key), entry, 'EX', IDEMPOTENCY.retentionSeconds));
     },
     async release(tenantId, key, token, operationKey) {

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { encodeEntry, IDEMPOTENCY } from './idempotency-store';
 import type { TenantKeys } from './keys';
 import { luaScript } from './lua-script';
 import { scanPage } from './list-scan';
@@ -26,12 +27,16 @@ redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
 if ARGV[3] == 'closed' then redis.call('ZREM', KEYS[2], ARGV[4]) end
 return 1`);
 
-/** A new session, its place in the list index and in the expiry index, in one round trip. */
+/**
+ * A new session, its place in the list index and in the expiry index, and (when given) the
+ * idempotent answer that announced it, in one atomic round trip.
+ */
 const insertSession = luaScript(`
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[6])
 redis.call('ZADD', KEYS[3], ARGV[5], ARGV[4])
+if ARGV[7] ~= '' then redis.call('SET', KEYS[4], ARGV[7], 'EX', ARGV[8]) end
 return 1`);
 
 export function createRedisSessionStore(redis: RedisClient, keysFor: (tenantId: string) => TenantKeys): SessionStore {
@@ -42,13 +47,14 @@ export function createRedisSessionStore(redis: RedisClient, keysFor: (tenantId: 
   }
 
   return {
-    async insert(record) {
+    async insert(record, answer) {
       const keys = keysFor(record.tenantId);
       const id = record.session.id;
+      const entry = answer ? encodeEntry({ state: 'done', fingerprint: answer.fingerprint, response: answer.response }) : '';
       await redisCall(() =>
         insertSession(
           redis,
-          [keys.session(id), keys.sessionIndex, keys.openByExpiry],
+          [keys.session(id), keys.sessionIndex, keys.openByExpiry, answer ? keys.idempotency(answer.key) : keys.session(id)],
           [
             JSON.stringify(record),
             SESSION_RETENTION_SECONDS,
@@ -56,6 +62,8 @@ export function createRedisSessionStore(redis: RedisClient, keysFor: (tenantId: 
             id,
             record.session.expires_at,
             Date.now() - SESSION_RETENTION_SECONDS * 1000,
+            entry,
+            IDEMPOTENCY.retentionSeconds,
           ],
         ),
       );

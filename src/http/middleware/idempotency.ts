@@ -48,6 +48,7 @@ export function idempotency(store: IdempotencyStore, logger: Logger, now: () => 
         );
       case 'started':
         ctx.state.startedAtMs = outcome.startedAtMs;
+        ctx.state.idempotencyHeld = { key, fingerprint };
         break;
     }
     let stored = false;
@@ -55,7 +56,8 @@ export function idempotency(store: IdempotencyStore, logger: Logger, now: () => 
     try {
       await next();
       status = ctx.status;
-      if (shouldStoreResponse(ctx.status) && typeof ctx.body === 'string') {
+      stored = ctx.state.answerStored === true;
+      if (!stored && shouldStoreResponse(ctx.status) && typeof ctx.body === 'string') {
         await store.complete(tenant.config.id, key, fingerprint, { status: ctx.status, body: ctx.body, requestId: ctx.state.requestId });
         stored = true;
       }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { GatewayError } from '../../errors';
 import { isLoopsError } from '../../loops/loops-error';
 import type { Logger } from '../../observability/logger';
@@ -33,6 +32,12 @@ export interface CreateSessionDeps {
   logger: Logger;
 }
 
+/** A created session as the merchant receives it, serialised, and whether its replay is stored. */
+export interface CreatedSession {
+  json: string;
+  answerStored: boolean;
+}
+
 interface LoopsOutcome {
   id: string;
   url: string | null;
@@ -42,7 +47,7 @@ interface LoopsOutcome {
 }
 
 export function createCreateSession(deps: CreateSessionDeps) {
-  return async function createSession(call: CallContext, bag: ParamBag): Promise<Record<string, unknown>> {
+  return async function createSession(call: CallContext, bag: ParamBag): Promise<CreatedSession> {
     const params = parseCreateSessionParams(bag);
     const expansion = parseSessionExpand(params.expand, false);
     const mode = params.mode === 'subscription' ? 'subscription' : 'payment';
@@ -55,9 +60,12 @@ export function createCreateSession(deps: CreateSessionDeps) {
     await checkAmount(call, loops, amountTotal, currency, items);
 
     const record = buildRecord(call, params, items, loops, { mode, currency, amountTotal, nowMs });
-    await deps.sessions.insert(record);
+    // Serialised once: these bytes are the answer, and the same bytes are kept for replay.
+    const json = JSON.stringify(renderSession(record, expansion));
+    const answer = call.idempotency ? { ...call.idempotency, response: { status: 200, body: json, requestId: call.requestId } } : undefined;
+    await deps.sessions.insert(record, answer);
     deps.logger.info({ session: record.session.id, items: items.length, amountTotal, currency, loopsApi: plan.api }, 'checkout session created');
-    return renderSession(record, expansion);
+    return { json, answerStored: answer !== undefined };
   };
 
   /**
@@ -65,7 +73,8 @@ export function createCreateSession(deps: CreateSessionDeps) {
    * Idempotency-Key and parameters) asks Loops for the same session, never a second one.
    */
   async function createInLoops(call: CallContext, plan: LoopsCheckoutPlan): Promise<LoopsOutcome> {
-    const key = createHash('sha256').update(`${call.operationKey}\nsession`).digest('hex');
+    // The operation key is already a digest (or random); the suffix names the Loops call it keys.
+    const key = `${call.operationKey}-session`;
     try {
       if (plan.api === 'v3') {
         const session = await call.tenant.loops.createSessionV3(plan.body, key);
