@@ -3,7 +3,7 @@ import { createCachedMappingStore } from './cached-mapping-store';
 import type { EventStore } from './event-store';
 import { LOOPS_RETRY } from '../loops/retry-policy';
 import { idempotencyLockSeconds, type IdempotencyStore } from './idempotency-store';
-import { tenantKeys } from './keys';
+import { tenantKeysCache } from './keys';
 import type { MappingStore } from './mapping-store';
 import { createMemoryEventStore } from './memory-event-store';
 import { createMemoryIdempotencyStore } from './memory-idempotency-store';
@@ -36,7 +36,7 @@ export function createStores(config: Config, redis: RedisClient | undefined, now
     };
   }
   const prefix = config.redis.keyPrefix;
-  const keysFor = (tenantId: string) => tenantKeys(prefix, tenantId);
+  const keysFor = tenantKeysCache(prefix);
   return {
     sessions: createRedisSessionStore(redis, keysFor),
     idempotency: createRedisIdempotencyStore(redis, keysFor, lockSeconds),

@@ -32,3 +32,13 @@ export type TenantKeys = ReturnType<typeof tenantKeys>;
 function digest(value: string): string {
   return createHash('sha256').update(value).digest('base64url');
 }
+
+/** One key namespace per tenant, built once: the hot path asks for it several times per request. */
+export function tenantKeysCache(prefix: string): (tenantId: string) => TenantKeys {
+  const byTenant = new Map<string, TenantKeys>();
+  return (tenantId) => {
+    let keys = byTenant.get(tenantId);
+    if (!keys) byTenant.set(tenantId, (keys = tenantKeys(prefix, tenantId)));
+    return keys;
+  };
+}

@@ -25,7 +25,8 @@ export function observeRequests(
       metrics.httpRequests.inc({ method: ctx.method, route: routeLabel, status: String(ctx.status) });
       metrics.httpDuration.observe({ method: ctx.method, route: routeLabel }, seconds);
       if (ctx.response.get('Idempotent-Replayed') === 'true') metrics.idempotentReplays.inc();
-      logger.info({ method: ctx.method, route: routeLabel, status: ctx.status, ms: Math.round(seconds * 1000) }, 'request');
+      if (logger.isLevelEnabled('info'))
+        logger.info({ method: ctx.method, route: routeLabel, status: ctx.status, ms: Math.round(seconds * 1000) }, 'request');
     }
   };
 }

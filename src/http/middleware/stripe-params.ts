@@ -32,8 +32,15 @@ export function stripeParams(): Middleware<GatewayState> {
       throw new GatewayError('malformed_body', 'Invalid request: the body could not be read.');
     }
     const raw = typeof ctx.request.body === 'string' ? ctx.request.body : '';
-    const body = ctx.is('json', '+json') ? parseJson(raw) : parseForm(raw);
+    // Anything that is not JSON is read as a form, as Stripe's server does; a plain check of the
+    // media type is enough here and cheaper than content negotiation on every request.
+    const body = isJson(ctx.get('content-type')) ? parseJson(raw) : parseForm(raw);
     ctx.state.params = mergeParamBags(parseForm(ctx.querystring), body);
     await next();
   };
+}
+
+function isJson(contentType: string): boolean {
+  const mediaType = (contentType.split(';', 1)[0] ?? '').trim().toLowerCase();
+  return mediaType === 'application/json' || mediaType.endsWith('+json');
 }
