@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { errors as undiciErrors, request, type Dispatcher } from 'undici';
+import { errors as undiciErrors, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import type { Logger } from '../observability/logger';
+import { exchange } from './http-exchange';
 import { LoopsError, type LoopsFailure } from './loops-error';
 import {
   loopsErrorBodySchema,
@@ -53,7 +54,10 @@ interface CallSpec<S extends z.ZodType> {
 }
 
 export function createLoopsClient(options: LoopsClientOptions): LoopsClient {
-  const base = options.apiBase.replace(/\/+$/, '');
+  const base = new URL(options.apiBase);
+  const origin = base.origin;
+  // A base with a path (e.g. a proxy at https://host/loops) prefixes every API path.
+  const basePath = base.pathname.replace(/\/+$/, '');
 
   async function call<S extends z.ZodType>(spec: CallSpec<S>): Promise<z.output<S>> {
     for (let attempt = 1; ; attempt++) {
@@ -77,16 +81,15 @@ export function createLoopsClient(options: LoopsClientOptions): LoopsClient {
     const headers: Record<string, string> = { authorization: `Bearer ${options.apiKey}`, accept: 'application/json' };
     if (spec.body !== undefined) headers['content-type'] = 'application/json';
     if (spec.idempotencyKey) headers['idempotency-key'] = spec.idempotencyKey;
-    const response = await request(`${base}${spec.path}`, {
+    const response = await exchange(options.dispatcher, {
+      origin,
+      path: `${basePath}${spec.path}`,
       method: spec.method,
       headers,
       body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
-      dispatcher: options.dispatcher,
-      // undici's own timers (headers, then each body chunk), cheaper than a timer + AbortSignal per call.
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
+      timeoutMs: options.timeoutMs,
     });
-    const text = await response.body.text();
+    const text = response.body;
     if (response.statusCode < 200 || response.statusCode >= 300) {
       throw new HttpFailure(httpFailure(response.statusCode, text, response.headers['retry-after']));
     }

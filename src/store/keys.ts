@@ -11,7 +11,8 @@ export function tenantKeys(prefix: string, tenantId: string) {
     session: (id: string) => `${base}:session:${id}`,
     sessionIndex: `${base}:sessions`,
     openByExpiry: `${base}:sessions:open-by-expiry`,
-    idempotency: (key: string) => `${base}:idem:${digest(key)}`,
+    // Keys are checked to be at most 255 characters first; Redis keys take any bytes.
+    idempotency: (key: string) => `${base}:idem:${key}`,
     operation: (operationKey: string) => `${base}:operation:${operationKey}`,
     event: (id: string) => `${base}:event:${id}`,
     eventIndex: `${base}:events`,
@@ -28,7 +29,7 @@ export function tenantKeys(prefix: string, tenantId: string) {
 
 export type TenantKeys = ReturnType<typeof tenantKeys>;
 
-/** Client-chosen strings (idempotency keys up to 255 chars) become fixed-length key parts. */
+/** Free-form strings (event dedupe keys, Loops event ids) become fixed-length key parts. */
 function digest(value: string): string {
   return createHash('sha256').update(value).digest('base64url');
 }

@@ -38,6 +38,8 @@ export function createMemorySessionStore(idempotency?: IdempotencyStore): Sessio
       sessionsOf(tenantId).set(id, stored);
       return { kind: 'updated', record: copy(stored), previous: copy(current) };
     },
+    // The sandbox keeps sessions for its lifetime: nothing to trim.
+    async trimIndex() {},
     async dueForExpiry(tenantId, nowSeconds, limit) {
       return [...sessionsOf(tenantId).values()]
         .filter((r) => r.session.status === 'open' && r.session.expires_at <= nowSeconds)

@@ -34,9 +34,8 @@ return 1`);
 const insertSession = luaScript(`
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[6])
 redis.call('ZADD', KEYS[3], ARGV[5], ARGV[4])
-if ARGV[7] ~= '' then redis.call('SET', KEYS[4], ARGV[7], 'EX', ARGV[8]) end
+if ARGV[6] ~= '' then redis.call('SET', KEYS[4], ARGV[6], 'EX', ARGV[7]) end
 return 1`);
 
 export function createRedisSessionStore(redis: RedisClient, keysFor: (tenantId: string) => TenantKeys): SessionStore {
@@ -55,16 +54,7 @@ export function createRedisSessionStore(redis: RedisClient, keysFor: (tenantId: 
         insertSession(
           redis,
           [keys.session(id), keys.sessionIndex, keys.openByExpiry, answer ? keys.idempotency(answer.key) : keys.session(id)],
-          [
-            JSON.stringify(record),
-            SESSION_RETENTION_SECONDS,
-            record.createdMs,
-            id,
-            record.session.expires_at,
-            Date.now() - SESSION_RETENTION_SECONDS * 1000,
-            entry,
-            IDEMPOTENCY.retentionSeconds,
-          ],
+          [JSON.stringify(record), SESSION_RETENTION_SECONDS, record.createdMs, id, record.session.expires_at, entry, IDEMPOTENCY.retentionSeconds],
         ),
       );
     },
@@ -86,6 +76,9 @@ export function createRedisSessionStore(redis: RedisClient, keysFor: (tenantId: 
         await sleep(casBackoffMs(attempt));
       }
       throw new Error(`session ${id} kept changing under ${MAX_CAS_ATTEMPTS} concurrent updates`);
+    },
+    async trimIndex(tenantId, nowMs) {
+      await redisCall(() => redis.zremrangebyscore(keysFor(tenantId).sessionIndex, '-inf', nowMs - SESSION_RETENTION_SECONDS * 1000));
     },
     async dueForExpiry(tenantId, nowSeconds, limit) {
       return redisCall(() => redis.zrangebyscore(keysFor(tenantId).openByExpiry, '-inf', nowSeconds, 'LIMIT', 0, limit));

@@ -26,6 +26,8 @@ export interface SessionStore {
   /** `change` returns the new record, or undefined to leave it as it is. Returns what is stored after. */
   update(tenantId: string, id: string, change: (current: SessionRecord) => SessionRecord | undefined): Promise<UpdateResult>;
   list(tenantId: string, query: ListQuery<SessionRecord>): Promise<ListPage<SessionRecord>>;
+  /** Drops index entries of sessions past their retention (their records are already gone). */
+  trimIndex(tenantId: string, nowMs: number): Promise<void>;
   /** Ids of open sessions whose `expires_at` is at or before `nowSeconds` (for the expiry sweep). */
   dueForExpiry(tenantId: string, nowSeconds: number, limit: number): Promise<string[]>;
 }

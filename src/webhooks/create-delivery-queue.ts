@@ -14,8 +14,8 @@ export function createDeliveryQueue(
 ): DeliveryQueue {
   const redisConfig = config.redis;
   if (!redis || redisConfig.kind === 'memory') return createMemoryDeliveryQueue({ schedule: config.webhooks.retryScheduleMs, deliver, logger });
-  // BullMQ gets connections of its own, without auto-pipelining (its blocking commands and
-  // scripts expect plain connections); the producer still fails fast while Redis is away.
+  // BullMQ gets connections of its own: the worker's blocking commands need a connection that
+  // never gives up (maxRetriesPerRequest: null); the producer still fails fast while Redis is away.
   return createBullmqDeliveryQueue({
     producer: createRedisClient(redisConfig, logger, { enableAutoPipelining: false }),
     consumer: () => createRedisClient(redisConfig, logger, { maxRetriesPerRequest: null, enableAutoPipelining: false }),

@@ -5,23 +5,19 @@ import type { ParamBag, ParamValue } from '../../stripe/params/param-bag';
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
 /**
- * Same key + same endpoint + same parameters = the same request (stripe-surface.md §4). The
- * fingerprint is order-independent, so a client that re-encodes its parameters still matches.
+ * One logical operation: the tenant, its Idempotency-Key, the endpoint and the parameters (in any
+ * order, so a client that re-encodes them still matches; stripe-surface.md §4). The same request
+ * retried derives the same value, which is both the fingerprint a reused key is compared against
+ * and the operation key the Loops idempotency keys derive from. One hash, computed only for
+ * requests that carry a key; every other request is its own operation.
  */
-export function requestFingerprint(method: string, path: string, params: ParamBag): string {
+export function operationFingerprint(tenantId: string, idempotencyKey: string, method: string, path: string, params: ParamBag): string {
   return createHash('sha256')
-    .update(`${method} ${path}\n${canonical(params)}`)
+    .update(`${tenantId}\n${idempotencyKey}\n${method} ${path}\n${canonical(params)}`)
     .digest('hex');
 }
 
-/**
- * One logical operation's key: the same Stripe request retried derives the same value (and so the
- * same Loops idempotency keys); without an Idempotency-Key every request is its own operation.
- */
-export function operationKeyFor(tenantId: string, idempotencyKey: string | null, fingerprint: string): string {
-  if (idempotencyKey === null) return randomUUID();
-  return createHash('sha256').update(`${tenantId}\n${idempotencyKey}\n${fingerprint}`).digest('hex');
-}
+export const freshOperationKey = (): string => randomUUID();
 
 /**
  * Which first answers are kept for replay. Stripe also keeps 5xx; the gateway does not: its 5xx

@@ -3,7 +3,7 @@ import { GatewayError, isGatewayError } from '../../errors';
 import type { Logger } from '../../observability/logger';
 import type { IdempotencyStore } from '../../store/idempotency-store';
 import type { GatewayState } from '../gateway-state';
-import { MAX_IDEMPOTENCY_KEY_LENGTH, operationKeyFor, requestFingerprint, shouldStoreResponse } from './idempotency-policy';
+import { freshOperationKey, MAX_IDEMPOTENCY_KEY_LENGTH, operationFingerprint, shouldStoreResponse } from './idempotency-policy';
 
 /**
  * Stripe idempotency on every POST (stripe-node keys them all, stripe-surface.md §0.3, §4):
@@ -17,14 +17,17 @@ export function idempotency(store: IdempotencyStore, logger: Logger, now: () => 
     const params = ctx.state.params ?? {};
     if (!tenant) throw new Error('idempotency middleware runs after authentication');
     const key = ctx.method === 'POST' ? ctx.get('Idempotency-Key') || null : null;
-    const fingerprint = requestFingerprint(ctx.method, ctx.path, params);
     ctx.state.idempotencyKey = key;
-    ctx.state.operationKey = operationKeyFor(tenant.config.id, key, fingerprint);
     ctx.state.startedAtMs = now();
-    if (key === null) return next();
+    if (key === null) {
+      ctx.state.operationKey = freshOperationKey();
+      return next();
+    }
     if (key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
       throw new GatewayError('parameter_invalid', `Idempotency-Key must be at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters.`, 'Idempotency-Key');
     }
+    const fingerprint = operationFingerprint(tenant.config.id, key, ctx.method, ctx.path, params);
+    ctx.state.operationKey = fingerprint;
     ctx.set('Idempotency-Key', key);
 
     const outcome = await store.begin(tenant.config.id, key, fingerprint, ctx.state.operationKey, ctx.state.startedAtMs);

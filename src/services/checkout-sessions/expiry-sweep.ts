@@ -24,6 +24,8 @@ export function createExpirySweep(deps: { sessions: SessionStore; sync: SessionS
     const nowSeconds = Math.floor(deps.now() / 1000);
     for (const tenant of deps.tenants) {
       const tenantId = tenant.config.id;
+      // Housekeeping rides along: list-index entries of sessions past their retention go.
+      await deps.sessions.trimIndex(tenantId, deps.now());
       for (const id of await deps.sessions.dueForExpiry(tenantId, nowSeconds - SWEEP_GRACE_SECONDS, BATCH)) {
         const record = await deps.sessions.get(tenantId, id);
         const seen = record && (await deps.sync.observe(tenant, record));

@@ -1,24 +1,26 @@
-import { operationKeyFor, requestFingerprint, shouldStoreResponse } from '../../../src/http/middleware/idempotency-policy';
+import { freshOperationKey, operationFingerprint, shouldStoreResponse } from '../../../src/http/middleware/idempotency-policy';
 
 describe('idempotency policy', () => {
-  it('fingerprints method, path and parameters, whatever their order', () => {
-    const a = requestFingerprint('POST', '/v1/checkout/sessions', { mode: 'payment', line_items: { 0: { price: 'p', quantity: '1' } } });
-    const b = requestFingerprint('POST', '/v1/checkout/sessions', { line_items: { 0: { quantity: '1', price: 'p' } }, mode: 'payment' });
+  const path = '/v1/checkout/sessions';
+
+  it('fingerprints tenant, key, method, path and parameters, whatever their order', () => {
+    const a = operationFingerprint('t1', 'k', 'POST', path, { mode: 'payment', line_items: { 0: { price: 'p', quantity: '1' } } });
+    const b = operationFingerprint('t1', 'k', 'POST', path, { line_items: { 0: { quantity: '1', price: 'p' } }, mode: 'payment' });
     expect(a).toBe(b);
-    expect(requestFingerprint('POST', '/v1/checkout/sessions', { mode: 'subscription' })).not.toBe(
-      requestFingerprint('POST', '/v1/checkout/sessions', { mode: 'payment' }),
+    expect(a).toMatch(/^[0-9a-f]{64}$/);
+    expect(operationFingerprint('t1', 'k', 'POST', path, { mode: 'subscription' })).not.toBe(
+      operationFingerprint('t1', 'k', 'POST', path, { mode: 'payment' }),
     );
-    expect(requestFingerprint('POST', '/v1/checkout/sessions/cs_1', {})).not.toBe(
-      requestFingerprint('POST', '/v1/checkout/sessions/cs_1/expire', {}),
+    expect(operationFingerprint('t1', 'k', 'POST', `${path}/cs_1`, {})).not.toBe(operationFingerprint('t1', 'k', 'POST', `${path}/cs_1/expire`, {}));
+    expect(operationFingerprint('t1', 'k', 'POST', path, { a: ['1', '2'] })).not.toBe(
+      operationFingerprint('t1', 'k', 'POST', path, { a: ['2', '1'] }),
     );
-    expect(requestFingerprint('POST', '/x', { a: ['1', '2'] })).not.toBe(requestFingerprint('POST', '/x', { a: ['2', '1'] }));
+    expect(operationFingerprint('t1', 'k', 'POST', path, {})).not.toBe(operationFingerprint('t2', 'k', 'POST', path, {}));
+    expect(operationFingerprint('t1', 'k', 'POST', path, {})).not.toBe(operationFingerprint('t1', 'other', 'POST', path, {}));
   });
 
-  it('derives one operation key per tenant, key and request, and a fresh one without a key', () => {
-    expect(operationKeyFor('t1', 'k', 'f')).toBe(operationKeyFor('t1', 'k', 'f'));
-    expect(operationKeyFor('t1', 'k', 'f')).not.toBe(operationKeyFor('t2', 'k', 'f'));
-    expect(operationKeyFor('t1', 'k', 'f')).not.toBe(operationKeyFor('t1', 'k', 'g'));
-    expect(operationKeyFor('t1', null, 'f')).not.toBe(operationKeyFor('t1', null, 'f'));
+  it('gives requests without a key an operation of their own', () => {
+    expect(freshOperationKey()).not.toBe(freshOperationKey());
   });
 
   it('keeps only successful answers for replay', () => {
