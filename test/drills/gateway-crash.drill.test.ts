@@ -1,5 +1,4 @@
-import Stripe from 'stripe';
-import { sessionsWithSeveralEvents, startDrill, waitUntil, type Drill } from '../helpers/drill-stack';
+import { placeOrder, sessionsWithSeveralEvents, startDrill, waitUntil, type Drill, type DrillOrder } from '../helpers/drill-stack';
 
 /**
  * Drill: the gateway is SIGKILLed while checkouts are created and paid, and restarted. Nothing it
@@ -17,7 +16,7 @@ describe('drill: gateway SIGKILLed under load and restarted', () => {
   it('loses no event and duplicates no session', async () => {
     const first = await drill.startGateway();
     const stripe = drill.stripe(first);
-    const orders: { order: string; key: string; session?: string; failures: number }[] = [];
+    const orders: DrillOrder[] = [];
     let running = true;
     const load = (async () => {
       for (let i = 0; running && i < 500; i++) {
@@ -77,19 +76,3 @@ describe('drill: gateway SIGKILLed under load and restarted', () => {
     expect(report.sessionsWithTwoEvents).toBe(0);
   }, 180_000);
 });
-
-async function placeOrder(stripe: Stripe, drill: Drill, order: { order: string; key: string; session?: string; failures: number }) {
-  try {
-    if (!order.session) {
-      const session = await stripe.checkout.sessions.create(
-        { mode: 'payment', line_items: [{ price: 'price_mug', quantity: 1 }], metadata: { order: order.order } },
-        { idempotencyKey: order.key },
-      );
-      order.session = session.id;
-    }
-    await drill.loops.admin('POST', `/_emulator/sessions/${order.session}/complete`);
-  } catch {
-    order.failures += 1;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}

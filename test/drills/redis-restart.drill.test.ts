@@ -1,6 +1,5 @@
-import type Stripe from 'stripe';
 import { startRedisServer, type RedisProcess } from '../helpers/redis-server';
-import { sessionsWithSeveralEvents, startDrill, waitUntil, type Drill } from '../helpers/drill-stack';
+import { placeOrder, sessionsWithSeveralEvents, startDrill, waitUntil, type Drill, type DrillOrder } from '../helpers/drill-stack';
 
 /**
  * Drill: Redis restarts while checkouts and payments flow. The gateway must say "not ready" while
@@ -24,7 +23,7 @@ describe('drill: Redis restarted under load', () => {
   it('reports not-ready during the outage, recovers alone, loses no acknowledged webhook', async () => {
     const gateway = await drill.startGateway();
     const stripe = drill.stripe(gateway);
-    const orders: { order: string; key: string; session?: string; failures: number }[] = [];
+    const orders: DrillOrder[] = [];
     let running = true;
     let seenNotReady = false;
 
@@ -123,18 +122,3 @@ describe('drill: Redis restarted under load', () => {
     expect(report.sessionsWithTwoEvents).toBe(0);
   }, 120_000);
 });
-
-/** Create (SDK retries), then pay in Loops; failures are counted and left for a later retry. */
-async function placeOrder(stripe: Stripe, drill: Drill, order: { order: string; key: string; session?: string; failures: number }) {
-  try {
-    const session = await stripe.checkout.sessions.create(
-      { mode: 'payment', line_items: [{ price: 'price_mug', quantity: 1 }], metadata: { order: order.order } },
-      { idempotencyKey: order.key },
-    );
-    order.session = session.id;
-    await drill.loops.admin('POST', `/_emulator/sessions/${session.id}/complete`);
-  } catch {
-    order.failures += 1;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

@@ -102,3 +102,31 @@ export function sessionsWithSeveralEvents(events: Stripe.Event[]): number {
   }
   return [...idsBySession.values()].filter((ids) => ids.size > 1).length;
 }
+
+export interface DrillOrder {
+  order: string;
+  key: string;
+  session?: string;
+  failures: number;
+}
+
+/**
+ * A merchant's order: create the session (the SDK retries; the same Idempotency-Key every time)
+ * unless an earlier attempt already did, then pay it in Loops. A failure is counted and left for
+ * a later retry, as a merchant's job queue would.
+ */
+export async function placeOrder(stripe: Stripe, drill: Drill, order: DrillOrder): Promise<void> {
+  try {
+    if (!order.session) {
+      const session = await stripe.checkout.sessions.create(
+        { mode: 'payment', line_items: [{ price: 'price_mug', quantity: 1 }], metadata: { order: order.order } },
+        { idempotencyKey: order.key },
+      );
+      order.session = session.id;
+    }
+    await drill.loops.admin('POST', `/_emulator/sessions/${order.session}/complete`);
+  } catch {
+    order.failures += 1;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

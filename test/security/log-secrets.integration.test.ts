@@ -3,7 +3,6 @@ import type Stripe from 'stripe';
 import { createLogger } from '../../src/observability/logger';
 import { startMerchantReceiver, type MerchantReceiver } from '../helpers/merchant-receiver';
 import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
-import { waitFor } from '../helpers/wait-for';
 
 /**
  * Logs never contain a secret (product.md "Quality bars"): every line the gateway writes at level

@@ -6,7 +6,7 @@ import { createExpirySweep } from '../../src/services/checkout-sessions/expiry-s
 import { createSessionSync } from '../../src/services/checkout-sessions/session-sync';
 import type { SessionEventSink } from '../../src/services/session-events';
 import { createMemorySessionStore } from '../../src/store/memory-session-store';
-import type { SessionRecord } from '../../src/store/session-record';
+import { sessionRecord } from '../helpers/session-records';
 
 const NOW = 1_800_000_000_000;
 const tenantConfig: TenantConfig = {
@@ -21,36 +21,7 @@ const unused = async (): Promise<never> => {
   throw new Error('not used by the sweep');
 };
 
-function openRecord(id: string, expiresAt: number): SessionRecord {
-  return {
-    version: 1,
-    tenantId: 'default',
-    createdMs: NOW - 3_600_000,
-    loopsApi: 'v3',
-    session: {
-      id,
-      object: 'checkout.session',
-      status: 'open',
-      payment_status: 'unpaid',
-      created: NOW / 1000 - 3600,
-      expires_at: expiresAt,
-      url: 'https://loops.example/checkout/x',
-      livemode: false,
-      metadata: {},
-      customer: null,
-      customer_email: null,
-      customer_details: null,
-      payment_intent: null,
-      payment_link: null,
-      subscription: null,
-      currency: 'usd',
-      amount_total: 100,
-    },
-    lineItems: [],
-    products: {},
-    createdBy: { requestId: null, idempotencyKey: null },
-  };
-}
+const openRecord = (id: string, expiresAt: number) => sessionRecord({ id, tenantId: 'default', createdMs: NOW - 3_600_000, expiresAt });
 
 /** Loops, faked at the outermost edge: it still calls every session open and unpaid. */
 function loopsThatKeepsSessionsOpen(down = false) {

@@ -5,10 +5,10 @@ import { createMemorySessionStore } from '../../src/store/memory-session-store';
 import { createRedisIdempotencyStore } from '../../src/store/redis-idempotency-store';
 import { createRedisMappingStore } from '../../src/store/redis-mapping-store';
 import { createRedisSessionStore } from '../../src/store/redis-session-store';
-import type { SessionRecord } from '../../src/store/session-record';
 import { UnknownCursorError } from '../../src/store/session-store';
 import type { MappingFile } from '../../src/mappings/mapping-file';
 import { testRedis } from '../helpers/redis-client';
+import { sessionRecord } from '../helpers/session-records';
 
 const redisSetup = testRedis();
 afterAll(() => (redisSetup.redis as Redis).quit());
@@ -24,37 +24,9 @@ const implementations = [
 ];
 
 let counter = 0;
-function record(tenantId: string, createdMs: number, status: 'open' | 'complete' = 'open'): SessionRecord {
+function record(tenantId: string, createdMs: number, status: 'open' | 'complete' = 'open') {
   counter += 1;
-  const id = `cs_${String(counter).padStart(6, '0')}`;
-  return {
-    version: 1,
-    tenantId,
-    createdMs,
-    loopsApi: 'v3',
-    session: {
-      id,
-      object: 'checkout.session',
-      status,
-      payment_status: 'unpaid',
-      created: Math.floor(createdMs / 1000),
-      expires_at: 0,
-      url: null,
-      livemode: false,
-      metadata: {},
-      customer: null,
-      customer_email: null,
-      customer_details: null,
-      payment_intent: null,
-      payment_link: null,
-      subscription: null,
-      currency: 'usd',
-      amount_total: 100,
-    },
-    lineItems: [],
-    products: {},
-    createdBy: { requestId: null, idempotencyKey: null },
-  };
+  return sessionRecord({ id: `cs_${String(counter).padStart(6, '0')}`, tenantId, createdMs, status });
 }
 
 describe.each(implementations)('$name stores', (impl) => {
