@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { GENERATED_BLOCKS, readBlock } from '../../scripts/render-docs';
 import { createSessionSchema } from '../../src/stripe/params/create-session-params';
 import { CREATE_SESSION_PARAMS } from '../../src/stripe/params/create-session-compat';
+import { envSchema } from '../../src/config/env-schema';
 
 describe('docs generated from code', () => {
   it.each(Object.entries(GENERATED_BLOCKS))('%s is up to date (run `npm run docs`)', (name, block) => {
@@ -12,5 +13,13 @@ describe('docs generated from code', () => {
 
   it('the compatibility table names exactly the parameters the create schema accepts', () => {
     expect(Object.keys(createSessionSchema.shape).sort()).toEqual(Object.keys(CREATE_SESSION_PARAMS).sort());
+  });
+});
+
+describe('README configuration table', () => {
+  it('documents every environment variable the gateway reads', () => {
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const missing = Object.keys(envSchema.shape).filter((name) => !readme.includes(`\`${name}\``));
+    expect(missing).toEqual([]);
   });
 });
