@@ -18,6 +18,15 @@ export const storedEventSchema = z
 
 export type StoredEvent = z.infer<typeof storedEventSchema>;
 
+export const loopsEventRecordSchema = z.object({
+  outcome: z.enum(['processed', 'unknown_type', 'unknown_session']),
+  type: z.string(),
+  receivedAt: z.number().int(),
+  /** The raw event, kept when the gateway could not act on it. */
+  event: z.unknown().optional(),
+});
+export type LoopsEventRecord = z.infer<typeof loopsEventRecordSchema>;
+
 export interface RecordResult {
   event: StoredEvent;
   /** False when an event with the same dedupe key already existed (it is returned instead). */
@@ -38,7 +47,12 @@ export interface EventStore {
   leaveOutbox(tenantId: string, eventId: string): Promise<void>;
   /** One endpoint got it (2xx): `pending_webhooks` goes down by one. */
   delivered(tenantId: string, eventId: string): Promise<void>;
-  /** Whether a Loops webhook event id was already handled, and marking it so (kept 30 days). */
+  /**
+   * Whether a Loops webhook event id was already handled, and marking it so (kept 30 days) with
+   * what happened to it and, for events the gateway could not use, the event itself to inspect.
+   */
   loopsEventHandled(tenantId: string, loopsEventId: string): Promise<boolean>;
-  markLoopsEventHandled(tenantId: string, loopsEventId: string, outcome: string): Promise<void>;
+  markLoopsEventHandled(tenantId: string, loopsEventId: string, record: LoopsEventRecord): Promise<void>;
+  /** What was kept of a handled Loops event. */
+  loopsEvent(tenantId: string, loopsEventId: string): Promise<LoopsEventRecord | undefined>;
 }

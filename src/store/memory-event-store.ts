@@ -1,4 +1,4 @@
-import type { EventStore, StoredEvent } from './event-store';
+import type { EventStore, LoopsEventRecord, StoredEvent } from './event-store';
 import { scanPage } from './list-scan';
 
 /** The sandbox's event log; same semantics as Redis, nothing survives a restart. */
@@ -7,12 +7,12 @@ export function createMemoryEventStore(now: () => number = Date.now): EventStore
     events: Map<string, { event: StoredEvent; createdMs: number }>;
     once: Map<string, string>;
     outbox: Map<string, number>;
-    loopsEvents: Set<string>;
+    loopsEvents: Map<string, LoopsEventRecord>;
   }
   const tenants = new Map<string, Tenant>();
   const of = (tenantId: string): Tenant => {
     let tenant = tenants.get(tenantId);
-    if (!tenant) tenants.set(tenantId, (tenant = { events: new Map(), once: new Map(), outbox: new Map(), loopsEvents: new Set() }));
+    if (!tenant) tenants.set(tenantId, (tenant = { events: new Map(), once: new Map(), outbox: new Map(), loopsEvents: new Map() }));
     return tenant;
   };
   const copy = (event: StoredEvent) => structuredClone(event);
@@ -64,8 +64,12 @@ export function createMemoryEventStore(now: () => number = Date.now): EventStore
     async loopsEventHandled(tenantId, loopsEventId) {
       return of(tenantId).loopsEvents.has(loopsEventId);
     },
-    async markLoopsEventHandled(tenantId, loopsEventId) {
-      of(tenantId).loopsEvents.add(loopsEventId);
+    async markLoopsEventHandled(tenantId, loopsEventId, record) {
+      of(tenantId).loopsEvents.set(loopsEventId, structuredClone(record));
+    },
+    async loopsEvent(tenantId, loopsEventId) {
+      const record = of(tenantId).loopsEvents.get(loopsEventId);
+      return record && structuredClone(record);
     },
   };
 }

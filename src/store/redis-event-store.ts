@@ -1,4 +1,4 @@
-import { EVENT_RETENTION_SECONDS, storedEventSchema, type EventStore, type StoredEvent } from './event-store';
+import { EVENT_RETENTION_SECONDS, loopsEventRecordSchema, storedEventSchema, type EventStore, type StoredEvent } from './event-store';
 import type { TenantKeys } from './keys';
 import { luaScript } from './lua-script';
 import { scanPage } from './list-scan';
@@ -81,8 +81,12 @@ export function createRedisEventStore(redis: RedisClient, keysFor: (tenantId: st
     async loopsEventHandled(tenantId, loopsEventId) {
       return (await redisCall(() => redis.exists(keysFor(tenantId).loopsEvent(loopsEventId)))) === 1;
     },
-    async markLoopsEventHandled(tenantId, loopsEventId, outcome) {
-      await redisCall(() => redis.set(keysFor(tenantId).loopsEvent(loopsEventId), outcome, 'EX', EVENT_RETENTION_SECONDS));
+    async markLoopsEventHandled(tenantId, loopsEventId, record) {
+      await redisCall(() => redis.set(keysFor(tenantId).loopsEvent(loopsEventId), JSON.stringify(record), 'EX', EVENT_RETENTION_SECONDS));
+    },
+    async loopsEvent(tenantId, loopsEventId) {
+      const json = await redisCall(() => redis.get(keysFor(tenantId).loopsEvent(loopsEventId)));
+      return json === null ? undefined : loopsEventRecordSchema.parse(JSON.parse(json));
     },
   };
 }

@@ -93,6 +93,12 @@ describe('webhook signatures', () => {
     const body = JSON.stringify({ id: 'evt_loops_unknown', object: 'event', type: 'payout.paid', created: now(), data: { object: { id: 'po_1' } } });
     const t = now();
     expect(await (await post(body, `t=${t},v1=${sign(body, TEST_KEYS.loopsWebhook, t)}`)).json()).toEqual({ received: true, outcome: 'ignored' });
+    // Kept for an operator to look at, raw event included.
+    expect(await stack.container.stores.events.loopsEvent('default', 'evt_loops_unknown')).toMatchObject({
+      outcome: 'unknown_type',
+      type: 'payout.paid',
+      event: { id: 'evt_loops_unknown', data: { object: { id: 'po_1' } } },
+    });
   });
 
   it('signs outbound events with every active whsec_ secret, so a merchant still on the old one verifies', async () => {

@@ -59,12 +59,18 @@ export function createLoopsWebhookService(deps: LoopsWebhookDeps) {
     }
     if (!actions) {
       deps.logger.warn({ loopsEventId: event.id, type: event.type, tenant: tenantId }, 'unknown Loops event type: recorded, nothing to do');
-      await deps.events.markLoopsEventHandled(tenantId, event.id, `unknown:${event.type}`);
+      await deps.events.markLoopsEventHandled(tenantId, event.id, { outcome: 'unknown_type', type: event.type, receivedAt: deps.now(), event });
       return 'ignored';
     }
     let known = true;
     for (const action of actions) known = (await apply(tenantId, event, action)) && known;
-    await deps.events.markLoopsEventHandled(tenantId, event.id, known ? 'processed' : 'unknown_session');
+    await deps.events.markLoopsEventHandled(
+      tenantId,
+      event.id,
+      known
+        ? { outcome: 'processed', type: event.type, receivedAt: deps.now() }
+        : { outcome: 'unknown_session', type: event.type, receivedAt: deps.now(), event },
+    );
     return known ? 'processed' : 'ignored';
   }
 
