@@ -101,11 +101,16 @@ describe('Loops webhook replay attacks', () => {
 
   it('refuses a captured delivery replayed outside the tolerance window, past or future, and records nothing (100 runs)', async () => {
     const { session, completion } = await capturedCompletion();
+    const signedAt = Number(/t=(\d+)/.exec(completion.signature)?.[1]);
+    expect(Number.isInteger(signedAt)).toBe(true);
     const eventsBefore = (await allEvents()).length;
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: tolerance + 1, max: 30 * 24 * 3600 }), fc.boolean(), async (lateBy, fromThePast) => {
-        // A timestamp `lateBy` seconds in the past is the gateway's clock being that far ahead.
-        clockOffsetMs = (fromThePast ? lateBy : -lateBy) * 1000;
+        // A timestamp `lateBy` seconds in the past is the gateway's clock being that far ahead. The
+        // clock is placed relative to the signature's own `t` (mid-second, so flooring cannot
+        // shave a second off), not to "now": the capture is already a few seconds old.
+        const gatewayNowMs = (signedAt + (fromThePast ? lateBy : -lateBy)) * 1000 + 500;
+        clockOffsetMs = gatewayNowMs - Date.now();
         const response = await post(completion.raw, completion.signature);
         expect(response.status).toBe(400);
         expect(response.body.error?.message).toMatch(/tolerance/);
@@ -128,8 +133,10 @@ describe('Loops webhook replay attacks', () => {
     expect(once).toEqual(expect.arrayContaining(['charge.succeeded', 'checkout.session.completed']));
 
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...deliveries), fc.integer({ min: -(tolerance - 5), max: tolerance - 5 }), async (delivery, skew) => {
-        clockOffsetMs = skew * 1000;
+      fc.asyncProperty(fc.constantFrom(...deliveries), fc.integer({ min: -(tolerance - 1), max: tolerance - 1 }), async (delivery, skew) => {
+        // Relative to the delivery's own signature time, however long ago it was captured.
+        const signedAt = Number(/t=(\d+)/.exec(delivery.signature)?.[1]);
+        clockOffsetMs = (signedAt + skew) * 1000 + 500 - Date.now();
         expect((await post(delivery.raw, delivery.signature)).body).toEqual({ received: true, outcome: 'duplicate' });
       }),
       { numRuns: 100 },
