@@ -16,8 +16,13 @@ const list = z
       .filter(Boolean),
   );
 
-const port = z.coerce.number().int().min(0).max(65535);
-const positiveInt = z.coerce.number().int().positive();
+/** Digits only: `z.coerce.number` would read `0x1F90` as 8080 and ` ` as 0. */
+const wholeNumber = z
+  .string()
+  .regex(/^\d+$/, { error: 'expected a whole number' })
+  .transform(Number);
+const port = wholeNumber.pipe(z.int().min(0).max(65535));
+const positiveInt = wholeNumber.pipe(z.int().positive());
 
 export const envSchema = z.object({
   PORT: port.default(4242),
@@ -54,7 +59,7 @@ export const envSchema = z.object({
   EXPIRY_SWEEP_INTERVAL_MS: positiveInt.default(30_000),
 
   /** Per API key and instance, like Stripe's limit; 0 turns it off. Burst defaults to twice the rate. */
-  RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(0).default(100),
+  RATE_LIMIT_PER_SECOND: wholeNumber.default(100),
   RATE_LIMIT_BURST: positiveInt.optional(),
 
   MAPPINGS_DIR: z.string().min(1).default('./mappings'),
@@ -65,3 +70,11 @@ export const envSchema = z.object({
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/**
+ * A variable set to nothing (`PORT=` in a compose file or `.env`) means "use the default", as if
+ * it were unset; otherwise an empty PORT would start the gateway on a random port.
+ */
+export function withoutBlankValues(raw: Record<string, string | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(raw).filter(([, value]) => value === undefined || value.trim() !== ''));
+}

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { envSchema, type Env } from './env-schema';
+import { envSchema, withoutBlankValues, type Env } from './env-schema';
 import { tenantsFileSchema } from './tenants-file';
 import { parseRetrySchedule } from '../webhooks/retry-schedule';
 import type { Config, TenantConfig } from './config';
@@ -23,12 +23,8 @@ type ReadFile = (path: string) => string;
  * With nothing configured at all it describes the zero-config sandbox.
  */
 export function loadConfig(rawEnv: Record<string, string | undefined>, readFile: ReadFile = (path) => readFileSync(path, 'utf8')): Config {
-  const parsed = envSchema.safeParse(rawEnv);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`));
-  }
-  const env = parsed.data;
   const problems: string[] = [];
+  const env = parseEnv(withoutBlankValues(rawEnv), problems);
   const sandbox = isSandbox(env)
     ? { emulatorPort: env.EMULATOR_PORT, loopsApiKey: randomKey('loops_sandbox_'), loopsWebhookSecret: randomKey('loops_whsec_sandbox_') }
     : undefined;
@@ -71,6 +67,18 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, readFile:
     tenants,
     sandbox,
   });
+}
+
+/**
+ * Variables that fail the schema are reported and then read as unset, so the checks that follow
+ * (tenants, secrets, schedule) still run and report their problems in the same message.
+ */
+function parseEnv(rawEnv: Record<string, string | undefined>, problems: string[]): Env {
+  const parsed = envSchema.safeParse(rawEnv);
+  if (parsed.success) return parsed.data;
+  problems.push(...parsed.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`));
+  const invalid = new Set(parsed.error.issues.map((i) => i.path[0]));
+  return envSchema.parse(Object.fromEntries(Object.entries(rawEnv).filter(([name]) => !invalid.has(name))));
 }
 
 /** The sandbox starts only when nothing points the gateway at a real Loops. */

@@ -51,6 +51,8 @@ function notFound(): Koa.Middleware {
     await next();
     if (ctx.status !== 404 || ctx.body !== undefined || ctx.respond === false) return;
     if (ctx.path.startsWith('/api/') || ctx.path.startsWith('/_emulator/')) throw new ApiError(404, 'route_not_found', `No route ${ctx.method} ${ctx.path}`);
+    ctx.status = 404;
+    ctx.type = 'text/plain; charset=utf-8';
     ctx.body = 'Not found';
   };
 }

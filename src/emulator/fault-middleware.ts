@@ -40,8 +40,7 @@ async function applyAfter(ctx: ParameterizedContext, fault: Fault, timers: Timer
       await timers.sleep(fault.latencyMs ?? 0);
       return;
     case 'error':
-      ctx.status = fault.status ?? 500;
-      ctx.body = errorBody(`Injected fault ${fault.id}`, 'emulator_fault');
+      injectError(ctx, fault);
       return;
     case 'drop':
       // No response at all: the client sees a reset connection.
@@ -52,6 +51,25 @@ async function applyAfter(ctx: ParameterizedContext, fault: Fault, timers: Timer
       // Never answer; the socket is released when the client gives up or the emulator closes.
       ctx.respond = false;
       await untilClosed(ctx);
+      return;
+  }
+}
+
+function injectError(ctx: ParameterizedContext, fault: Fault): void {
+  const message = fault.message ?? `Injected fault ${fault.id}`;
+  ctx.status = fault.status ?? 500;
+  if (fault.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(fault.retryAfterSeconds));
+  switch (fault.body) {
+    case 'json':
+      ctx.body = errorBody(message, fault.code ?? 'emulator_fault');
+      return;
+    case 'text':
+      ctx.type = 'text/html; charset=utf-8';
+      ctx.body = `<html><body>${message}</body></html>`;
+      return;
+    case 'empty':
+      // Koa would turn a null body into a 204; an explicit empty string keeps the status.
+      ctx.body = '';
       return;
   }
 }

@@ -16,11 +16,20 @@ export const faultSpecSchema = z
     mode: z.enum(['latency', 'error', 'drop', 'hang']),
     latencyMs: z.int().min(0).max(600_000).optional(),
     status: z.int().min(400).max(599).optional(),
+    // Error faults: the body form (§1: clients must cope with non-JSON and empty error bodies),
+    // the error code and message of a JSON body, and a `Retry-After` header (§1: 429s carry one).
+    body: z.enum(['json', 'empty', 'text']).default('json'),
+    code: z.string().min(1).max(100).optional(),
+    message: z.string().min(1).max(1000).optional(),
+    retryAfterSeconds: z.int().min(0).max(86_400).optional(),
     probability: z.number().min(0).max(1).default(1),
     times: z.int().min(1).optional(),
     phase: z.enum(['before', 'after']).default('before'),
   })
-  .refine((spec) => spec.mode !== 'latency' || spec.latencyMs !== undefined, { error: 'latency faults need latencyMs', path: ['latencyMs'] });
+  .refine((spec) => spec.mode !== 'latency' || spec.latencyMs !== undefined, { error: 'latency faults need latencyMs', path: ['latencyMs'] })
+  .refine((spec) => spec.mode === 'error' || (spec.code === undefined && spec.message === undefined && spec.retryAfterSeconds === undefined), {
+    error: 'code, message and retryAfterSeconds apply to error faults only',
+  });
 
 export type FaultSpec = z.output<typeof faultSpecSchema>;
 

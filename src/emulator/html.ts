@@ -31,11 +31,15 @@ ${body}
 `;
 }
 
-export function checkoutPage(session: SessionRecord): string {
+/**
+ * `pagePath` is the path of the session's own page (of its `url`); the buttons post to paths under
+ * it, so the page works with or without a trailing slash and under whatever host it was opened.
+ */
+export function checkoutPage(session: SessionRecord, pagePath: string): string {
   const amount = formatMajor(session.amount, session.currency);
   const id = escapeHtml(session.id);
   const button = (action: string, label: string) =>
-    `<form method="post" action="./${id}/${action}"><button type="submit" id="${action}">${label}</button></form>`;
+    `<form method="post" action="${escapeHtml(`${pagePath}/${action}`)}"><button type="submit" id="${action}">${label}</button></form>`;
   return layout(
     `Pay ${session.productName}`,
     `<h1 id="product-name">${escapeHtml(session.productName)}</h1>

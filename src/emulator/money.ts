@@ -6,6 +6,12 @@
 const ZERO_DECIMAL = new Set(['BIF', 'CLP', 'DJF', 'GNF', 'JPY', 'KMF', 'KRW', 'MGA', 'PYG', 'RWF', 'UGX', 'VND', 'VUV', 'XAF', 'XOF', 'XPF']);
 const THREE_DECIMAL = new Set(['BHD', 'JOD', 'KWD', 'OMR', 'TND']);
 
+/**
+ * The largest amount, in minor units, a product price or a session total may have [chosen]: 12
+ * digits, so every total stays an exact JavaScript integer (far below 2^53).
+ */
+export const MAX_AMOUNT_MINOR = 999_999_999_999;
+
 export function currencyExponent(currency: string): 0 | 2 | 3 {
   const code = currency.toUpperCase();
   if (ZERO_DECIMAL.has(code)) return 0;

@@ -1,6 +1,7 @@
 import { ApiError, badRequest } from './errors';
 import type { EmulatorContext } from './context';
 import { newId } from './ids';
+import { MAX_AMOUNT_MINOR } from './money';
 import type { LineItemRecord, Metadata, RecurringInterval, SessionMode, SessionRecord } from './state';
 
 export interface SessionDraft {
@@ -26,12 +27,13 @@ const DEFAULT_PAYMENT_METHODS = ['card'];
 export function createSession(context: EmulatorContext, draft: SessionDraft): SessionRecord {
   const currency = sharedCurrency(draft.items);
   const mode = checkedMode(draft.items, draft.mode);
+  const amount = checkedTotal(draft.items);
   const now = context.clock.nowMs();
   const session: SessionRecord = {
     id: newId('cs'),
     status: 'open',
     lineItems: draft.items,
-    amount: draft.items.reduce((sum, item) => sum + item.unitAmount * item.quantity, 0),
+    amount,
     currency,
     productName: draft.items.map((item) => item.productName).join(', '),
     productDescription: draft.productDescription ?? null,
@@ -61,6 +63,12 @@ export function createSession(context: EmulatorContext, draft: SessionDraft): Se
 }
 
 export const wholeSecond = (ms: number): number => Math.floor(ms / 1000) * 1000;
+
+function checkedTotal(items: LineItemRecord[]): number {
+  const total = items.reduce((sum, item) => sum + item.unitAmount * item.quantity, 0);
+  if (total > MAX_AMOUNT_MINOR) throw badRequest(`the session total may be at most ${MAX_AMOUNT_MINOR} (minor units)`, 'invalid_amount');
+  return total;
+}
 
 /** §3.2: all line items must be in one currency. */
 function sharedCurrency(items: LineItemRecord[]): string {

@@ -66,6 +66,7 @@ export function refundSession(context: EmulatorContext, session: SessionRecord, 
     throw new ApiError(409, 'session_not_completed', 'Only a completed session can be refunded');
   }
   const remaining = charge.amount - charge.amountRefunded;
+  if (remaining === 0) throw new ApiError(409, 'charge_already_refunded', 'The charge has already been refunded in full');
   const refund = amount ?? remaining;
   if (refund < 1 || refund > remaining) throw badRequest(`refund amount must be between 1 and ${remaining} (minor units)`);
   charge.amountRefunded += refund;

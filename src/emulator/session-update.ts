@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { EmulatorContext } from './context';
 import { ApiError, badRequest } from './errors';
-import { toMajor, toMinor } from './money';
+import { MAX_AMOUNT_MINOR, toMajor, toMinor } from './money';
 import { wholeSecond } from './session-factory';
 import { expireIfDue } from './session-lifecycle';
 import type { SessionRecord } from './state';
@@ -55,6 +55,7 @@ function newAmount(session: SessionRecord, amount: number | undefined, currency:
   const major = amount ?? toMajor(session.amount, session.currency);
   const minor = toMinor(major, currency);
   if (minor === undefined) throw badRequest(`amount ${major} has more decimals than ${currency} allows`, 'invalid_amount');
+  if (minor > MAX_AMOUNT_MINOR) throw badRequest(`amount ${major} is above the largest amount allowed`, 'invalid_amount');
   return minor;
 }
 

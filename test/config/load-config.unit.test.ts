@@ -80,4 +80,26 @@ describe('loadConfig', () => {
       expect(message).not.toContain('sk_test_shared_key');
     }
   });
+
+  it('reports schema problems and cross-field problems in one message', () => {
+    const problemsOf = (env: Record<string, string>) => {
+      try {
+        loadConfig(env, readNothing);
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+      throw new Error('expected a ConfigError');
+    };
+    const problems = problemsOf({ PORT: 'abc', GATEWAY_API_KEYS: 'sk_test_a', STRIPE_WEBHOOK_SECRET: 'not_whsec', WEBHOOK_ENDPOINTS: 'http://127.0.0.1:9/h' });
+    expect(problems).toEqual([
+      'PORT: expected a whole number',
+      'tenant default: webhook secrets must start with whsec_',
+    ]);
+    expect(problemsOf({ PORT: '0x1F90', WEBHOOK_TIMEOUT_MS: '1e3' })).toEqual(['PORT: expected a whole number', 'WEBHOOK_TIMEOUT_MS: expected a whole number']);
+  });
+
+  it('reads a variable set to nothing as unset (its default)', () => {
+    const config = loadConfig({ PORT: '', HOST: ' ', LOG_LEVEL: '', REDIS_URL: '' }, readNothing);
+    expect([config.port, config.host, config.logLevel, config.redis]).toEqual([4242, '127.0.0.1', 'info', { kind: 'memory' }]);
+  });
 });

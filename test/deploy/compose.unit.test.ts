@@ -14,7 +14,7 @@ interface Service {
   image?: string;
   command?: string[];
   environment?: Record<string, string | number | null>;
-  ports?: { published?: string | number; target?: string | number }[];
+  ports?: (string | { host_ip?: string; published?: string | number; target?: string | number })[];
   volumes?: (string | { type?: string; source?: string; target?: string })[];
   depends_on?: Record<string, { condition?: string }>;
   healthcheck?: { test?: string[] | string };
@@ -83,8 +83,16 @@ function mounts(svc: Service): [string, string][] {
   });
 }
 
-function ports(svc: Service): [number, number][] {
-  return (svc.ports ?? []).map((port) => [Number(port.published), Number(port.target)]);
+/** `[host ip or '*', published, target]`, from v1's `ip:published:target/tcp` strings or v2's objects. */
+function ports(svc: Service): [string, number, number][] {
+  return (svc.ports ?? []).map((port) => {
+    if (typeof port === 'string') {
+      const parts = port.replace(/\/tcp$/, '').split(':');
+      const [target = '', published = '', ip = '*'] = parts.reverse();
+      return [ip, Number(published), Number(target)];
+    }
+    return [port.host_ip ?? '*', Number(port.published), Number(port.target)];
+  });
 }
 
 const GATEWAYS = ['gateway-1', 'gateway-2'];
@@ -129,10 +137,10 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('publishes gateway-1 on 4242, gateway-2 on 4244 and the emulator on 4243', () => {
-    expect(ports(service(config, 'gateway-1'))).toEqual([[4242, 4242]]);
-    expect(ports(service(config, 'gateway-2'))).toEqual([[4244, 4242]]);
-    expect(ports(service(config, 'emulator'))).toEqual([[4243, 4243]]);
+  it('publishes gateway-1 on 4242, gateway-2 on 4244 and the emulator on 4243, loopback only (its admin API has no auth)', () => {
+    expect(ports(service(config, 'gateway-1'))).toEqual([['*', 4242, 4242]]);
+    expect(ports(service(config, 'gateway-2'))).toEqual([['*', 4244, 4242]]);
+    expect(ports(service(config, 'emulator'))).toEqual([['127.0.0.1', 4243, 4243]]);
   });
 
   it('runs the emulator from the same image with the keys and webhook secret the gateways use', () => {

@@ -68,9 +68,50 @@ describe('errors and validation (loops-api.md §1, §2)', () => {
     expect((await h.api('GET', `/api/v2/checkout/sessions/${body.id}`)).body).toEqual(body);
   });
 
-  it('unknown routes and methods get a JSON 4xx', async () => {
+  it('unknown routes and methods get a JSON 4xx; unknown pages outside the APIs a plain 404', async () => {
     expectError(await h.api('GET', '/api/v9/nothing'), 404, 'route_not_found');
     expectError(await h.api('DELETE', '/api/v2/checkout/sessions/cs_x'), 405, 'method_not_allowed');
+    for (const path of ['/', '/nope', '/favicon.ico']) expect((await fetch(`${h.url}${path}`)).status).toBe(404);
+  });
+
+  const postBytes = (path: string, bytes: Buffer, contentType = 'application/json') =>
+    fetch(`${h.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${API_KEY}`, 'content-type': contentType }, body: bytes });
+
+  it('a body that is not valid UTF-8, or declares another charset, is a 400 and stores nothing', async () => {
+    const invalid = Buffer.concat([Buffer.from(`{"productId":"${USD_PRODUCT.id}","metadata":{"a":"`), Buffer.from([0xff, 0xfe]), Buffer.from('"}}')]);
+    const reply = await postBytes('/api/v2/checkout/sessions', invalid);
+    expect(reply.status).toBe(400);
+    expect(await reply.json()).toEqual({ error: { message: 'Request body is not valid UTF-8', code: 'invalid_json' } });
+    const latin1 = await postBytes('/api/v2/checkout/sessions', Buffer.from(`{"productId":"${USD_PRODUCT.id}"}`), 'application/json; charset=latin1');
+    expect(latin1.status).toBe(400);
+    expect(((await latin1.json()) as { error: { code: string } }).error.code).toBe('invalid_content_type');
+    expect(await sessionCount()).toBe(0);
+  });
+
+  it('valid UTF-8 is kept byte for byte, U+FFFD and multibyte characters included', async () => {
+    const text = 'caf\u00e9 \ufffd \u{1f600}';
+    const reply = await postBytes('/api/v2/checkout/sessions', Buffer.from(JSON.stringify({ productId: USD_PRODUCT.id, metadata: { a: text } }), 'utf8'));
+    expect(reply.status).toBe(200);
+    expect(((await reply.json()) as { metadata: Record<string, string> }).metadata).toEqual({ a: text });
+  });
+
+  it('V3 expires_at must be unix seconds within 30 days: milliseconds are a 400', async () => {
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    expectError(await h.api('POST', '/api/v3/checkout/sessions', { productId: USD_PRODUCT.id, expires_at: nowSeconds * 1000 }), 400, 'validation_error');
+    expectError(await h.api('POST', '/api/v3/checkout/sessions', { productId: USD_PRODUCT.id, expires_at: nowSeconds - 10 }), 400, 'validation_error');
+    expect(await sessionCount()).toBe(0);
+    const ok = await h.api('POST', '/api/v3/checkout/sessions', { productId: USD_PRODUCT.id, expires_at: nowSeconds + 29 * 86_400 });
+    expect(ok.body.expires_at).toBe(nowSeconds + 29 * 86_400);
+  });
+
+  it('amounts stay exact integers: a total above 999999999999 minor units is a 400', async () => {
+    const big = await h.api('POST', '/api/v3/products', { name: 'Big', priceAmount: 999_999_999_999, priceCurrency: 'usd' });
+    expect(big.status).toBe(200);
+    expect((await h.api('POST', '/api/v3/products', { name: 'Bigger', priceAmount: 1_000_000_000_000, priceCurrency: 'usd' })).status).toBe(400);
+    expectError(await h.api('POST', '/api/v3/checkout/sessions', { productId: big.body.id, quantity: 2 }), 400, 'invalid_amount');
+    const one = await h.api('POST', '/api/v3/checkout/sessions', { productId: big.body.id, quantity: 1 });
+    expect(one.body.amount_total).toBe(999_999_999_999);
+    expectError(await h.api('PUT', `/api/v2/checkout/sessions/${one.body.id}`, { amount: 1e20 }), 400, 'invalid_amount');
   });
 
   describe('metadata limits on every create and update (§2)', () => {

@@ -45,6 +45,22 @@ describe('fault injection (loops-api.md §6)', () => {
     expect((await stats()).sessionsCreated).toBe(0);
   });
 
+  it('error faults can carry Retry-After, a chosen code and message, an empty or a non-JSON body', async () => {
+    await addFault({ path: SESSIONS, mode: 'error', status: 429, retryAfterSeconds: 2, code: 'rate_limited', message: 'Slow down', times: 1 });
+    const limited = await rawCreate();
+    expect([limited.status, limited.headers.get('retry-after'), await limited.json()]).toEqual([429, '2', { error: { message: 'Slow down', code: 'rate_limited' } }]);
+    await addFault({ path: SESSIONS, mode: 'error', status: 502, body: 'empty', times: 1 });
+    const empty = await rawCreate();
+    expect([empty.status, await empty.text()]).toEqual([502, '']);
+    await addFault({ path: SESSIONS, mode: 'error', status: 503, body: 'text', times: 1 });
+    const html = await rawCreate();
+    expect(html.status).toBe(503);
+    expect(html.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await html.text()).toMatch(/^<html>/);
+    expect((await stats()).sessionsCreated).toBe(0);
+    expect((await h.admin('POST', '/_emulator/faults', { path: SESSIONS, mode: 'drop', code: 'x' })).status).toBe(400);
+  });
+
   it('drop destroys the socket without an answer', async () => {
     await addFault({ method: 'POST', path: SESSIONS, mode: 'drop' });
     await expect(rawCreate()).rejects.toThrow(/fetch failed/);

@@ -64,6 +64,14 @@ describe('hosted checkout page (loops-api.md §4, §6)', () => {
     expect(await v2Status(s.id)).toBe('COMPLETED');
   });
 
+  it('the buttons work when the page was opened with a trailing slash', async () => {
+    const s = await session({ productId: USD_PRODUCT.id, success_url: 'https://shop.example/done' });
+    const response = await press(`${s.url}/`, 'pay');
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe(`https://shop.example/done?session_id=${s.id}&status=completed`);
+    expect(await v2Status(s.id)).toBe('COMPLETED');
+  });
+
   it('Cancel redirects to the cancel URL and leaves the session open (§4)', async () => {
     const s = await session({ productId: USD_PRODUCT.id, cancel_url: 'https://shop.example/cart' });
     const response = await press(s.url, 'cancel');

@@ -175,6 +175,9 @@ describe('payment links (loops-api.md §3.4)', () => {
     expectError(await h.api('POST', '/api/v3/payment-links', { productIds: [] }), 400);
     expectError(await h.api('POST', '/api/v3/payment-links', { productIds: ['prod_missing'] }), 404, 'product_not_found');
     expectError(await h.api('PUT', '/api/v3/payment-links/pl_missing', { label: 'x' }), 404, 'payment_link_not_found');
+    const monthly = await h.api('POST', '/api/v3/products', { name: 'Monthly', priceAmount: 500, priceCurrency: 'usd', recurringInterval: 'month' });
+    const yearly = await h.api('POST', '/api/v3/products', { name: 'Yearly', priceAmount: 5000, priceCurrency: 'usd', recurringInterval: 'year' });
+    expectError(await h.api('POST', '/api/v3/payment-links', { productIds: [monthly.body.id, yearly.body.id] }), 400, 'interval_mismatch');
     expect((await h.api('GET', '/api/v3/payment-links')).body.data).toEqual([]);
   });
 

@@ -129,7 +129,7 @@ describe('webhooks (loops-api.md §5)', () => {
       [1000, false],
       [2999, true],
     ]);
-    expectError(await h.admin('POST', `/_emulator/sessions/${s.id}/refund`, {}), 400);
+    expectError(await h.admin('POST', `/_emulator/sessions/${s.id}/refund`, {}), 409, 'charge_already_refunded');
   });
 
   it('sends to every target and lets the admin API read and replace them', async () => {

@@ -56,6 +56,19 @@ describe('bad input', () => {
     ['10 MB body', () => post(`mode=payment&metadata[big]=${'x'.repeat(10 * 1024 * 1024)}`), 413, /too large/],
   ];
 
+  it('valid UTF-8 is taken byte for byte: U+FFFD and emoji in a raw form or JSON body', async () => {
+    const text = 'caf\u00e9 \ufffd \u{1f600}';
+    const form = await post(Buffer.from(`line_items[0][price]=price_mug&metadata[note]=${text}`, 'utf8'));
+    const json = await post(Buffer.from(JSON.stringify({ line_items: [{ price: 'price_mug' }], metadata: { note: text } }), 'utf8'), {
+      ...AUTH,
+      'content-type': 'application/json',
+    });
+    for (const response of [form, json]) {
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { metadata: Record<string, string> }).metadata).toEqual({ note: text });
+    }
+  });
+
   it.each(cases)('%s → Stripe-style error, nothing stored', async (_name, send, status, message) => {
     const before = await stored();
     const response = await send();

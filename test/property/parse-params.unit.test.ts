@@ -61,7 +61,7 @@ const anyText = fc.oneof(
   hostileJson,
   fc.string({ unit: 'binary', maxLength: 300 }),
   fc.string({ unit: fc.constantFrom('[', ']', '=', '&', '%', 'a', '0', '+', '{', '}', '"', ':', ','), maxLength: 80 }),
-  // Bytes as koa-body hands them over: decoded as UTF-8, invalid sequences as U+FFFD.
+  // Random bytes decoded leniently (invalid sequences as U+FFFD): text the parsers must survive.
   fc.uint8Array({ maxLength: 300 }).map((bytes) => Buffer.from(bytes).toString('utf8')),
 );
 

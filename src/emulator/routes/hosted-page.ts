@@ -21,7 +21,7 @@ export function registerHostedPageRoutes(router: Router, context: EmulatorContex
     const session = findSession(context, ctx.params.id ?? '');
     if (!session) return html(ctx, 404, notFoundPage());
     if (session.status !== 'open') return html(ctx, 200, notPayablePage(session));
-    html(ctx, 200, checkoutPage(session));
+    html(ctx, 200, checkoutPage(session, new URL(checkoutUrl(context, session.id)).pathname));
   });
 
   for (const action of ['pay', 'cancel', 'fail'] as const) {

@@ -65,13 +65,17 @@ export function registerPaymentLinkRoutes(router: Router, context: EmulatorConte
 
 /**
  * Every product must exist (404 otherwise) and a link must be sellable as one session: one
- * currency, and all one-time or all recurring (§3.2's session rules, checked up front).
+ * currency, and all one-time or all recurring with one interval (§3.2's session rules, checked up
+ * front).
  */
 function checkedProducts(state: EmulatorState, refs: string[]): string[] {
   const products = refs.map((ref) => requireProductByRef(state, ref));
   if (new Set(products.map((p) => p.priceCurrency)).size > 1) throw badRequest('productIds: all products must share one currency', 'currency_mismatch');
   if (new Set(products.map((p) => p.recurringInterval === null)).size > 1) {
     throw badRequest('productIds: mix of one-time and recurring products', 'mixed_pricing');
+  }
+  if (new Set(products.map((p) => p.recurringInterval)).size > 1) {
+    throw badRequest('productIds: recurring products must share one interval', 'interval_mismatch');
   }
   return products.map((p) => p.id);
 }

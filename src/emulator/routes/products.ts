@@ -4,10 +4,11 @@ import type { EmulatorContext } from '../context';
 import { productNotFound } from '../errors';
 import { listProducts, metadataFilters, productListQuerySchema, saveProduct } from '../product-catalog';
 import { renderProductV2, renderProductV3 } from '../render/product';
+import { MAX_AMOUNT_MINOR } from '../money';
 import { currencySchema, metadataSchema, page, parseOr400, urlSchema } from '../validation';
 
 /** Minor units, integers (§3.3: `2999` is $29.99). */
-const minorAmount = z.int().min(0).max(999_999_999_999);
+const minorAmount = z.int().min(0).max(MAX_AMOUNT_MINOR);
 
 /** POST /api/v3/products body, with the limits of loops-api.md §3.3. */
 const v3CreateSchema = z.strictObject({

@@ -93,10 +93,20 @@ function productItem(state: EmulatorState, body: V3Create): LineItemRecord {
   return lineItemFor(requireProductByRef(state, body.productId ?? ''), body.quantity ?? 1);
 }
 
-/** §3.2 [chosen]: `expires_at` is unix seconds and must lie in the future (emulator clock). */
+/**
+ * §3.2 [chosen]: `expires_at` is unix seconds, in the future (emulator clock) and at most
+ * MAX_EXPIRY_DAYS ahead, so a caller sending milliseconds (a unit mix-up, §7.4) gets a 400
+ * instead of a session that never expires.
+ */
+export const MAX_EXPIRY_DAYS = 30;
+
 function expiresMs(context: EmulatorContext, expiresAt: number | null | undefined): number | undefined {
   if (expiresAt == null) return undefined;
-  if (expiresAt * 1000 <= context.clock.nowMs()) throw badRequest('expires_at: must be in the future');
+  const now = context.clock.nowMs();
+  if (expiresAt * 1000 <= now) throw badRequest('expires_at: must be in the future');
+  if (expiresAt * 1000 > now + MAX_EXPIRY_DAYS * 86_400_000) {
+    throw badRequest(`expires_at: must be unix seconds at most ${MAX_EXPIRY_DAYS} days ahead`);
+  }
   return expiresAt * 1000;
 }
 

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { koaBody } from 'koa-body';
 import type { Middleware } from 'koa';
 import { GatewayError } from '../../errors';
@@ -5,9 +6,7 @@ import { mergeParamBags } from '../../stripe/params/param-bag';
 import { parseForm } from '../../stripe/params/parse-form';
 import { parseJson } from '../../stripe/params/parse-json';
 import type { GatewayState } from '../gateway-state';
-
-/** Far above any valid request (100 line items with full product data is ~60 KB). */
-export const BODY_LIMIT = '1mb';
+import { BODY_LIMIT } from '../read-raw-body';
 
 /**
  * Stripe requests carry parameters in the query string and the body, read as one bag
@@ -16,6 +15,8 @@ export const BODY_LIMIT = '1mb';
  */
 export function stripeParams(): Middleware<GatewayState> {
   const readBody = koaBody({
+    // One char per byte: UTF-8 is checked on the bytes below, not on text a decoder repaired.
+    encoding: 'latin1',
     multipart: false,
     urlencoded: false,
     json: false,
@@ -31,7 +32,9 @@ export function stripeParams(): Middleware<GatewayState> {
       if (status === 413) throw new GatewayError('body_too_large', `Request body too large: the limit is ${BODY_LIMIT}.`);
       throw new GatewayError('malformed_body', 'Invalid request: the body could not be read.');
     }
-    const raw = typeof ctx.request.body === 'string' ? ctx.request.body : '';
+    const bytes = Buffer.from(typeof ctx.request.body === 'string' ? ctx.request.body : '', 'latin1');
+    if (!isUtf8(bytes)) throw new GatewayError('malformed_body', 'Invalid request: the body is not valid UTF-8.');
+    const raw = bytes.toString('utf8');
     // Anything that is not JSON is read as a form, as Stripe's server does; a plain check of the
     // media type is enough here and cheaper than content negotiation on every request.
     const body = isJson(ctx.get('content-type')) ? parseJson(raw) : parseForm(raw);

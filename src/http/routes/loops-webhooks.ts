@@ -1,29 +1,21 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { koaBody } from 'koa-body';
-import { GatewayError } from '../../errors';
 import type { Metrics } from '../../observability/metrics';
 import type { LoopsWebhookService } from '../../services/loops-webhooks/loops-webhook-service';
 import type { GatewayState } from '../gateway-state';
+import { readRawBody } from '../read-raw-body';
 import { sendJson } from '../respond';
 
 export const DEFAULT_WEBHOOK_TENANT = 'default';
 
 /**
  * `POST /webhooks/loops` (tenant `default`) and `/webhooks/loops/:tenant`. The body is read as
- * text whatever its content type, because the signature covers the exact bytes Loops sent.
+ * raw bytes whatever its content type, because the signature covers the exact bytes Loops sent.
  */
 export function loopsWebhookRoutes(service: LoopsWebhookService, signatureHeader: string, metrics?: Metrics): Router<GatewayState> {
   const router = new Router<GatewayState>();
-  const readRaw = koaBody({ multipart: false, urlencoded: false, json: false, text: true, textTypes: ['*/*'], textLimit: '1mb' });
   const handle = async (ctx: Context & { state: GatewayState }, tenantId: string) => {
-    try {
-      await readRaw(ctx, async () => {});
-    } catch (error) {
-      const status = (error as { status?: number }).status;
-      throw new GatewayError(status === 413 ? 'body_too_large' : 'malformed_body', 'Invalid Loops webhook body.');
-    }
-    const raw = Buffer.from(typeof ctx.request.body === 'string' ? ctx.request.body : '', 'utf8');
+    const raw = await readRawBody(ctx.req);
     let outcome;
     try {
       outcome = await service.handle(tenantId, raw, ctx.get(signatureHeader) || undefined);

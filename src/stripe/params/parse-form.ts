@@ -9,9 +9,6 @@ const KEY_PATTERN = /^([^[\]]+)((?:\[[^[\]]*\])*)$/;
  * a 400, never an exception that escapes as a 500.
  */
 export function parseForm(text: string): ParamBag {
-  // koa-body decodes bytes as UTF-8 and substitutes U+FFFD for invalid sequences; a form body is
-  // ASCII once percent-encoded, so a raw U+FFFD can only mean the client sent invalid UTF-8.
-  if (text.includes('\uFFFD')) throw new GatewayError('malformed_body', 'Invalid request: the body is not valid UTF-8.');
   const root: ParamBag = {};
   const pairs = text.split('&').filter((pair) => pair.length > 0);
   if (pairs.length > PARAM_LIMITS.maxPairs) {

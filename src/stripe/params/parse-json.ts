@@ -6,7 +6,6 @@ import { PARAM_LIMITS, assertSafeKey, type ParamBag, type ParamValue } from './p
  * (`null` → "" which Stripe reads as "unset"), so one set of schemas validates both encodings.
  */
 export function parseJson(text: string): ParamBag {
-  if (text.includes('\uFFFD')) throw new GatewayError('malformed_body', 'Invalid request: the body is not valid UTF-8.');
   if (text.trim() === '') return {};
   let parsed: unknown;
   try {
