@@ -5,6 +5,9 @@ import { newId } from './ids';
 import type { AmountType, Metadata, ProductRecord, RecurringInterval } from './state';
 import { pagingQuery } from './validation';
 
+/** A product created without `priceCurrency` is priced in USD [chosen]. */
+export const DEFAULT_CURRENCY = 'USD';
+
 export interface ProductInput {
   id?: string;
   defaultPriceId?: string;
@@ -64,7 +67,7 @@ function buildProduct(id: string, priceId: string, input: ProductInput, now: num
     amountType,
     priceAmount: amountType === 'FREE' ? 0 : (input.priceAmount ?? null),
     // [chosen] USD when omitted; Loops-style fields keep currencies upper case.
-    priceCurrency: (input.priceCurrency ?? 'USD').toUpperCase(),
+    priceCurrency: (input.priceCurrency ?? DEFAULT_CURRENCY).toUpperCase(),
     recurringInterval: input.recurringInterval ?? null,
     minimumAmount: input.minimumAmount ?? null,
     presetAmount: input.presetAmount ?? null,

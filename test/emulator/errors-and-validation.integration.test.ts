@@ -15,6 +15,8 @@ const ROUTES: Array<[string, string]> = [
   ['GET', '/api/v3/products'],
   ['GET', '/api/v3/products/prod_x'],
   ['GET', '/api/v2/products'],
+  ['POST', '/api/v2/products'],
+  ['GET', '/api/v2/products/prod_x'],
   ['POST', '/api/v3/payment-links'],
   ['GET', '/api/v3/payment-links'],
   ['PUT', '/api/v3/payment-links/pl_x'],

@@ -95,6 +95,17 @@ describe('products (loops-api.md §3.3)', () => {
       expect(reply.body.products[0]).toMatchObject({ name: 'P1', priceAmount: 2, priceCurrency: 'EUR', status: 'ACTIVE', defaultPriceId: expect.stringMatching(/^price_/) });
     });
 
+    it('V2 create takes major units and V2 get reads a product of either version', async () => {
+      const created = await h.api('POST', '/api/v2/products', { name: 'Mug', priceAmount: 12.5, priceCurrency: 'eur', metadata: { sku: 'mug' } });
+      expect(created.body).toMatchObject({ name: 'Mug', priceAmount: 12.5, priceCurrency: 'EUR', amountType: 'FIXED', createdAt: expect.any(String) });
+      const v3 = await h.api('GET', `/api/v3/products/${created.body.id}`);
+      expect(v3.body).toMatchObject({ priceAmount: '1250', priceCurrency: 'EUR', default_price: created.body.defaultPriceId });
+      expect((await h.api('GET', `/api/v2/products/${created.body.id}`)).body).toEqual(created.body);
+      expectError(await h.api('POST', '/api/v2/products', { name: 'Bad', priceAmount: 1.005, priceCurrency: 'usd' }), 400, 'invalid_amount');
+      expectError(await h.api('GET', '/api/v2/products/prod_missing'), 404, 'product_not_found');
+      expect((await h.api('GET', '/api/v2/products')).body.total).toBe(8);
+    });
+
     it('filters by status, amountType and metadata[key]', async () => {
       const names = async (path: string) => {
         const reply = await h.api('GET', path);

@@ -1,10 +1,10 @@
 import type Router from '@koa/router';
 import { z } from 'zod';
 import type { EmulatorContext } from '../context';
-import { productNotFound } from '../errors';
-import { listProducts, metadataFilters, productListQuerySchema, saveProduct } from '../product-catalog';
+import { badRequest, productNotFound } from '../errors';
+import { DEFAULT_CURRENCY, listProducts, metadataFilters, productListQuerySchema, saveProduct } from '../product-catalog';
 import { renderProductV2, renderProductV3 } from '../render/product';
-import { MAX_AMOUNT_MINOR } from '../money';
+import { MAX_AMOUNT_MINOR, toMinor } from '../money';
 import { currencySchema, metadataSchema, page, parseOr400, urlSchema } from '../validation';
 
 /** Minor units, integers (§3.3: `2999` is $29.99). */
@@ -30,6 +30,23 @@ const v3CreateSchema = z.strictObject({
   thumbnailUrl: urlSchema.nullish(),
 });
 
+/**
+ * POST /api/v2/products [chosen]: the contract documents only the V2 list, so V2 create takes the
+ * V3 fields in the Loops-style vocabulary of V1/V2 (§3.1): amounts in major units.
+ */
+const majorAmount = z.number().min(0);
+const v2CreateSchema = v3CreateSchema
+  .omit({ priceAmount: true, minimumAmount: true, presetAmount: true })
+  .extend({ priceAmount: majorAmount.nullish(), minimumAmount: majorAmount.nullish(), presetAmount: majorAmount.nullish() });
+
+function minorOf(field: string, major: number | null | undefined, currency: string): number | null | undefined {
+  if (major == null) return major;
+  const minor = toMinor(major, currency);
+  if (minor === undefined) throw badRequest(`${field}: ${major} has more decimals than ${currency} allows`, 'invalid_amount');
+  if (minor > MAX_AMOUNT_MINOR) throw badRequest(`${field}: ${major} is above the largest amount allowed`, 'invalid_amount');
+  return minor;
+}
+
 export function registerProductRoutes(router: Router, context: EmulatorContext): void {
   router.post('/api/v3/products', (ctx) => {
     const { statement_descriptor, tax_code, unit_label, ...rest } = parseOr400(v3CreateSchema, ctx.request.body ?? {});
@@ -47,6 +64,27 @@ export function registerProductRoutes(router: Router, context: EmulatorContext):
     const product = context.state.products.get(ctx.params.id ?? '');
     if (!product) throw productNotFound();
     ctx.body = renderProductV3(product);
+  });
+
+  router.post('/api/v2/products', (ctx) => {
+    const { statement_descriptor, tax_code, unit_label, priceAmount, minimumAmount, presetAmount, ...rest } = parseOr400(v2CreateSchema, ctx.request.body ?? {});
+    const currency = rest.priceCurrency ?? DEFAULT_CURRENCY;
+    const product = saveProduct(context, {
+      ...rest,
+      priceAmount: minorOf('priceAmount', priceAmount, currency),
+      minimumAmount: minorOf('minimumAmount', minimumAmount, currency),
+      presetAmount: minorOf('presetAmount', presetAmount, currency),
+      statementDescriptor: statement_descriptor,
+      taxCode: tax_code,
+      unitLabel: unit_label,
+    });
+    ctx.body = renderProductV2(product);
+  });
+
+  router.get('/api/v2/products/:id', (ctx) => {
+    const product = context.state.products.get(ctx.params.id ?? '');
+    if (!product) throw productNotFound();
+    ctx.body = renderProductV2(product);
   });
 
   router.get('/api/v2/products', (ctx) => {
