@@ -8,6 +8,7 @@ import { errorMiddleware } from './error-middleware';
 import { faultMiddleware } from './fault-middleware';
 import { idempotencyMiddleware } from './idempotency';
 import { registerAdminRoutes } from './routes/admin';
+import { registerAdminOptionRoutes } from './routes/admin-options';
 import { registerAdminSessionRoutes } from './routes/admin-sessions';
 import { registerHostedPageRoutes } from './routes/hosted-page';
 import { registerPaymentLinkRoutes } from './routes/payment-links';
@@ -31,6 +32,7 @@ export function createApp(context: EmulatorContext): Koa {
   registerHostedPageRoutes(router, context);
   registerAdminRoutes(router, context);
   registerAdminSessionRoutes(router, context);
+  registerAdminOptionRoutes(router, context);
 
   app.use(statsMiddleware(context.stats));
   app.use(requestLog(context));
@@ -39,7 +41,7 @@ export function createApp(context: EmulatorContext): Koa {
   app.use(notFound());
   app.use(authMiddleware(context.config.apiKeys));
   app.use(bodyMiddleware());
-  app.use(idempotencyMiddleware(context.idempotency));
+  app.use(idempotencyMiddleware(context.idempotency, () => context.config.honourIdempotencyKeys));
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: true }));
   return app;

@@ -13,6 +13,8 @@ export interface EmulatorConfig {
   publicUrl: string;
   sessionTtlSeconds: number;
   expirySweepIntervalMs: number;
+  /** Changed at run time by `POST /_emulator/options` (routes/admin-options.ts). */
+  honourIdempotencyKeys: boolean;
 }
 
 /** Everything a route or the lifecycle needs, built once in `server.ts` and passed in. */

@@ -1,4 +1,5 @@
 import { formatMajor } from './money';
+import { quantityBounds, quantityField } from './quantities';
 import type { SessionRecord } from './state';
 
 /**
@@ -38,16 +39,31 @@ ${body}
 export function checkoutPage(session: SessionRecord, pagePath: string): string {
   const amount = formatMajor(session.amount, session.currency);
   const id = escapeHtml(session.id);
-  const button = (action: string, label: string) =>
-    `<form method="post" action="${escapeHtml(`${pagePath}/${action}`)}"><button type="submit" id="${action}">${label}</button></form>`;
+  const button = (action: string, label: string, fields = '') =>
+    `<form method="post" action="${escapeHtml(`${pagePath}/${action}`)}">${fields}<button type="submit" id="${action}">${label}</button></form>`;
   return layout(
     `Pay ${session.productName}`,
     `<h1 id="product-name">${escapeHtml(session.productName)}</h1>
 ${session.productDescription ? `<p id="product-description">${escapeHtml(session.productDescription)}</p>` : ''}
 <p class="amount"><span id="amount">${amount}</span> <span id="currency">${escapeHtml(session.currency)}</span>${session.mode === 'subscription' ? ` <span id="interval">per ${escapeHtml(session.recurringInterval ?? 'month')}</span>` : ''}</p>
 <p class="muted">Session <code id="session-id">${id}</code> · expires ${new Date(session.expiresMs).toISOString()}</p>
-${button('pay', 'Pay')}${button('cancel', 'Cancel')}${button('fail', 'Fail')}`,
+${button('pay', 'Pay', quantityFields(session))}${button('cancel', 'Cancel')}${button('fail', 'Fail')}`,
   );
+}
+
+/**
+ * One number input per adjustable item, inside the Pay form (field `quantity_<index>`, id
+ * `quantity-<index>`), bounded as the server checks it; items with a fixed quantity get none.
+ */
+function quantityFields(session: SessionRecord): string {
+  return session.lineItems
+    .map((item, index) => {
+      const bounds = quantityBounds(session, item);
+      if (!bounds) return '';
+      const name = escapeHtml(item.productName);
+      return `<p><label for="quantity-${index}">Quantity of ${name}</label> <input type="number" id="quantity-${index}" name="${quantityField(index)}" value="${item.quantity}" min="${bounds.minimum}" max="${bounds.maximum}" step="1" required></p>`;
+    })
+    .join('');
 }
 
 export function notPayablePage(session: SessionRecord): string {
@@ -55,6 +71,16 @@ export function notPayablePage(session: SessionRecord): string {
     'Checkout no longer payable',
     `<h1>This checkout is no longer payable</h1>
 <p>Session <code id="session-id">${escapeHtml(session.id)}</code> is <strong id="status">${escapeHtml(session.status)}</strong>.</p>`,
+  );
+}
+
+/** A quantity outside its bounds: nothing was charged; the customer goes back to the page. */
+export function invalidQuantityPage(session: SessionRecord, message: string): string {
+  return layout(
+    'Invalid quantity',
+    `<h1 id="result">Invalid quantity</h1>
+<p id="message">${escapeHtml(message)}</p>
+<p>Session <code id="session-id">${escapeHtml(session.id)}</code> is still open; nothing was charged.</p>`,
   );
 }
 

@@ -56,10 +56,11 @@ export class IdempotencyStore {
   }
 }
 
-export function idempotencyMiddleware(store: IdempotencyStore): Middleware {
+/** `honoured()` false: every request runs as if it carried no key (EmulatorOptions.honourIdempotencyKeys). */
+export function idempotencyMiddleware(store: IdempotencyStore, honoured: () => boolean = () => true): Middleware {
   return async (ctx, next) => {
     const key = ctx.get('idempotency-key');
-    if (!key || (ctx.method !== 'POST' && ctx.method !== 'PUT')) return next();
+    if (!key || (ctx.method !== 'POST' && ctx.method !== 'PUT') || !honoured()) return next();
     if (key.length > MAX_KEY_LENGTH) throw badRequest(`Idempotency-Key may be at most ${MAX_KEY_LENGTH} characters`);
     const scope = `${String(ctx.state.apiKey)}\n${key}`;
     const fingerprint = `${ctx.method} ${ctx.path}\n${canonicalJson(ctx.request.body ?? {})}`;

@@ -25,6 +25,11 @@ export interface EmulatorOptions {
   expirySweepIntervalMs?: number;
   /** pino level, default 'info'; tests use 'silent'. */
   logLevel?: string;
+  /**
+   * Default true. False plays a Loops that ignores `Idempotency-Key` (loops-api.md §7.7 leaves it
+   * open), so a client's own guard against duplicate creates can be tested; also `POST /_emulator/options`.
+   */
+  honourIdempotencyKeys?: boolean;
 }
 
 export interface RunningEmulator {
@@ -47,6 +52,7 @@ const optionsSchema = z.object({
   sessionTtlSeconds: z.int().min(1).default(3600),
   expirySweepIntervalMs: z.int().min(10).default(1000),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  honourIdempotencyKeys: z.boolean().default(true),
 });
 
 export type ResolvedOptions = z.output<typeof optionsSchema>;

@@ -19,7 +19,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const clock = new Clock();
   const timers = new Timers();
   const context: EmulatorContext = {
-    config: { apiKeys: settings.apiKeys, publicUrl: '', sessionTtlSeconds: settings.sessionTtlSeconds, expirySweepIntervalMs: settings.expirySweepIntervalMs },
+    config: {
+      apiKeys: settings.apiKeys,
+      publicUrl: '',
+      sessionTtlSeconds: settings.sessionTtlSeconds,
+      expirySweepIntervalMs: settings.expirySweepIntervalMs,
+      honourIdempotencyKeys: settings.honourIdempotencyKeys,
+    },
     state: new EmulatorState(),
     clock,
     webhooks: new WebhookSender({ targets: settings.webhooks, retryDelaysMs: settings.webhookRetryDelaysMs, signatureHeader: settings.webhookSignatureHeader, logger }),

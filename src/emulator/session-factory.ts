@@ -64,7 +64,7 @@ export function createSession(context: EmulatorContext, draft: SessionDraft): Se
 
 export const wholeSecond = (ms: number): number => Math.floor(ms / 1000) * 1000;
 
-function checkedTotal(items: LineItemRecord[]): number {
+export function checkedTotal(items: LineItemRecord[]): number {
   const total = items.reduce((sum, item) => sum + item.unitAmount * item.quantity, 0);
   if (total > MAX_AMOUNT_MINOR) throw badRequest(`the session total may be at most ${MAX_AMOUNT_MINOR} (minor units)`, 'invalid_amount');
   return total;

@@ -82,4 +82,33 @@ describe('Idempotency-Key (loops-api.md §1 [chosen])', () => {
     const again = await post('/api/v3/products', { name: 'P', priceAmount: 1 }, 'idem-6');
     expect(again.body.id).not.toBe(first.body.id);
   });
+
+  it('can play a Loops that ignores Idempotency-Key (option and admin toggle); a reset keeps the setting', async () => {
+    expect((await h.admin('GET', '/_emulator/options')).body).toEqual({ honourIdempotencyKeys: true });
+    expect((await h.admin('POST', '/_emulator/options', { honourIdempotencyKeys: false })).body).toEqual({ honourIdempotencyKeys: false });
+    try {
+      await h.admin('POST', '/_emulator/reset');
+      await h.seedProduct(USD_PRODUCT);
+      const body = { productId: USD_PRODUCT.id };
+      const first = await post('/api/v3/checkout/sessions', body, 'idem-ignored');
+      const second = await post('/api/v3/checkout/sessions', body, 'idem-ignored');
+      expect(second.body.id).not.toBe(first.body.id);
+      expect(second.headers.get('idempotent-replayed')).toBeNull();
+      expect(await created()).toBe(2);
+      expectError(await h.admin('POST', '/_emulator/options', { honourIdempotencyKeys: 'no' }), 400);
+    } finally {
+      await h.admin('POST', '/_emulator/options', { honourIdempotencyKeys: true });
+    }
+    const third = await post('/api/v3/checkout/sessions', { productId: USD_PRODUCT.id }, 'idem-honoured');
+    expect((await post('/api/v3/checkout/sessions', { productId: USD_PRODUCT.id }, 'idem-honoured')).body.id).toBe(third.body.id);
+  });
+
+  it('the honourIdempotencyKeys option starts the emulator ignoring keys', async () => {
+    const ignoring = await startHarness({ honourIdempotencyKeys: false });
+    try {
+      expect((await ignoring.admin('GET', '/_emulator/options')).body).toEqual({ honourIdempotencyKeys: false });
+    } finally {
+      await ignoring.close();
+    }
+  });
 });

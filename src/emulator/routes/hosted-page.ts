@@ -1,9 +1,11 @@
 import type Router from '@koa/router';
 import type { ParameterizedContext } from 'koa';
+import getRawBody from 'raw-body';
 import { lineItemsOfLink, requirePaymentLink } from '../catalog';
 import { checkoutUrl, type EmulatorContext } from '../context';
 import { ApiError } from '../errors';
-import { checkoutPage, notFoundPage, notPayablePage, resultPage } from '../html';
+import { checkoutPage, invalidQuantityPage, notFoundPage, notPayablePage, resultPage } from '../html';
+import { applyChosenQuantities } from '../quantities';
 import { redirectUrl, type RedirectStatus } from '../redirects';
 import { createSession } from '../session-factory';
 import { completeSession, expireIfDue, failSession } from '../session-lifecycle';
@@ -14,7 +16,8 @@ type Action = 'pay' | 'cancel' | 'fail';
 /**
  * The hosted checkout page (loops-api.md §6) and its three buttons. Pay and Fail end the session
  * and send their webhooks (§5); Cancel only sends the customer back and leaves the session open
- * (§4). Fail redirects to the cancel URL with `status=failed` [chosen].
+ * (§4). Fail redirects to the cancel URL with `status=failed` [chosen]. Pay carries the quantities
+ * of adjustable items (§3.2 `adjustable_quantity`), which set what is charged.
  */
 export function registerHostedPageRoutes(router: Router, context: EmulatorContext): void {
   router.get('/checkout/:id', (ctx) => {
@@ -25,10 +28,17 @@ export function registerHostedPageRoutes(router: Router, context: EmulatorContex
   });
 
   for (const action of ['pay', 'cancel', 'fail'] as const) {
-    router.post(`/checkout/:id/${action}`, (ctx) => {
+    router.post(`/checkout/:id/${action}`, async (ctx) => {
+      const form = await readForm(ctx);
       const session = findSession(context, ctx.params.id ?? '');
       if (!session) return html(ctx, 404, notFoundPage());
       if (session.status !== 'open') return html(ctx, 409, notPayablePage(session));
+      try {
+        if (action === 'pay') applyChosenQuantities(session, form);
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        return html(ctx, error.status, invalidQuantityPage(session, error.message));
+      }
       act(context, session, action);
       finish(ctx, session, outcome[action]);
     });
@@ -77,6 +87,17 @@ function seeOther(ctx: ParameterizedContext, location: string): void {
   ctx.type = 'text/plain; charset=utf-8';
   ctx.body = `Redirecting to ${safe}`;
 }
+
+/** The page's forms post `application/x-www-form-urlencoded` (only Pay carries fields: quantities). */
+async function readForm(ctx: ParameterizedContext): Promise<URLSearchParams> {
+  try {
+    return new URLSearchParams(await getRawBody(ctx.req, { limit: FORM_LIMIT, encoding: 'utf8' }));
+  } catch {
+    throw new ApiError(400, 'invalid_form', 'The form could not be read');
+  }
+}
+
+const FORM_LIMIT = '16kb';
 
 function findSession(context: EmulatorContext, id: string): SessionRecord | undefined {
   const session = context.state.sessions.get(id);
