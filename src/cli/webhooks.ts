@@ -4,12 +4,13 @@ import { createLogger } from '../observability/logger';
 import { createStores } from '../store/create-stores';
 import { createRedisClient } from '../store/redis-connection';
 import { createDeliveryQueue } from '../webhooks/create-delivery-queue';
-import { endpointWants } from '../webhooks/endpoint-matching';
+import { replayEvent, undeliveredOnly } from '../webhooks/replay-event';
 
 const USAGE = `Usage: npm run webhooks -- <command>
-  failed [--limit N]            list deliveries that used up their retries
-  replay <evt_id> [--tenant T]  send one event again to its endpoints (its failed deliveries, or all if none failed)
-  replay --all-failed           put every failed delivery back in line with a fresh retry budget
+  failed [--limit N]                      list deliveries that used up their retries
+  replay <evt_id> [--tenant T] [--force]  send one event now to the endpoints that have not answered 2xx for it
+                                          (failed and still-retrying deliveries included); --force: to every endpoint
+  replay --all-failed                     put every failed delivery back in line with a fresh retry budget
 Reads the gateway's configuration from the environment (REDIS_URL, TENANTS_FILE, …).`;
 
 /** Operator commands for webhook deliveries; works against the same Redis as the gateways. */
@@ -38,28 +39,28 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (command === 'replay' && target === '--all-failed') {
-      console.log(`replayed ${await queue.replayFailed()} failed deliveries`);
+      console.log(`replayed ${await queue.replayFailed(undeliveredOnly(stores.events))} failed deliveries`);
       return 0;
     }
     if (command === 'replay' && target?.startsWith('evt_')) {
       const tenantId = flag('--tenant') ?? 'default';
-      const event = await stores.events.get(tenantId, target);
-      if (!event) {
+      const tenant = config.tenants.find((t) => t.id === tenantId);
+      const event = tenant && (await stores.events.get(tenantId, target));
+      if (!tenant || !event) {
         console.error(`No such event: ${target} (tenant ${tenantId}; events are kept 30 days)`);
         return 1;
       }
-      const retried = await queue.replayFailed(target);
-      if (retried === 0) {
-        const endpoints =
-          config.tenants.find((t) => t.id === tenantId)?.webhookEndpoints.filter((e) => endpointWants(e.enabledEvents, event.type)) ?? [];
-        await queue.enqueue(
-          endpoints.map((e) => ({ tenantId, eventId: target, endpointUrl: e.url })),
-          String(Date.now()),
+      const force = argv.includes('--force');
+      const summary = await replayEvent({ events: stores.events, queue, tenant, now: Date.now }, event, { force });
+      const label = `${target} (${event.type})`;
+      if (force) console.log(`queued ${label} again for ${summary.queuedAfresh} endpoint(s)`);
+      else if (summary.retriedNow + summary.queuedAfresh === 0)
+        console.log(`${label} was delivered to all ${summary.endpoints} endpoint(s); nothing to replay (--force sends it again)`);
+      else
+        console.log(
+          `replay ${label}: ${summary.retriedNow} delivery(ies) retried now, ${summary.queuedAfresh} queued afresh; ` +
+            `${summary.alreadyDelivered} of ${summary.endpoints} endpoint(s) already have it`,
         );
-        console.log(`queued ${target} (${event.type}) again for ${endpoints.length} endpoint(s)`);
-      } else {
-        console.log(`replayed ${retried} failed deliver${retried === 1 ? 'y' : 'ies'} of ${target}`);
-      }
       return 0;
     }
     console.error(USAGE);

@@ -1,3 +1,4 @@
+import type { StoredEvent } from '../store/event-store';
 import type { SessionRecord } from '../store/session-record';
 import type { LoopsSessionState } from '../translate/session-state';
 
@@ -10,12 +11,16 @@ export interface SettleCause {
 }
 
 /**
- * Told every time a session is seen in a final state, by whichever path saw it first or again
- * (a webhook, a retrieve, an expire call, the sweep). Implementations must be idempotent: the
- * same session settling twice yields one Stripe event.
+ * The Stripe side of a session reaching a final state. The session store records the event in the
+ * same atomic step as the transition (SessionStore.update), so the sink only builds it beforehand
+ * and queues its deliveries afterwards. Only a transition is announced: whichever path makes it (a
+ * webhook, a retrieve, an expire call, the sweep) is the only one, so there is one event.
  */
 export interface SessionEventSink {
-  sessionSettled(record: SessionRecord, cause: SettleCause): Promise<void>;
+  /** The event for a session that just became final (built, not recorded); undefined for none. */
+  eventFor(record: SessionRecord, cause: SettleCause): StoredEvent | undefined;
+  /** Queues the deliveries of an event recorded with its transition. */
+  recorded(tenantId: string, event: StoredEvent): Promise<void>;
 }
 
-export const noSessionEvents: SessionEventSink = { sessionSettled: async () => {} };
+export const noSessionEvents: SessionEventSink = { eventFor: () => undefined, recorded: async () => {} };

@@ -28,17 +28,18 @@ export function createStores(config: Config, redis: RedisClient | undefined, now
   const lockSeconds = idempotencyLockSeconds(config.loops.timeoutMs, LOOPS_RETRY.maxAttempts);
   if (!redis || config.redis.kind === 'memory') {
     const idempotency = createMemoryIdempotencyStore(lockSeconds, now);
+    const events = createMemoryEventStore(now);
     return {
-      sessions: createMemorySessionStore(idempotency),
+      sessions: createMemorySessionStore(idempotency, events),
       idempotency,
       mappings: createCachedMappingStore(createMemoryMappingStore(), onMappingLookup, now),
-      events: createMemoryEventStore(now),
+      events,
     };
   }
   const prefix = config.redis.keyPrefix;
   const keysFor = tenantKeysCache(prefix);
   return {
-    sessions: createRedisSessionStore(redis, keysFor),
+    sessions: createRedisSessionStore(redis, keysFor, now),
     idempotency: createRedisIdempotencyStore(redis, keysFor, lockSeconds),
     mappings: createCachedMappingStore(createRedisMappingStore(redis, keysFor), onMappingLookup, now),
     events: createRedisEventStore(redis, keysFor, now),

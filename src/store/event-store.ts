@@ -11,6 +11,10 @@ export const storedEventSchema = z
     type: z.string(),
     created: z.number().int(),
     livemode: z.boolean(),
+    /**
+     * As stored: the endpoints the event was meant for when it was recorded. As read: those that
+     * have not answered 2xx yet (stripe-surface.md §6.1), counted per endpoint, not per attempt.
+     */
     pending_webhooks: z.number().int(),
     data: z.object({ object: z.record(z.string(), z.unknown()) }),
   })
@@ -19,11 +23,17 @@ export const storedEventSchema = z
 export type StoredEvent = z.infer<typeof storedEventSchema>;
 
 export const loopsEventRecordSchema = z.object({
-  outcome: z.enum(['processed', 'unknown_type', 'unknown_session']),
+  /**
+   * `invalid_shape`: a known type whose object the gateway could not read. It was refused (so
+   * Loops sends it again) and does not count as handled: a resend is processed afresh.
+   */
+  outcome: z.enum(['processed', 'unknown_type', 'unknown_session', 'invalid_shape']),
   type: z.string(),
   receivedAt: z.number().int(),
   /** The raw event, kept when the gateway could not act on it. */
   event: z.unknown().optional(),
+  /** What was wrong with it, for an operator. */
+  problem: z.string().optional(),
 });
 export type LoopsEventRecord = z.infer<typeof loopsEventRecordSchema>;
 
@@ -45,14 +55,23 @@ export interface EventStore {
   /** Ids still in the outbox that were recorded before `beforeMs`, oldest first. */
   outbox(tenantId: string, beforeMs: number, limit: number): Promise<string[]>;
   leaveOutbox(tenantId: string, eventId: string): Promise<void>;
-  /** One endpoint got it (2xx): `pending_webhooks` goes down by one. */
-  delivered(tenantId: string, eventId: string): Promise<void>;
   /**
-   * Whether a Loops webhook event id was already handled, and marking it so (kept 30 days) with
-   * what happened to it and, for events the gateway could not use, the event itself to inspect.
+   * An endpoint answered 2xx. Counted once per endpoint however many attempts succeed (delivery is
+   * at least once), so `pending_webhooks` only reaches 0 when every endpoint has the event.
+   */
+  delivered(tenantId: string, eventId: string, endpointUrl: string): Promise<void>;
+  /** Which of `endpointUrls` already answered 2xx for the event (a replay skips them). */
+  deliveredEndpoints(tenantId: string, eventId: string, endpointUrls: string[]): Promise<string[]>;
+  /**
+   * Whether a Loops webhook event id was already handled (an `invalid_shape` record does not
+   * count), and recording what happened to one (kept 30 days), with the event itself when the
+   * gateway could not use it.
    */
   loopsEventHandled(tenantId: string, loopsEventId: string): Promise<boolean>;
-  markLoopsEventHandled(tenantId: string, loopsEventId: string, record: LoopsEventRecord): Promise<void>;
+  recordLoopsEvent(tenantId: string, loopsEventId: string, record: LoopsEventRecord): Promise<void>;
   /** What was kept of a handled Loops event. */
   loopsEvent(tenantId: string, loopsEventId: string): Promise<LoopsEventRecord | undefined>;
 }
+
+/** Whether a kept Loops event record means the event needs no more work (see `invalid_shape`). */
+export const loopsEventDone = (record: LoopsEventRecord): boolean => record.outcome !== 'invalid_shape';

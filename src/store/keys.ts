@@ -18,7 +18,8 @@ export function tenantKeys(prefix: string, tenantId: string) {
     eventIndex: `${base}:events`,
     eventOnce: (dedupeKey: string) => `${base}:event-once:${digest(dedupeKey)}`,
     eventOutbox: `${base}:events:outbox`,
-    eventPending: `${base}:events:pending`,
+    /** The endpoints that answered 2xx for an event (digests); expires with the event. */
+    eventDeliveredTo: (id: string) => `${base}:event:${id}:delivered`,
     loopsEvent: (id: string) => `${base}:loops-event:${digest(id)}`,
     mappings: `${base}:mappings:prices`,
     products: `${base}:mappings:products`,
@@ -29,8 +30,8 @@ export function tenantKeys(prefix: string, tenantId: string) {
 
 export type TenantKeys = ReturnType<typeof tenantKeys>;
 
-/** Free-form strings (event dedupe keys, Loops event ids) become fixed-length key parts. */
-function digest(value: string): string {
+/** Free-form strings (event dedupe keys, Loops event ids, endpoint URLs) become fixed-length key parts. */
+export function digest(value: string): string {
   return createHash('sha256').update(value).digest('base64url');
 }
 

@@ -1,10 +1,24 @@
-import type { EventStore, LoopsEventRecord, StoredEvent } from './event-store';
+import { loopsEventDone, type EventStore, type LoopsEventRecord, type StoredEvent } from './event-store';
 import { scanPage } from './list-scan';
 
+/**
+ * What the in-memory session store needs to record a transition's event in the same step as the
+ * session (see SessionStore.update): a synchronous write, so nothing runs in between.
+ */
+export interface MemoryEventLog {
+  insert(tenantId: string, event: StoredEvent): void;
+}
+
 /** The sandbox's event log; same semantics as Redis, nothing survives a restart. */
-export function createMemoryEventStore(now: () => number = Date.now): EventStore {
+export function createMemoryEventStore(now: () => number = Date.now): EventStore & MemoryEventLog {
+  interface Entry {
+    event: StoredEvent;
+    createdMs: number;
+    /** Endpoints that answered 2xx. */
+    deliveredTo: Set<string>;
+  }
   interface Tenant {
-    events: Map<string, { event: StoredEvent; createdMs: number }>;
+    events: Map<string, Entry>;
     once: Map<string, string>;
     outbox: Map<string, number>;
     loopsEvents: Map<string, LoopsEventRecord>;
@@ -15,24 +29,34 @@ export function createMemoryEventStore(now: () => number = Date.now): EventStore
     if (!tenant) tenants.set(tenantId, (tenant = { events: new Map(), once: new Map(), outbox: new Map(), loopsEvents: new Map() }));
     return tenant;
   };
-  const copy = (event: StoredEvent) => structuredClone(event);
+  /** As read: pending counts the endpoints without a 2xx yet, as in Redis. */
+  const read = (entry: Entry): StoredEvent => {
+    const event = structuredClone(entry.event);
+    event.pending_webhooks = Math.max(0, event.pending_webhooks - entry.deliveredTo.size);
+    return event;
+  };
   const ordered = (tenant: Tenant) => [...tenant.events.values()].sort((a, b) => b.createdMs - a.createdMs || (a.event.id < b.event.id ? 1 : -1));
+  const insert = (tenantId: string, event: StoredEvent) => {
+    const tenant = of(tenantId);
+    const createdMs = now();
+    tenant.events.set(event.id, { event: structuredClone(event), createdMs, deliveredTo: new Set() });
+    tenant.outbox.set(event.id, createdMs);
+  };
 
   return {
+    insert,
     async record(tenantId, event, dedupeKey) {
       const tenant = of(tenantId);
       const holder = tenant.once.get(dedupeKey);
       const earlier = holder === undefined ? undefined : tenant.events.get(holder);
-      if (earlier) return { event: copy(earlier.event), created: false };
-      const createdMs = now();
+      if (earlier) return { event: read(earlier), created: false };
       tenant.once.set(dedupeKey, event.id);
-      tenant.events.set(event.id, { event: copy(event), createdMs });
-      tenant.outbox.set(event.id, createdMs);
-      return { event: copy(event), created: true };
+      insert(tenantId, event);
+      return { event: structuredClone(event), created: true };
     },
     async get(tenantId, id) {
       const found = of(tenantId).events.get(id);
-      return found && copy(found.event);
+      return found && read(found);
     },
     async list(tenantId, query) {
       const index = ordered(of(tenantId));
@@ -42,7 +66,7 @@ export function createMemoryEventStore(now: () => number = Date.now): EventStore
             const rank = index.findIndex((entry) => entry.event.id === id);
             return rank === -1 ? undefined : rank;
           },
-          range: async (start, stop) => index.slice(start, stop + 1).map((entry) => copy(entry.event)),
+          range: async (start, stop) => index.slice(start, stop + 1).map(read),
         },
         query,
       );
@@ -57,14 +81,18 @@ export function createMemoryEventStore(now: () => number = Date.now): EventStore
     async leaveOutbox(tenantId, eventId) {
       of(tenantId).outbox.delete(eventId);
     },
-    async delivered(tenantId, eventId) {
-      const found = of(tenantId).events.get(eventId);
-      if (found) found.event.pending_webhooks = Math.max(0, found.event.pending_webhooks - 1);
+    async delivered(tenantId, eventId, endpointUrl) {
+      of(tenantId).events.get(eventId)?.deliveredTo.add(endpointUrl);
+    },
+    async deliveredEndpoints(tenantId, eventId, endpointUrls) {
+      const deliveredTo = of(tenantId).events.get(eventId)?.deliveredTo;
+      return endpointUrls.filter((url) => deliveredTo?.has(url) ?? false);
     },
     async loopsEventHandled(tenantId, loopsEventId) {
-      return of(tenantId).loopsEvents.has(loopsEventId);
+      const record = of(tenantId).loopsEvents.get(loopsEventId);
+      return record !== undefined && loopsEventDone(record);
     },
-    async markLoopsEventHandled(tenantId, loopsEventId, record) {
+    async recordLoopsEvent(tenantId, loopsEventId, record) {
       of(tenantId).loopsEvents.set(loopsEventId, structuredClone(record));
     },
     async loopsEvent(tenantId, loopsEventId) {

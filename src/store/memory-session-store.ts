@@ -1,51 +1,75 @@
 import type { IdempotencyStore } from './idempotency-store';
 import { scanPage } from './list-scan';
+import type { MemoryEventLog } from './memory-event-store';
 import type { SessionRecord } from './session-record';
 import type { ListPage, ListQuery } from './list-scan';
 import type { SessionStore, UpdateResult } from './session-store';
 
 /**
- * In-process sessions for the zero-config sandbox and unit tests; same ordering as Redis. Given
- * the idempotency store, `insert` stores a session's idempotent answer with it, as Redis does.
+ * In-process sessions for the zero-config sandbox and unit tests; same ordering and semantics as
+ * Redis. Given the idempotency store, `insert` stores a session's idempotent answer with it; given
+ * the event log, `update` records the event a transition announces with it, synchronously, so
+ * nothing can run between the two (the Redis store does both in one script).
  */
-export function createMemorySessionStore(idempotency?: IdempotencyStore): SessionStore {
-  const tenants = new Map<string, Map<string, SessionRecord>>();
-  const sessionsOf = (tenantId: string) => {
-    let sessions = tenants.get(tenantId);
-    if (!sessions) tenants.set(tenantId, (sessions = new Map()));
-    return sessions;
+export function createMemorySessionStore(idempotency?: IdempotencyStore, events?: MemoryEventLog): SessionStore {
+  interface Tenant {
+    records: Map<string, SessionRecord>;
+    /** The sweep's index, as Redis keeps it: open sessions and when each is next due. */
+    dueAt: Map<string, number>;
+  }
+  const tenants = new Map<string, Tenant>();
+  const of = (tenantId: string) => {
+    let tenant = tenants.get(tenantId);
+    if (!tenant) tenants.set(tenantId, (tenant = { records: new Map(), dueAt: new Map() }));
+    return tenant;
   };
   // Newest first; ties broken by id descending, as Redis ZREVRANGE orders equal scores.
   const ordered = (tenantId: string) =>
-    [...sessionsOf(tenantId).values()].sort((a, b) => b.createdMs - a.createdMs || (a.session.id < b.session.id ? 1 : -1));
+    [...of(tenantId).records.values()].sort((a, b) => b.createdMs - a.createdMs || (a.session.id < b.session.id ? 1 : -1));
   const copy = (record: SessionRecord): SessionRecord => structuredClone(record);
 
   return {
     async insert(record, answer) {
-      sessionsOf(record.tenantId).set(record.session.id, copy(record));
+      const tenant = of(record.tenantId);
+      tenant.records.set(record.session.id, copy(record));
+      if (record.session.status === 'open') tenant.dueAt.set(record.session.id, record.session.expires_at);
       if (answer) await idempotency?.complete(record.tenantId, answer.key, answer.fingerprint, answer.response);
     },
     async get(tenantId, id) {
-      const record = sessionsOf(tenantId).get(id);
+      const record = of(tenantId).records.get(id);
       return record && copy(record);
     },
-    async update(tenantId, id, change): Promise<UpdateResult> {
-      const current = sessionsOf(tenantId).get(id);
+    async update(tenantId, id, change, announce): Promise<UpdateResult> {
+      const tenant = of(tenantId);
+      const current = tenant.records.get(id);
       if (!current) return { kind: 'missing' };
       const next = change(copy(current));
       if (!next) return { kind: 'unchanged', record: copy(current) };
       const stored = { ...copy(next), version: current.version + 1 };
-      sessionsOf(tenantId).set(id, stored);
-      return { kind: 'updated', record: copy(stored), previous: copy(current) };
+      const announced = announce?.(copy(stored), copy(current));
+      if (announced) {
+        if (!events) throw new Error('this session store was built without an event log, so it cannot record the event a change announces');
+        events.insert(tenantId, announced);
+      }
+      tenant.records.set(id, stored);
+      if (stored.session.status !== 'open') tenant.dueAt.delete(id);
+      return { kind: 'updated', record: copy(stored), previous: copy(current), ...(announced ? { announced } : {}) };
     },
     // The sandbox keeps sessions for its lifetime: nothing to trim.
     async trimIndex() {},
     async dueForExpiry(tenantId, nowSeconds, limit) {
-      return [...sessionsOf(tenantId).values()]
-        .filter((r) => r.session.status === 'open' && r.session.expires_at <= nowSeconds)
-        .sort((a, b) => a.session.expires_at - b.session.expires_at)
+      return [...of(tenantId).dueAt.entries()]
+        .filter(([, at]) => at <= nowSeconds)
+        .sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))
         .slice(0, limit)
-        .map((r) => r.session.id);
+        .map(([id]) => id);
+    },
+    async retryExpiryAt(tenantId, id, atSeconds) {
+      const dueAt = of(tenantId).dueAt;
+      if (dueAt.has(id)) dueAt.set(id, atSeconds);
+    },
+    async dropFromExpiryIndex(tenantId, id) {
+      of(tenantId).dueAt.delete(id);
     },
     async list(tenantId, query: ListQuery<SessionRecord>): Promise<ListPage<SessionRecord>> {
       const index = ordered(tenantId);

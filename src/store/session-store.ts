@@ -1,3 +1,4 @@
+import type { StoredEvent } from './event-store';
 import type { ListPage, ListQuery } from './list-scan';
 import type { StoredResponse } from './idempotency-store';
 import type { SessionRecord } from './session-record';
@@ -23,14 +24,35 @@ export interface SessionStore {
    */
   insert(record: SessionRecord, answer?: IdempotentAnswer): Promise<void>;
   get(tenantId: string, id: string): Promise<SessionRecord | undefined>;
-  /** `change` returns the new record, or undefined to leave it as it is. Returns what is stored after. */
-  update(tenantId: string, id: string, change: (current: SessionRecord) => SessionRecord | undefined): Promise<UpdateResult>;
+  /**
+   * `change` returns the new record, or undefined to leave it as it is. Returns what is stored after.
+   * `announce` names the Stripe event the change causes, if any; it is recorded (event log, list,
+   * outbox) in the same atomic step as the session write (docs/webhooks.md, "Incoming"). So a
+   * session never becomes final without its event, and since the compare-and-set lets exactly one
+   * writer make a transition, the event exists exactly once, without a time-limited dedupe key.
+   */
+  update(
+    tenantId: string,
+    id: string,
+    change: (current: SessionRecord) => SessionRecord | undefined,
+    announce?: (next: SessionRecord, previous: SessionRecord) => StoredEvent | undefined,
+  ): Promise<UpdateResult>;
   list(tenantId: string, query: ListQuery<SessionRecord>): Promise<ListPage<SessionRecord>>;
   /** Drops index entries of sessions past their retention (their records are already gone). */
   trimIndex(tenantId: string, nowMs: number): Promise<void>;
-  /** Ids of open sessions whose `expires_at` is at or before `nowSeconds` (for the expiry sweep). */
+  /**
+   * Ids of open sessions due for the expiry sweep at `nowSeconds`, earliest first: due at their
+   * `expires_at`, or when the sweep last asked to look again (`retryExpiryAt`).
+   */
   dueForExpiry(tenantId: string, nowSeconds: number, limit: number): Promise<string[]>;
+  /** The sweep could not settle the session now: it is due again at `atSeconds` (if still open). */
+  retryExpiryAt(tenantId: string, id: string, atSeconds: number): Promise<void>;
+  /** The session's record is gone (past its retention): it leaves the sweep's index. */
+  dropFromExpiryIndex(tenantId: string, id: string): Promise<void>;
 }
 
 export type UpdateResult =
-  { kind: 'missing' } | { kind: 'unchanged'; record: SessionRecord } | { kind: 'updated'; record: SessionRecord; previous: SessionRecord };
+  | { kind: 'missing' }
+  | { kind: 'unchanged'; record: SessionRecord }
+  /** `announced`: the event recorded with the change, which still has to be queued for delivery. */
+  | { kind: 'updated'; record: SessionRecord; previous: SessionRecord; announced?: StoredEvent };

@@ -19,6 +19,12 @@ export interface BullmqQueueOptions {
 
 export const QUEUE_NAME = 'webhook-deliveries';
 
+const PAGE = 500;
+/** A replayed delivery starts its retry schedule over. */
+const FRESH_BUDGET = { resetAttemptsMade: true, resetAttemptsStarted: true };
+/** Job states in which a delivery is already on its way. */
+const IN_LINE = new Set(['waiting', 'active', 'prioritized', 'waiting-children']);
+
 /**
  * A worker renews its job lock every lockDuration/2 while an attempt runs; if it dies, the job is
  * found stalled within about lockDuration + stalledInterval and attempted again by any instance.
@@ -75,17 +81,47 @@ export function createBullmqDeliveryQueue(options: BullmqQueueOptions): Delivery
         failedAt: job.finishedOn ?? null,
       }));
     },
-    async replayFailed(eventId) {
+    async replayFailed(keep) {
       let replayed = 0;
-      for (let start = 0; ; start += 500) {
-        const jobs = await queue.getFailed(start, start + 499);
-        const chosen = jobs.filter((job) => eventId === undefined || job.data.eventId === eventId);
-        for (const job of chosen) await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
-        replayed += chosen.length;
+      for (let start = 0; ; start += PAGE) {
+        const jobs = await queue.getFailed(start, start + PAGE - 1);
+        let moved = 0;
+        for (const job of jobs) {
+          if (keep && !(await keep(job.data))) continue;
+          await job.retry('failed', FRESH_BUDGET);
+          moved += 1;
+        }
+        replayed += moved;
         // Retried jobs leave the failed list, so the next page starts where this one ended, minus them.
-        start -= chosen.length;
-        if (jobs.length < 500) return replayed;
+        start -= moved;
+        if (jobs.length < PAGE) return replayed;
       }
+    },
+    async retryEventNow(tenantId, eventId, endpointUrls) {
+      const wanted = new Set(endpointUrls);
+      const inLine = new Set<string>();
+      const ofEvent = (job: Job<DeliveryJob>) => job.data.tenantId === tenantId && job.data.eventId === eventId && wanted.has(job.data.endpointUrl);
+      // Failed and delayed (waiting for a retry) jobs, earlier manual replays included.
+      for (const state of ['failed', 'delayed'] as const) {
+        for (let start = 0; ; start += PAGE) {
+          const jobs = await queue.getJobs([state], start, start + PAGE - 1, true);
+          const chosen = jobs.filter(ofEvent);
+          for (const job of chosen) {
+            if (state === 'failed') await job.retry('failed', FRESH_BUDGET);
+            else await job.promote();
+            inLine.add(job.data.endpointUrl);
+          }
+          // Both leave the list they were in: the next page starts earlier by as many.
+          start -= chosen.length;
+          if (jobs.length < PAGE) break;
+        }
+      }
+      for (const endpointUrl of wanted) {
+        if (inLine.has(endpointUrl)) continue;
+        const job = await queue.getJob(deliveryJobId({ tenantId, eventId, endpointUrl }));
+        if (job && IN_LINE.has(await job.getState())) inLine.add(endpointUrl);
+      }
+      return [...inLine];
     },
     async depth() {
       const counts = await queue.getJobCounts('waiting', 'delayed', 'active', 'failed', 'prioritized');

@@ -59,6 +59,6 @@ export async function deliverOnce(deps: DeliverDeps, job: DeliveryJob): Promise<
   }
   deps.observe?.(status >= 200 && status < 300 ? 'delivered' : 'failed', (performance.now() - started) / 1000);
   if (status < 200 || status >= 300) throw new DeliveryFailedError(`endpoint answered HTTP ${status}`);
-  await deps.events.delivered(job.tenantId, job.eventId);
+  await deps.events.delivered(job.tenantId, job.eventId, endpoint.url);
   return 'delivered';
 }

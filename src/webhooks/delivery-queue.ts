@@ -31,8 +31,14 @@ export interface DeliveryQueue {
   /** Starts consuming (a gateway instance does; the CLI does not). */
   startWorker(): void;
   failed(limit: number): Promise<FailedDelivery[]>;
-  /** Puts failed deliveries back in line with a fresh retry budget; all of them, or one event's. */
-  replayFailed(eventId?: string): Promise<number>;
+  /** Puts failed deliveries back in line with a fresh retry budget: all of them, or those `keep` accepts. */
+  replayFailed(keep?: (job: DeliveryJob) => Promise<boolean>): Promise<number>;
+  /**
+   * One event's deliveries to `endpointUrls`, attempted now: failed ones with a fresh retry budget,
+   * ones waiting for their next retry brought forward. Returns the endpoints that have a delivery
+   * in line afterwards (ones already waiting or running included), so the caller queues only the rest.
+   */
+  retryEventNow(tenantId: string, eventId: string, endpointUrls: string[]): Promise<string[]>;
   depth(): Promise<QueueDepth>;
   /** Stops taking jobs and waits for attempts in flight. */
   close(): Promise<void>;

@@ -70,15 +70,30 @@ export function createMemoryDeliveryQueue(options: {
       }
       return failed.slice(0, limit);
     },
-    async replayFailed(eventId) {
+    async replayFailed(keep) {
       let count = 0;
       for (const entry of entries.values()) {
-        if (entry.state !== 'failed' || (eventId !== undefined && entry.job.eventId !== eventId)) continue;
+        if (entry.state !== 'failed' || (keep && !(await keep(entry.job)))) continue;
         entry.attempts = 0;
         attempt(entry);
         count += 1;
       }
       return count;
+    },
+    async retryEventNow(tenantId, eventId, endpointUrls) {
+      const wanted = new Set(endpointUrls);
+      const inLine = new Set<string>();
+      for (const entry of entries.values()) {
+        const { job } = entry;
+        if (job.tenantId !== tenantId || job.eventId !== eventId || !wanted.has(job.endpointUrl) || entry.state === 'done') continue;
+        if (entry.state === 'failed') entry.attempts = 0;
+        if (entry.state === 'failed' || entry.state === 'delayed') {
+          clearTimeout(entry.timer);
+          attempt(entry);
+        }
+        inLine.add(job.endpointUrl);
+      }
+      return [...inLine];
     },
     async depth() {
       const count = (state: Entry['state']) => [...entries.values()].filter((entry) => entry.state === state).length;

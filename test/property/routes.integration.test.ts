@@ -284,7 +284,10 @@ describe('hostile requests on every route', () => {
           body: Buffer.from(text, 'utf8'),
         });
         const body = expectWellFormed(response, `signed webhook ${text.slice(0, 200)}`);
-        if (response.status >= 400) expect(await changesSince(before)).toEqual([]);
+        // The one 4xx that keeps something: a known event type with an unexpected shape is kept
+        // for an operator (docs/webhooks.md, "Incoming"), and nothing else changes.
+        const kept = (change: string) => /unexpected shape/.test(JSON.stringify(body)) && change.includes(':loops-event:');
+        if (response.status >= 400) expect((await changesSince(before)).filter((change) => !kept(change))).toEqual([]);
         else expect(body).toEqual({ received: true, outcome: expect.stringMatching(/^(processed|duplicate|ignored)$/) });
       }),
       { numRuns: RUNS },

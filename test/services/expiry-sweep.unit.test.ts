@@ -1,80 +1,205 @@
+import { Writable } from 'node:stream';
 import type { TenantConfig } from '../../src/config';
 import type { LoopsClient } from '../../src/loops/loops-client';
 import { LoopsError } from '../../src/loops/loops-error';
 import { createLogger } from '../../src/observability/logger';
 import { createExpirySweep } from '../../src/services/checkout-sessions/expiry-sweep';
 import { createSessionSync } from '../../src/services/checkout-sessions/session-sync';
-import type { SessionEventSink } from '../../src/services/session-events';
+import { createEventPublisher } from '../../src/services/events/event-publisher';
+import { createSessionEventSink } from '../../src/services/events/session-event-sink';
+import { createMemoryEventStore } from '../../src/store/memory-event-store';
 import { createMemorySessionStore } from '../../src/store/memory-session-store';
+import type { SessionStore } from '../../src/store/session-store';
+import { createMemoryDeliveryQueue } from '../../src/webhooks/memory-delivery-queue';
 import { sessionRecord } from '../helpers/session-records';
 
 const NOW = 1_800_000_000_000;
-const tenantConfig: TenantConfig = {
-  id: 'default',
-  apiKeys: ['sk_test_sweep_unit_key'],
+const tenantConfig = (id: string): TenantConfig => ({
+  id,
+  apiKeys: [`sk_test_sweep_unit_key_${id}`],
   loops: { apiBase: 'http://loops.invalid', apiKey: 'loops_unit_fake' },
   loopsWebhookSecret: undefined,
   webhookSecrets: [],
   webhookEndpoints: [],
-};
+});
 const unused = async (): Promise<never> => {
   throw new Error('not used by the sweep');
 };
 
-const openRecord = (id: string, expiresAt: number) => sessionRecord({ id, tenantId: 'default', createdMs: NOW - 3_600_000, expiresAt });
+/** How the fake Loops answers for one session. */
+type Behaviour = 'open' | 'unreachable' | 'not_found' | 'unknown_state';
 
-/** Loops, faked at the outermost edge: it still calls every session open and unpaid. */
-function loopsThatKeepsSessionsOpen(down = false) {
+/** Loops, faked at the outermost edge: by default it still calls every session open and unpaid. */
+function fakeLoops(behaviourOf: (id: string) => Behaviour) {
   const expired: string[] = [];
+  const reads: string[] = [];
   const loops: LoopsClient = {
     createSessionV3: unused,
+    listSessionsV3: unused,
     createSessionV2: unused,
     getSessionV2: unused,
     createProductV3: unused,
     getProductV3: unused,
     listProductsV3: unused,
     getSessionV3: async (id) => {
-      if (down) throw new LoopsError({ kind: 'timeout' }, 'getSessionV3');
-      return { id, payment_status: 'unpaid', expires_at: null };
+      reads.push(id);
+      switch (behaviourOf(id)) {
+        case 'unreachable':
+          throw new LoopsError({ kind: 'timeout' }, 'getSessionV3');
+        case 'not_found':
+          throw new LoopsError({ kind: 'http', status: 404, code: 'resource_missing', message: 'No such session' }, 'getSessionV3');
+        case 'unknown_state':
+          return { id, payment_status: 'processing', expires_at: null };
+        case 'open':
+          return { id, payment_status: 'unpaid', expires_at: null };
+      }
     },
     updateSessionV2: async (id) => {
       expired.push(id);
       return { id, status: 'EXPIRED' };
     },
   };
-  return { loops, expired };
+  return { loops, expired, reads };
 }
 
 describe('expiry sweep', () => {
-  const setup = (down = false) => {
-    const sessions = createMemorySessionStore();
-    const settled: string[] = [];
-    const events: SessionEventSink = { sessionSettled: async (record) => void settled.push(`${record.session.id}:${record.session.status}`) };
-    const logger = createLogger('silent');
-    const now = () => NOW;
-    const sync = createSessionSync({ sessions, events, now, logger });
-    const fake = loopsThatKeepsSessionsOpen(down);
-    const sweep = createExpirySweep({ sessions, sync, tenants: [{ config: tenantConfig, loops: fake.loops }], now, logger });
-    return { sessions, settled, sweep, expiredInLoops: fake.expired };
+  const setup = (behaviourOf: (id: string) => Behaviour = () => 'open', tenantIds = ['default']) => {
+    let nowMs = NOW;
+    const now = () => nowMs;
+    const lines: string[] = [];
+    const logger = createLogger(
+      'warn',
+      new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          lines.push(chunk.toString());
+          done();
+        },
+      }),
+    );
+    const events = createMemoryEventStore(now);
+    const memorySessions = createMemorySessionStore(undefined, events);
+    // One tenant's store can be made to fail, as a Redis shard that is away would.
+    const broken = new Set<string>();
+    const gone = new Set<string>();
+    const sessions: SessionStore = {
+      ...memorySessions,
+      get: async (tenantId, id) => (gone.has(id) ? undefined : memorySessions.get(tenantId, id)),
+      dueForExpiry: async (tenantId, nowSeconds, limit) => {
+        if (broken.has(tenantId)) throw new Error(`store of ${tenantId} unavailable`);
+        return memorySessions.dueForExpiry(tenantId, nowSeconds, limit);
+      },
+    };
+    const configs = tenantIds.map(tenantConfig);
+    const queue = createMemoryDeliveryQueue({ schedule: [], deliver: async () => undefined, logger });
+    const publisher = createEventPublisher({ events, queue, tenants: new Map(configs.map((c) => [c.id, c])), now, logger });
+    const sync = createSessionSync({ sessions, events: createSessionEventSink(publisher), now, logger });
+    const fake = fakeLoops(behaviourOf);
+    const sweep = createExpirySweep({ sessions, sync, tenants: configs.map((config) => ({ config, loops: fake.loops })), now, logger });
+    const insertOpen = (id: string, expiresAt: number, tenantId = 'default') =>
+      sessions.insert(sessionRecord({ id, tenantId, createdMs: NOW - 3_600_000, expiresAt }));
+    /** The Stripe events recorded about one session, by type. */
+    const eventsAbout = async (id: string, tenantId = 'default') =>
+      (await events.list(tenantId, { limit: 100, matches: (e) => (e.data.object as { id?: string }).id === id })).records.map((e) => e.type);
+    const status = async (id: string, tenantId = 'default') => (await sessions.get(tenantId, id))?.session.status;
+    const advance = (ms: number) => {
+      nowMs += ms;
+    };
+    return { sessions, sweep, insertOpen, eventsAbout, status, advance, broken, gone, lines, loops: fake };
   };
+  const seconds = NOW / 1000;
 
   it('expires in Loops, then settles once, sessions Loops still calls open past expires_at', async () => {
-    const { sessions, settled, sweep, expiredInLoops } = setup();
-    await sessions.insert(openRecord('cs_due', NOW / 1000 - 60));
-    await sessions.insert(openRecord('cs_in_grace', NOW / 1000 - 2));
-    await sessions.insert(openRecord('cs_later', NOW / 1000 + 600));
+    const { sweep, insertOpen, eventsAbout, status, loops } = setup();
+    await insertOpen('cs_due', seconds - 60);
+    await insertOpen('cs_in_grace', seconds - 2);
+    await insertOpen('cs_later', seconds + 600);
     expect(await sweep()).toBe(1);
-    expect(expiredInLoops).toEqual(['cs_due']);
-    expect(settled).toEqual(['cs_due:expired']);
+    expect(loops.expired).toEqual(['cs_due']);
+    expect(await eventsAbout('cs_due')).toEqual(['checkout.session.expired']);
     expect(await sweep()).toBe(0);
-    expect((await sessions.get('default', 'cs_later'))?.session.status).toBe('open');
+    expect(await eventsAbout('cs_due')).toEqual(['checkout.session.expired']);
+    expect(await status('cs_later')).toBe('open');
   });
 
-  it('leaves sessions for the next sweep while Loops cannot be reached', async () => {
-    const { sessions, settled, sweep, expiredInLoops } = setup(true);
-    await sessions.insert(openRecord('cs_due', NOW / 1000 - 60));
+  it('looks again later, with a growing wait, at a session it could not settle while Loops is away', async () => {
+    let reachable = false;
+    const { sweep, insertOpen, eventsAbout, status, advance, loops } = setup((id) => (id === 'cs_due' && reachable ? 'open' : 'unreachable'));
+    await insertOpen('cs_due', seconds - 60);
     expect(await sweep()).toBe(0);
-    expect([settled, expiredInLoops]).toEqual([[], []]);
-    expect((await sessions.get('default', 'cs_due'))?.session.status).toBe('open');
+    expect(await status('cs_due')).toBe('open');
+    expect(loops.reads).toEqual(['cs_due']);
+    // Pushed forward: the next runs leave it alone for a while instead of asking Loops every time.
+    await sweep();
+    expect(loops.reads).toEqual(['cs_due']);
+    advance(30 * 60 * 1000);
+    await sweep();
+    expect(loops.reads).toEqual(['cs_due', 'cs_due']);
+    reachable = true;
+    advance(3 * 3600 * 1000);
+    expect(await sweep()).toBe(1);
+    expect(await eventsAbout('cs_due')).toEqual(['checkout.session.expired']);
+  });
+
+  it('carries on past a session whose Loops state it does not know, logging which one, and leaves that session open', async () => {
+    const { sweep, insertOpen, eventsAbout, status, lines } = setup((id) => (id === 'cs_poison' ? 'unknown_state' : 'open'));
+    await insertOpen('cs_poison', seconds - 600);
+    await insertOpen('cs_good', seconds - 60);
+    expect(await sweep()).toBe(1);
+    expect(await status('cs_good')).toBe('expired');
+    expect(await eventsAbout('cs_good')).toEqual(['checkout.session.expired']);
+    // Unknown could mean a payment in progress: it is not expired, only looked at again later.
+    expect(await status('cs_poison')).toBe('open');
+    expect(await eventsAbout('cs_poison')).toEqual([]);
+    const logged = lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((entry) => entry.session === 'cs_poison');
+    expect(logged).toMatchObject({ tenant: 'default', session: 'cs_poison' });
+    expect(String(logged?.err)).toMatch(/processing/);
+  });
+
+  it('is not starved by a hundred and more sessions Loops no longer knows', async () => {
+    const { sweep, insertOpen, status } = setup((id) => (id.startsWith('cs_gone') ? 'not_found' : 'open'));
+    // Just past expiry: too early to conclude anything from a 404.
+    for (let i = 0; i < 150; i++) await insertOpen(`cs_gone_${String(i).padStart(3, '0')}`, seconds - 300 - i);
+    await insertOpen('cs_good', seconds - 60);
+    for (let run = 0; run < 3 && (await status('cs_good')) === 'open'; run++) await sweep();
+    expect(await status('cs_good')).toBe('expired');
+    expect(await status('cs_gone_000')).toBe('open');
+  });
+
+  it('expires locally, with its one event, a session Loops has not known for an hour past its expiry', async () => {
+    const { sweep, insertOpen, eventsAbout, status, advance, loops } = setup((id) => (id === 'cs_gone' ? 'not_found' : 'open'));
+    await insertOpen('cs_gone', seconds - 300);
+    await sweep();
+    expect(await status('cs_gone')).toBe('open');
+    advance(2 * 3600 * 1000);
+    expect(await sweep()).toBe(1);
+    expect(await status('cs_gone')).toBe('expired');
+    expect(await eventsAbout('cs_gone')).toEqual(['checkout.session.expired']);
+    // Loops was never asked to expire a session it does not have.
+    expect(loops.expired).toEqual([]);
+    advance(2 * 3600 * 1000);
+    expect(await sweep()).toBe(0);
+    expect(await eventsAbout('cs_gone')).toEqual(['checkout.session.expired']);
+  });
+
+  it('carries on with the next tenant when one tenant’s store fails', async () => {
+    const { sweep, insertOpen, status, broken } = setup(() => 'open', ['acme', 'default']);
+    await insertOpen('cs_acme', seconds - 60, 'acme');
+    await insertOpen('cs_default', seconds - 60, 'default');
+    broken.add('acme');
+    expect(await sweep()).toBe(1);
+    expect(await status('cs_default', 'default')).toBe('expired');
+    expect(await status('cs_acme', 'acme')).toBe('open');
+    broken.delete('acme');
+    expect(await sweep()).toBe(1);
+    expect(await status('cs_acme', 'acme')).toBe('expired');
+  });
+
+  it('forgets an index entry whose session record is gone (past its retention)', async () => {
+    const { sweep, sessions, insertOpen, gone } = setup();
+    await insertOpen('cs_due', seconds - 60);
+    gone.add('cs_due');
+    expect(await sweep()).toBe(0);
+    gone.delete('cs_due');
+    expect(await sessions.dueForExpiry('default', seconds, 10)).toEqual([]);
   });
 });

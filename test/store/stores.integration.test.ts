@@ -1,4 +1,7 @@
 import type Redis from 'ioredis';
+import { EVENT_RETENTION_SECONDS, type StoredEvent } from '../../src/store/event-store';
+import { createMemoryEventStore } from '../../src/store/memory-event-store';
+import { createRedisEventStore } from '../../src/store/redis-event-store';
 import { createMemoryIdempotencyStore } from '../../src/store/memory-idempotency-store';
 import { createMemoryMappingStore } from '../../src/store/memory-mapping-store';
 import { createMemorySessionStore } from '../../src/store/memory-session-store';
@@ -9,6 +12,7 @@ import { UnknownCursorError } from '../../src/store/session-store';
 import type { MappingFile } from '../../src/mappings/mapping-file';
 import { testRedis } from '../helpers/redis-client';
 import { sessionRecord } from '../helpers/session-records';
+import type { SessionRecord } from '../../src/store/session-record';
 
 const redisSetup = testRedis();
 afterAll(() => (redisSetup.redis as Redis).quit());
@@ -19,9 +23,37 @@ const implementations = [
     sessions: () => createRedisSessionStore(redisSetup.redis, redisSetup.keysFor),
     idempotency: () => createRedisIdempotencyStore(redisSetup.redis, redisSetup.keysFor, 60),
     mappings: () => createRedisMappingStore(redisSetup.redis, redisSetup.keysFor),
+    events: () => createRedisEventStore(redisSetup.redis, redisSetup.keysFor),
+    /** A session store and the event log its transitions write to. */
+    sessionsWithEvents: () => {
+      const events = createRedisEventStore(redisSetup.redis, redisSetup.keysFor);
+      return { sessions: createRedisSessionStore(redisSetup.redis, redisSetup.keysFor), events };
+    },
   },
-  { name: 'memory', sessions: createMemorySessionStore, idempotency: () => createMemoryIdempotencyStore(60), mappings: createMemoryMappingStore },
+  {
+    name: 'memory',
+    sessions: createMemorySessionStore,
+    idempotency: () => createMemoryIdempotencyStore(60),
+    mappings: createMemoryMappingStore,
+    events: () => createMemoryEventStore(),
+    sessionsWithEvents: () => {
+      const events = createMemoryEventStore();
+      return { sessions: createMemorySessionStore(undefined, events), events };
+    },
+  },
 ];
+
+function stripeEvent(id: string, pendingWebhooks: number, object: Record<string, unknown> = { id: 'cs_x', object: 'checkout.session' }): StoredEvent {
+  return {
+    id,
+    object: 'event',
+    type: 'checkout.session.expired',
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    pending_webhooks: pendingWebhooks,
+    data: { object },
+  };
+}
 
 let counter = 0;
 function record(tenantId: string, createdMs: number, status: 'open' | 'complete' = 'open') {
@@ -85,6 +117,94 @@ describe.each(implementations)('$name stores', (impl) => {
       expect(results.filter((result) => result.kind === 'updated')).toHaveLength(1);
       expect(await store.update(tenant, 'cs_missing', (c) => c)).toEqual({ kind: 'missing' });
     });
+  });
+
+  describe('session transitions and their events', () => {
+    it('records the event a transition announces in the same step as the session, and only for a real change', async () => {
+      const { sessions, events } = impl.sessionsWithEvents();
+      const tenant = `t-${impl.name}-announce`;
+      const r = record(tenant, Date.now());
+      await sessions.insert(r);
+      const expire = (current: SessionRecord) => {
+        if (current.session.status !== 'open') return undefined;
+        current.session.status = 'expired';
+        return current;
+      };
+      const announce = (next: SessionRecord) => stripeEvent(`evt_${next.session.id}_${next.version}`, 1, { id: next.session.id });
+      const first = await sessions.update(tenant, r.session.id, expire, announce);
+      if (first.kind !== 'updated' || !first.announced) throw new Error(`expected an announced transition, got ${first.kind}`);
+      expect(first.announced.id).toBe(`evt_${r.session.id}_2`);
+      expect(await events.get(tenant, first.announced.id)).toMatchObject({ id: first.announced.id, pending_webhooks: 1 });
+      expect(await events.outbox(tenant, Date.now() + 1000, 10)).toEqual([first.announced.id]);
+      // Settled already: nothing changes, nothing is announced.
+      const again = await sessions.update(tenant, r.session.id, expire, announce);
+      expect(again.kind).toBe('unchanged');
+      expect((await events.list(tenant, { limit: 10, matches: () => true })).records.map((e) => e.id)).toEqual([first.announced.id]);
+      expect(await sessions.dueForExpiry(tenant, Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
+    });
+
+    it('lets the sweep look at a session again later, and forget one whose record is gone', async () => {
+      const store = impl.sessions();
+      const tenant = `t-${impl.name}-retry-at`;
+      const due = sessionRecord({ id: 'cs_due_a', tenantId: tenant, createdMs: Date.now(), expiresAt: 1000 });
+      const other = sessionRecord({ id: 'cs_due_b', tenantId: tenant, createdMs: Date.now(), expiresAt: 1001 });
+      await store.insert(due);
+      await store.insert(other);
+      expect(await store.dueForExpiry(tenant, 2000, 10)).toEqual(['cs_due_a', 'cs_due_b']);
+      await store.retryExpiryAt(tenant, 'cs_due_a', 5000);
+      expect(await store.dueForExpiry(tenant, 2000, 10)).toEqual(['cs_due_b']);
+      expect(await store.dueForExpiry(tenant, 5000, 10)).toEqual(['cs_due_b', 'cs_due_a']);
+      await store.dropFromExpiryIndex(tenant, 'cs_due_b');
+      expect(await store.dueForExpiry(tenant, 5000, 10)).toEqual(['cs_due_a']);
+      // A session that settled meanwhile is not put back.
+      await store.update(tenant, 'cs_due_a', (current) => ({ ...current, session: { ...current.session, status: 'complete' } }));
+      await store.retryExpiryAt(tenant, 'cs_due_a', 6000);
+      expect(await store.dueForExpiry(tenant, 9000, 10)).toEqual([]);
+    });
+  });
+
+  describe('events', () => {
+    it('counts pending_webhooks per endpoint: another 2xx from an endpoint that already has the event changes nothing', async () => {
+      const store = impl.events();
+      const tenant = `t-${impl.name}-pending`;
+      const event = stripeEvent(`evt_pending_${impl.name}`, 2);
+      await store.record(tenant, event, `dedupe-${event.id}`);
+      await store.delivered(tenant, event.id, 'https://a.example/hook');
+      await store.delivered(tenant, event.id, 'https://a.example/hook');
+      expect((await store.get(tenant, event.id))?.pending_webhooks).toBe(1);
+      expect((await store.list(tenant, { limit: 10, matches: () => true })).records[0]?.pending_webhooks).toBe(1);
+      expect(await store.deliveredEndpoints(tenant, event.id, ['https://a.example/hook', 'https://b.example/hook'])).toEqual([
+        'https://a.example/hook',
+      ]);
+      await store.delivered(tenant, event.id, 'https://b.example/hook');
+      expect((await store.get(tenant, event.id))?.pending_webhooks).toBe(0);
+      expect(await store.delivered(tenant, 'evt_gone', 'https://a.example/hook')).toBeUndefined();
+      expect(await store.deliveredEndpoints(tenant, 'evt_gone', ['https://a.example/hook'])).toEqual([]);
+    });
+
+    if (impl.name === 'redis') {
+      it('keeps every per-event record with an expiry: nothing outlives its event', async () => {
+        const store = impl.events();
+        const tenant = `t-${impl.name}-ttl`;
+        for (let i = 0; i < 3; i++) {
+          const event = stripeEvent(`evt_ttl_${i}`, 1);
+          await store.record(tenant, event, `dedupe-ttl-${i}`);
+          await store.delivered(tenant, event.id, 'https://a.example/hook');
+        }
+        const redis = redisSetup.redis as Redis;
+        const keys = await redis.keys(`${redisSetup.prefix}:{${tenant}}:*`);
+        const lasting = [];
+        for (const key of keys) {
+          const ttl = await redis.ttl(key);
+          expect(ttl).toBeLessThanOrEqual(EVENT_RETENTION_SECONDS);
+          if (ttl === -1) lasting.push(key);
+        }
+        // Only the two indexes last; both are trimmed as events age out.
+        const keys_ = redisSetup.keysFor(tenant);
+        expect(lasting.sort()).toEqual([keys_.eventIndex, keys_.eventOutbox].sort());
+        expect(keys.length).toBeGreaterThan(6);
+      });
+    }
   });
 
   describe('idempotency', () => {

@@ -1,6 +1,10 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import Stripe from 'stripe';
+import { Agent } from 'undici';
+import { createLogger } from '../../src/observability/logger';
+import { deliverOnce } from '../../src/webhooks/deliver';
+import { waitFor } from '../helpers/wait-for';
 import { startMerchantReceiver, type MerchantReceiver } from '../helpers/merchant-receiver';
 import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
 
@@ -70,15 +74,76 @@ describe('webhook delivery', () => {
     expect((await stack.container.queue.failed(100)).some((f) => f.eventId === event.id)).toBe(false);
   });
 
-  it('re-sends a delivered event on request', async () => {
+  it('replays an event its endpoint already has only when forced', async () => {
     const event = await expireNewSession();
     await receiver.waitFor((accepted) => accepted.some((e) => e.id === event.id));
-    const { stdout } = await run('npx', ['tsx', 'src/cli/webhooks.ts', 'replay', event.id], {
-      env: { ...process.env, ...stack.env },
-      timeout: 30_000,
-    });
+    const cli = (...args: string[]) =>
+      run('npx', ['tsx', 'src/cli/webhooks.ts', ...args], { env: { ...process.env, ...stack.env }, timeout: 30_000 });
+    expect((await cli('replay', event.id)).stdout).toContain(
+      `${event.id} (checkout.session.expired) was delivered to all 1 endpoint(s); nothing to replay`,
+    );
+    const { stdout } = await cli('replay', event.id, '--force');
     expect(stdout).toContain(`queued ${event.id}`);
     await receiver.waitFor((accepted) => accepted.filter((e) => e.id === event.id).length === 2);
+  });
+});
+
+describe('two endpoints, one of them down', () => {
+  it('counts pending_webhooks per endpoint, and a replay sends only to the endpoint still retrying', async () => {
+    const up = await startMerchantReceiver(TEST_KEYS.stripeWebhook);
+    const down = await startMerchantReceiver(TEST_KEYS.stripeWebhook);
+    const stack = await startStack({
+      // The first retry is an hour away: the down endpoint's delivery is still waiting when the operator replays.
+      env: { WEBHOOK_ENDPOINTS: `${up.url},${down.url}`, STRIPE_WEBHOOK_SECRET: TEST_KEYS.stripeWebhook, WEBHOOK_RETRY_SCHEDULE: '1h' },
+    });
+    const dispatcher = new Agent();
+    try {
+      const stripe = stack.stripe();
+      down.setDown(true);
+      const session = await stripe.checkout.sessions.create({ mode: 'payment', line_items: [{ price: 'price_mug', quantity: 1 }] });
+      await stripe.checkout.sessions.expire(session.id);
+      const [event] = (await stripe.events.list({ type: 'checkout.session.expired', limit: 1 })).data;
+      if (!event) throw new Error('no event recorded');
+      await up.waitFor((accepted) => accepted.some((e) => e.id === event.id));
+      await waitFor(() => down.received.some((r) => r.event?.id === event.id), 10_000);
+      await waitFor(async () => (await stripe.events.retrieve(event.id)).pending_webhooks === 1, 5000);
+
+      // At least once: the up endpoint answering 2xx to another attempt still counts once.
+      const tenant = stack.container.config.tenants.find((t) => t.id === 'default');
+      if (!tenant) throw new Error('no default tenant');
+      const deps = {
+        events: stack.container.stores.events,
+        tenants: new Map([['default', tenant]]),
+        dispatcher,
+        timeoutMs: 5000,
+        now: Date.now,
+        logger: createLogger('silent'),
+      };
+      expect(await deliverOnce(deps, { tenantId: 'default', eventId: event.id, endpointUrl: up.url })).toBe('delivered');
+      expect((await stripe.events.retrieve(event.id)).pending_webhooks).toBe(1);
+      expect((await stripe.events.list({ delivery_success: true, limit: 100 })).data.map((e) => e.id)).not.toContain(event.id);
+      expect((await stripe.events.list({ delivery_success: false, limit: 100 })).data.map((e) => e.id)).toContain(event.id);
+
+      // The endpoint is back; the operator replays the event instead of waiting an hour.
+      down.setDown(false);
+      const { stdout } = await run('npx', ['tsx', 'src/cli/webhooks.ts', 'replay', event.id], {
+        env: { ...process.env, ...stack.env },
+        timeout: 30_000,
+      });
+      expect(stdout).toContain('1 delivery(ies) retried now, 0 queued afresh; 1 of 2 endpoint(s) already have it');
+      await down.waitFor((accepted) => accepted.some((e) => e.id === event.id));
+      await waitFor(async () => (await stripe.events.retrieve(event.id)).pending_webhooks === 0, 5000);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      // The up endpoint got nothing more from the replay: its original delivery and the attempt above.
+      expect(up.accepted().filter((e) => e.id === event.id)).toHaveLength(2);
+      expect(down.accepted().filter((e) => e.id === event.id)).toHaveLength(1);
+      expect((await stripe.events.list({ delivery_success: true, limit: 100 })).data.map((e) => e.id)).toContain(event.id);
+    } finally {
+      await dispatcher.close();
+      await stack.close();
+      await up.close();
+      await down.close();
+    }
   });
 });
 

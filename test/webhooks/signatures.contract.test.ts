@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import Stripe from 'stripe';
 import { startMerchantReceiver, type MerchantReceiver } from '../helpers/merchant-receiver';
+import { postLoopsEvent } from '../helpers/loops-webhooks';
 import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
 
 const sign = (body: string, secret: string, t: number) => createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
@@ -101,6 +102,30 @@ describe('webhook signatures', () => {
     });
   });
 
+  it('keeps a known Loops event type with an unexpected shape, refuses it so Loops sends it again, and looks at a resend afresh', async () => {
+    const body = JSON.stringify({
+      id: 'evt_loops_bad_shape',
+      object: 'event',
+      type: 'charge.refunded',
+      created: now(),
+      data: { object: { id: 'ch_bad_shape', amount: 'lots' } },
+    });
+    const t = now();
+    const header = `t=${t},v1=${sign(body, TEST_KEYS.loopsWebhook, t)}`;
+    const response = await post(body, header);
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/unexpected shape/);
+    // Kept 30 days for an operator, like unknown types, with what was wrong.
+    expect(await stack.container.stores.events.loopsEvent('default', 'evt_loops_bad_shape')).toMatchObject({
+      outcome: 'invalid_shape',
+      type: 'charge.refunded',
+      event: { id: 'evt_loops_bad_shape', data: { object: { id: 'ch_bad_shape', amount: 'lots' } } },
+      problem: expect.stringMatching(/amount/),
+    });
+    // Loops' resend is not taken for a duplicate: it is read again (and, unchanged, refused again).
+    expect((await post(body, header)).status).toBe(400);
+  });
+
   it('signs outbound events with every active whsec_ secret, so a merchant still on the old one verifies', async () => {
     const session = await stripe.checkout.sessions.create({ mode: 'payment', line_items: [{ price: 'price_mug', quantity: 1 }] });
     await stripe.checkout.sessions.expire(session.id);
@@ -114,5 +139,42 @@ describe('webhook signatures', () => {
     expect(verifier.webhooks.constructEvent(raw, `${t},${v1New}`, TEST_KEYS.stripeWebhook).id).toBe(delivery?.event?.id);
     expect(verifier.webhooks.constructEvent(raw, `${t},${v1Old}`, TEST_KEYS.stripeWebhookOld).id).toBe(delivery?.event?.id);
     expect(() => verifier.webhooks.constructEvent(raw, `${t},${v1Old}`, TEST_KEYS.stripeWebhook)).toThrow(/No signatures found matching/);
+  });
+});
+
+describe('Loops signatures with a configured header name and tolerance', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({ env: { LOOPS_WEBHOOK_SIGNATURE_HEADER: 'X-Custom-Sig', LOOPS_WEBHOOK_TOLERANCE_SECONDS: '30' } });
+    await stack.loops.admin('PUT', '/_emulator/webhooks', { targets: [] });
+  });
+  afterAll(() => stack.close());
+
+  // An event type the gateway does not act on: accepted means the signature passed.
+  const event = (id: string) => ({ id, type: 'payout.paid', data: { object: { id: 'po_1' } } });
+  const now = () => Math.floor(Date.now() / 1000);
+
+  it('reads the signature from the configured header, and only from it', async () => {
+    expect(await postLoopsEvent(stack.url, event('evt_custom_header'), { header: 'x-custom-sig' })).toEqual({
+      status: 200,
+      json: { received: true, outcome: 'ignored' },
+    });
+    const defaultHeader = await postLoopsEvent(stack.url, event('evt_default_header'), { header: 'x-loops-signature' });
+    expect(defaultHeader.status).toBe(400);
+    expect(defaultHeader.json.error?.message).toMatch(/missing signature header/);
+  });
+
+  it('refuses timestamps outside the configured tolerance, either way, and accepts those inside', async () => {
+    for (const [offset, status] of [
+      [-40, 400],
+      [40, 400],
+      [-20, 200],
+      [20, 200],
+    ] as const) {
+      const answer = await postLoopsEvent(stack.url, event(`evt_tolerance_${offset}`), { header: 'x-custom-sig', t: now() + offset });
+      expect([offset, answer.status]).toEqual([offset, status]);
+      if (status === 400) expect(answer.json.error?.message).toMatch(/tolerance/);
+    }
   });
 });

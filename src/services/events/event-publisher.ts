@@ -40,8 +40,9 @@ export function createEventPublisher(deps: EventPublisherDeps) {
     await deps.events.leaveOutbox(tenantId, event.id);
   }
 
-  async function publish(tenantId: string, input: PublishInput, dedupeKey: string): Promise<StoredEvent> {
-    const event = buildEventObject({
+  /** A new event in Stripe's shape, not yet recorded; `pending_webhooks` counts its endpoints. */
+  function build(tenantId: string, input: PublishInput): StoredEvent {
+    return buildEventObject({
       id: randomId('evt'),
       type: input.type,
       created: Math.floor(deps.now() / 1000),
@@ -51,15 +52,24 @@ export function createEventPublisher(deps: EventPublisherDeps) {
       request: input.request,
       pendingWebhooks: endpointsFor(tenantId, input.type).length,
     });
-    const { event: stored, created } = await deps.events.record(tenantId, event, dedupeKey);
-    if (!created) return stored;
-    deps.logger.info({ eventId: stored.id, type: stored.type, tenant: tenantId }, 'stripe event recorded');
+  }
+
+  /**
+   * Queues the deliveries of an event that is recorded (so in the outbox). A failure here is only
+   * logged: the caller's work is already durable and the drainer queues the event.
+   */
+  async function queueRecorded(tenantId: string, event: StoredEvent): Promise<void> {
+    deps.logger.info({ eventId: event.id, type: event.type, tenant: tenantId }, 'stripe event recorded');
     try {
-      await dispatch(tenantId, stored);
+      await dispatch(tenantId, event);
     } catch (error) {
-      // Recorded and in the outbox: the drainer queues it. The caller's work is already durable.
-      deps.logger.warn({ eventId: stored.id, err: (error as Error).message }, 'event recorded but not yet queued; the outbox drainer will queue it');
+      deps.logger.warn({ eventId: event.id, err: (error as Error).message }, 'event recorded but not yet queued; the outbox drainer will queue it');
     }
+  }
+
+  async function publish(tenantId: string, input: PublishInput, dedupeKey: string): Promise<StoredEvent> {
+    const { event: stored, created } = await deps.events.record(tenantId, build(tenantId, input), dedupeKey);
+    if (created) await queueRecorded(tenantId, stored);
     return stored;
   }
 
@@ -77,7 +87,7 @@ export function createEventPublisher(deps: EventPublisherDeps) {
     return drained;
   }
 
-  return { publish, drainOutbox };
+  return { build, queueRecorded, publish, drainOutbox };
 }
 
 export type EventPublisher = ReturnType<typeof createEventPublisher>;

@@ -52,19 +52,16 @@ export function createLoopsWebhookService(deps: LoopsWebhookDeps) {
     try {
       actions = translateLoopsEvent(event);
     } catch (error) {
-      throw new GatewayError(
-        'parameter_invalid',
-        `Loops event ${event.id} (${event.type}) has an unexpected shape: ${(error as Error).message.slice(0, 300)}`,
-      );
+      return await refuseInvalidShape(tenantId, event, error);
     }
     if (!actions) {
       deps.logger.warn({ loopsEventId: event.id, type: event.type, tenant: tenantId }, 'unknown Loops event type: recorded, nothing to do');
-      await deps.events.markLoopsEventHandled(tenantId, event.id, { outcome: 'unknown_type', type: event.type, receivedAt: deps.now(), event });
+      await deps.events.recordLoopsEvent(tenantId, event.id, { outcome: 'unknown_type', type: event.type, receivedAt: deps.now(), event });
       return 'ignored';
     }
     let known = true;
     for (const action of actions) known = (await apply(tenantId, event, action)) && known;
-    await deps.events.markLoopsEventHandled(
+    await deps.events.recordLoopsEvent(
       tenantId,
       event.id,
       known
@@ -72,6 +69,22 @@ export function createLoopsWebhookService(deps: LoopsWebhookDeps) {
         : { outcome: 'unknown_session', type: event.type, receivedAt: deps.now(), event },
     );
     return known ? 'processed' : 'ignored';
+  }
+
+  /**
+   * A known event type whose object the gateway cannot read (the Loops contract is still
+   * uncertain here, loops-api.md §7): the raw event is kept 30 days for an operator, like unknown
+   * types, and logged, and the answer is a 400 so Loops sends it again, which a gateway fixed in
+   * the meantime then processes (an `invalid_shape` record does not count as handled).
+   */
+  async function refuseInvalidShape(tenantId: string, event: LoopsEvent, error: unknown): Promise<never> {
+    const problem = (error as Error).message.slice(0, 300);
+    deps.logger.error(
+      { loopsEventId: event.id, type: event.type, tenant: tenantId, problem },
+      'Loops event has an unexpected shape: recorded, refused',
+    );
+    await deps.events.recordLoopsEvent(tenantId, event.id, { outcome: 'invalid_shape', type: event.type, receivedAt: deps.now(), event, problem });
+    throw new GatewayError('parameter_invalid', `Loops event ${event.id} (${event.type}) has an unexpected shape: ${problem}`);
   }
 
   /** Returns false when the event is about a session this gateway did not create. */
