@@ -1,4 +1,5 @@
 import type { MappingEntry, ProductInfo } from '../mappings/mapping-file';
+import { BoundedCache } from './bounded-cache';
 import type { MappingStore } from './mapping-store';
 
 export const MAPPING_CACHE = {
@@ -6,7 +7,22 @@ export const MAPPING_CACHE = {
   hitSeconds: 30,
   /** Unmapped prices are re-checked sooner, so a newly mapped price works within seconds. */
   missSeconds: 2,
+  /**
+   * Mappings kept per kind (prices, products), least recently used out first: a large catalog's
+   * hot prices stay, and memory stays bounded (a few hundred bytes an entry).
+   */
+  maxFound: 10_000,
+  /**
+   * Misses are kept apart and capped lower: every unknown price id a client sends would otherwise
+   * add an entry (one request may name 100), and a flood of them must not push real mappings out.
+   */
+  maxMissing: 1_000,
 } as const;
+
+interface Caches<T> {
+  found: BoundedCache<T>;
+  missing: BoundedCache<true>;
+}
 
 /**
  * An in-process cache in front of the shared store: the create path reads a mapping per line item,
@@ -17,12 +33,20 @@ export function createCachedMappingStore(
   onLookup: (hit: boolean) => void = () => {},
   now: () => number = Date.now,
 ): MappingStore & { clear(): void } {
-  const prices = new Map<string, { value: MappingEntry | undefined; until: number }>();
-  const products = new Map<string, { value: ProductInfo | undefined; until: number }>();
+  const caches = <T>(): Caches<T> => ({
+    found: new BoundedCache<T>(MAPPING_CACHE.maxFound, now),
+    missing: new BoundedCache<true>(MAPPING_CACHE.maxMissing, now),
+  });
+  const prices = caches<MappingEntry>();
+  const products = caches<ProductInfo>();
 
-  async function cached<T>(cache: Map<string, { value: T | undefined; until: number }>, key: string, load: () => Promise<T | undefined>) {
-    const found = cache.get(key);
-    if (found && found.until > now()) {
+  async function cached<T>(cache: Caches<T>, key: string, load: () => Promise<T | undefined>): Promise<T | undefined> {
+    if (cache.missing.get(key)) {
+      onLookup(true);
+      return undefined;
+    }
+    const found = cache.found.get(key);
+    if (found) {
       onLookup(true);
       return found.value;
     }
@@ -30,13 +54,16 @@ export function createCachedMappingStore(
     // Frozen, not copied per lookup: readers share one immutable entry (a copy per line item per
     // request showed up in profiles), and a reader that tried to change it would throw.
     const value = deepFreeze(await load());
-    cache.set(key, { value, until: now() + (value === undefined ? MAPPING_CACHE.missSeconds : MAPPING_CACHE.hitSeconds) * 1000 });
+    if (value === undefined) cache.missing.set(key, true, MAPPING_CACHE.missSeconds * 1000);
+    else cache.found.set(key, value, MAPPING_CACHE.hitSeconds * 1000);
     return value;
   }
 
   const clear = () => {
-    prices.clear();
-    products.clear();
+    for (const cache of [prices, products]) {
+      cache.found.clear();
+      cache.missing.clear();
+    }
   };
 
   return {
