@@ -7,7 +7,11 @@ import { UsageError, type CliEnv } from './cli-env';
 import type { MapArgs } from './map-args';
 
 /** `--from-file`, or the Stripe API (`STRIPE_SECRET_KEY`, `--stripe-api-base` / `STRIPE_API_BASE`). */
-export function catalogSource(args: MapArgs, env: CliEnv, progress: Progress): () => Promise<{ catalog: Catalog; warnings: string[] }> {
+export function catalogSource(
+  args: MapArgs,
+  env: CliEnv,
+  progress: Progress,
+): () => Promise<{ catalog: Catalog; warnings: string[]; notices?: string[] }> {
   const file = args.fromFile;
   if (file) return () => readCatalogFile(file);
   const secretKey = env.STRIPE_SECRET_KEY;

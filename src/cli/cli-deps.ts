@@ -17,7 +17,8 @@ export interface CliDeps {
   redis: RedisClient | undefined;
   store: MappingStore | undefined;
   tenant(id: string): TenantConfig;
-  loopsFor(tenant: TenantConfig): LoopsClient;
+  /** `maxAttempts` per call inside the client (default the gateway's; the map tool passes 1). */
+  loopsFor(tenant: TenantConfig, options?: { maxAttempts?: number }): LoopsClient;
   keysFor(tenantId: string): TenantKeys;
   close(): Promise<void>;
 }
@@ -51,8 +52,15 @@ export function buildCliDeps(env: Record<string, string | undefined>, connection
       if (!found) throw new UsageError(`Unknown tenant "${id}"; configured: ${config.tenants.map((t) => t.id).join(', ')}`);
       return found;
     },
-    loopsFor: (tenant) =>
-      createLoopsClient({ apiBase: tenant.loops.apiBase, apiKey: tenant.loops.apiKey, timeoutMs: config.loops.timeoutMs, dispatcher, logger }),
+    loopsFor: (tenant, options = {}) =>
+      createLoopsClient({
+        apiBase: tenant.loops.apiBase,
+        apiKey: tenant.loops.apiKey,
+        timeoutMs: config.loops.timeoutMs,
+        dispatcher,
+        logger,
+        ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+      }),
     keysFor,
     async close() {
       await dispatcher.close();

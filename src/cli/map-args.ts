@@ -13,8 +13,9 @@ Copies a Stripe catalog into Loops products and writes mappings/<tenant>.json.
 Source (one of):
   (default)                 read the Stripe API with STRIPE_SECRET_KEY
   --stripe-api-base <url>   a non-default Stripe API host (or STRIPE_API_BASE), e.g. http://127.0.0.1:12111
-  --from-file <path>        a JSON export: \`stripe prices list --expand data.product\`, a list of
-                            products with expanded default_price, or several list outputs appended
+  --from-file <path>        a JSON export: \`stripe prices list --expand data.product\` (or
+                            \`stripe prices search\`), products with expanded default_price (their
+                            default price only), or several list outputs appended
 
 Options:
   --tenant <id>             tenant to map (default "${DEFAULT_TENANT}")
@@ -29,7 +30,8 @@ Options:
 
 Environment: the gateway's (LOOPS_API_BASE, LOOPS_API_KEY, GATEWAY_API_KEYS or TENANTS_FILE,
 REDIS_URL, REDIS_KEY_PREFIX, MAPPINGS_DIR) plus STRIPE_SECRET_KEY and STRIPE_API_BASE.
-Exit status: 0 all mapped or skipped, 1 some prices failed, 2 bad usage or configuration, 3 stopped early.`;
+Exit status: 0 all mapped or skipped, 1 some prices failed, duplicate Loops products were found or the
+catalog was incomplete, 2 bad usage or configuration, 3 stopped early.`;
 
 const count = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 

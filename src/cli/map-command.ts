@@ -26,12 +26,11 @@ export async function runMapCommand(argv: string[], io: CommandIo, progress?: Pr
   try {
     const tenant = deps.tenant(args.tenant);
     const { redis } = deps;
-    if (!redis && !args.dryRun) {
-      report.note('Note: no REDIS_URL, so no lock against a second run at the same time: the Idempotency-Key and the re-check still apply.');
-    }
     const result = await mapCatalog(
       {
-        loops: deps.loopsFor(tenant),
+        // One retry layer: the tool's own (`--max-attempts`, with a re-check before any repeated
+        // create). The client's quick retries inside each attempt would multiply the POSTs per price.
+        loops: deps.loopsFor(tenant, { maxAttempts: 1 }),
         readCatalog,
         store: args.noLoad ? undefined : deps.store,
         ...(redis

@@ -19,7 +19,8 @@ Options:
   -h, --help
 
 Environment: the gateway's (LOOPS_API_BASE, LOOPS_API_KEY, GATEWAY_API_KEYS or TENANTS_FILE,
-REDIS_URL, REDIS_KEY_PREFIX, MAPPINGS_DIR). Exit status: 0 ok, 1 problems found, 2 bad usage.`;
+REDIS_URL, REDIS_KEY_PREFIX, MAPPINGS_DIR). Exit status: 0 ok, 1 problems found (verify: also duplicate
+Loops products), 2 bad usage, 3 Loops or Redis could not be reached.`;
 
 export interface MappingsArgs {
   command: 'load' | 'verify' | 'show' | 'help';

@@ -4,8 +4,12 @@ import { MAPPINGS_USAGE, parseMappingsArgs } from './mappings-args';
 import { loadCommand } from './mappings-load';
 import { showCommand } from './mappings-show';
 import { verifyCommand } from './mappings-verify';
+import { EXIT_UNAVAILABLE, unavailableLine } from './unavailable-error';
 
-/** `mappings load|verify|show <id>` → exit status; UsageError for the entry to report. */
+/**
+ * `mappings load|verify|show <id>` → exit status; UsageError for the entry to report. Loops or
+ * Redis out of reach → one line on stderr and exit 3, so a script can tell an outage from findings.
+ */
 export async function runMappingsCommand(argv: string[], io: CommandIo): Promise<number> {
   const args = parseMappingsArgs(argv);
   if (args.command === 'help') {
@@ -23,6 +27,11 @@ export async function runMappingsCommand(argv: string[], io: CommandIo): Promise
       case 'show':
         return await showCommand(deps, args, out);
     }
+  } catch (error) {
+    const line = unavailableLine(error);
+    if (line === undefined) throw error;
+    io.err.write(`${line}\n`);
+    return EXIT_UNAVAILABLE;
   } finally {
     await deps.close();
   }

@@ -1,10 +1,11 @@
 import { UsageError } from './cli-env';
 import { LeaseBusyError } from '../mapping-tool/lock/run-lease';
+import { EXIT_UNAVAILABLE, UnavailableError } from './unavailable-error';
 
 /**
  * Runs a CLI's main and exits with its status. Known failures print one clear line (no stack):
- * usage and configuration → 2, another run holding the tenant's lock → 3; anything else is a bug
- * or an outage and prints its stack → 1.
+ * usage and configuration → 2, another run holding the tenant's lock or a service out of reach → 3;
+ * anything else is a bug and prints its stack → 1.
  */
 export function runCli(main: (argv: string[]) => Promise<number>, usage: string): void {
   // `… | head` closing the pipe is not a failure worth a stack trace.
@@ -20,6 +21,9 @@ export function runCli(main: (argv: string[]) => Promise<number>, usage: string)
       if (error instanceof UsageError) {
         process.stderr.write(`${error.message}\n\n${usage}\n`);
         process.exitCode = 2;
+      } else if (error instanceof UnavailableError) {
+        process.stderr.write(`${error.message}\n`);
+        process.exitCode = EXIT_UNAVAILABLE;
       } else if (error instanceof LeaseBusyError) {
         process.stderr.write(`${error.message}; try again when it has finished (or raise --lock-wait).\n`);
         process.exitCode = 3;

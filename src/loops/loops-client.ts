@@ -18,7 +18,7 @@ import {
   type LoopsV3Product,
   type LoopsV3Session,
 } from './loops-schemas';
-import { retryDelayMs } from './retry-policy';
+import { LOOPS_RETRY, retryDelayMs } from './retry-policy';
 
 export interface LoopsClient {
   createSessionV3(body: LoopsV3CreateSessionBody, idempotencyKey: string): Promise<LoopsV3Session>;
@@ -42,6 +42,12 @@ export interface LoopsClientOptions {
   dispatcher: Dispatcher;
   logger: Logger;
   observe?: LoopsCallObserver;
+  /**
+   * Attempts per call, the first included (default LOOPS_RETRY.maxAttempts). The batch mapping
+   * tool passes 1: it has its own, longer retry loop with a re-check before any repeated create,
+   * and retries nested inside it would multiply the requests per price.
+   */
+  maxAttempts?: number;
 }
 
 interface CallSpec<S extends z.ZodType> {
@@ -58,6 +64,7 @@ export function createLoopsClient(options: LoopsClientOptions): LoopsClient {
   const origin = base.origin;
   // A base with a path (e.g. a proxy at https://host/loops) prefixes every API path.
   const basePath = base.pathname.replace(/\/+$/, '');
+  const maxAttempts = options.maxAttempts ?? LOOPS_RETRY.maxAttempts;
 
   async function call<S extends z.ZodType>(spec: CallSpec<S>): Promise<z.output<S>> {
     for (let attempt = 1; ; attempt++) {
@@ -69,7 +76,7 @@ export function createLoopsClient(options: LoopsClientOptions): LoopsClient {
       } catch (error) {
         const failure = classify(error);
         options.observe?.(spec.operation, outcomeLabel(failure), (performance.now() - started) / 1000);
-        const delay = retryDelayMs(failure, attempt, spec.method !== 'POST');
+        const delay = attempt >= maxAttempts ? undefined : retryDelayMs(failure, attempt, spec.method !== 'POST');
         if (delay === undefined) throw new LoopsError(failure, spec.operation);
         options.logger.warn({ operation: spec.operation, attempt, failure: failure.kind, delay }, 'retrying Loops call');
         await sleep(delay);

@@ -51,6 +51,8 @@ export const loopsV3ProductSchema = z
     active: z.boolean().nullish(),
     status: z.string().nullish(),
     metadata: z.record(z.string(), z.unknown()).nullish(),
+    /** Unix seconds (§3.3); the mapping tool orders duplicates by it. */
+    created: z.number().nullish(),
   })
   .loose();
 

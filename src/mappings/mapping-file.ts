@@ -26,6 +26,8 @@ export const mappingEntrySchema = z
     taxBehavior: z.enum(['exclusive', 'inclusive', 'unspecified']).nullable().optional(),
     metadata: z.record(z.string(), z.string()).optional(),
     created: z.number().int().optional(),
+    /** Stripe's `recurring.trial_period_days`, echoed only: Loops has no trials. */
+    trialPeriodDays: z.number().int().min(1).nullable().optional(),
   })
   .loose()
   .refine((entry) => Boolean(entry.loopsProductId) !== Boolean(entry.loopsPaymentLinkId), {
@@ -45,6 +47,10 @@ export const productInfoSchema = z
     defaultPriceId: z.string().nullable().optional(),
     unitLabel: z.string().nullable().optional(),
     taxCode: z.string().nullable().optional(),
+    type: z.enum(['service', 'good']).optional(),
+    statementDescriptor: z.string().nullable().optional(),
+    /** Unix seconds; Stripe's `updated` (defaults to `created` when absent). */
+    updated: z.number().int().optional(),
   })
   .loose();
 

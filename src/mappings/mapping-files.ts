@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { writeFileAtomically, type AtomicWriteFs } from './atomic-write';
 import { emptyMappingFile, mappingFileSchema, type MappingFile } from './mapping-file';
 
 export function mappingFilePath(dir: string, tenantId: string): string {
@@ -27,16 +28,14 @@ export async function readMappingFile(dir: string, tenantId: string): Promise<Ma
 }
 
 /**
- * Write-then-rename: readers and a crash mid-write only ever see the old or the new whole file.
- * Keys are sorted so the committed file diffs cleanly.
+ * Write-then-rename with fsyncs (atomic-write.ts): readers, a crash mid-write and a power cut
+ * only ever see the old or the new whole file. Keys are sorted so the committed file diffs cleanly.
  */
-export async function writeMappingFile(dir: string, tenantId: string, file: MappingFile): Promise<void> {
+export async function writeMappingFile(dir: string, tenantId: string, file: MappingFile, fs?: AtomicWriteFs): Promise<void> {
   const path = mappingFilePath(dir, tenantId);
   await mkdir(dirname(path), { recursive: true });
   const sorted: MappingFile = { version: 1, prices: sortKeys(file.prices), products: sortKeys(file.products) };
-  const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(sorted, null, 2)}\n`);
-  await rename(temporary, path);
+  await writeFileAtomically(path, `${JSON.stringify(sorted, null, 2)}\n`, fs);
 }
 
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {

@@ -20,6 +20,7 @@ import { paginateArray } from './checkout-sessions/paginate-array';
 export const CATALOG_LIST_CACHE_MS = 2000;
 
 type Priced = { id: string; entry: MappingEntry };
+type Snapshot = { until: number; prices: Priced[]; ids: Set<string> };
 
 /**
  * The imported catalog read back as Stripe would answer it (product.md "The gateway can answer
@@ -28,23 +29,38 @@ type Priced = { id: string; entry: MappingEntry };
  */
 export function createCatalogService(deps: { mappings: MappingStore; now?: () => number }) {
   const now = deps.now ?? Date.now;
-  const snapshots = new Map<string, { until: number; prices: Priced[] }>();
+  const snapshots = new Map<string, Snapshot>();
 
-  async function sortedPrices(tenantId: string): Promise<Priced[]> {
+  async function snapshot(tenantId: string): Promise<Snapshot> {
     const cached = snapshots.get(tenantId);
-    if (cached && cached.until > now()) return cached.prices;
+    if (cached && cached.until > now()) return cached;
     const all = Object.entries(await deps.mappings.allPrices(tenantId)).map(([id, entry]) => ({ id, entry }));
     // Stripe lists newest first; the id breaks ties so cursors stay stable.
     all.sort((a, b) => (b.entry.created ?? 0) - (a.entry.created ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    snapshots.set(tenantId, { until: now() + CATALOG_LIST_CACHE_MS, prices: all });
-    return all;
+    const fresh = { until: now() + CATALOG_LIST_CACHE_MS, prices: all, ids: new Set(all.map((price) => price.id)) };
+    snapshots.set(tenantId, fresh);
+    return fresh;
   }
+
+  const sortedPrices = async (tenantId: string): Promise<Priced[]> => (await snapshot(tenantId)).prices;
 
   async function renderPrice(call: CallContext, id: string, entry: MappingEntry, expandProduct: boolean) {
     const price = buildPriceObject(priceFactsFromMapping(id, entry), call.livemode);
     if (!expandProduct) return price;
-    const info = entry.stripeProductId ? await deps.mappings.getProduct(call.tenant.config.id, entry.stripeProductId) : undefined;
-    return { ...price, product: buildProductObject(productFacts(entry, info), call.livemode) };
+    const tenantId = call.tenant.config.id;
+    const info = entry.stripeProductId ? await deps.mappings.getProduct(tenantId, entry.stripeProductId) : undefined;
+    const facts = await withServedDefaultPrice(tenantId, productFacts(entry, info));
+    return { ...price, product: buildProductObject(facts, call.livemode) };
+  }
+
+  /**
+   * A product's `default_price` names a Stripe price the mapping tool may have skipped (Loops
+   * cannot represent it): here it would 404. Only a price this gateway serves is named.
+   */
+  async function withServedDefaultPrice(tenantId: string, facts: ProductFacts): Promise<ProductFacts> {
+    if (!facts.defaultPriceId) return facts;
+    const served = (await snapshot(tenantId)).ids.has(facts.defaultPriceId);
+    return served ? facts : { ...facts, defaultPriceId: null };
   }
 
   async function retrievePrice(call: CallContext, id: string, bag: ParamBag) {
@@ -73,11 +89,11 @@ export function createCatalogService(deps: { mappings: MappingStore; now?: () =>
     const params = validateParams(retrieveCatalogSchema, bag);
     const expandDefaultPrice = parseCatalogExpand(params.expand, ['default_price']).has('default_price');
     const tenantId = call.tenant.config.id;
-    const product = buildProductObject(await productFactsFor(tenantId, id), call.livemode);
+    const product = buildProductObject(await withServedDefaultPrice(tenantId, await productFactsFor(tenantId, id)), call.livemode);
     const defaultPriceId = product.default_price;
     if (!expandDefaultPrice || !defaultPriceId) return product;
     const defaultPrice = await deps.mappings.getPrice(tenantId, defaultPriceId);
-    return defaultPrice ? { ...product, default_price: await renderPrice(call, defaultPriceId, defaultPrice, false) } : product;
+    return { ...product, default_price: defaultPrice ? await renderPrice(call, defaultPriceId, defaultPrice, false) : null };
   }
 
   async function productFactsFor(tenantId: string, id: string): Promise<ProductFacts> {
@@ -127,5 +143,8 @@ function productFactsFromInfo(id: string, info: ProductInfo): ProductFacts {
     defaultPriceId: info.defaultPriceId ?? null,
     unitLabel: info.unitLabel ?? null,
     taxCode: info.taxCode ?? null,
+    ...(info.type ? { type: info.type } : {}),
+    statementDescriptor: info.statementDescriptor ?? null,
+    ...(info.updated !== undefined ? { updated: info.updated } : {}),
   };
 }

@@ -21,3 +21,16 @@ export function minorToMajor(amount: number, currency: string): number {
 export function majorToMinor(amount: number, currency: string): number {
   return Math.round(amount * 10 ** currencyExponent(currency));
 }
+
+/**
+ * The smallest step Stripe charges in, in its minor units (https://docs.stripe.com/currencies):
+ * three-decimal currencies only in tens (the last digit must be 0, for the card networks), and
+ * ISK, which Stripe's API counts in hundredths although it has no decimals, only in whole krónur.
+ * A price off that step cannot be charged as it stands.
+ */
+export function stripeChargeStep(currency: string): number {
+  const code = currency.toLowerCase();
+  if (THREE_DECIMAL.has(code)) return 10;
+  if (code === 'isk') return 100;
+  return 1;
+}

@@ -10,7 +10,9 @@ export function priceFactsFromMapping(stripePriceId: string, entry: MappingEntry
     productId: entry.stripeProductId ?? entry.loopsProductId ?? entry.loopsPaymentLinkId ?? stripePriceId,
     currency: entry.currency,
     unitAmount: entry.unitAmount,
-    recurring: entry.recurring ? { interval: entry.recurring.interval, intervalCount: entry.recurring.intervalCount } : null,
+    recurring: entry.recurring
+      ? { interval: entry.recurring.interval, intervalCount: entry.recurring.intervalCount, trialPeriodDays: entry.trialPeriodDays ?? null }
+      : null,
     active: entry.active,
     created: entry.created,
     nickname: entry.nickname,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { GatewayError } from '../errors';
 import type { LoopsV3CreateProductBody } from '../loops/loops-schemas';
+import { toLoopsV3Amount } from '../loops/v3-amounts';
 import { stableId } from '../stripe/ids';
 import type { PriceDataParams } from '../stripe/params/create-session-params';
 import type { PriceFacts } from '../stripe/objects/price-object';
@@ -74,7 +75,7 @@ export function loopsProductBodyFor(price: PriceFacts, product: ProductFacts, co
     ...(product.images && product.images.length > 0 ? { images: product.images } : {}),
     metadata: { stripe_price_id: price.id, stripe_product_id: product.id, gateway_price_data: contentHash.slice(0, 32) },
     amountType: 'FIXED',
-    priceAmount: price.unitAmount,
+    priceAmount: toLoopsV3Amount(price.unitAmount, price.currency),
     priceCurrency: price.currency,
     ...(interval ? { recurringInterval: interval } : {}),
     ...(product.unitLabel ? { unit_label: product.unitLabel } : {}),

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readMappingFile } from '../../src/mappings/mapping-files';
+import { startLoopsProxy } from '../helpers/loops-proxy';
 import { bulkCatalog } from '../helpers/stripe-catalog-fixtures';
 import { startMappingHarness, type MappingHarness } from '../helpers/mapping-harness';
 
@@ -53,12 +54,71 @@ describe('map: two runs at once', () => {
       h.map(['--concurrency', '4', '--batch-size', '4'], { ...memory, MAPPINGS_DIR: otherDir }),
     ]);
     expect([a.code, b.code]).toEqual([0, 0]);
-    expect(a.stderr).toContain('no lock against a second run');
+    expect(a.stderr).toContain('Warning: no shared lock (REDIS_URL is not set)');
+    expect([a.result?.duplicates, b.result?.duplicates]).toEqual([[], []]);
     await expectOneProductPerPrice();
     // Both files point every price at the same Loops product.
     const other = await readMappingFile(otherDir, 'default');
     const mine = h.mappingFile()?.prices ?? {};
     expect(Object.keys(mine)).toHaveLength(PRICES);
     for (const [priceId, entry] of Object.entries(mine)) expect(other.prices[priceId]?.loopsProductId).toBe(entry.loopsProductId);
+  });
+
+  it('without Redis, against a Loops that ignores Idempotency-Key: duplicates are made, both files name the same product, both runs report the extras and exit 1', async () => {
+    // Both runs list Loops (empty) before either creates; each run's check afterwards is held long
+    // enough for the other run's creates to have landed, so both see every duplicate.
+    const proxy = await startLoopsProxy(h.env.LOOPS_API_BASE ?? '', { ignoreIdempotencyKey: true, listingDelayMs: 700 });
+    try {
+      const env = { REDIS_URL: undefined, REDIS_KEY_PREFIX: undefined, LOOPS_API_BASE: proxy.url };
+      const [a, b] = await Promise.all([h.map(['--concurrency', '4'], env), h.map(['--concurrency', '4'], { ...env, MAPPINGS_DIR: otherDir })]);
+      // The race really happened: Loops made a product per price per run.
+      expect(await h.productsCreated()).toBe(2 * PRICES);
+      expect(proxy.keysRemoved()).toBeGreaterThanOrEqual(2 * PRICES);
+
+      // The canonical product of each price, from Loops itself: the earliest created, then the lowest id.
+      const listed: { id: string; created: number; metadata: Record<string, string> }[] = [];
+      for (let offset = 0; ; offset += 100) {
+        const page = (await h.loops.api('GET', `/api/v3/products?limit=100&offset=${offset}`)).json;
+        listed.push(...(page.data as typeof listed));
+        if (!page.has_more) break;
+      }
+      const canonical = new Map<string, string>();
+      const extras = new Set<string>();
+      for (const product of [...listed].sort((x, y) => x.created - y.created || (x.id < y.id ? -1 : 1))) {
+        const priceId = product.metadata.stripe_price_id ?? '';
+        if (canonical.has(priceId)) extras.add(product.id);
+        else canonical.set(priceId, product.id);
+      }
+
+      const mine = h.mappingFile()?.prices ?? {};
+      const other = (await readMappingFile(otherDir, 'default')).prices;
+      expect(Object.keys(mine)).toHaveLength(PRICES);
+      for (const [priceId, productId] of canonical) {
+        expect(mine[priceId]?.loopsProductId).toBe(productId);
+        expect(other[priceId]?.loopsProductId).toBe(productId);
+      }
+
+      for (const run of [a, b]) {
+        expect(run.code).toBe(1);
+        expect(run.stderr).toContain('Warning: no shared lock (REDIS_URL is not set)');
+        expect(run.stdout).toContain(`Duplicate Loops products (${PRICES} price(s))`);
+        expect(run.result?.duplicates).toHaveLength(PRICES);
+        for (const finding of run.result?.duplicates ?? []) {
+          expect(finding.mappedTo).toBe(canonical.get(finding.priceId));
+          for (const extra of finding.extras) expect(extras.has(extra)).toBe(true);
+        }
+      }
+      // Between them the two runs re-pointed every price whose first write named the other product.
+      const switched = [a, b].flatMap((run) => run.result?.duplicates.filter((d) => d.switchedFrom) ?? []);
+      expect(switched).toHaveLength(PRICES);
+
+      // verify fails on the duplicates too, rather than printing them then "All mappings OK."
+      const verify = await h.mappings(['verify']);
+      expect(verify.code).toBe(1);
+      expect(verify.stdout).toContain(`Duplicate Loops products (${PRICES})`);
+      expect(verify.stdout).not.toContain('All mappings OK.');
+    } finally {
+      await proxy.close();
+    }
   });
 });

@@ -71,6 +71,30 @@ describe('map: Loops outages during the run', () => {
     await expectOneProductPerPrice();
   });
 
+  it('a 429 costs one POST per attempt: the tool is the only retry layer (--max-attempts 2 → 2 POSTs per price)', async () => {
+    await fault({ mode: 'error', status: 429 });
+    const run = await h.map(['--max-attempts', '2']);
+    expect(run.code).toBe(1);
+    expect(run.result?.counts).toMatchObject({ created: 0, failed: MAPPABLE });
+    // With the Loops client retrying a 429 inside each attempt this was 2 × 3 per price.
+    expect(await createPosts()).toHaveLength(2 * MAPPABLE);
+  });
+
+  it('Loops failing the first listing a few times is waited out with the tool’s backoff, not the end of the run', async () => {
+    await h.loops.admin('POST', '/_emulator/faults', { method: 'GET', path: '/api/v3/products', mode: 'error', status: 503, times: 3 });
+    const run = await h.map([]);
+    expect(run.stderr).toMatch(/retrying the Loops listing \(attempt 2 of 6\) in \d+ ms: Loops listProductsV3 failed: HTTP 503/);
+    expect(run.stderr).toMatch(/retrying the Loops listing \(attempt 4 of 6\)/);
+    expect(run.code).toBe(0);
+    expect(run.result?.counts).toMatchObject({ created: MAPPABLE, failed: 0 });
+    const listings = ((await h.loops.admin('GET', '/_emulator/stats')).json.requests as LoopsRequest[]).filter(
+      (r) => r.method === 'GET' && r.path === '/api/v3/products',
+    );
+    // Three refused, then the first listing, then the check for duplicates after the creates.
+    expect(listings.map((r) => r.status)).toEqual([503, 503, 503, 200, 200]);
+    await expectOneProductPerPrice();
+  });
+
   it('an outage longer than the retries fails those prices (exit 1); the next run maps them, still one product each', async () => {
     await fault({ mode: 'error', status: 503 });
     const failed = await h.map(['--max-attempts', '2']);

@@ -27,7 +27,8 @@ describe('map: plan and options', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/create\s+price_jpy_tea\s+Tea set · 3500 JPY/);
     expect(run.stdout).toMatch(/create\s+price_usd_tshirt\s+T-shirt · 20\.00 USD/);
-    expect(run.stdout).toMatch(/create\s+price_kwd_box\s+Dinar box · 5\.125 KWD/);
+    expect(run.stdout).toMatch(/create\s+price_kwd_box\s+Dinar box · 5\.120 KWD/);
+    expect(run.stdout).toMatch(/skip\s+price_kwd_odd\s+5\.125 KWD: Stripe charges KWD only in steps of 10/);
     expect(run.stdout).toMatch(/create\s+price_pro_month\s+Pro plan · 9\.00 USD \/ month/);
     expect(run.stdout).toMatch(/skip\s+price_weekly\s+bills every week/);
     expect(run.stdout).toMatch(/to create\s+5\s/);
@@ -84,6 +85,26 @@ describe('map: plan and options', () => {
     expect(run.result?.created.map((item) => item.priceId).sort()).toEqual(['price_pro_month', 'price_usd_tshirt']);
     expect(h.stripe.requests).toHaveLength(0);
     expect(h.mappingFile()?.products.prod_pro?.defaultPriceId).toBe('price_pro_month');
+  });
+
+  it('--from-file: plain `stripe prices list` (no product) creates nothing and exits 1 naming --expand data.product; a BOM-prefixed search result maps', async () => {
+    const plain = join(h.mappingsDir, 'plain.json');
+    const prices = catalog.prices.filter((price) => price.id === 'price_usd_tshirt' || price.id === 'price_jpy_tea');
+    writeFileSync(plain, JSON.stringify({ object: 'list', url: '/v1/prices', has_more: false, data: prices }));
+    const run = await h.map(['--from-file', plain]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('Warning: ' + plain + ': none of the 2 price(s) come with their product');
+    expect(run.stdout).toContain('`stripe prices list --expand data.product`');
+    expect(run.result?.counts).toMatchObject({ created: 0, skipped: 2 });
+    expect(await h.productsCreated()).toBe(0);
+
+    const search = join(h.mappingsDir, 'search.json');
+    const products = new Map(catalog.products.map((product) => [product.id, product]));
+    const data = prices.map((price) => ({ ...price, product: products.get(String(price.product)) }));
+    writeFileSync(search, `\uFEFF${JSON.stringify({ object: 'search_result', url: '/v1/prices/search', has_more: false, next_page: null, data })}`);
+    const mapped = await h.map(['--from-file', search]);
+    expect(mapped.code).toBe(0);
+    expect(mapped.result?.created.map((item) => item.priceId).sort()).toEqual(['price_jpy_tea', 'price_usd_tshirt']);
   });
 
   it('--include-inactive maps a price of an archived product', async () => {

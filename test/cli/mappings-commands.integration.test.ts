@@ -72,7 +72,7 @@ describe('mappings load / verify / show', () => {
     expect(report.code).toBe(1);
     expect(report.stdout).toMatch(/price_usd_tshirt\s+Loops product prod_\w+: amount 20\.00 USD instead of 25\.00 USD/);
     expect(report.stdout).toMatch(/price_pro_year\s+Loops product prod_missing does not exist/);
-    expect(report.stdout).toMatch(/Duplicate Loops products[^\n]*\(1\)\n.*\n.*\n\s+price_jpy_tea\s+prod_\w+, prod_\w+/);
+    expect(report.stdout).toMatch(/Duplicate Loops products \(1\)[^\n]*\n.*\n.*\n\s+price_jpy_tea\s+prod_\w+\s+prod_\w+/);
     expect(report.stdout).toMatch(/price_usd_tshirt\s+Redis holds another version than the file/);
   });
 
@@ -80,5 +80,58 @@ describe('mappings load / verify / show', () => {
     const run = await h.cli('mappings', ['load'], { REDIS_URL: undefined });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('REDIS_URL is not set');
+  });
+});
+
+describe('mappings verify: duplicates and outages', () => {
+  let h: MappingHarness;
+
+  beforeAll(async () => {
+    h = await startMappingHarness(mixedCatalog(), false);
+    expect((await h.map([])).code).toBe(0);
+  });
+  afterAll(() => h.close());
+
+  it('a second live Loops product tagged with a mapped price fails verify (exit 1); archived, it no longer does', async () => {
+    expect((await h.mappings(['verify'])).code).toBe(0);
+    const extra = await h.loops.api('POST', '/api/v3/products', {
+      name: 'Tea set (second)',
+      amountType: 'FIXED',
+      priceAmount: 3500,
+      priceCurrency: 'jpy',
+      metadata: { stripe_price_id: 'price_jpy_tea' },
+    });
+    const mapped = h.mappingFile()?.prices.price_jpy_tea?.loopsProductId ?? '';
+    const report = await h.mappings(['verify']);
+    expect(report.code).toBe(1);
+    expect(report.stdout).toMatch(new RegExp(`price_jpy_tea\\s+${mapped}\\s.*${String(extra.json.id)}$`, 'm'));
+    expect(report.stdout).toContain('1 problem(s) found.');
+    expect(report.stdout).not.toContain('All mappings OK.');
+
+    await h.loops.admin('POST', '/_emulator/products', {
+      id: extra.json.id,
+      name: 'Tea set (second)',
+      priceAmount: 3500,
+      priceCurrency: 'jpy',
+      active: false,
+      metadata: { stripe_price_id: 'price_jpy_tea' },
+    });
+    const archived = await h.mappings(['verify']);
+    expect(archived.stdout).not.toContain('Duplicate Loops products');
+    expect(archived.code).toBe(0);
+  });
+
+  it('Loops down: one line on stderr and exit 3 (not 1, which means problems were found), no stack trace', async () => {
+    await h.loops.admin('POST', '/_emulator/faults', { method: 'GET', path: '/api/v3/products*', mode: 'error', status: 503 });
+    try {
+      const run = await h.cli('mappings', ['verify']);
+      expect(run.code).toBe(3);
+      expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Could not reach Loops: Loops listProductsV3 failed: HTTP 503/)]);
+      expect(run.stdout).not.toContain('problem(s) found');
+      const show = await h.mappings(['show', 'price_jpy_tea']);
+      expect(show.code).toBe(3);
+    } finally {
+      await h.loops.admin('DELETE', '/_emulator/faults');
+    }
   });
 });

@@ -23,7 +23,11 @@ export function mixedCatalog(): MixedCatalog {
   const prices = [
     stripePrice('price_usd_tshirt', 'prod_tshirt', 2000, 'usd', { lookup_key: 'tshirt', nickname: 'Standard' }),
     stripePrice('price_jpy_tea', 'prod_tea', 3500, 'jpy'),
-    stripePrice('price_kwd_box', 'prod_box', 5125, 'kwd'),
+    // Three-decimal: Stripe charges KWD in steps of 10 (the last digit 0), so 5.120 maps and 5.125 is skipped.
+    stripePrice('price_kwd_box', 'prod_box', 5120, 'kwd'),
+    stripePrice('price_kwd_odd', 'prod_box', 5125, 'kwd'),
+    // ISK: two decimals in Stripe's API, charged in whole krónur only (multiples of 100).
+    stripePrice('price_isk_odd', 'prod_tea', 12345, 'isk'),
     stripePrice('price_pro_month', 'prod_pro', 900, 'usd', { recurring: { interval: 'month' } }),
     stripePrice('price_pro_year', 'prod_pro', 9000, 'usd', { recurring: { interval: 'year' } }),
     stripePrice('price_tiered', 'prod_usage', null, 'usd', { billing_scheme: 'tiered', tiers_mode: 'graduated', recurring: { interval: 'month' } }),
@@ -43,7 +47,7 @@ export function mixedCatalog(): MixedCatalog {
     mappable: {
       price_usd_tshirt: { amount: 2000, currency: 'usd', interval: null },
       price_jpy_tea: { amount: 3500, currency: 'jpy', interval: null },
-      price_kwd_box: { amount: 5125, currency: 'kwd', interval: null },
+      price_kwd_box: { amount: 5120, currency: 'kwd', interval: null },
       price_pro_month: { amount: 900, currency: 'usd', interval: 'month' },
       price_pro_year: { amount: 9000, currency: 'usd', interval: 'year' },
     },
@@ -58,6 +62,8 @@ export function mixedCatalog(): MixedCatalog {
       price_odd_currency: 'currency',
       price_fraction: 'fractional_amount',
       price_retired: 'inactive_product',
+      price_kwd_odd: 'amount_precision',
+      price_isk_odd: 'amount_precision',
     },
   };
 }

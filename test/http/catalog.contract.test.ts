@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import type { MappingFile } from '../../src/mappings/mapping-file';
-import { GLOBEX, startCatalogApp } from './catalog-app';
+import { ACME, GLOBEX, startCatalogApp } from './catalog-app';
 
 /** 23 prices: 20 monthly USD plans, a JPY one-time price, an inactive price and a yearly plan. */
 function importedCatalog(): MappingFile {
@@ -45,7 +45,19 @@ function importedCatalog(): MappingFile {
     images: ['https://img.example.com/p.png'],
     defaultPriceId: 'price_plan_00',
   };
-  file.products.prod_tea = { name: 'Tea set', description: null, metadata: { origin: 'uji' }, unitLabel: 'box' };
+  file.products.prod_tea = {
+    name: 'Tea set',
+    description: null,
+    metadata: { origin: 'uji' },
+    unitLabel: 'box',
+    type: 'good',
+    statementDescriptor: 'UJI TEA',
+    created: 1_700_000_000,
+    updated: 1_700_000_500,
+  };
+  file.prices.price_plan_00 = { ...file.prices.price_plan_00!, trialPeriodDays: 14 };
+  // Its default price was skipped by the mapping tool (tiered): the gateway cannot serve it.
+  file.products.prod_usage = { name: 'API calls', defaultPriceId: 'price_tiered_not_mapped' };
   return file;
 }
 
@@ -123,6 +135,45 @@ describe('catalog routes (stripe-node): prices and products from the imported ma
     expect(plans).toMatchObject({ id: 'prod_plans', object: 'product', description: 'Monthly plans', images: ['https://img.example.com/p.png'] });
     expect(plans.default_price).toMatchObject({ object: 'price', id: 'price_plan_00', unit_amount: 1000 });
     expect(await stripe.products.retrieve('prod_unlisted')).toMatchObject({ id: 'prod_unlisted', name: 'Yearly (no product entry)' });
+  });
+
+  it('echoes what the mapping file carries: product type, statement descriptor, updated; trial days', async () => {
+    expect(await stripe.products.retrieve('prod_tea')).toMatchObject({
+      type: 'good',
+      statement_descriptor: 'UJI TEA',
+      created: 1_700_000_000,
+      updated: 1_700_000_500,
+    });
+    // A product entry without them: Stripe's defaults, `updated` = `created`.
+    expect(await stripe.products.retrieve('prod_plans')).toMatchObject({ type: 'service', statement_descriptor: null });
+    expect((await stripe.prices.retrieve('price_plan_00')).recurring).toMatchObject({ interval: 'month', trial_period_days: 14 });
+    expect((await stripe.prices.retrieve('price_plan_01')).recurring).toMatchObject({ trial_period_days: null });
+  });
+
+  it('default_price names only a price the gateway serves (not one the mapping tool skipped)', async () => {
+    expect(await stripe.products.retrieve('prod_usage')).toMatchObject({ id: 'prod_usage', default_price: null });
+    expect(await stripe.products.retrieve('prod_usage', { expand: ['default_price'] })).toMatchObject({ default_price: null });
+    expect(await stripe.products.retrieve('prod_plans')).toMatchObject({ default_price: 'price_plan_00' });
+  });
+
+  it('search is not provided: the same 404 as any other path the gateway does not provide', async () => {
+    const get = async (path: string) => {
+      const response = await fetch(`${app.stack.url}${path}`, { headers: { authorization: `Bearer ${ACME}` } });
+      return { status: response.status, body: (await response.json()) as { error: { type: string; code?: string; message: string } } };
+    };
+    const unprovided = await get('/v1/customers');
+    for (const path of ['/v1/prices/search', '/v1/products/search']) {
+      const search = await get(`${path}?query=${encodeURIComponent("active:'true'")}`);
+      expect(search.status).toBe(404);
+      expect(search.body.error).toEqual({
+        ...unprovided.body.error,
+        message: unprovided.body.error.message.replace('/v1/customers', path),
+      });
+    }
+    await expect(stripe.prices.search({ query: "active:'true'" })).rejects.toMatchObject({
+      statusCode: 404,
+      message: expect.stringContaining('not provided by the Stripe-to-Loops gateway'),
+    });
   });
 
   it('bad parameters get Stripe 400s that name them', async () => {

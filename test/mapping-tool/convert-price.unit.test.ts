@@ -1,5 +1,5 @@
 import { createCatalogBuilder } from '../../src/mapping-tool/catalog/catalog';
-import { convertPrice } from '../../src/mapping-tool/convert/convert-price';
+import { convertPrice, productInfoOf } from '../../src/mapping-tool/convert/convert-price';
 import { formatMoney } from '../../src/mapping-tool/convert/loops-money';
 import { skipReasonFor } from '../../src/mapping-tool/convert/skip-reasons';
 import { mixedCatalog } from '../helpers/mapping-catalogs';
@@ -34,6 +34,38 @@ describe('Stripe price → Loops product', () => {
     expect(reason('price_package')).toContain('transform_quantity divide_by 10');
     expect(reason('price_fraction')).toContain('unit_amount_decimal 1250.5');
     expect(reason('price_retired')).toContain('--include-inactive');
+    expect(reason('price_kwd_odd')).toBe(
+      '5.125 KWD: Stripe charges KWD only in steps of 10 minor units (0.010 KWD), so this price cannot be charged as it stands; round it in Stripe, then map it',
+    );
+    expect(reason('price_isk_odd')).toContain('Stripe charges ISK only in steps of 100 minor units');
+  });
+
+  it('keeps the trial days in the entry, and maps every 12 months to a yearly product', () => {
+    const c = catalogOf(
+      [stripeProduct('prod_m', 'M')],
+      [
+        stripePrice('price_12m', 'prod_m', 12000, 'usd', { recurring: { interval: 'month', interval_count: 12, trial_period_days: 7 } }),
+        stripePrice('price_24m', 'prod_m', 24000, 'usd', { recurring: { interval: 'month', interval_count: 24 } }),
+        stripePrice('price_2y', 'prod_m', 24000, 'usd', { recurring: { interval: 'year', interval_count: 2 } }),
+      ],
+    );
+    const [twelve, twentyFour, twoYears] = c.prices;
+    const product = c.products.get('prod_m');
+    if (!twelve || !twentyFour || !twoYears || !product) throw new Error('catalog');
+    expect(skipReasonFor(twelve, c, false)).toBeUndefined();
+    const { body, draft, notes } = convertPrice(twelve, product);
+    expect(body.recurringInterval).toBe('year');
+    expect(draft).toMatchObject({ recurring: { interval: 'year', intervalCount: 1 }, trialPeriodDays: 7 });
+    expect(notes).toContain('bills every 12 months: mapped to a yearly Loops product (the same billing dates)');
+    expect(skipReasonFor(twentyFour, c, false)?.code).toBe('interval_count');
+    expect(skipReasonFor(twoYears, c, false)?.code).toBe('interval_count');
+  });
+
+  it('copies the product type, statement descriptor and updated time into the file', () => {
+    const c = catalogOf([stripeProduct('prod_g', 'G', { type: 'good', statement_descriptor: 'ACME GOODS', updated: 1_800_000_000 })], []);
+    const product = c.products.get('prod_g');
+    if (!product) throw new Error('catalog');
+    expect(productInfoOf(product)).toMatchObject({ type: 'good', statementDescriptor: 'ACME GOODS', updated: 1_800_000_000 });
   });
 
   it.each(Object.entries(mixed.mappable))('maps %s to minor units in its own currency', (id, expected) => {
@@ -72,7 +104,7 @@ describe('Stripe price → Loops product', () => {
     expect(body.images).toEqual(images.slice(0, 8));
     expect(notes).toEqual([
       'currency_options (gbp) not copied: a Loops product has one currency',
-      'trial_period_days 14 not copied: Loops has no trials',
+      'trial_period_days 14 not sent to Loops (it has no trials); kept in the mapping file for GET /v1/prices',
     ]);
   });
 

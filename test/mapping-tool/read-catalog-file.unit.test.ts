@@ -36,6 +36,52 @@ describe('--from-file: the JSON Stripe prints', () => {
     expect(warnings).toEqual([expect.stringContaining('has_more: true')]);
   });
 
+  it('reads a search result (`stripe prices search`) like a list, and warns when it has more pages', () => {
+    const search = {
+      object: 'search_result',
+      url: '/v1/prices/search',
+      has_more: true,
+      next_page: 'pg_2',
+      data: [{ ...stripePrice('price_tea', 'prod_tea', 500), product: tea }],
+    };
+    const { catalog, warnings } = parseCatalogText(JSON.stringify(search), 'search.json');
+    expect(catalog.prices.map((p) => p.id)).toEqual(['price_tea']);
+    expect(catalog.unreadable).toEqual([]);
+    expect(warnings).toEqual([expect.stringMatching(/search\.json holds a search_result page with has_more: true; later pages \(page\)/)]);
+  });
+
+  it('reads a file that starts with a UTF-8 byte order mark (PowerShell `>`)', () => {
+    const { catalog } = parseCatalogText(`\uFEFF${JSON.stringify(list([{ ...stripePrice('price_tea', 'prod_tea', 500), product: tea }]))}`);
+    expect(catalog.prices.map((p) => p.id)).toEqual(['price_tea']);
+  });
+
+  it('plain `stripe prices list` (product not expanded): says so and names --expand data.product', () => {
+    const { catalog, warnings } = parseCatalogText(
+      JSON.stringify(list([stripePrice('price_a', 'prod_tea', 500), stripePrice('price_b', 'prod_mug', 700)])),
+      'prices.json',
+    );
+    expect(catalog.prices).toHaveLength(2);
+    expect(warnings).toEqual([
+      'prices.json: none of the 2 price(s) come with their product, so they cannot be mapped; export prices with `stripe prices list --expand data.product` (or append `stripe products list` output to the file)',
+    ]);
+    // Appending the products list fixes it.
+    const fixed = parseCatalogText(`${JSON.stringify(list([stripePrice('price_a', 'prod_tea', 500)]))}\n${JSON.stringify(list([tea]))}`);
+    expect(fixed.warnings).toEqual([]);
+  });
+
+  it('products with default_price only: a notice that their other prices are not in the file; no prices at all: a warning', () => {
+    const products = list([{ ...mug, default_price: stripePrice('price_mug', 'prod_mug', 1200) }]);
+    const { catalog, warnings, notices } = parseCatalogText(JSON.stringify(products), 'products.json');
+    expect(catalog.prices.map((p) => p.id)).toEqual(['price_mug']);
+    expect(warnings).toEqual([]);
+    expect(notices).toEqual([
+      expect.stringContaining('products.json lists products with their default_price only: any other price of those products is not in the file'),
+    ]);
+    expect(parseCatalogText(JSON.stringify(list([tea])), 'only-products.json').warnings).toEqual([
+      'only-products.json holds no Stripe prices: nothing to map',
+    ]);
+  });
+
   it('rejects text that is not JSON, naming the file', () => {
     expect(() => parseCatalogText('{"object": "list", ', 'broken.json')).toThrow(/broken\.json is not JSON/);
     expect(() => parseCatalogText('  ', 'empty.json')).toThrow(/empty\.json is empty/);

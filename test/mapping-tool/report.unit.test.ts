@@ -15,8 +15,11 @@ function result(overrides: Partial<MappingResult> = {}): MappingResult {
       { priceId: 'price_t', code: 'tiered', reason: 'tiered pricing' },
     ],
     failed: [{ priceId: 'price_f', reason: 'Loops rejected the product: HTTP 400' }],
+    duplicates: [],
     notes: [],
     warnings: [],
+    notices: [],
+    unlocked: false,
     aborted: undefined,
     sink: { fileWritten: true, loaded: true, loadError: undefined, writes: 1 },
     mappingFile: 'mappings/acme.json',
@@ -41,6 +44,25 @@ describe('summary and exit status', () => {
     expect(exitCodeOf(result())).toBe(1);
     expect(exitCodeOf(result({ failed: [], sink: { fileWritten: true, loaded: false, loadError: 'down', writes: 1 } }))).toBe(1);
     expect(exitCodeOf(result({ aborted: 'Loops said 401' }))).toBe(3);
+  });
+
+  it('exits 1 when the catalog read was incomplete (truncated export, unreadable object, price without product)', () => {
+    const clean = { failed: [], skipped: [] };
+    expect(exitCodeOf(result({ ...clean, warnings: ['export.json holds a list page with has_more: true; …'] }))).toBe(1);
+    expect(exitCodeOf(result({ ...clean, skipped: [{ priceId: '(no id)', code: 'unreadable', reason: 'could not read it' }] }))).toBe(1);
+    expect(exitCodeOf(result({ ...clean, skipped: [{ priceId: 'price_x', code: 'product_missing', reason: 'no product' }] }))).toBe(1);
+    // A notice (e.g. only default prices exported) is worth saying, not a failure.
+    expect(exitCodeOf(result({ ...clean, notices: ['only default prices'] }))).toBe(0);
+  });
+
+  it('exits 1 and lists the extras when a price has duplicate Loops products', () => {
+    const duplicates = [{ priceId: 'price_c', mappedTo: 'prod_a', extras: ['prod_b'], switchedFrom: 'prod_b' }];
+    const withDuplicates = result({ failed: [], duplicates });
+    expect(exitCodeOf(withDuplicates)).toBe(1);
+    const text = renderSummary(withDuplicates);
+    expect(text).toMatch(/Duplicate Loops products \(1 price\(s\)\)[^\n]*\n.*\n.*\n\s+price_c\s+prod_a\s+prod_b/);
+    expect(text).toContain('1 price(s) were re-pointed to it');
+    expect(text).toContain('archive the extras listed above (exit status 1)');
   });
 
   it('lists at most ten rows per reason', () => {

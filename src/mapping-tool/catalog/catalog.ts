@@ -1,6 +1,10 @@
 import type { z } from 'zod';
 import { deletedProductSchema, stripePriceSchema, stripeProductSchema, type StripePriceJson, type StripeProductJson } from './stripe-catalog-schemas';
 
+/** What an export of prices needs to carry each price's product (`--from-file`). */
+export const EXPAND_PRODUCT_HINT =
+  'export prices with `stripe prices list --expand data.product` (or append `stripe products list` output to the file)';
+
 /** A Stripe price with its product reduced to an id; the product itself is in `Catalog.products`. */
 export type CatalogPrice = Omit<StripePriceJson, 'product'> & { productId: string };
 
@@ -12,6 +16,13 @@ export interface Catalog {
   deletedProducts: Set<string>;
   /** Objects that are not a readable Stripe price or product: reported, never guessed at. */
   unreadable: { id: string; problem: string }[];
+  /**
+   * Prices read as objects of their own (a prices list), as opposed to only as a product's
+   * expanded `default_price`: an export without any holds at most one price per product.
+   */
+  standalonePrices: number;
+  /** Products that came with their `default_price` expanded. */
+  productsWithDefaultPrice: number;
 }
 
 /**
@@ -24,6 +35,8 @@ export function createCatalogBuilder() {
   const products = new Map<string, StripeProductJson>();
   const deletedProducts = new Set<string>();
   const unreadable: Catalog['unreadable'] = [];
+  let standalonePrices = 0;
+  let productsWithDefaultPrice = 0;
 
   function parse<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> | undefined {
     const parsed = schema.safeParse(raw);
@@ -38,11 +51,17 @@ export function createCatalogBuilder() {
     const defaultPrice = product.default_price;
     if (typeof defaultPrice === 'object' && defaultPrice !== null) {
       // `expand[]=data.default_price` nests the price without its product: it is this product.
-      addPrice({ ...defaultPrice, product: product.id });
+      productsWithDefaultPrice++;
+      readPrice({ ...defaultPrice, product: product.id });
     }
   }
 
   function addPrice(raw: unknown): void {
+    standalonePrices++;
+    readPrice(raw);
+  }
+
+  function readPrice(raw: unknown): void {
     const price = parse(stripePriceSchema, raw);
     if (!price) return;
     const { product, ...rest } = price;
@@ -71,7 +90,14 @@ export function createCatalogBuilder() {
     else unreadable.push({ id: idOf(raw), problem: `not a Stripe price or product (object: ${JSON.stringify(kind ?? null)})` });
   }
 
-  const build = (): Catalog => ({ prices: [...prices.values()], products, deletedProducts, unreadable });
+  const build = (): Catalog => ({
+    prices: [...prices.values()],
+    products,
+    deletedProducts,
+    unreadable,
+    standalonePrices,
+    productsWithDefaultPrice,
+  });
   return { addPrice, addProduct, addObject, build };
 }
 

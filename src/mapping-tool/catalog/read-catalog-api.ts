@@ -9,10 +9,12 @@ export interface StripeApiSource {
   includeInactive: boolean;
   /** Called every thousand objects or so: how many products and prices were read so far. */
   onProgress?: (read: { products: number; prices: number }) => void;
+  /** Objects per request (default Stripe's maximum, 100); tests use small pages to see the cursors. */
+  pageSize?: number;
 }
 
 /** Stripe's maximum page size: 10,000 prices are 100 requests. */
-const PAGE_SIZE = 100;
+export const STRIPE_PAGE_SIZE = 100;
 /** Objects read between two progress reports. */
 const REPORT_EVERY = 1000;
 
@@ -32,12 +34,13 @@ export async function readCatalogFromStripe(source: StripeApiSource): Promise<Ca
   const builder = createCatalogBuilder();
   const activeOnly = source.includeInactive ? {} : { active: true };
   const read = { products: 0, prices: 0 };
+  const limit = source.pageSize ?? STRIPE_PAGE_SIZE;
 
-  for await (const product of stripe.products.list({ limit: PAGE_SIZE, ...activeOnly })) {
+  for await (const product of stripe.products.list({ limit, ...activeOnly })) {
     builder.addObject(product);
     if (++read.products % REPORT_EVERY === 0) source.onProgress?.(read);
   }
-  for await (const price of stripe.prices.list({ limit: PAGE_SIZE, expand: ['data.product'], ...activeOnly })) {
+  for await (const price of stripe.prices.list({ limit, expand: ['data.product'], ...activeOnly })) {
     builder.addObject(price);
     if (++read.prices % REPORT_EVERY === 0) source.onProgress?.(read);
   }

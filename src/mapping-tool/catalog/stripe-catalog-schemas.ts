@@ -32,6 +32,9 @@ export const stripeProductSchema = z.object({
   images: z.array(z.string()).nullish(),
   metadata,
   created: z.number().int().optional(),
+  updated: z.number().int().optional(),
+  /** `service` or `good`; kept as a string so a value from a newer API version is not refused. */
+  type: z.string().nullish(),
   default_price: z.unknown().optional(),
   unit_label: z.string().nullish(),
   tax_code: idOrObject.nullish(),

@@ -2,6 +2,7 @@ import type { LoopsV3CreateProductBody } from '../../loops/loops-schemas';
 import type { MappingEntry, ProductInfo } from '../../mappings/mapping-file';
 import type { CatalogPrice } from '../catalog/catalog';
 import type { StripeProductJson } from '../catalog/stripe-catalog-schemas';
+import { loopsIntervalOf } from './loops-interval';
 import { toLoopsPriceAmount } from './loops-money';
 import { unitAmountOf } from './skip-reasons';
 
@@ -27,7 +28,7 @@ const MAX_IMAGES = 8;
 /** A price `skipReasonFor` accepted → the V3 product that stands for it, and its mapping entry. */
 export function convertPrice(price: CatalogPrice, product: StripeProductJson): ConvertedPrice {
   const unitAmount = unitAmountOf(price);
-  const interval = price.recurring?.interval === 'month' || price.recurring?.interval === 'year' ? price.recurring.interval : undefined;
+  const interval = loopsIntervalOf(price.recurring);
   const images = (product.images ?? []).filter((url) => /^https?:\/\//.test(url)).slice(0, MAX_IMAGES);
   const body: LoopsV3CreateProductBody = {
     name: product.name || price.nickname || price.id,
@@ -54,6 +55,8 @@ export function convertPrice(price: CatalogPrice, product: StripeProductJson): C
     taxBehavior: price.tax_behavior ?? null,
     metadata: price.metadata,
     ...(price.created !== undefined ? { created: price.created } : {}),
+    // Echoed as `recurring.trial_period_days` by GET /v1/prices; Loops itself is not told.
+    ...(interval && price.recurring?.trial_period_days ? { trialPeriodDays: price.recurring.trial_period_days } : {}),
   };
   return { body, draft, notes: notesFor(price) };
 }
@@ -62,7 +65,14 @@ function notesFor(price: CatalogPrice): string[] {
   const notes: string[] = [];
   const others = Object.keys(price.currency_options ?? {}).filter((code) => code !== price.currency);
   if (others.length > 0) notes.push(`currency_options (${others.join(', ')}) not copied: a Loops product has one currency`);
-  if (price.recurring?.trial_period_days) notes.push(`trial_period_days ${price.recurring.trial_period_days} not copied: Loops has no trials`);
+  if (price.recurring?.trial_period_days) {
+    notes.push(
+      `trial_period_days ${price.recurring.trial_period_days} not sent to Loops (it has no trials); kept in the mapping file for GET /v1/prices`,
+    );
+  }
+  if (price.recurring?.interval === 'month' && price.recurring.interval_count === 12) {
+    notes.push('bills every 12 months: mapped to a yearly Loops product (the same billing dates)');
+  }
   return notes;
 }
 
@@ -79,6 +89,9 @@ export function productInfoOf(product: StripeProductJson): ProductInfo {
     defaultPriceId: typeof defaultPrice === 'string' ? defaultPrice : idOf(defaultPrice),
     unitLabel: product.unit_label ?? null,
     taxCode: product.tax_code ?? null,
+    ...(product.type === 'service' || product.type === 'good' ? { type: product.type } : {}),
+    statementDescriptor: product.statement_descriptor ?? null,
+    ...(product.updated !== undefined ? { updated: product.updated } : {}),
   };
 }
 

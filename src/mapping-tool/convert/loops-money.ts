@@ -1,14 +1,14 @@
-import { LOOPS_CONTRACT } from '../../loops/contract-choices';
-import { currencyExponent, majorToMinor, minorToMajor } from '../../stripe/money';
+import { fromLoopsV3Amount, toLoopsV3Amount } from '../../loops/v3-amounts';
+import { currencyExponent } from '../../stripe/money';
 
 /**
  * Money between Stripe prices (integer minor units as Stripe counts them: cents, whole yen,
  * thousandths of a dinar — src/stripe/money.ts) and Loops V3 products (loops-api.md §3.3:
- * `priceAmount` in minor units; §7.4 lists that as a known unknown, so the unit follows
- * LOOPS_CONTRACT.v3AmountsInMinorUnits and nothing else).
+ * `priceAmount` in minor units; §7.4 lists that, and ISK, as known unknowns, so the unit follows
+ * src/loops/v3-amounts.ts and nothing else).
  */
 export function toLoopsPriceAmount(minor: number, currency: string): number {
-  return LOOPS_CONTRACT.v3AmountsInMinorUnits ? minor : minorToMajor(minor, currency);
+  return toLoopsV3Amount(minor, currency);
 }
 
 /** Loops answers `priceAmount` as a string (§3.3); undefined when absent or not a number. */
@@ -16,10 +16,10 @@ export function fromLoopsPriceAmount(value: string | number | null | undefined, 
   if (value === null || value === undefined || value === '') return undefined;
   const number = Number(value);
   if (!Number.isFinite(number)) return undefined;
-  return LOOPS_CONTRACT.v3AmountsInMinorUnits ? number : majorToMinor(number, currency);
+  return fromLoopsV3Amount(number, currency);
 }
 
-/** For people: 2000 usd → "20.00 USD", 3500 jpy → "3500 JPY", 5125 kwd → "5.125 KWD". */
+/** For people: 2000 usd → "20.00 USD", 3500 jpy → "3500 JPY", 5120 kwd → "5.120 KWD". */
 export function formatMoney(minor: number, currency: string): string {
   const exponent = currencyExponent(currency);
   return `${(minor / 10 ** exponent).toFixed(exponent)} ${currency.toUpperCase()}`;

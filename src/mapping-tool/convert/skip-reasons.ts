@@ -1,5 +1,7 @@
-import type { Catalog, CatalogPrice } from '../catalog/catalog';
-import { isSupportedCurrency } from './loops-money';
+import { stripeChargeStep } from '../../stripe/money';
+import { EXPAND_PRODUCT_HINT, type Catalog, type CatalogPrice } from '../catalog/catalog';
+import { loopsIntervalOf } from './loops-interval';
+import { formatMoney, isSupportedCurrency } from './loops-money';
 
 /** Why a price was not mapped; `code` groups the summary, `reason` tells the merchant what to do. */
 export interface SkipReason {
@@ -21,7 +23,8 @@ export type SkipCode =
   | 'interval_count'
   | 'currency'
   | 'no_amount'
-  | 'fractional_amount';
+  | 'fractional_amount'
+  | 'amount_precision';
 
 /**
  * What a Loops V3 product can be (loops-api.md §3.3): one fixed amount in one currency, once or
@@ -31,7 +34,7 @@ export type SkipCode =
 export function skipReasonFor(price: CatalogPrice, catalog: Catalog, includeInactive: boolean): SkipReason | undefined {
   const product = catalog.products.get(price.productId);
   if (catalog.deletedProducts.has(price.productId)) return skip('product_deleted', `its product ${price.productId} was deleted in Stripe`);
-  if (!product) return skip('product_missing', `its product ${price.productId} is not in the catalog that was read`);
+  if (!product) return skip('product_missing', `its product ${price.productId} is not in the catalog that was read: ${EXPAND_PRODUCT_HINT}`);
   if (!includeInactive && !price.active) return skip('inactive_price', 'the price is archived in Stripe (pass --include-inactive to map it)');
   if (!includeInactive && !product.active)
     return skip('inactive_product', `its product ${product.id} is archived in Stripe (pass --include-inactive to map it)`);
@@ -46,7 +49,7 @@ export function skipReasonFor(price: CatalogPrice, catalog: Catalog, includeInac
     return skip('transform_quantity', `package pricing (transform_quantity divide_by ${price.transform_quantity.divide_by}): Loops charges per unit`);
   if (recurring && recurring.interval !== 'month' && recurring.interval !== 'year')
     return skip('interval', `bills every ${recurring.interval}: Loops recurs monthly or yearly only`);
-  if (recurring && recurring.interval_count !== 1)
+  if (recurring && !loopsIntervalOf(recurring))
     return skip('interval_count', `bills every ${recurring.interval_count} ${recurring.interval}s: Loops recurs every month or every year only`);
   if (!isSupportedCurrency(price.currency)) return skip('currency', `currency "${price.currency}" is not an ISO 4217 currency Loops can charge`);
   return amountProblem(price);
@@ -62,6 +65,15 @@ function amountProblem(price: CatalogPrice): SkipReason | undefined {
     if (decimal === undefined) return skip('no_amount', 'the price has no unit_amount');
   } else if (price.unit_amount < 0) {
     return skip('no_amount', `unit_amount ${price.unit_amount} is negative`);
+  }
+  const step = stripeChargeStep(price.currency);
+  const amount = unitAmountOf(price);
+  if (amount % step !== 0) {
+    return skip(
+      'amount_precision',
+      `${formatMoney(amount, price.currency)}: Stripe charges ${price.currency.toUpperCase()} only in steps of ${step} minor units ` +
+        `(${formatMoney(step, price.currency)}), so this price cannot be charged as it stands; round it in Stripe, then map it`,
+    );
   }
   return undefined;
 }

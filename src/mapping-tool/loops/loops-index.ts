@@ -2,6 +2,7 @@ import type { LoopsClient } from '../../loops/loops-client';
 import type { LoopsV3Product } from '../../loops/loops-schemas';
 import { LINK_METADATA } from '../convert/convert-price';
 import { listAllLoopsProducts } from './list-loops-products';
+import type { ReadRetry } from './read-retry';
 
 /**
  * Every Loops product tagged with a Stripe price id (`metadata.stripe_price_id`), from a full
@@ -18,24 +19,37 @@ export interface LoopsIndex {
    * already finished or is running: one listing answers every ambiguous create that failed before it.
    */
   refreshSince(since: number): Promise<void>;
+  /**
+   * A fresh listing now, each page with `retry` (the check for duplicates after the creates). The
+   * re-checks of `refreshSince` list once: they sit inside a create's own attempts already.
+   */
+  relist(): Promise<void>;
   clock(): number;
 }
 
-export async function loadLoopsIndex(loops: LoopsClient, clock: () => number = () => performance.now()): Promise<LoopsIndex> {
+/**
+ * Lists Loops once to begin with (each page with `retry`: without this listing nothing can be
+ * created, so a short Loops blip is waited out rather than ending the run).
+ */
+export async function loadLoopsIndex(loops: LoopsClient, clock: () => number = () => performance.now(), retry?: ReadRetry): Promise<LoopsIndex> {
   let byPrice = new Map<string, LoopsV3Product[]>();
   let total = 0;
   let lastStarted = -Infinity;
   let running: { startedAt: number; done: Promise<void> } | undefined;
+  let shownFrom = -Infinity;
 
-  async function listAll(): Promise<void> {
-    const products = await listAllLoopsProducts(loops);
+  async function listAll(startedAt: number, withRetry: boolean): Promise<void> {
+    const products = await listAllLoopsProducts(loops, withRetry ? retry : undefined);
+    // Two listings may overlap (`relist` while a re-check lists): the later-started one wins.
+    if (startedAt < shownFrom) return;
+    shownFrom = startedAt;
     byPrice = indexByStripePrice(products);
     total = products.length;
   }
 
-  function start(): Promise<void> {
+  function start(withRetry = false): Promise<void> {
     const startedAt = clock();
-    const done = listAll().then(() => {
+    const done = listAll(startedAt, withRetry).then(() => {
       lastStarted = Math.max(lastStarted, startedAt);
     });
     running = { startedAt, done };
@@ -56,11 +70,12 @@ export async function loadLoopsIndex(loops: LoopsClient, clock: () => number = (
     return start();
   }
 
-  await start();
+  await start(true);
   return {
     find: (priceId) => byPrice.get(priceId) ?? [],
     size: () => total,
     refreshSince,
+    relist: () => start(true),
     clock,
   };
 }

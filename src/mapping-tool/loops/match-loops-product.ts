@@ -25,17 +25,36 @@ export function chargeDifferences(product: LoopsV3Product, terms: ChargeTerms): 
   return problems;
 }
 
+/**
+ * The order in which products tagged with the same Stripe price are preferred, the same in every
+ * run on every machine: the earliest `created`, then the lowest id. Two runs that raced each made
+ * a product; whichever sees both picks the same one, and a run that saw only its own (the other's
+ * came later) picked the earlier one already. Loops' `created` is in seconds (§3.3), so two
+ * products of the same second (or a Loops that omits `created`) fall back to the id, which is
+ * arbitrary but still shared.
+ */
+export function compareCanonical(a: LoopsV3Product, b: LoopsV3Product): number {
+  const byCreated = (a.created ?? Number.MAX_SAFE_INTEGER) - (b.created ?? Number.MAX_SAFE_INTEGER);
+  if (byCreated !== 0) return byCreated;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** Archived in Loops: still listed and still tagged, but no longer a live duplicate. */
+export function isActiveInLoops(product: LoopsV3Product): boolean {
+  return product.active !== false && product.status !== 'INACTIVE';
+}
+
 export type LinkDecision = { kind: 'none' } | { kind: 'link'; product: LoopsV3Product; notes: string[] } | { kind: 'conflict'; reason: string };
 
 /**
- * Chooses the Loops product already made for a Stripe price. The first one that charges exactly
- * what the price says is linked; if only disagreeing ones exist, the price fails with the reason
- * rather than getting a second product (that would be the duplicate this tool promises never to
- * make) or a link that charges the wrong amount.
+ * Chooses the Loops product already made for a Stripe price. Of those that charge exactly what
+ * the price says, the canonical one (`compareCanonical`) is linked; if only disagreeing ones exist,
+ * the price fails with the reason rather than getting a second product (that would be the
+ * duplicate this tool promises never to make) or a link that charges the wrong amount.
  */
 export function decideLink(candidates: LoopsV3Product[], terms: ChargeTerms, stripePriceId: string): LinkDecision {
   if (candidates.length === 0) return { kind: 'none' };
-  const matching = candidates.filter((product) => chargeDifferences(product, terms).length === 0);
+  const matching = candidates.filter((product) => chargeDifferences(product, terms).length === 0).sort(compareCanonical);
   const first = matching[0];
   if (first) {
     const notes =

@@ -13,7 +13,7 @@ export function renderSummary(result: MappingResult): string {
     [result.dryRun ? 'to create' : 'created', result.dryRun ? result.planned.length : counts.created, 'new Loops product made for the price'],
     ['linked', counts.linked, 'a Loops product already tagged with the price was found'],
     ['kept', counts.kept, 'already in the mapping file'],
-    ['skipped', counts.skipped, 'Loops cannot represent it (reasons below)'],
+    ['skipped', counts.skipped, 'not mapped: Loops cannot represent it, or the catalog read was incomplete (reasons below)'],
     ['failed', counts.failed, 'not mapped this time (reasons below)'],
   ];
   lines.push(...table(['outcome', 'prices', 'meaning'], [...rows.map(([a, b, c]) => [a, String(b), c]), ['total', String(counts.total), '']]));
@@ -33,6 +33,20 @@ export function renderSummary(result: MappingResult): string {
       ),
     );
   }
+  if (result.duplicates.length > 0) {
+    lines.push('', `Duplicate Loops products (${result.duplicates.length} price(s)): several live products are tagged with the same price`);
+    lines.push(
+      ...table(
+        ['price', 'mapped to', 'also tagged (archive these in Loops)'],
+        result.duplicates.map((d) => [d.priceId, d.mappedTo, d.extras.join(', ')]),
+      ).map((line) => `  ${line}`),
+    );
+    const switched = result.duplicates.filter((d) => d.switchedFrom).length;
+    lines.push(
+      '  Any run that sees them all maps the same one (the earliest created, then the lowest id);',
+      `  ${switched} price(s) were re-pointed to it. Checkouts use only the mapped product; \`npm run mappings -- verify\` checks other copies of the file.`,
+    );
+  }
   const recovered = result.created.filter((item) => item.foundOnRecheck);
   if (recovered.length > 0) lines.push('', `${recovered.length} product(s) were found in Loops after an unclear failure and were not created again.`);
   if (result.notes.length > 0) {
@@ -40,6 +54,7 @@ export function renderSummary(result: MappingResult): string {
     lines.push(...listed(result.notes.map((item) => [item.priceId, item.note])));
   }
   for (const warning of result.warnings) lines.push('', `Warning: ${warning}`);
+  for (const notice of result.notices) lines.push('', `Note: ${notice}`);
   lines.push('', ...outcomeLines(result), '');
   return lines.join('\n');
 }
@@ -55,7 +70,11 @@ function outcomeLines(result: MappingResult): string[] {
     else if (sink.loaded) lines.push(`Loaded into Redis for tenant ${result.tenantId}.`);
     else lines.push('Not loaded into Redis (--no-load or no REDIS_URL): gateways read the file at start, or run `npm run mappings -- load`.');
   }
+  if (result.unlocked && result.counts.created > 0) {
+    lines.push('No shared lock was held (REDIS_URL is not set): set it when more than one person or machine runs the tool.');
+  }
   if (result.failed.length > 0) lines.push('Some prices failed: fix the reasons above and run again; mapped prices are kept.');
+  if (result.duplicates.length > 0) lines.push('Duplicate Loops products were found: archive the extras listed above (exit status 1).');
   return lines;
 }
 

@@ -4,7 +4,7 @@ import type { LoopsV3Product } from '../../loops/loops-schemas';
 import type { MappingEntry, MappingFile } from '../../mappings/mapping-file';
 import { indexByStripePrice } from '../loops/loops-index';
 import { listAllLoopsProducts } from '../loops/list-loops-products';
-import { chargeDifferences } from '../loops/match-loops-product';
+import { chargeDifferences, compareCanonical, isActiveInLoops, type ChargeTerms } from '../loops/match-loops-product';
 import { forEachBounded } from '../run/bounded-pool';
 
 export interface VerifyReport {
@@ -13,8 +13,12 @@ export interface VerifyReport {
   problems: { priceId: string; problem: string }[];
   /** Entries this command cannot check (payment links: the Loops client has no payment-link read). */
   unchecked: { priceId: string; reason: string }[];
-  /** Several Loops products tagged with one mapped price (harmless to checkouts, but worth tidying). */
-  duplicates: { priceId: string; loopsProductIds: string[] }[];
+  /**
+   * Several live Loops products tagged with one mapped price (two runs raced without a lock
+   * against a Loops that ignored the Idempotency-Key). Checkouts use the mapped one; the others
+   * are live products nobody should sell, so verify fails until they are archived.
+   */
+  duplicates: { priceId: string; mapped: string; canonical: string | undefined; others: string[] }[];
   /** How the shared store (Redis) differs from the file; empty when there is no store. */
   storeProblems: { priceId: string; problem: string }[];
 }
@@ -50,11 +54,24 @@ export async function verifyMappings(
       differences.push(`default_price ${product.default_price} instead of ${entry.loopsPriceId}`);
     }
     if (differences.length > 0) report.problems.push({ priceId, problem: `Loops product ${product.id}: ${differences.join(', ')}` });
-    const tagged = byPrice.get(priceId) ?? [];
-    if (tagged.length > 1) report.duplicates.push({ priceId, loopsProductIds: tagged.map((p) => p.id) });
+    const duplicate = findDuplicate(priceId, entry.loopsProductId, byPrice.get(priceId) ?? [], entry);
+    if (duplicate) report.duplicates.push(duplicate);
   });
   if (options.storeEntries) report.storeProblems = compareWithStore(file, options.storeEntries);
   return report;
+}
+
+/** Live products tagged with the price besides the mapped one; the canonical one as `map` would pick it. */
+function findDuplicate(
+  priceId: string,
+  mapped: string,
+  tagged: LoopsV3Product[],
+  terms: ChargeTerms,
+): VerifyReport['duplicates'][number] | undefined {
+  const others = tagged.filter((product) => product.id !== mapped && isActiveInLoops(product)).map((product) => product.id);
+  if (others.length === 0) return undefined;
+  const [canonical] = tagged.filter((product) => chargeDifferences(product, terms).length === 0).sort(compareCanonical);
+  return { priceId, mapped, canonical: canonical?.id, others };
 }
 
 async function fetchProduct(loops: LoopsClient, id: string): Promise<LoopsV3Product | undefined> {

@@ -4,7 +4,7 @@ export interface PriceFacts {
   productId: string;
   currency: string;
   unitAmount: number;
-  recurring: { interval: 'day' | 'week' | 'month' | 'year'; intervalCount: number } | null;
+  recurring: { interval: 'day' | 'week' | 'month' | 'year'; intervalCount: number; trialPeriodDays?: number | null } | null;
   active?: boolean;
   created?: number;
   nickname?: string | null;
@@ -36,7 +36,7 @@ export function buildPriceObject(price: PriceFacts, livemode: boolean) {
           interval: price.recurring.interval,
           interval_count: price.recurring.intervalCount,
           meter: null,
-          trial_period_days: null,
+          trial_period_days: price.recurring.trialPeriodDays ?? null,
           usage_type: 'licensed' as const,
         }
       : null,

@@ -9,6 +9,11 @@ export interface ProductFacts {
   defaultPriceId?: string | null;
   unitLabel?: string | null;
   taxCode?: string | null;
+  /** Stripe's product `type`; `service` when unknown (what Stripe gives products made in the dashboard). */
+  type?: 'service' | 'good';
+  statementDescriptor?: string | null;
+  /** Defaults to `created`: a product never seen to change was last updated when it was made. */
+  updated?: number;
 }
 
 /** Stripe's `product` object, for expanded `price.product` and `GET /v1/products/:id`. */
@@ -27,11 +32,11 @@ export function buildProductObject(product: ProductFacts, livemode: boolean) {
     name: product.name,
     package_dimensions: null,
     shippable: null,
-    statement_descriptor: null,
+    statement_descriptor: product.statementDescriptor ?? null,
     tax_code: product.taxCode ?? null,
-    type: 'service' as const,
+    type: product.type ?? ('service' as const),
     unit_label: product.unitLabel ?? null,
-    updated: product.created ?? 0,
+    updated: product.updated ?? product.created ?? 0,
     url: null,
   };
 }
