@@ -24,11 +24,13 @@ ENV NODE_ENV=production \
     PORT=4242
 WORKDIR /app
 COPY package.json package-lock.json ./
-# --ignore-scripts: no install script of a runtime dependency is needed (esbuild's belongs to tsx,
-# which `npm start` uses but `node dist/main.js` does not; msgpackr-extract ships prebuilt binaries).
+# --ignore-scripts: no install script of a runtime dependency is needed (msgpackr-extract ships
+# prebuilt binaries). tsx and its esbuild, which `npm start` uses from a checkout, are
+# devDependencies: `node dist/main.js` and the bin/ shims (which find dist/) do not need them.
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=builder /app/dist ./dist
-# The package's CLIs (mapping tool, `mappings load/verify/show`); they run dist/cli/ when it exists.
+# The package's CLIs (mapping tool, `mappings load/verify/show`, `webhooks failed/replay`); they run
+# dist/cli/ when it exists.
 COPY bin ./bin
 # Writable by the app user: the mapping tool (`mappings load`, `npm run map`) rewrites these files.
 COPY --chown=node:node mappings ./mappings

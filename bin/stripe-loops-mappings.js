@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 'use strict';
 // The `stripe-loops-mappings` command: the compiled CLI when `npm run build` produced one, otherwise the
-// TypeScript source run through tsx (a dependency), so it works straight from a checkout.
+// TypeScript source run through tsx (a devDependency, which a checkout's `npm ci` installs; the
+// image has dist/ and no tsx), so it works straight from a checkout.
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 

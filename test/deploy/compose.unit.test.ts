@@ -18,6 +18,7 @@ interface Service {
   volumes?: (string | { type?: string; source?: string; target?: string })[];
   depends_on?: Record<string, { condition?: string }>;
   healthcheck?: { test?: string[] | string };
+  stop_grace_period?: string | number;
 }
 interface ComposeConfig {
   services: Record<string, Service>;
@@ -35,8 +36,24 @@ function composeBinary(): string {
   return path;
 }
 
-function compose(args: string[], input?: string): string {
-  const result = spawnSync(composeBinary(), ['-f', COMPOSE_FILE, ...args], { cwd: ROOT, encoding: 'utf8', input, timeout: 60_000 });
+/**
+ * The environment docker-compose interpolates `${…}` from: this process's, without the variables
+ * the file reads (so a developer's own WEBHOOK_ENDPOINTS cannot change the answers), plus `extra`.
+ */
+function composeEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.WEBHOOK_ENDPOINTS;
+  return { ...env, ...extra };
+}
+
+function compose(args: string[], input?: string, extraEnv?: Record<string, string>): string {
+  const result = spawnSync(composeBinary(), ['-f', COMPOSE_FILE, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    input,
+    timeout: 60_000,
+    env: composeEnv(extraEnv),
+  });
   if (result.status !== 0)
     throw new Error(`docker-compose ${args.join(' ')} failed (${result.status ?? result.signal}):\n${result.stderr}${result.stdout}`);
   return result.stdout;
@@ -46,15 +63,15 @@ function compose(args: string[], input?: string): string {
  * The normalised configuration as JSON. Compose v2 prints JSON itself; v1 (Debian bookworm's
  * 1.29) only prints YAML, which is parsed with PyYAML from v1's own Python interpreter.
  */
-function normalisedConfig(): ComposeConfig {
+function normalisedConfig(extraEnv?: Record<string, string>): ComposeConfig {
   const binary = composeBinary();
   const version = spawnSync(binary, ['version', '--short'], { encoding: 'utf8' }).stdout.trim();
-  if (!version.startsWith('1.')) return JSON.parse(compose(['config', '--format', 'json'])) as ComposeConfig;
+  if (!version.startsWith('1.')) return JSON.parse(compose(['config', '--format', 'json'], undefined, extraEnv)) as ComposeConfig;
   // v1 answers an unknown `--format` with its help text and status 0, hence the version check.
   const shebang = /^#!\s*(\S+)/.exec(readFileSync(binary, 'utf8').split('\n', 1)[0] ?? '')?.[1];
   if (!shebang || !/python/.test(shebang)) throw new Error(`docker-compose ${version} at ${binary} is not the Python v1 it claims to be`);
   const parsed = spawnSync(shebang, ['-c', 'import json, sys, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)'], {
-    input: compose(['config']),
+    input: compose(['config'], undefined, extraEnv),
     encoding: 'utf8',
   });
   if (parsed.status !== 0) throw new Error(`could not parse 'docker-compose config' output with ${shebang}:\n${parsed.stderr}`);
@@ -93,6 +110,24 @@ function ports(svc: Service): [string, number, number][] {
     }
     return [port.host_ip ?? '*', Number(port.published), Number(port.target)];
   });
+}
+
+/** A compose duration (`50s`, `1m30s`, `1h`) or v2's nanoseconds, in milliseconds. */
+function durationMs(value: string | number | undefined): number {
+  if (typeof value === 'number') return value / 1e6;
+  const text = value ?? '';
+  const units: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) throw new Error(`not a compose duration: ${JSON.stringify(value)}`);
+  return parts.reduce((sum, [, amount = '0', unit = 's']) => sum + Number(amount) * (units[unit] ?? 0), 0);
+}
+
+/** The gateway's own drain budget after SIGTERM, read from src/main.ts so the two cannot drift. */
+function shutdownDeadlineMs(): number {
+  const source = readFileSync(join(ROOT, 'src', 'main.ts'), 'utf8');
+  const found = /SHUTDOWN_DEADLINE_MS\s*=\s*([\d_]+)/.exec(source)?.[1];
+  if (!found) throw new Error('src/main.ts no longer declares SHUTDOWN_DEADLINE_MS = <ms>; update this test with it');
+  return Number(found.replace(/_/g, ''));
 }
 
 const GATEWAYS = ['gateway-1', 'gateway-2'];
@@ -135,6 +170,33 @@ describe('docker-compose.yml', () => {
       expect(gateway.depends_on?.emulator?.condition).toBe('service_healthy');
       expect(gateway.healthcheck?.test).toBeDefined();
     }
+  });
+
+  it('gives each gateway longer to stop than its own shutdown deadline (Docker’s default 10 s would SIGKILL a drain)', () => {
+    const deadline = shutdownDeadlineMs();
+    expect(deadline).toBeGreaterThan(10_000);
+    for (const name of GATEWAYS) {
+      const grace = durationMs(service(config, name).stop_grace_period);
+      expect({ name, grace }).toEqual({ name, grace: 50_000 });
+      expect(grace).toBeGreaterThan(deadline);
+    }
+  });
+
+  it('the README tells Kubernetes users the same grace period', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const shutdown = /^- \*\*Shutdown\.\*\*[\s\S]*?(?=^- \*\*|^#)/m.exec(readme)?.[0] ?? '';
+    expect(shutdown).toMatch(new RegExp(`${shutdownDeadlineMs() / 1000}\\s*s deadline`));
+    const seconds = Number(/terminationGracePeriodSeconds`? (?:of at least|≥|>=) (\d+)/.exec(shutdown)?.[1]);
+    expect(seconds).toBe(durationMs(service(config, 'gateway-1').stop_grace_period) / 1000);
+  });
+
+  it('sends Stripe events to WEBHOOK_ENDPOINTS from the environment, and nowhere when it is unset', () => {
+    for (const name of GATEWAYS) expect({ name, value: env(service(config, name), 'WEBHOOK_ENDPOINTS') }).toEqual({ name, value: '' });
+    const handler = 'http://host.docker.internal:3000/webhooks/stripe';
+    const configured = normalisedConfig({ WEBHOOK_ENDPOINTS: handler });
+    for (const name of GATEWAYS) expect({ name, value: env(service(configured, name), 'WEBHOOK_ENDPOINTS') }).toEqual({ name, value: handler });
+    // The README says so, since the demo stack otherwise looks as if it delivers events.
+    expect(readFileSync(join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ')).toMatch(/WEBHOOK_ENDPOINTS.{0,300}unset.{0,80}nowhere/);
   });
 
   it('publishes gateway-1 on 4242, gateway-2 on 4244 and the emulator on 4243, loopback only (its admin API has no auth)', () => {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, normalize } from 'node:path';
 
@@ -35,6 +35,31 @@ const stages = parseDockerfile(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'));
 const runtime = stages.at(-1);
 const all = (stage: Stage | undefined, instruction: string) =>
   (stage?.instructions ?? []).filter(([name]) => name === instruction).map(([, value]) => value);
+
+/** `npm run build` into a throwaway `<dir>/dist`, once for the tests that need its output. */
+let buildDir: string | undefined;
+let buildResult: { dir: string; status: number | null; output: string } | undefined;
+function build(): { dir: string; status: number | null; output: string } {
+  if (buildResult) return buildResult;
+  buildDir = mkdtempSync(join(tmpdir(), 'gw-build-'));
+  const built = spawnSync(process.execPath, [TSC, '-p', 'tsconfig.build.json', '--outDir', join(buildDir, 'dist')], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 110_000,
+  });
+  buildResult = { dir: buildDir, status: built.status, output: built.stdout + built.stderr };
+  return buildResult;
+}
+afterAll(() => {
+  if (buildDir) rmSync(buildDir, { recursive: true, force: true });
+});
+
+interface PackageJson {
+  bin: Record<string, string>;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+}
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as PackageJson;
 
 function execForm(value: string | undefined): string[] {
   if (!value?.startsWith('[')) throw new Error(`expected the exec (JSON array) form, got: ${value}`);
@@ -96,19 +121,64 @@ describe('Dockerfile', () => {
     expect(normalize(options.outDir ?? '')).toBe('dist');
     expect(normalize(options.rootDir ?? '')).toBe('src');
 
-    const outDir = mkdtempSync(join(tmpdir(), 'gw-build-'));
-    try {
-      const built = spawnSync(process.execPath, [TSC, '-p', 'tsconfig.build.json', '--outDir', outDir], {
-        cwd: ROOT,
+    const built = build();
+    expect({ status: built.status, output: built.output }).toEqual({ status: 0, output: '' });
+    expect(existsSync(join(built.dir, cmd[1] ?? ''))).toBe(true);
+    expect(existsSync(join(built.dir, 'dist', 'emulator', 'main.js'))).toBe(true);
+  }, 120_000);
+
+  it('installs no dev tool in the runtime: tsx (npm start from a checkout) is a devDependency', () => {
+    expect(Object.keys(pkg.dependencies)).not.toContain('tsx');
+    expect(Object.keys(pkg.devDependencies)).toContain('tsx');
+    const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { dev?: boolean; dependencies?: Record<string, string>; devDependencies?: Record<string, string> }>;
+    };
+    // What `npm ci --omit=dev` reads: the lockfile, not package.json.
+    expect(lock.packages['']?.dependencies).not.toHaveProperty('tsx');
+    expect(lock.packages['']?.devDependencies).toHaveProperty('tsx');
+    expect(lock.packages['node_modules/tsx']?.dev).toBe(true);
+    expect(lock.packages['node_modules/esbuild']?.dev).toBe(true);
+  });
+
+  it('every package.json bin is an executable shim the image copies, and runs from the built layout without tsx', () => {
+    expect(all(runtime, 'COPY')).toContain('bin ./bin');
+    // tsc emits even with a type error (the test above reports that); the shims need only its output.
+    const built = build();
+    expect(existsSync(join(built.dir, 'dist', 'cli'))).toBe(true);
+    // The image's /app: dist/ from the build, bin/, and node_modules without tsx or esbuild.
+    const app = built.dir;
+    cpSync(join(ROOT, 'bin'), join(app, 'bin'), { recursive: true });
+    mkdirSync(join(app, 'node_modules'), { recursive: true });
+    for (const name of readdirSync(join(ROOT, 'node_modules'))) {
+      if (['tsx', 'esbuild', '@esbuild', '.bin'].includes(name) || existsSync(join(app, 'node_modules', name))) continue;
+      symlinkSync(join(ROOT, 'node_modules', name), join(app, 'node_modules', name));
+    }
+    const shims = Object.entries(pkg.bin);
+    expect(shims.map(([name]) => name).sort()).toEqual(['stripe-loops-map', 'stripe-loops-mappings', 'stripe-loops-webhooks']);
+    for (const [name, path] of shims) {
+      expect({ name, path }).toEqual({ name, path: expect.stringMatching(/^bin\/[\w-]+\.js$/) });
+      const file = join(ROOT, path);
+      expect({ name, exists: existsSync(file) }).toEqual({ name, exists: true });
+      expect(statSync(file).mode & 0o111).toBe(0o111);
+      expect(readFileSync(file, 'utf8').split('\n', 1)[0]).toBe('#!/usr/bin/env node');
+      // With no configuration each CLI answers from its compiled code: usage, or what is missing.
+      const run = spawnSync(process.execPath, [join(app, path), '--help'], {
+        cwd: app,
         encoding: 'utf8',
-        timeout: 110_000,
+        env: { PATH: process.env.PATH ?? '' },
+        timeout: 30_000,
       });
-      expect({ status: built.status, output: built.stdout + built.stderr }).toEqual({ status: 0, output: '' });
-      const relative = (path: string) => path.replace(/^dist\//, '');
-      expect(existsSync(join(outDir, relative(cmd[1] ?? '')))).toBe(true);
-      expect(existsSync(join(outDir, 'emulator', 'main.js'))).toBe(true);
-    } finally {
-      rmSync(outDir, { recursive: true, force: true });
+      const output = run.stdout + run.stderr;
+      expect({ name, output }).not.toEqual({ name, output: expect.stringMatching(/Cannot find module|tsx/) });
+      if (name === 'stripe-loops-webhooks') {
+        expect({ name, status: run.status, output }).toEqual({
+          name,
+          status: 2,
+          output: expect.stringContaining('REDIS_URL: the delivery queue lives in Redis'),
+        });
+      } else {
+        expect({ name, status: run.status, output }).toEqual({ name, status: 0, output: expect.stringContaining(`${name} `) });
+      }
     }
   }, 120_000);
 });

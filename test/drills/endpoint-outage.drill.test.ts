@@ -4,16 +4,25 @@ import { startMerchantReceiver, type MerchantReceiver } from '../helpers/merchan
 import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
 import { waitUntil } from '../helpers/drill-stack';
 
-/** Simulated time: the production retry schedule, one hour squeezed into one second. */
+/**
+ * Not a simulated clock: every clock here is real. The production retry schedule is sped up 1:3600
+ * (each delay divided by 3600, so one hour of it passes in one real second) through
+ * WEBHOOK_RETRY_SCHEDULE, and the drill runs for real seconds.
+ */
 const SCALE = 3600;
 const SCALED_SCHEDULE = parseRetrySchedule(DEFAULT_RETRY_SCHEDULE)
   .map((ms) => `${Math.max(1, Math.round(ms / SCALE))}ms`)
   .join(',');
-const simulatedHours = (realMs: number) => (realMs * SCALE) / 3_600_000;
+/** How far into the production schedule `realMs` of the sped-up one reaches, in hours. */
+const scheduleHours = (realMs: number) => (realMs * SCALE) / 3_600_000;
 
 /**
- * Drill: the merchant's endpoint is down for (simulated) hours, then comes back. Everything sent
- * while it was down arrives, each attempt freshly signed, with the default retry schedule.
+ * Drill: the merchant's endpoint is down for what the production retry schedule, sped up 1:3600,
+ * spends hours on; then it comes back. Everything sent while it was down arrives, each attempt
+ * freshly signed (its timestamp is the real time of the attempt, since the clocks are real).
+ * What this does not exercise: anything measured on a clock across those hours (Redis TTLs, a
+ * receiver's 300 s signature tolerance for an attempt made hours after the event), which a
+ * simulated clock would.
  */
 describe('drill: merchant endpoint down for hours', () => {
   let receiver: MerchantReceiver;
@@ -44,7 +53,7 @@ describe('drill: merchant endpoint down for hours', () => {
       sessions.push(session);
       await stack.loops.admin('POST', `/_emulator/sessions/${session.id}/complete`);
     }
-    // Six simulated hours of failed attempts.
+    // Six real seconds: six hours' worth of the sped-up schedule's attempts.
     await new Promise((resolve) => setTimeout(resolve, 6000));
     const failedWhileDown = receiver.received.length;
     receiver.setDown(false);
@@ -66,13 +75,14 @@ describe('drill: merchant endpoint down for hours', () => {
     const attempts = receiver.received.filter((r) => r.event?.type === 'checkout.session.completed');
     const report = {
       drill: 'endpoint-outage',
-      injected: `merchant endpoint answering 500 for ${simulatedHours(backAt - downSince).toFixed(1)} simulated hours (retry schedule scaled 1:${SCALE})`,
+      injected: `merchant endpoint answering 500 for ${((backAt - downSince) / 1000).toFixed(1)} s real time, with the production retry schedule sped up 1:${SCALE} (real clocks, not a simulated one): ${scheduleHours(backAt - downSince).toFixed(1)} h of that schedule`,
       events: ids.size,
       attemptsWhileDown: failedWhileDown,
       delivered: deliveredSessions().size,
       lost: [...ids].filter((id) => !deliveredSessions().has(id)).length,
       allAttemptsVerified: attempts.every((a) => a.verified),
-      simulatedHoursUntilAllDelivered: Number(simulatedHours(backAt - downSince + waited).toFixed(1)),
+      scheduleHoursUntilAllDelivered: Number(scheduleHours(backAt - downSince + waited).toFixed(1)),
+      realSecondsUntilAllDelivered: Number(((backAt - downSince + waited) / 1000).toFixed(1)),
       failedForGood: (await stack.container.queue.failed(100)).length,
     };
     console.log(JSON.stringify(report));

@@ -1,8 +1,19 @@
-import { placeOrder, sessionsWithSeveralEvents, startDrill, waitUntil, type Drill, type DrillOrder } from '../helpers/drill-stack';
+import {
+  accepted,
+  loopsDeliveries,
+  placeOrder,
+  refusedBetween,
+  sessionsWithSeveralEvents,
+  startDrill,
+  waitUntil,
+  type Drill,
+  type DrillOrder,
+} from '../helpers/drill-stack';
 
 /**
  * Drill: the gateway is SIGKILLed while checkouts are created and paid, and restarted. Nothing it
  * accepted is lost (every paid session's event arrives), and no order gets two Loops sessions.
+ * The kill must have interrupted work: at least one order failed past the SDK's own retries.
  */
 describe('drill: gateway SIGKILLed under load and restarted', () => {
   let drill: Drill;
@@ -30,7 +41,10 @@ describe('drill: gateway SIGKILLed under load and restarted', () => {
     await first.kill('SIGKILL');
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const second = await drill.startGateway(first.port);
-    const restartMs = Date.now() - killedAt;
+    const restartedAt = Date.now();
+    const restartMs = restartedAt - killedAt;
+    // Read now: the emulator keeps only its last 1000 attempts.
+    const refusedWhileDown = refusedBetween(await loopsDeliveries(drill.loops), killedAt, restartedAt);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     running = false;
     await load;
@@ -53,6 +67,16 @@ describe('drill: gateway SIGKILLed under load and restarted', () => {
           .map((e) => (e.data.object as { id: string }).id),
       );
     await waitUntil('every paid order’s checkout.session.completed', async () => orders.every((o) => delivered().has(o.session ?? '')), 45_000);
+    // Loops webhooks sent while no gateway listened are retried until one is accepted.
+    const refusedEvents = new Set(refusedWhileDown.map((d) => d.eventId));
+    await waitUntil(
+      'every Loops webhook refused while the gateway was down to be accepted on a retry',
+      async () => {
+        const acceptedEvents = new Set((await loopsDeliveries(drill.loops)).filter(accepted).map((d) => d.eventId));
+        return [...refusedEvents].every((id) => acceptedEvents.has(id));
+      },
+      30_000,
+    );
 
     const perOrder = await drill.loopsSessionsByOrder();
     const completedEvents = drill.receiver.accepted().filter((e) => e.type === 'checkout.session.completed');
@@ -61,6 +85,8 @@ describe('drill: gateway SIGKILLed under load and restarted', () => {
       injected: 'gateway SIGKILLed under load, restarted on the same port after 1 s',
       orders: orders.length,
       failedAttempts: orders.reduce((sum, o) => sum + o.failures, 0),
+      ordersThatFailedOnce: orders.filter((o) => o.failures > 0).length,
+      loopsWebhooksRefusedWhileDown: refusedWhileDown.length,
       eventsDelivered: delivered().size,
       lost: orders.filter((o) => !delivered().has(o.session ?? '')).length,
       duplicateSessions: [...perOrder.values()].filter((count) => count > 1).length,
@@ -70,6 +96,9 @@ describe('drill: gateway SIGKILLed under load and restarted', () => {
     };
     console.log(JSON.stringify(report));
     expect(second.child.exitCode).toBeNull();
+    // The kill interrupted work (a create failed even after the SDK's retries); otherwise the
+    // drill would pass without having tested recovery.
+    expect(report.failedAttempts).toBeGreaterThan(0);
     expect(report.lost).toBe(0);
     expect(report.duplicateSessions).toBe(0);
     expect(orders.every((o) => perOrder.get(o.order) === 1)).toBe(true);

@@ -4,7 +4,8 @@ import { startDrill, waitUntil, type Drill } from '../helpers/drill-stack';
 /**
  * Drill: Loops is down for a while — first failing fast (503), then taking requests and never
  * answering after creating the session (the worst case). Merchants see Stripe `api_error`s that
- * the SDK retries; afterwards every order has exactly one Loops session.
+ * the SDK retries; afterwards every order has exactly one Loops session. Both faults must have
+ * fired (their hit counts, read before they are removed), or the drill tested nothing.
  */
 describe('drill: Loops down for a while', () => {
   let drill: Drill;
@@ -34,6 +35,7 @@ describe('drill: Loops down for a while', () => {
       status: 503,
     });
     await new Promise((resolve) => setTimeout(resolve, 2000));
+    const errorHits = await faultHits(drill, errorFault.json.id);
     await drill.loops.admin('DELETE', `/_emulator/faults/${errorFault.json.id}`);
     const hangFault = await drill.loops.admin('POST', '/_emulator/faults', {
       method: 'POST',
@@ -42,6 +44,7 @@ describe('drill: Loops down for a while', () => {
       phase: 'after',
     });
     await new Promise((resolve) => setTimeout(resolve, 2500));
+    const hangHits = await faultHits(drill, hangFault.json.id);
     await drill.loops.admin('DELETE', `/_emulator/faults/${hangFault.json.id}`);
     await new Promise((resolve) => setTimeout(resolve, 800));
     running = false;
@@ -67,6 +70,8 @@ describe('drill: Loops down for a while', () => {
       drill: 'loops-outage',
       injected: 'Loops create answered 503 for 2 s, then created sessions but never answered for 2.5 s',
       orders: orders.length,
+      errorFaultHits: errorHits,
+      hangAfterCreateFaultHits: hangHits,
       ordersThatSawAnError: orders.filter((o) => o.errors.length > 0).length,
       errorTypes,
       loopsSessions: [...perOrder.entries()].filter(([order]) => order.startsWith('l')).reduce((sum, [, count]) => sum + count, 0),
@@ -74,12 +79,24 @@ describe('drill: Loops down for a while', () => {
       firstSuccessAfterRecoveryMs: recoveryMs,
     };
     console.log(JSON.stringify(report));
+    expect(report.errorFaultHits).toBeGreaterThan(0);
+    // The hang-after-create fault is the one that leaves a Loops session the gateway never heard
+    // about; "no duplicate session" means something only if it fired.
+    expect(report.hangAfterCreateFaultHits).toBeGreaterThan(0);
     expect(report.ordersThatSawAnError).toBeGreaterThan(0);
     expect(errorTypes.every((type) => type === 'StripeAPIError' || type === 'StripeConnectionError')).toBe(true);
     expect(report.duplicateSessions).toBe(0);
     expect(orders.every((o) => perOrder.get(o.order) === 1)).toBe(true);
   }, 150_000);
 });
+
+/** How many requests a fault has hit so far (GET /_emulator/faults; gone once it is removed). */
+async function faultHits(drill: Drill, id: string): Promise<number> {
+  const { faults } = (await drill.loops.admin('GET', '/_emulator/faults')).json as { faults: { id: string; hits: number }[] };
+  const fault = faults.find((f) => f.id === id);
+  if (!fault) throw new Error(`fault ${id} is not installed`);
+  return fault.hits;
+}
 
 async function create(stripe: Stripe, order: { order: string; key: string; session?: string; errors: string[] }) {
   try {

@@ -1,9 +1,21 @@
 import { startRedisServer, type RedisProcess } from '../helpers/redis-server';
-import { placeOrder, sessionsWithSeveralEvents, startDrill, waitUntil, type Drill, type DrillOrder } from '../helpers/drill-stack';
+import {
+  accepted,
+  loopsDeliveries,
+  placeOrder,
+  refusedBetween,
+  sessionsWithSeveralEvents,
+  startDrill,
+  waitUntil,
+  type Drill,
+  type DrillOrder,
+} from '../helpers/drill-stack';
 
 /**
  * Drill: Redis restarts while checkouts and payments flow. The gateway must say "not ready" while
  * Redis is away, recover by itself, lose no webhook it acknowledged, and make no duplicate session.
+ * The drill also checks that the outage hit something: Loops webhooks arrived while Redis was away
+ * and were refused (non-2xx), and each of them was accepted on a later attempt.
  */
 describe('drill: Redis restarted under load', () => {
   let redis: RedisProcess;
@@ -52,7 +64,10 @@ describe('drill: Redis restarted under load', () => {
       async () => (await fetch(`${gateway.url}/readyz`)).status === 200,
       20_000,
     );
-    const killToReadyMs = Date.now() - outageStarted;
+    const readyAgainAt = Date.now();
+    const killToReadyMs = readyAgainAt - outageStarted;
+    // Read now: the emulator keeps only its last 1000 attempts.
+    const refusedDuringOutage = refusedBetween(await loopsDeliveries(drill.loops), outageStarted, readyAgainAt);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     running = false;
     await Promise.all([load, watch]);
@@ -98,6 +113,17 @@ describe('drill: Redis restarted under load', () => {
       );
     });
 
+    // Loops retries what the gateway refused (500 ms … 8 s apart): every refused event gets in.
+    const refusedEvents = new Set(refusedDuringOutage.map((d) => d.eventId));
+    await waitUntil(
+      'every Loops webhook refused during the outage to be accepted on a retry',
+      async () => {
+        const acceptedEvents = new Set((await loopsDeliveries(drill.loops)).filter(accepted).map((d) => d.eventId));
+        return [...refusedEvents].every((id) => acceptedEvents.has(id));
+      },
+      30_000,
+    );
+
     const perOrder = await drill.loopsSessionsByOrder();
     const duplicates = [...perOrder.values()].filter((count) => count > 1).length;
     const completedEvents = drill.receiver.accepted().filter((e) => e.type === 'checkout.session.completed');
@@ -113,12 +139,17 @@ describe('drill: Redis restarted under load', () => {
       redeliveries: completedEvents.length - new Set(completedEvents.map((e) => e.id)).size,
       sessionsWithTwoEvents: sessionsWithSeveralEvents(completedEvents),
       sawNotReady: seenNotReady,
+      loopsWebhooksRefusedDuringOutage: refusedDuringOutage.length,
+      loopsWebhookAnswersDuringOutage: [...new Set(refusedDuringOutage.map((d) => d.status ?? d.error?.split(':')[0] ?? 'none'))],
+      refusedLoopsEventsAcceptedLater: refusedEvents.size,
       readyAgainMsAfterRedisCameBack: recoveryMs,
       killToReadyMs,
       killToEveryOrderThroughMs: Date.now() - outageStarted,
     };
     console.log(JSON.stringify(report));
     expect(seenNotReady).toBe(true);
+    // The fault hit webhook traffic: without this, "no acknowledged webhook lost" proves nothing.
+    expect(report.loopsWebhooksRefusedDuringOutage).toBeGreaterThan(0);
     expect(report.lost).toBe(0);
     expect(duplicates).toBe(0);
     expect(report.sessionsWithTwoEvents).toBe(0);

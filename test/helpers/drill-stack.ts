@@ -83,6 +83,29 @@ export async function startDrill(options: { redisUrl: string; env?: Record<strin
 
 export type Drill = Awaited<ReturnType<typeof startDrill>>;
 
+/** One attempt of the emulator's webhook sender (GET /_emulator/webhooks/deliveries). */
+export interface LoopsDelivery {
+  eventId: string;
+  type: string;
+  url: string;
+  attempt: number;
+  /** null: no answer (connection refused or reset, timeout). */
+  status: number | null;
+  error: string | null;
+  at: string;
+}
+
+/** The emulator's log of Loops webhook attempts to the gateway (its last 1000). */
+export async function loopsDeliveries(loops: EmulatorAdmin): Promise<LoopsDelivery[]> {
+  return ((await loops.admin('GET', '/_emulator/webhooks/deliveries')).json as { deliveries: LoopsDelivery[] }).deliveries;
+}
+
+export const accepted = (delivery: LoopsDelivery) => delivery.status !== null && delivery.status >= 200 && delivery.status < 300;
+
+/** Attempts the gateway did not acknowledge (non-2xx or no answer) made between `from` and `to` (ms). */
+export const refusedBetween = (deliveries: LoopsDelivery[], from: number, to: number) =>
+  deliveries.filter((d) => !accepted(d) && Date.parse(d.at) >= from && Date.parse(d.at) <= to);
+
 /** Polls until `check` passes or the deadline; returns how long it took. */
 export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
   const started = Date.now();

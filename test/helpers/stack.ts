@@ -22,6 +22,15 @@ export const TEST_KEYS = {
   stripeWebhookOld: 'whsec_test_not_a_real_secret_0',
 } as const;
 
+/**
+ * Each tenant's own Loops webhook secret in a multi-tenant stack, so a webhook signed for one
+ * tenant can be tried on another's path; the single-tenant stack (`default`) keeps
+ * `TEST_KEYS.loopsWebhook`, which LOOPS_WEBHOOK_SECRET sets.
+ */
+export function loopsWebhookSecretFor(tenantId: string): string {
+  return tenantId === 'default' ? TEST_KEYS.loopsWebhook : `loops_whsec_test_${tenantId}_not_real`;
+}
+
 export const DEFAULT_CATALOG: CatalogPrice[] = [
   { stripePriceId: 'price_tshirt', name: 'T-shirt', unitAmount: 2000, currency: 'usd' },
   { stripePriceId: 'price_mug', name: 'Mug', unitAmount: 1250, currency: 'usd' },
@@ -79,7 +88,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   for (const tenant of options.tenants ?? [{ id: 'default' }]) await writeMappingFile(mappingsDir, tenant.id, catalog);
   const tenantsFile = join(mappingsDir, 'tenants.json');
   if (options.tenants) {
-    const tenants = options.tenants.map((t) => ({ ...t, loopsApiKey: TEST_KEYS.loops, loopsWebhookSecret: TEST_KEYS.loopsWebhook }));
+    const tenants = options.tenants.map((t) => ({ ...t, loopsApiKey: TEST_KEYS.loops, loopsWebhookSecret: loopsWebhookSecretFor(t.id) }));
     writeFileSync(tenantsFile, JSON.stringify({ tenants }));
   }
 
@@ -111,10 +120,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  // Loops' webhooks come to this gateway (tenant `default`, or each tenant's own path).
+  // Loops' webhooks come to this gateway (tenant `default`, or each tenant's own path and secret).
   const targets = (options.tenants ?? [{ id: 'default' }]).map((t) => ({
     url: `http://127.0.0.1:${port}/webhooks/loops${options.tenants ? `/${t.id}` : ''}`,
-    secret: TEST_KEYS.loopsWebhook,
+    secret: options.tenants ? loopsWebhookSecretFor(t.id) : TEST_KEYS.loopsWebhook,
   }));
   await loops.admin('PUT', '/_emulator/webhooks', { targets });
 

@@ -5,7 +5,15 @@ import type { Stack } from './stack';
  * Everything a stack has stored, to check that a request changed nothing: every Redis key of the
  * gateway (logical values, since DUMP of a hash changes as Redis rehashes), the number of sessions
  * Loops created, and Loops' view of the sessions named. Redis stacks only.
+ *
+ * The gateway's keys live in two namespaces: `<prefix>:{tenant}:…` (src/store/keys.ts) and the
+ * delivery queue's `{<prefix>:queue}:…` (BullMQ's prefix, src/webhooks/create-delivery-queue.ts),
+ * so a request that enqueued a delivery directly would show up too.
  */
+function storedStateNamespaces(prefix: string): string[] {
+  return [`${prefix}:*`, `{${prefix}:queue}:*`];
+}
+
 export function storedStateProbe(stack: Stack, loopsSessions: () => string[] = () => []) {
   const redis = new Redis(process.env.REDIS_URL ?? '', { maxRetriesPerRequest: 1 });
   const prefix = stack.env.REDIS_KEY_PREFIX;
@@ -29,7 +37,7 @@ export function storedStateProbe(stack: Stack, loopsSessions: () => string[] = (
   }
 
   async function snapshot(): Promise<Record<string, string>> {
-    const keys = await redis.keys(`${prefix}:*`);
+    const keys = (await Promise.all(storedStateNamespaces(prefix ?? '').map((pattern) => redis.keys(pattern)))).flat().sort();
     const values = await Promise.all(keys.map((key) => logicalValue(key)));
     const state: Record<string, string> = Object.fromEntries(keys.map((key, i) => [key, values[i] ?? '']));
     state['loops:sessionsCreated'] = String((await stack.loops.admin('GET', '/_emulator/stats')).json.sessionsCreated);

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import type Stripe from 'stripe';
 import { createLogger } from '../../src/observability/logger';
 import { startMerchantReceiver, type MerchantReceiver } from '../helpers/merchant-receiver';
-import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
+import { loopsWebhookSecretFor, startStack, TEST_KEYS, type Stack } from '../helpers/stack';
 
 /**
  * Logs never contain a secret (product.md "Quality bars"): every line the gateway writes at level
@@ -70,7 +70,7 @@ describe('log scan: no secret in any log line', () => {
   };
   const form = (key: string) => ({ authorization: `Bearer ${key}`, 'content-type': 'application/x-www-form-urlencoded' });
   const signLoops = (body: string, t = Math.floor(Date.now() / 1000)) =>
-    `t=${t},v1=${createHmac('sha256', TEST_KEYS.loopsWebhook).update(`${t}.${body}`).digest('hex')}`;
+    `t=${t},v1=${createHmac('sha256', loopsWebhookSecretFor('acme')).update(`${t}.${body}`).digest('hex')}`;
 
   async function exercise() {
     for (const key of [ACME, ACME_LIVE, GLOBEX]) headerValues.add(`Bearer ${key}`);
@@ -201,6 +201,8 @@ describe('log scan: no secret in any log line', () => {
       ...keys.map((key) => Buffer.from(`${key}:`).toString('base64')),
       TEST_KEYS.loops,
       TEST_KEYS.loopsWebhook,
+      loopsWebhookSecretFor('acme'),
+      loopsWebhookSecretFor('globex'),
       ACME_WHSEC,
       ACME_WHSEC_OLD,
       GLOBEX_WHSEC,

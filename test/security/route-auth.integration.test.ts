@@ -1,6 +1,7 @@
 import { readMappingFile } from '../../src/mappings/mapping-files';
+import { loopsSignature } from '../helpers/loops-webhooks';
 import { rawRequest, type RawResponse } from '../helpers/raw-http';
-import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
+import { loopsWebhookSecretFor, startStack, TEST_KEYS, type Stack } from '../helpers/stack';
 import { storedStateProbe } from '../helpers/stored-state';
 import { PUBLIC_ROUTES, routeName, STRIPE_ROUTES, type RouteIds, type StripeRoute } from './routes';
 
@@ -18,7 +19,10 @@ const WRONG = 'sk_test_wrong_key_nobody_configured_9999';
 /** Only acme maps this price (and its product); globex's mapping is the catalog without it. */
 const ACME_ONLY_PRICE = 'price_poster';
 
-const SECRETS = [ACME, GLOBEX, ACME_WHSEC, GLOBEX_WHSEC, WRONG, TEST_KEYS.loops, TEST_KEYS.loopsWebhook];
+const ACME_LOOPS_WHSEC = loopsWebhookSecretFor('acme');
+const GLOBEX_LOOPS_WHSEC = loopsWebhookSecretFor('globex');
+
+const SECRETS = [ACME, GLOBEX, ACME_WHSEC, GLOBEX_WHSEC, WRONG, TEST_KEYS.loops, TEST_KEYS.loopsWebhook, ACME_LOOPS_WHSEC, GLOBEX_LOOPS_WHSEC];
 /** A probe parameter no endpoint has: once a key is accepted, the request stops at a harmless 400. */
 const PROBE = 'zz_security_probe=1';
 
@@ -191,5 +195,93 @@ describe('security: every route', () => {
     const response = await send({ method: 'POST' }, '/webhooks/loops/initech', undefined, '{}');
     expect(response.status).toBe(404);
     expect(response.text).not.toMatch(/acme|globex/);
+  });
+
+  /**
+   * Each tenant has its own Loops webhook secret, chosen by the tenant in the path. An acme session
+   * that Loops says is paid: only acme's path with acme's secret may settle it.
+   */
+  describe('Loops webhooks across tenants', () => {
+    let session: string;
+    let sessionProbe: ReturnType<typeof storedStateProbe>;
+    let paid: string;
+    let eventCount = 0;
+
+    beforeAll(async () => {
+      const acme = stack.stripe({ key: ACME, maxNetworkRetries: 0 });
+      session = (await acme.checkout.sessions.create({ mode: 'payment', line_items: [{ price: ACME_ONLY_PRICE, quantity: 1 }] })).id;
+      const loops = await stack.loops.api('GET', `/api/v3/checkout/sessions/${session}`);
+      expect(loops.status).toBe(200);
+      paid = JSON.stringify({ object: { ...loops.json, payment_status: 'paid', status: 'complete' } });
+      sessionProbe = storedStateProbe(stack, () => [session]);
+    });
+    afterAll(() => sessionProbe.close());
+
+    /** A fresh Loops event id each time, so no answer is a `duplicate` of an earlier test's. */
+    const paidEvent = () =>
+      `{"id":"evt_cross_tenant_${++eventCount}","object":"event","type":"checkout.session.completed","created":${Math.floor(Date.now() / 1000)},"data":${paid}}`;
+    const postLoops = async (tenant: string, body: string, secret: string) => {
+      const response = await rawRequest(stack.url, {
+        method: 'POST',
+        path: `/webhooks/loops/${tenant}`,
+        headers: { 'content-type': 'application/json', 'x-loops-signature': loopsSignature(body, undefined, secret) },
+        body,
+      });
+      expect(response.status).toBeLessThan(500);
+      for (const secretValue of SECRETS) expect(`${JSON.stringify(response.headers)}\n${response.text}`).not.toContain(secretValue);
+      return response;
+    };
+    const acmeSessionStatus = async () => (await stack.stripe({ key: ACME, maxNetworkRetries: 0 }).checkout.sessions.retrieve(session)).status;
+
+    it.each([
+      ['acme’s secret on globex’s path', 'globex', ACME_LOOPS_WHSEC],
+      ['globex’s secret on acme’s path', 'acme', GLOBEX_LOOPS_WHSEC],
+      ['the single-tenant secret on acme’s path', 'acme', TEST_KEYS.loopsWebhook],
+    ])('signed with %s: 400 bad signature, nothing changed', async (_what, tenant, secret) => {
+      const before = await sessionProbe.snapshot();
+      const response = await postLoops(tenant, paidEvent(), secret);
+      expect(response.status).toBe(400);
+      expect(errorOf(response).message).toMatch(/^Invalid Loops webhook signature: /);
+      expect(await sessionProbe.changesSince(before)).toEqual([]);
+      expect(await acmeSessionStatus()).toBe('open');
+    });
+
+    it('correctly signed for globex but naming acme’s session: 200 "ignored", recorded only under globex, acme’s session untouched', async () => {
+      const before = await sessionProbe.snapshot();
+      const response = await postLoops('globex', paidEvent(), GLOBEX_LOOPS_WHSEC);
+      expect(response.status).toBe(200);
+      // globex has no such session: the event is kept with its raw body (30 days) for an operator,
+      // and acknowledged so Loops does not retry it for days.
+      expect(JSON.parse(response.text)).toEqual({ received: true, outcome: 'ignored' });
+      const changes = await sessionProbe.changesSince(before);
+      const globexKeys = `+${stack.env.REDIS_KEY_PREFIX}:{globex}:loops-event:`;
+      expect(changes).toEqual([expect.stringMatching(new RegExp(`^${globexKeys.replace(/[{}+]/g, '\\$&')}`))]);
+      const stored = await sessionProbe.redis.get((changes[0] ?? '').slice(1));
+      expect(JSON.parse(stored ?? '{}')).toMatchObject({ outcome: 'unknown_session', type: 'checkout.session.completed' });
+      expect(await acmeSessionStatus()).toBe('open');
+      expect((await stack.stripe({ key: ACME, maxNetworkRetries: 0 }).events.list({ type: 'checkout.session.completed', limit: 100 })).data).toEqual(
+        [],
+      );
+    });
+
+    it('the control: the same event signed with acme’s secret on acme’s path completes the session', async () => {
+      const response = await postLoops('acme', paidEvent(), ACME_LOOPS_WHSEC);
+      expect(response.status).toBe(200);
+      expect(JSON.parse(response.text)).toEqual({ received: true, outcome: 'processed' });
+      expect(await acmeSessionStatus()).toBe('complete');
+    });
+  });
+
+  it('the "nothing changed" probe sees the delivery queue too (its keys are `{prefix:queue}:…`)', async () => {
+    const before = await probe.snapshot();
+    // Last in this file: the job stays queued (no worker runs here), which no later test sees.
+    await stack.container.queue.enqueue([{ tenantId: 'acme', eventId: 'evt_probe_positive_control', endpointUrl: 'http://127.0.0.1:9/never' }]);
+    const changes = await probe.changesSince(before);
+    expect(changes.length).toBeGreaterThan(0);
+    expect(
+      changes.every(
+        (change) => change.startsWith(`+{${stack.env.REDIS_KEY_PREFIX}:queue}:`) || change.startsWith(`~{${stack.env.REDIS_KEY_PREFIX}:queue}:`),
+      ),
+    ).toBe(true);
   });
 });

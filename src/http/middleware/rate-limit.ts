@@ -17,7 +17,8 @@ const IDLE_MS = 60_000;
 /**
  * Stripe's per-key rate limit, answered as Stripe does: 429 `rate_limit`, which stripe-node raises
  * as StripeRateLimitError and does not retry by itself. The buckets live in this process, so with
- * N instances behind a load balancer a key gets N times the rate (docs/operations.md).
+ * N instances behind a load balancer a key gets N times the rate (README.md "Deploying", "Several
+ * instances").
  */
 export function rateLimit(options: RateLimitOptions): Middleware<GatewayState> {
   const buckets = new Map<string, Bucket>();
