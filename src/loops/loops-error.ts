@@ -32,3 +32,14 @@ function describe(failure: LoopsFailure): string {
 }
 
 export const isLoopsError = (error: unknown): error is LoopsError => error instanceof LoopsError;
+
+/**
+ * Loops refused a change as it stands (a 4xx other than auth, not-found, timeout or rate limit):
+ * for a session the gateway still has open, most likely because Loops has ended it and its webhook
+ * is lost or late. Loops' wording and codes are not part of the contract (loops-api.md §1, §7.6),
+ * so callers ask Loops for the session's state instead of reading the message.
+ */
+export function isLoopsRefusal(error: LoopsError): boolean {
+  const { failure } = error;
+  return failure.kind === 'http' && failure.status >= 400 && failure.status < 500 && ![401, 403, 404, 408, 429].includes(failure.status);
+}

@@ -62,3 +62,14 @@ export function stateFromV3(session: LoopsV3Session, nowSeconds: number): LoopsS
 export function stateFromV2(session: LoopsV2Session): LoopsSessionState {
   return stateFromStatusName(session.status, session.id);
 }
+
+/**
+ * A V3 session's state when its V2 `status` is read beside it (LOOPS_CONTRACT.v3StatusFromV2).
+ * A payment seen by either wins (a payment must never lose to an expiry); otherwise a final V2
+ * status is Loops' own word, and the only way to see a session Loops expired early or failed
+ * (loops-api.md §3.2: V3 has no `status`); otherwise what V3 shows (open, or past `expires_at`).
+ */
+export function stateFromV3AndV2(v3: LoopsSessionState, v2: LoopsSessionState): LoopsSessionState {
+  if (v3 === 'completed' || v2 === 'completed') return 'completed';
+  return v2 === 'open' ? v3 : v2;
+}

@@ -26,18 +26,39 @@ const unused = async (): Promise<never> => {
   throw new Error('not used by the sweep');
 };
 
-/** How the fake Loops answers for one session. */
-type Behaviour = 'open' | 'unreachable' | 'not_found' | 'unknown_state';
+/**
+ * How the fake Loops answers for one session. `failed_early`: Loops failed it (V2 says FAILED; V3,
+ * which has no status, still looks open). `ends_while_swept`: open when read, then Loops fails it
+ * before the sweep's expire arrives, which Loops refuses.
+ */
+type Behaviour = 'open' | 'unreachable' | 'not_found' | 'unknown_state' | 'failed_early' | 'ends_while_swept' | 'v2_not_found';
 
 /** Loops, faked at the outermost edge: by default it still calls every session open and unpaid. */
 function fakeLoops(behaviourOf: (id: string) => Behaviour) {
   const expired: string[] = [];
   const reads: string[] = [];
+  const refused = new Set<string>();
   const loops: LoopsClient = {
     createSessionV3: unused,
     listSessionsV3: unused,
     createSessionV2: unused,
-    getSessionV2: unused,
+    // The status V3 lacks (loops-api.md §3.2), read beside every V3 read.
+    getSessionV2: async (id) => {
+      switch (behaviourOf(id)) {
+        case 'unreachable':
+          throw new LoopsError({ kind: 'timeout' }, 'getSessionV2');
+        case 'not_found':
+        case 'v2_not_found':
+          throw new LoopsError({ kind: 'http', status: 404, code: 'resource_missing', message: 'No such session' }, 'getSessionV2');
+        case 'failed_early':
+          return { id, status: 'FAILED' };
+        case 'ends_while_swept':
+          return { id, status: refused.has(id) ? 'FAILED' : 'PENDING' };
+        case 'unknown_state':
+        case 'open':
+          return { id, status: 'PENDING' };
+      }
+    },
     createProductV3: unused,
     getProductV3: unused,
     listProductsV3: unused,
@@ -51,10 +72,17 @@ function fakeLoops(behaviourOf: (id: string) => Behaviour) {
         case 'unknown_state':
           return { id, payment_status: 'processing', expires_at: null };
         case 'open':
+        case 'failed_early':
+        case 'ends_while_swept':
+        case 'v2_not_found':
           return { id, payment_status: 'unpaid', expires_at: null };
       }
     },
     updateSessionV2: async (id) => {
+      if (behaviourOf(id) === 'ends_while_swept') {
+        refused.add(id);
+        throw new LoopsError({ kind: 'http', status: 400, code: 'session_not_open', message: 'Checkout session is failed' }, 'updateSessionV2');
+      }
       expired.push(id);
       return { id, status: 'EXPIRED' };
     },
@@ -63,7 +91,7 @@ function fakeLoops(behaviourOf: (id: string) => Behaviour) {
 }
 
 describe('expiry sweep', () => {
-  const setup = (behaviourOf: (id: string) => Behaviour = () => 'open', tenantIds = ['default']) => {
+  const setup = (behaviourOf: (id: string) => Behaviour = () => 'open', tenantIds = ['default'], v3StatusFromV2?: boolean) => {
     let nowMs = NOW;
     const now = () => nowMs;
     const lines: string[] = [];
@@ -92,7 +120,7 @@ describe('expiry sweep', () => {
     const configs = tenantIds.map(tenantConfig);
     const queue = createMemoryDeliveryQueue({ schedule: [], deliver: async () => undefined, logger });
     const publisher = createEventPublisher({ events, queue, tenants: new Map(configs.map((c) => [c.id, c])), now, logger });
-    const sync = createSessionSync({ sessions, events: createSessionEventSink(publisher), now, logger });
+    const sync = createSessionSync({ sessions, events: createSessionEventSink(publisher), now, logger, v3StatusFromV2 });
     const fake = fakeLoops(behaviourOf);
     const sweep = createExpirySweep({ sessions, sync, tenants: configs.map((config) => ({ config, loops: fake.loops })), now, logger });
     const insertOpen = (id: string, expiresAt: number, tenantId = 'default') =>
@@ -179,6 +207,45 @@ describe('expiry sweep', () => {
     advance(2 * 3600 * 1000);
     expect(await sweep()).toBe(0);
     expect(await eventsAbout('cs_gone')).toEqual(['checkout.session.expired']);
+  });
+
+  it('settles as expired, without asking Loops to expire it, a session Loops reports failed (V2 status)', async () => {
+    const { sweep, insertOpen, eventsAbout, status, loops } = setup((id) => (id === 'cs_failed' ? 'failed_early' : 'open'));
+    await insertOpen('cs_failed', seconds - 60);
+    expect(await sweep()).toBe(1);
+    expect(await status('cs_failed')).toBe('expired');
+    expect(await eventsAbout('cs_failed')).toEqual(['checkout.session.expired']);
+    expect(loops.expired).toEqual([]);
+  });
+
+  it('with v3StatusFromV2 off, reads V3 alone: a failed session looks open, so Loops is asked to expire it', async () => {
+    const { sweep, insertOpen, eventsAbout, status, loops } = setup((id) => (id === 'cs_failed' ? 'failed_early' : 'open'), ['default'], false);
+    await insertOpen('cs_failed', seconds - 60);
+    expect(await sweep()).toBe(1);
+    expect(await status('cs_failed')).toBe('expired');
+    expect(loops.expired).toEqual(['cs_failed']);
+    expect(await eventsAbout('cs_failed')).toEqual(['checkout.session.expired']);
+  });
+
+  it('settles, with one event, a session Loops ended between the read and the expire (and refused the expire)', async () => {
+    const { sweep, insertOpen, eventsAbout, status, lines } = setup((id) => (id === 'cs_race' ? 'ends_while_swept' : 'open'));
+    await insertOpen('cs_race', seconds - 60);
+    expect(await sweep()).toBe(1);
+    expect(await status('cs_race')).toBe('expired');
+    expect(await eventsAbout('cs_race')).toEqual(['checkout.session.expired']);
+    // Settled, not retried: nothing about it is logged as a failure.
+    expect(lines.filter((line) => line.includes('cs_race'))).toEqual([]);
+    expect(await sweep()).toBe(0);
+    expect(await eventsAbout('cs_race')).toEqual(['checkout.session.expired']);
+  });
+
+  it('does not take a V2 404 for a session V3 still has as "Loops forgot it": V3 decides, and Loops expires it', async () => {
+    const { sweep, insertOpen, eventsAbout, status, loops } = setup((id) => (id === 'cs_v3_only' ? 'v2_not_found' : 'open'));
+    await insertOpen('cs_v3_only', seconds - 2 * 3600);
+    expect(await sweep()).toBe(1);
+    expect(await status('cs_v3_only')).toBe('expired');
+    expect(loops.expired).toEqual(['cs_v3_only']);
+    expect(await eventsAbout('cs_v3_only')).toEqual(['checkout.session.expired']);
   });
 
   it('carries on with the next tenant when one tenant’s store fails', async () => {

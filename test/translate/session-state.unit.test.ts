@@ -1,4 +1,12 @@
-import { STRIPE_SESSION_STATE, stateFromStatusName, stateFromV2, stateFromV3, UnknownLoopsStateError } from '../../src/translate/session-state';
+import {
+  STRIPE_SESSION_STATE,
+  stateFromStatusName,
+  stateFromV2,
+  stateFromV3,
+  stateFromV3AndV2,
+  UnknownLoopsStateError,
+  type LoopsSessionState,
+} from '../../src/translate/session-state';
 
 describe('Loops session state → Stripe status', () => {
   it('maps every Loops state, with failed and cancelled as expired (never payable again)', () => {
@@ -25,5 +33,18 @@ describe('Loops session state → Stripe status', () => {
     expect(stateFromV3({ id: 'cs', payment_status: 'unpaid', expires_at: now }, now)).toBe('expired');
     expect(stateFromV3({ id: 'cs', payment_status: 'unpaid', status: 'failed', expires_at: now + 10 }, now)).toBe('failed');
     expect(() => stateFromV3({ id: 'cs', payment_status: 'pending' }, now)).toThrow(UnknownLoopsStateError);
+  });
+
+  it('combines V3 with the V2 status: a payment wins, then a final V2 status, then V3', () => {
+    const states: LoopsSessionState[] = ['open', 'completed', 'expired', 'failed', 'cancelled'];
+    const table = Object.fromEntries(states.map((v3) => [v3, Object.fromEntries(states.map((v2) => [v2, stateFromV3AndV2(v3, v2)]))]));
+    expect(table).toEqual({
+      open: { open: 'open', completed: 'completed', expired: 'expired', failed: 'failed', cancelled: 'cancelled' },
+      completed: { open: 'completed', completed: 'completed', expired: 'completed', failed: 'completed', cancelled: 'completed' },
+      // V3 "expired" is the clock (past expires_at); Loops' own final word is more precise.
+      expired: { open: 'expired', completed: 'completed', expired: 'expired', failed: 'failed', cancelled: 'cancelled' },
+      failed: { open: 'failed', completed: 'completed', expired: 'expired', failed: 'failed', cancelled: 'cancelled' },
+      cancelled: { open: 'cancelled', completed: 'completed', expired: 'expired', failed: 'failed', cancelled: 'cancelled' },
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { GatewayError } from '../../errors';
-import { isLoopsError } from '../../loops/loops-error';
+import { isLoopsError, isLoopsRefusal } from '../../loops/loops-error';
 import { parseLineItemExpand, parseSessionExpand } from '../../stripe/expand';
 import { buildListObject } from '../../stripe/objects/list-object';
 import type { ParamBag } from '../../stripe/params/param-bag';
@@ -60,24 +60,33 @@ export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
       );
     }
     const expansion = parseSessionExpand(params.expand, false);
-    const record = await load(call, id);
+    // Loops' state first, as retrieve and expire do: a session Loops has ended (its webhook lost or
+    // late) is settled now, and its metadata changes locally only (below).
+    const record = await deps.sync.refresh(call.tenant, await load(call, id), requestOf(call));
     if (params.metadata === undefined) return renderSession(record, expansion);
     const metadata = mergeMetadata(record.session.metadata, params.metadata);
     if (Object.keys(metadata).length > 50)
       throw new GatewayError('parameter_invalid', 'Invalid metadata: metadata can have at most 50 keys.', 'metadata');
-    if (record.session.status === 'open') {
-      try {
-        await call.tenant.loops.updateSessionV2(id, { metadata });
-      } catch (error) {
-        throw isLoopsError(error) ? loopsErrorToStripe(error, 'metadata') : error;
-      }
-    }
+    // Stripe lets metadata change whatever the session's state (stripe-surface.md §5.5); Loops only
+    // while it is open, and nobody can pay an ended session, so Loops is told only then.
+    if (record.session.status === 'open') await updateMetadataInLoops(call, record, metadata);
     const result = await deps.sessions.update(call.tenant.config.id, id, (current) => {
       current.session.metadata = mergeMetadata(current.session.metadata, params.metadata ?? {});
       return current;
     });
     if (result.kind === 'missing') throw new GatewayError('resource_missing', `No such checkout.session: '${id}'`, 'id');
     return renderSession(result.record, expansion);
+  }
+
+  /** Loops refusing may mean it has ended the session: then it is settled, and the update stays local. */
+  async function updateMetadataInLoops(call: CallContext, record: SessionRecord, metadata: Record<string, string>): Promise<void> {
+    try {
+      await call.tenant.loops.updateSessionV2(record.session.id, { metadata });
+    } catch (error) {
+      if (!isLoopsError(error)) throw error;
+      if (isLoopsRefusal(error) && (await deps.sync.settleIfEnded(call.tenant, record, requestOf(call)))) return;
+      throw loopsErrorToStripe(error, 'metadata');
+    }
   }
 
   /** Only open sessions can be expired (stripe-surface.md §5.5); Loops is told first. */
@@ -90,7 +99,11 @@ export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
     try {
       loops = await call.tenant.loops.updateSessionV2(id, { expiresAt: new Date(deps.now()).toISOString() });
     } catch (error) {
-      throw isLoopsError(error) ? loopsErrorToStripe(error) : error;
+      if (!isLoopsError(error)) throw error;
+      // Loops ended the session since it was read: answer as for any session that is not open, not
+      // with Loops' refusal, and settle it (with its one event) on the way.
+      const ended = isLoopsRefusal(error) ? await deps.sync.settleIfEnded(call.tenant, record, requestOf(call)) : undefined;
+      throw ended ? notOpen(ended) : loopsErrorToStripe(error);
     }
     const state = stateFromV2(loops);
     // Loops may report the session paid in the meantime: then it is complete, not expired.

@@ -1,4 +1,4 @@
-import { isLoopsError } from '../../loops/loops-error';
+import { isLoopsError, isLoopsRefusal } from '../../loops/loops-error';
 import type { Logger } from '../../observability/logger';
 import type { SessionRecord } from '../../store/session-record';
 import type { SessionStore } from '../../store/session-store';
@@ -21,15 +21,35 @@ const AUTOMATIC = { id: null, idempotencyKey: null };
  * agree. Safe on every instance at once: settling is compare-and-set, and only the transition
  * records an event.
  *
+ * Only sessions past `expires_at` are due. One that Loops ends earlier (failed, or expired early)
+ * without its webhook reaching the gateway is settled by the first retrieve, update or expire of
+ * it (session-sync.ts reads Loops' V2 status), and otherwise here at its `expires_at`. Until then
+ * nobody can pay it, so what is late is its `checkout.session.expired`, never a payment. Finding
+ * it sooner would mean asking Loops about every open session on every run, or paging Loops'
+ * session list, whose order is undocumented (loops-api.md §3.2); docs/webhooks.md says so.
+ *
  * One session or tenant never stops the others: a session that cannot be settled now (Loops away,
  * a state the gateway does not know, a 404 too soon to trust) is logged and looked at again later
  * (sweep-policy.ts), and a tenant whose store fails is logged and skipped until the next run.
  */
 export function createExpirySweep(deps: { sessions: SessionStore; sync: SessionSync; tenants: TenantContext[]; now: () => number; logger: Logger }) {
-  async function expireInLoops(tenant: TenantContext, id: string): Promise<LoopsSessionState> {
-    const state = stateFromV2(await tenant.loops.updateSessionV2(id, { expiresAt: new Date(deps.now()).toISOString() }));
-    // Loops may report the session paid in the meantime: then it is complete, not expired.
-    return state === 'open' ? 'expired' : state;
+  async function expireInLoops(
+    tenant: TenantContext,
+    record: SessionRecord,
+    details: LoopsStateDetails,
+  ): Promise<{ state: LoopsSessionState; details: LoopsStateDetails }> {
+    try {
+      const state = stateFromV2(await tenant.loops.updateSessionV2(record.session.id, { expiresAt: new Date(deps.now()).toISOString() }));
+      // Loops may report the session paid in the meantime: then it is complete, not expired.
+      return { state: state === 'open' ? 'expired' : state, details };
+    } catch (error) {
+      if (!isLoopsError(error) || !isLoopsRefusal(error)) throw error;
+      // Refused: Loops ended the session since it was read (paid, failed, expired). Its state
+      // decides, not the refusal's wording (loops-api.md §7.6); still open means a real failure.
+      const again = await deps.sync.read(tenant, record);
+      if (again.state === 'open') throw error;
+      return again;
+    }
   }
 
   /** The state a due session ends in; throws when that cannot be known now. */
@@ -41,7 +61,7 @@ export function createExpirySweep(deps: { sessions: SessionStore; sync: SessionS
     try {
       const seen = await deps.sync.read(tenant, record);
       if (seen.state !== 'open') return seen;
-      return { state: await expireInLoops(tenant, record.session.id), details: seen.details };
+      return await expireInLoops(tenant, record, seen.details);
     } catch (error) {
       if (!isLoopsError(error) || !loopsForgotSession(error, nowSeconds, record.session.expires_at)) throw error;
       deps.logger.warn(

@@ -1,8 +1,9 @@
+import { LOOPS_CONTRACT } from '../../loops/contract-choices';
 import { isLoopsError } from '../../loops/loops-error';
 import type { Logger } from '../../observability/logger';
 import type { SessionRecord } from '../../store/session-record';
 import type { SessionStore } from '../../store/session-store';
-import { stateFromV2, stateFromV3, UnknownLoopsStateError, type LoopsSessionState } from '../../translate/session-state';
+import { stateFromV2, stateFromV3, stateFromV3AndV2, UnknownLoopsStateError, type LoopsSessionState } from '../../translate/session-state';
 import type { TenantContext } from '../call-context';
 import type { SessionEventSink, SettleCause } from '../session-events';
 import { applyLoopsState, type LoopsStateDetails } from './apply-loops-state';
@@ -12,6 +13,8 @@ export interface SessionSyncDeps {
   events: SessionEventSink;
   now: () => number;
   logger: Logger;
+  /** Read V2 `status` beside V3 (default LOOPS_CONTRACT.v3StatusFromV2; tests set both ways). */
+  v3StatusFromV2?: boolean;
 }
 
 /**
@@ -21,6 +24,8 @@ export interface SessionSyncDeps {
  * only for the transition: a session seen final again, however much later, announces nothing.
  */
 export function createSessionSync(deps: SessionSyncDeps) {
+  const v3StatusFromV2 = deps.v3StatusFromV2 ?? LOOPS_CONTRACT.v3StatusFromV2;
+
   async function settle(
     tenantId: string,
     id: string,
@@ -47,12 +52,26 @@ export function createSessionSync(deps: SessionSyncDeps) {
    * an HTTP error such as 404) or an UnknownLoopsStateError (a state the gateway cannot map).
    */
   async function read(tenant: TenantContext, record: SessionRecord): Promise<{ state: LoopsSessionState; details: LoopsStateDetails }> {
-    if (record.loopsApi === 'v2') return { state: stateFromV2(await tenant.loops.getSessionV2(record.session.id)), details: {} };
-    const loops = await tenant.loops.getSessionV3(record.session.id);
-    return {
-      state: stateFromV3(loops, Math.floor(deps.now() / 1000)),
-      details: { paymentIntent: loops.payment_intent, customerEmail: loops.customer_email },
-    };
+    const id = record.session.id;
+    if (record.loopsApi === 'v2') return { state: stateFromV2(await tenant.loops.getSessionV2(id)), details: {} };
+    // Both at once: V3 for the payment details, V2 for the status V3 lacks (loops-api.md §3.2).
+    const [v3, v2] = await Promise.allSettled([
+      tenant.loops.getSessionV3(id),
+      v3StatusFromV2 ? tenant.loops.getSessionV2(id) : Promise.resolve(undefined),
+    ]);
+    if (v3.status === 'rejected') throw v3.reason;
+    const loops = v3.value;
+    const details = { paymentIntent: loops.payment_intent, customerEmail: loops.customer_email };
+    const fromV3 = stateFromV3(loops, Math.floor(deps.now() / 1000));
+    // Paid in V3 is completed whatever V2 says: a payment never waits on a status the gateway cannot map.
+    if (fromV3 === 'completed') return { state: fromV3, details };
+    if (v2.status === 'fulfilled') return { state: v2.value ? stateFromV3AndV2(fromV3, stateFromV2(v2.value)) : fromV3, details };
+    if (!isLoopsError(v2.reason)) throw v2.reason;
+    // V3 answered, so the session exists: a V2 failure only costs the status, never the session
+    // (a V2 404 here must not look like "Loops forgot it" to the sweep). If V2 keeps answering
+    // 404 for V3 ids, the shared-ids choice is wrong for this Loops account (contract-choices.ts).
+    deps.logger.warn({ tenant: tenant.config.id, session: id, err: v2.reason.message }, 'Loops V2 status could not be read; using the V3 view alone');
+    return { state: fromV3, details };
   }
 
   /** Loops' view of a session, or undefined when Loops cannot be read, or read sensibly, right now. */
@@ -83,12 +102,24 @@ export function createSessionSync(deps: SessionSyncDeps) {
    */
   async function refresh(tenant: TenantContext, record: SessionRecord, request: SettleCause['request']): Promise<SessionRecord> {
     if (record.session.status !== 'open') return record;
-    const seen = await observe(tenant, record);
-    if (!seen || seen.state === 'open') return record;
-    return (await settle(tenant.config.id, record.session.id, seen.state, seen.details, { source: 'retrieve', request })) ?? record;
+    return (await settleIfEnded(tenant, record, request)) ?? record;
   }
 
-  return { settle, read, observe, refresh };
+  /**
+   * Settles a session Loops has ended (its webhook lost or late), with its one event, and returns
+   * it; undefined when Loops still calls it open or cannot say. Used by `refresh`, and when Loops
+   * refuses to expire or update a session the gateway has open (loops-error.ts `isLoopsRefusal`):
+   * the caller then answers as for any session that is not open, instead of with Loops' refusal.
+   * The event is automatic (null `request`): Loops ended the session, not the merchant's call.
+   */
+  async function settleIfEnded(tenant: TenantContext, record: SessionRecord, request: SettleCause['request']): Promise<SessionRecord | undefined> {
+    const seen = await observe(tenant, record);
+    if (!seen || seen.state === 'open') return undefined;
+    const settled = await settle(tenant.config.id, record.session.id, seen.state, seen.details, { source: 'retrieve', request });
+    return settled?.session.status === 'open' ? undefined : settled;
+  }
+
+  return { settle, read, observe, refresh, settleIfEnded };
 }
 
 export type SessionSync = ReturnType<typeof createSessionSync>;
