@@ -6,8 +6,14 @@ import fc from 'fast-check';
  * currency with product data), so a generated create or update can never succeed by chance.
  */
 
-/** Names that reach Object.prototype when used as keys on a plain object. */
+/** Names that reach Object.prototype when used as keys on a plain object: generated everywhere. */
 export const FORBIDDEN_KEYS = ['__proto__', 'constructor', 'prototype'] as const;
+/**
+ * The names the decoders refuse. Bags have no prototype (param-bag.ts `emptyBag`), so only
+ * `__proto__`, which would replace a plain copy's prototype, is refused; `constructor` and
+ * `prototype` are ordinary keys (Stripe accepts them, e.g. in metadata).
+ */
+export const REFUSED_KEYS = ['__proto__'] as const;
 /** Names a plain object inherits: a parser that reads `bag[name]` sees a function there. */
 export const INHERITED_KEYS = [
   'toString',

@@ -19,8 +19,18 @@ export const PARAM_LIMITS = {
   maxKeyLength: 500,
 } as const;
 
-/** Names that would reach Object.prototype if ever used as keys: refused wherever they appear. */
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/**
+ * Bags are built without a prototype (`emptyBag`), so no key can reach Object.prototype while
+ * decoding, and `constructor` or `prototype` are ordinary names (Stripe accepts them as metadata
+ * keys). `__proto__` is still refused: the schemas copy bags into plain objects, where assigning
+ * it would replace the copy's prototype instead of adding a key.
+ */
+const FORBIDDEN_KEYS = new Set(['__proto__']);
+
+/** A bag with no prototype: nothing inherited to read, nothing shared to write to. */
+export function emptyBag(): ParamBag {
+  return Object.create(null) as ParamBag;
+}
 
 export function assertSafeKey(key: string, path: string): void {
   if (FORBIDDEN_KEYS.has(key)) {
@@ -32,7 +42,23 @@ export function isParamBag(value: ParamValue | undefined): value is ParamBag {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Query and body form one bag, as Stripe's Rack-based server reads them; the body wins a clash. */
+/**
+ * Query and body form one bag, as Stripe's server reads them (stripe-surface.md §2.1), merged at
+ * every depth: `?metadata[a]=1` with a body carrying `metadata[b]=2` keeps both. Lists (`a[]`)
+ * are joined, query first; where the two disagree on a leaf or on a value's kind, the body wins.
+ */
 export function mergeParamBags(query: ParamBag, body: ParamBag): ParamBag {
-  return { ...query, ...body };
+  const merged = emptyBag();
+  for (const key of Object.keys(query)) merged[key] = query[key] ?? '';
+  for (const key of Object.keys(body)) {
+    const fromBody = body[key] ?? '';
+    merged[key] = Object.hasOwn(merged, key) ? mergeValues(merged[key] ?? '', fromBody) : fromBody;
+  }
+  return merged;
+}
+
+function mergeValues(fromQuery: ParamValue, fromBody: ParamValue): ParamValue {
+  if (Array.isArray(fromQuery) && Array.isArray(fromBody)) return [...fromQuery, ...fromBody];
+  if (isParamBag(fromQuery) && isParamBag(fromBody)) return mergeParamBags(fromQuery, fromBody);
+  return fromBody;
 }

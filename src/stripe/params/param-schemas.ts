@@ -68,13 +68,23 @@ export function list<T extends z.ZodType>(item: T, maxItems: number) {
 }
 
 function integerKeyedMapToArray(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const keys = listIndexKeys(value);
+  return keys ? keys.map((key) => (value as Record<string, unknown>)[key]) : value;
+}
+
+/**
+ * The keys of a map read as a list, in list order (`{5: a, 0: b}` → ['0', '5']), or undefined when
+ * the value is not such a map. The list is dense, so errors map positions back through these keys
+ * to name the index the client sent (validate-params `clientPath`).
+ */
+export function listIndexKeys(value: unknown): string[] | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const keys = Object.keys(value);
-  if (keys.length === 0 || !keys.every((key) => /^(0|[1-9]\d{0,5})$/.test(key))) return value;
+  if (keys.length === 0 || !keys.every((key) => /^(0|[1-9]\d{0,5})$/.test(key))) return undefined;
   return keys
     .map(Number)
     .sort((a, b) => a - b)
-    .map((index) => (value as Record<string, unknown>)[String(index)]);
+    .map(String);
 }
 
 /** Stripe's metadata limits (stripe-surface.md §5.3): 50 keys, keys ≤ 40 chars, values ≤ 500. */

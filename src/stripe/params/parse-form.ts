@@ -1,5 +1,5 @@
 import { GatewayError } from '../../errors';
-import { PARAM_LIMITS, assertSafeKey, isParamBag, type ParamBag, type ParamValue } from './param-bag';
+import { PARAM_LIMITS, assertSafeKey, emptyBag, isParamBag, type ParamBag, type ParamValue } from './param-bag';
 
 const KEY_PATTERN = /^([^[\]]+)((?:\[[^[\]]*\])*)$/;
 
@@ -9,7 +9,7 @@ const KEY_PATTERN = /^([^[\]]+)((?:\[[^[\]]*\])*)$/;
  * a 400, never an exception that escapes as a 500.
  */
 export function parseForm(text: string): ParamBag {
-  const root: ParamBag = {};
+  const root = emptyBag();
   const pairs = text.split('&').filter((pair) => pair.length > 0);
   if (pairs.length > PARAM_LIMITS.maxPairs) {
     throw new GatewayError('malformed_body', `Invalid request: more than ${PARAM_LIMITS.maxPairs} parameters.`);
@@ -65,7 +65,7 @@ function assign(root: ParamBag, segments: string[], value: string, name: string)
     }
     const wantsList = next === '';
     if (existing === undefined) {
-      container[segment] = wantsList ? [] : {};
+      container[segment] = wantsList ? [] : emptyBag();
     } else if (typeof existing === 'string' || Array.isArray(existing) !== wantsList) {
       throw conflict(name);
     }
@@ -93,7 +93,7 @@ function stepIntoList(
   if (next === '') throw conflict(name);
   const tail = list[list.length - 1];
   if (isParamBag(tail) && next !== undefined && !Object.hasOwn(tail, next)) return tail;
-  const fresh: ParamBag = {};
+  const fresh = emptyBag();
   list.push(fresh);
   return fresh;
 }

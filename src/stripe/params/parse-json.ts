@@ -1,12 +1,12 @@
 import { GatewayError } from '../../errors';
-import { PARAM_LIMITS, assertSafeKey, type ParamBag, type ParamValue } from './param-bag';
+import { PARAM_LIMITS, assertSafeKey, emptyBag, type ParamBag, type ParamValue } from './param-bag';
 
 /**
  * JSON bodies are accepted too. Scalars become the strings a form would have carried
  * (`null` → "" which Stripe reads as "unset"), so one set of schemas validates both encodings.
  */
 export function parseJson(text: string): ParamBag {
-  if (text.trim() === '') return {};
+  if (text.trim() === '') return emptyBag();
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -24,7 +24,7 @@ export function parseJson(text: string): ParamBag {
  * carry far more than 5,000 parameters or keys of any length (found by test/property).
  */
 function toBag(object: Record<string, unknown>, path: string, depth: number, count: { leaves: number }): ParamBag {
-  const bag: ParamBag = {};
+  const bag = emptyBag();
   for (const [key, value] of Object.entries(object)) {
     const childPath = path ? `${path}[${key}]` : key;
     if (key.length > PARAM_LIMITS.maxKeyLength) throw new GatewayError('malformed_body', `Invalid parameter name: ${childPath.slice(0, 100)}`);

@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import { GatewayError, type ErrorName } from '../../errors';
 import { bracketPath } from './bracket-path';
+import { isParamBag, type ParamValue } from './param-bag';
+import { listIndexKeys } from './param-schemas';
 
 /** A custom zod issue carries the catalogue name it should be reported as. */
 export interface StripeIssueParams {
@@ -16,7 +18,30 @@ export function validateParams<S extends z.ZodType>(schema: S, params: unknown):
   if (result.success) return result.data;
   const issues = result.error.issues;
   const first = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0];
-  throw first ? toGatewayError(first) : new GatewayError('parameter_invalid', 'Invalid request.');
+  throw first ? toGatewayError({ ...first, path: clientPath(params, first.path) }) : new GatewayError('parameter_invalid', 'Invalid request.');
+}
+
+/**
+ * The path as the client wrote it. Lists sent with indexes (`line_items[0]`, `line_items[5]`) are
+ * read as dense arrays, so a zod position is mapped back to the client's own index: an error about
+ * the second item names `line_items[5]`, the parameter the client can find in its request.
+ */
+export function clientPath(input: unknown, path: readonly PropertyKey[]): PropertyKey[] {
+  const named: PropertyKey[] = [];
+  let node: unknown = input;
+  for (const segment of path) {
+    const keys = typeof segment === 'number' ? listIndexKeys(node) : undefined;
+    const key = keys?.[segment as number] ?? segment;
+    named.push(key);
+    node = child(node, key);
+  }
+  return named;
+}
+
+function child(node: unknown, key: PropertyKey): unknown {
+  if (Array.isArray(node) && typeof key === 'number') return node[key];
+  const value = node as ParamValue | undefined;
+  return isParamBag(value) && typeof key === 'string' && Object.hasOwn(value, key) ? value[key] : undefined;
 }
 
 export function toGatewayError(issue: z.core.$ZodIssue): GatewayError {

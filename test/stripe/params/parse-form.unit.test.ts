@@ -1,4 +1,5 @@
 import { GatewayError } from '../../../src/errors';
+import { mergeParamBags } from '../../../src/stripe/params/param-bag';
 import { parseForm } from '../../../src/stripe/params/parse-form';
 import { parseJson } from '../../../src/stripe/params/parse-json';
 
@@ -51,11 +52,19 @@ describe('parseForm (Rack-style)', () => {
     expect(parseForm('name=Jos%C3%A9+%F0%9F%98%80')).toEqual({ name: 'José 😀' });
   });
 
-  it('refuses prototype keys anywhere', () => {
-    for (const body of ['__proto__[x]=1', 'a[__proto__]=1', 'a[constructor][prototype]=1', 'constructor=1']) {
+  it('refuses __proto__ anywhere', () => {
+    for (const body of ['__proto__[x]=1', 'a[__proto__]=1', 'a[b][__proto__]=1']) {
       expect(malformed(() => parseForm(body))).toContain('Invalid parameter name');
     }
     expect(({} as Record<string, unknown>).x).toBeUndefined();
+  });
+
+  it('builds bags without a prototype, so constructor and prototype are ordinary names (Stripe accepts them)', () => {
+    const bag = parseForm('metadata[constructor]=1&metadata[prototype]=2&constructor=3&toString[x]=4');
+    expect(Object.getPrototypeOf(bag)).toBeNull();
+    expect(Object.getPrototypeOf(bag.metadata)).toBeNull();
+    expect({ ...bag }).toEqual({ metadata: { constructor: '1', prototype: '2' }, constructor: '3', toString: { x: '4' } });
+    expect(typeof Object.prototype.toString).toBe('function');
   });
 
   it('refuses bad percent-encoding, invalid UTF-8, unbalanced brackets and conflicting shapes', () => {
@@ -87,6 +96,22 @@ describe('parseJson', () => {
     expect(malformed(() => parseJson('[1]'))).toContain('must be an object');
     expect(malformed(() => parseJson('{"a":'))).toContain('not valid JSON');
     expect(malformed(() => parseJson('{"__proto__":{"x":1}}'))).toContain('Invalid parameter name');
+    expect(Object.getPrototypeOf(parseJson('{"metadata":{"constructor":"1"}}').metadata)).toBeNull();
     expect(malformed(() => parseJson('{"a":{"b":{"c":{"d":{"e":{"f":{"g":{"h":{"i":1}}}}}}}}}'))).toContain('nested too deeply');
+  });
+});
+
+describe('mergeParamBags (query and body as one bag, stripe-surface.md §2.1)', () => {
+  it('merges at every depth; lists are joined, query first; the body wins a clash', () => {
+    const query = parseForm('metadata[a]=1&expand[]=x&mode=payment&line_items[0][price]=q');
+    const body = parseForm('metadata[b]=2&expand[]=y&mode=subscription&line_items[0][quantity]=2&line_items[1][price]=p');
+    expect(mergeParamBags(query, body)).toEqual({
+      metadata: { a: '1', b: '2' },
+      expand: ['x', 'y'],
+      mode: 'subscription',
+      line_items: { 0: { price: 'q', quantity: '2' }, 1: { price: 'p' } },
+    });
+    expect(mergeParamBags(parseForm('a[b]=1'), parseForm('a=2'))).toEqual({ a: '2' });
+    expect(Object.getPrototypeOf(mergeParamBags(query, body))).toBeNull();
   });
 });
