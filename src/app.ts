@@ -6,6 +6,7 @@ import { errorHandler } from './http/middleware/error-handler';
 import { idempotency } from './http/middleware/idempotency';
 import { requestContextMiddleware } from './http/middleware/request-context';
 import { stripeParams } from './http/middleware/stripe-params';
+import { stripeVersionCheck } from './http/middleware/stripe-version';
 import type { GatewayState } from './http/gateway-state';
 import { observeRequests } from './http/middleware/observe-requests';
 import type { Logger } from './observability/logger';
@@ -47,11 +48,17 @@ export function createApp(deps: AppDeps): Koa<GatewayState> {
   app.use(errorHandler(deps.logger));
   for (const router of deps.publicRoutes) app.use(router.routes());
 
-  // The Stripe surface: a route match first, then key → tenant, rate limit, parameters,
-  // idempotency, handler.
+  // The Stripe surface: a route match first, then key → tenant, Stripe-Version, rate limit,
+  // parameters, idempotency, handler.
   const v1 = new Router<GatewayState>();
   const passThrough: Koa.Middleware<GatewayState> = (_ctx, next) => next();
-  v1.use(authenticate(deps.keys), deps.limiter ?? passThrough, stripeParams(), idempotency(deps.idempotencyStore, deps.logger, deps.now));
+  v1.use(
+    authenticate(deps.keys),
+    stripeVersionCheck(),
+    deps.limiter ?? passThrough,
+    stripeParams(),
+    idempotency(deps.idempotencyStore, deps.logger, deps.now),
+  );
   for (const router of deps.stripeRoutes) v1.use(router.routes());
   app.use(v1.routes());
   // Anything no router answered, /v1 or not: Stripe's 404 for an unknown URL.

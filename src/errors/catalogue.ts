@@ -26,11 +26,12 @@ export const ERROR_CATALOGUE = {
     stripeCode: 'parameter_unknown',
     when: 'a parameter Stripe does not define for this endpoint',
   },
+  // No `code`: the parameter is one Stripe knows, so `parameter_unknown` would send merchant code
+  // that branches on it down the wrong path, and no `parameter_invalid_*` of the SDK's enum fits.
   parameter_unsupported: {
     status: 400,
     type: 'invalid_request_error',
-    stripeCode: 'parameter_unknown',
-    when: 'a Stripe parameter that Loops cannot honour (docs/compatibility.md says why)',
+    when: 'a Stripe parameter (or value) that Loops cannot honour (docs/compatibility.md says why)',
   },
   parameter_missing: { status: 400, type: 'invalid_request_error', stripeCode: 'parameter_missing', when: 'a required parameter is absent' },
   parameter_invalid_integer: {
@@ -63,6 +64,11 @@ export const ERROR_CATALOGUE = {
     status: 400,
     type: 'invalid_request_error',
     when: 'a body or query that cannot be decoded (bad JSON, bad percent-encoding, invalid UTF-8, too deep)',
+  },
+  api_version_invalid: {
+    status: 400,
+    type: 'invalid_request_error',
+    when: 'a Stripe-Version header that is not YYYY-MM-DD, optionally followed by .name',
   },
   body_too_large: { status: 413, type: 'invalid_request_error', when: 'a request body over the size limit' },
   resource_missing: {

@@ -14,6 +14,7 @@ export function callContextOf(ctx: Context & { state: GatewayState }): CallConte
     idempotencyKey: ctx.state.idempotencyKey ?? null,
     operationKey,
     startedAtMs: ctx.state.startedAtMs ?? Date.now(),
+    resumesOperation: ctx.state.resumesOperation ?? false,
     idempotency: ctx.state.idempotencyHeld ?? null,
   };
 }

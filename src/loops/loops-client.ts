@@ -17,6 +17,7 @@ import {
   type LoopsV3CreateSessionBody,
   type LoopsV3Product,
   type LoopsV3Session,
+  type LoopsV3SessionListQuery,
 } from './loops-schemas';
 import { LOOPS_RETRY, retryDelayMs } from './retry-policy';
 
@@ -24,6 +25,7 @@ export interface LoopsClient {
   createSessionV3(body: LoopsV3CreateSessionBody, idempotencyKey: string): Promise<LoopsV3Session>;
   createSessionV2(body: LoopsV2CreateSessionBody, idempotencyKey: string): Promise<LoopsV2Session>;
   getSessionV3(id: string): Promise<LoopsV3Session>;
+  listSessionsV3(query: LoopsV3SessionListQuery): Promise<{ data: LoopsV3Session[]; hasMore: boolean }>;
   getSessionV2(id: string): Promise<LoopsV2Session>;
   updateSessionV2(id: string, body: LoopsV2UpdateSessionBody): Promise<LoopsV2Session>;
   createProductV3(body: LoopsV3CreateProductBody, idempotencyKey: string): Promise<LoopsV3Product>;
@@ -122,6 +124,18 @@ export function createLoopsClient(options: LoopsClientOptions): LoopsClient {
       call({ operation: 'createSessionV2', method: 'POST', path: '/api/v2/checkout/sessions', schema: loopsV2SessionSchema, body, idempotencyKey }),
     getSessionV3: (sessionId) =>
       call({ operation: 'getSessionV3', method: 'GET', path: `/api/v3/checkout/sessions/${id(sessionId)}`, schema: loopsV3SessionSchema }),
+    listSessionsV3: async (query) => {
+      const search = new URLSearchParams({ limit: String(query.limit), offset: String(query.offset) });
+      if (query.status) search.set('status', query.status);
+      if (query.externalCustomerId) search.set('externalCustomerId', query.externalCustomerId);
+      const page = await call({
+        operation: 'listSessionsV3',
+        method: 'GET',
+        path: `/api/v3/checkout/sessions?${search.toString()}`,
+        schema: loopsV3ListSchema(loopsV3SessionSchema),
+      });
+      return { data: page.data, hasMore: page.has_more };
+    },
     getSessionV2: (sessionId) =>
       call({ operation: 'getSessionV2', method: 'GET', path: `/api/v2/checkout/sessions/${id(sessionId)}`, schema: loopsV2SessionSchema }),
     updateSessionV2: (sessionId, body) =>

@@ -22,6 +22,8 @@ export const loopsV3SessionSchema = z
     expires_at: z.number().int().nullish(),
     payment_intent: z.string().nullish(),
     customer_email: z.string().nullish(),
+    /** Read for the gateway's own operation marker (translate/operation-marker.ts), never shown to merchants. */
+    metadata: z.record(z.string(), z.unknown()).nullish(),
   })
   .loose();
 
@@ -84,6 +86,14 @@ export interface LoopsV3CreateSessionBody {
   externalCustomerId?: string;
   payment_method_types?: string[];
   expires_at?: number;
+}
+
+/** `GET /api/v3/checkout/sessions` filters (§3.2); `status` takes the list-filter names. */
+export interface LoopsV3SessionListQuery {
+  limit: number;
+  offset: number;
+  status?: 'open' | 'completed' | 'expired' | 'failed';
+  externalCustomerId?: string;
 }
 
 export interface LoopsV2CreateSessionBody {

@@ -24,6 +24,11 @@ export interface CallContext {
    * attempt's clock; simply "now" without a key.
    */
   startedAtMs: number;
+  /**
+   * True when an earlier attempt of this operation ran and left no answer: what it asked Loops to
+   * make may exist (Loops may have acted before failing), so creates look for it first.
+   */
+  resumesOperation: boolean;
   /** Set when this request holds an Idempotency-Key: its answer is stored with what it creates. */
   idempotency: { key: string; fingerprint: string } | null;
 }

@@ -60,7 +60,16 @@ export type BeginOutcome =
    * 24 hours: a retried create rebuilds exactly the Loops request of its first attempt from it
    * (`created`, the default `expires_at`), so Loops sees one request, not two.
    */
-  | { kind: 'started'; token: string; startedAtMs: number }
+  | {
+      kind: 'started';
+      token: string;
+      startedAtMs: number;
+      /**
+       * An earlier attempt of this operation ran and left no answer (it failed with a 5xx, or its
+       * gateway died): what it asked Loops to make may exist, so the retry looks before creating.
+       */
+      resumed: boolean;
+    }
   | { kind: 'replay'; response: StoredResponse }
   | { kind: 'in_flight' }
   | { kind: 'mismatch' };

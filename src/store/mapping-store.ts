@@ -1,8 +1,12 @@
 import { z } from 'zod';
 import type { MappingEntry, MappingFile, ProductInfo } from '../mappings/mapping-file';
 
-/** A Loops product the gateway made for a `price_data` line item, keyed by the price's content. */
-export const adhocProductSchema = z.object({ loopsProductId: z.string(), loopsPriceId: z.string().nullable() });
+/**
+ * A Loops product the gateway made for a `price_data` line item, keyed by the price's content.
+ * `created` (unix seconds, the Loops product's) is the ad-hoc price's stable `created`; entries
+ * written before it was kept have none.
+ */
+export const adhocProductSchema = z.object({ loopsProductId: z.string(), loopsPriceId: z.string().nullable(), created: z.number().int().optional() });
 export type AdhocProduct = z.infer<typeof adhocProductSchema>;
 
 /**

@@ -17,9 +17,10 @@ export function createMemoryIdempotencyStore(lockSeconds: number, now: () => num
       if (existing) return outcomeFor(existing, fingerprint);
       const token = randomUUID();
       entries.set(slot(tenantId, key), { entry: { state: 'in_flight', fingerprint, token }, expiresAt: now() + lockSeconds * 1000 });
-      const pin = live(pins, slot(tenantId, operationKey)) ?? { startedAtMs: nowMs, expiresAt: now() + IDEMPOTENCY.retentionSeconds * 1000 };
+      const earlier = live(pins, slot(tenantId, operationKey));
+      const pin = earlier ?? { startedAtMs: nowMs, expiresAt: now() + IDEMPOTENCY.retentionSeconds * 1000 };
       pins.set(slot(tenantId, operationKey), pin);
-      return { kind: 'started', token, startedAtMs: pin.startedAtMs };
+      return { kind: 'started', token, startedAtMs: pin.startedAtMs, resumed: earlier !== undefined };
     },
     async complete(tenantId, key, fingerprint, response) {
       entries.set(slot(tenantId, key), { entry: { state: 'done', fingerprint, response }, expiresAt: now() + IDEMPOTENCY.retentionSeconds * 1000 });

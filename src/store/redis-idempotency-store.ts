@@ -7,18 +7,21 @@ import { redisCall } from './store-unavailable';
 
 /**
  * First request wins, atomically across every gateway instance: take the key if free (else return
- * what holds it), and pin the operation's start time unless a first attempt already did.
+ * what holds it), and pin the operation's start time unless a first attempt already did (then the
+ * request resumes that operation).
  */
 const begin = luaScript(`
 local existing = redis.call('GET', KEYS[1])
 if existing then return {0, existing} end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 local pinned = redis.call('GET', KEYS[2])
+local resumed = 1
 if not pinned then
   redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[4])
   pinned = ARGV[3]
+  resumed = 0
 end
-return {1, pinned}`);
+return {1, pinned, resumed}`);
 
 /** Delete the lock only if this request still holds it (it may have expired and been retaken), and the pin if asked. */
 const releaseIfHeld = luaScript(`
@@ -35,10 +38,10 @@ export function createRedisIdempotencyStore(redis: RedisClient, keysFor: (tenant
       const keys = keysFor(tenantId);
       const token = randomUUID();
       const lock = encodeEntry({ state: 'in_flight', fingerprint, token });
-      const [started, value] = (await redisCall(() =>
+      const [started, value, resumed] = (await redisCall(() =>
         begin(redis, [keys.idempotency(key), keys.operation(operationKey)], [lock, lockSeconds, nowMs, IDEMPOTENCY.retentionSeconds]),
-      )) as [number, string];
-      if (started === 1) return { kind: 'started', token, startedAtMs: Number(value) };
+      )) as [number, string, number?];
+      if (started === 1) return { kind: 'started', token, startedAtMs: Number(value), resumed: resumed === 1 };
       return outcomeFor(decodeEntry(value), fingerprint);
     },
     async complete(tenantId, key, fingerprint, response) {

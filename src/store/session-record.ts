@@ -24,6 +24,7 @@ export const storedSessionObjectSchema = z
     subscription: z.string().nullable(),
     currency: z.string().nullable(),
     amount_total: z.number().int().nullable(),
+    payment_method_types: z.array(z.string()).optional(),
   })
   .loose();
 

@@ -1,9 +1,40 @@
 /** The Stripe API version the gateway renders by default: stripe-node 23.1.0's pinned version. */
 export const DEFAULT_STRIPE_VERSION = '2026-10-28.endive';
 
-/** `ui_mode` values were renamed in 2026-03-25.dahlia (stripe-surface.md §0.9). */
+/**
+ * `YYYY-MM-DD`, optionally followed by the release name (`2026-10-28.endive`, `2024-06-20`): the
+ * form every stripe-node version sends (stripe-surface.md §2.2). Anything else is refused rather
+ * than echoed, since the version decides how objects are rendered.
+ */
+const VERSION_PATTERN = /^(\d{4})-(\d{2})-(\d{2})(\.[a-z][a-z0-9_]*)?$/;
+
+export function isWellFormedStripeVersion(version: string): boolean {
+  const match = VERSION_PATTERN.exec(version);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/** Versions compare by their date: the release name only labels it. */
+const isAtLeast = (stripeVersion: string, date: string) => stripeVersion.slice(0, 10) >= date;
+
+/** `ui_mode` values were renamed in 2026-03-25.dahlia (stripe-surface.md §0.9): `hosted` → `hosted_page`. */
 const HOSTED_PAGE_RENAMED_IN = '2026-03-25';
 
-export function hostedUiMode(stripeVersion: string): 'hosted_page' | 'hosted' {
-  return stripeVersion.slice(0, 10) >= HOSTED_PAGE_RENAMED_IN ? 'hosted_page' : 'hosted';
+/**
+ * 2026-09-30.endive removed `payment_method_types` from the create parameters in favour of
+ * `allowed_payment_method_types`, which earlier versions did not have (stripe-surface.md §0.9, §5.3).
+ */
+const ALLOWED_PAYMENT_METHOD_TYPES_IN = '2026-09-30';
+
+export type UiMode = 'hosted_page' | 'hosted';
+
+/** The hosted page's `ui_mode` name in a version; sessions store `hosted_page` and render through this. */
+export function hostedUiMode(stripeVersion: string): UiMode {
+  return isAtLeast(stripeVersion, HOSTED_PAGE_RENAMED_IN) ? 'hosted_page' : 'hosted';
+}
+
+export function usesAllowedPaymentMethodTypes(stripeVersion: string): boolean {
+  return isAtLeast(stripeVersion, ALLOWED_PAYMENT_METHOD_TYPES_IN);
 }

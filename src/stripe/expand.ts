@@ -41,11 +41,15 @@ const SESSION_EXPANDABLE = new Set([
 
 /** Fields holding the id of another Stripe object, which expansion would swap for the object. */
 export const SESSION_ID_REFERENCES = ['customer', 'invoice', 'payment_intent', 'payment_link', 'setup_intent', 'subscription'] as const;
+export type SessionIdReference = (typeof SESSION_ID_REFERENCES)[number];
 
 export interface SessionExpansion {
   lineItems: boolean;
   lineItemProducts: boolean;
-  /** Id references asked for; each must still be null when rendered (the gateway holds no such objects). */
+  /**
+   * Id references asked for. Loops provides none of those objects, so a non-null one is rendered
+   * as a stub in the object's shape (objects/reference-stubs.ts); null stays null.
+   */
   references: string[];
 }
 

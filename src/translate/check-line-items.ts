@@ -2,6 +2,9 @@ import { GatewayError } from '../errors';
 import { loopsRecurringInterval } from './price-data';
 import type { ResolvedLineItem } from './resolved-line-item';
 
+/** What the checks read: the Stripe side of an item, before or after its Loops target is known. */
+type CheckedLineItem = Pick<ResolvedLineItem, 'index' | 'price' | 'quantity' | 'adjustableQuantity'>;
+
 /** Stripe's largest charge in minor units (8 digits), which Loops amounts also stay within. */
 export const MAX_AMOUNT_TOTAL = 99_999_999;
 
@@ -10,7 +13,7 @@ export const MAX_AMOUNT_TOTAL = 99_999_999;
  * Stripe has one: one currency, recurring prices only in subscription mode, Loops-representable
  * intervals, and a total within range.
  */
-export function checkLineItems(items: ResolvedLineItem[], mode: 'payment' | 'subscription'): { currency: string; amountTotal: number } {
+export function checkLineItems(items: readonly CheckedLineItem[], mode: 'payment' | 'subscription'): { currency: string; amountTotal: number } {
   const currency = items[0]?.price.currency ?? 'usd';
   let amountTotal = 0;
   for (const item of items) {
@@ -26,6 +29,15 @@ export function checkLineItems(items: ResolvedLineItem[], mode: 'payment' | 'sub
       );
     }
     loopsRecurringInterval(item.price.recurring, param);
+    if (item.adjustableQuantity?.enabled && item.price.unitAmount === 0) {
+      // The final quantity is read back from what Loops charged (final-quantity.ts); at no cost,
+      // every quantity charges 0 and the customer's choice could not be known.
+      throw new GatewayError(
+        'parameter_unsupported',
+        `The gateway does not support \`adjustable_quantity\` on a free price: the customer's quantity is read back from the amount Loops charges.`,
+        `line_items[${item.index}][adjustable_quantity]`,
+      );
+    }
     amountTotal += item.price.unitAmount * item.quantity;
   }
   if (mode === 'subscription' && !items.some((item) => item.price.recurring)) {

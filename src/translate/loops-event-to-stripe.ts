@@ -1,11 +1,20 @@
 import { loopsChargeSchema, loopsSubscriptionSchema, type LoopsCharge, type LoopsEvent } from '../loops/loops-webhook-schemas';
 import { loopsV3SessionSchema } from '../loops/loops-schemas';
+import { fromLoopsV3Amount } from '../loops/v3-amounts';
 import type { LoopsSessionState } from './session-state';
 
 /** What one Loops webhook event means for the gateway. */
 export type LoopsEventAction =
   /** A session reached a state; the session sync emits the Stripe event (once per session). */
-  | { kind: 'settle'; sessionId: string; state: LoopsSessionState; paymentIntent?: string | null; customerEmail?: string | null }
+  | {
+      kind: 'settle';
+      sessionId: string;
+      state: LoopsSessionState;
+      paymentIntent?: string | null;
+      customerEmail?: string | null;
+      /** What Loops charged, in Stripe's minor units: it tells an adjustable item's final quantity. */
+      amountTotal?: number | null;
+    }
   /** A Stripe `charge.*` event about the session's charge. */
   | { kind: 'charge'; stripeType: 'charge.succeeded' | 'charge.refunded'; sessionId: string; charge: LoopsCharge }
   | { kind: 'subscription'; sessionId: string; subscriptionId: string };
@@ -16,10 +25,23 @@ const session =
   (state: LoopsSessionState): Translator =>
   (object) => {
     const parsed = loopsV3SessionSchema.parse(object);
-    return [{ kind: 'settle', sessionId: parsed.id, state, paymentIntent: parsed.payment_intent, customerEmail: parsed.customer_email }];
+    return [
+      {
+        kind: 'settle',
+        sessionId: parsed.id,
+        state,
+        paymentIntent: parsed.payment_intent,
+        customerEmail: parsed.customer_email,
+        amountTotal: stripeAmount(parsed.amount_total, parsed.currency),
+      },
+    ];
   };
 
 const sessionOfCharge = (charge: LoopsCharge) => charge.checkout_session ?? '';
+
+/** Loops V3 amounts (sessions and the Stripe-shaped charge) in Stripe's minor units. */
+const stripeAmount = (amount: number | null | undefined, currency: string | null | undefined): number | null =>
+  amount === null || amount === undefined || !currency ? null : fromLoopsV3Amount(amount, currency);
 
 /**
  * The translation table (documented in docs/webhooks.md). Loops sends both
@@ -42,6 +64,8 @@ export const LOOPS_EVENT_TABLE: Record<string, Translator> = {
         state: 'completed',
         paymentIntent: charge.payment_intent,
         customerEmail: charge.customer_email,
+        // The charge is the session's payment: its amount is the session's total.
+        amountTotal: stripeAmount(charge.amount, charge.currency),
       },
       { kind: 'charge', stripeType: 'charge.succeeded', sessionId: sessionOfCharge(charge), charge },
     ];

@@ -69,18 +69,48 @@ describe('idempotency and Loops faults (stripe-node)', () => {
     expect((await sessionsCreated()) - before).toBe(1);
   });
 
-  it('Loops times out after creating the session: the SDK retry gets that same session, not a second one', async () => {
+  it('Loops times out after creating the session: the SDK retry finds that session by its marker, not a second one', async () => {
     await fault({ mode: 'hang', phase: 'after', times: 1 });
     const before = await sessionsCreated();
     const postsBefore = (await createPosts()).length;
     const session = await stripe.checkout.sessions.create(params, { idempotencyKey: 'timeout-after-create' });
     expect((await sessionsCreated()) - before).toBe(1);
+    expect((await createPosts()).slice(postsBefore)).toHaveLength(1);
+    const loops = await stack.loops.api('GET', `/api/v3/checkout/sessions/${session.id}`);
+    expect(loops.status).toBe(200);
+    expect(loops.json.metadata).toEqual({ order: '7', gateway_operation: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    // The marker is the gateway's: the merchant's session shows only its own metadata.
+    expect((await stripe.checkout.sessions.retrieve(session.id)).metadata).toEqual({ order: '7' });
+  });
+
+  it('Loops ignores Idempotency-Key and times out after creating: the SDK retry still makes no second session', async () => {
+    await stack.loops.admin('POST', '/_emulator/options', { honourIdempotencyKeys: false });
+    try {
+      await fault({ mode: 'hang', phase: 'after', times: 1 });
+      const before = await sessionsCreated();
+      const session = await stripe.checkout.sessions.create(params, { idempotencyKey: 'timeout-after-create-no-idempotency' });
+      expect((await sessionsCreated()) - before).toBe(1);
+      expect(session.status).toBe('open');
+      expect((await stack.loops.api('GET', `/api/v3/checkout/sessions/${session.id}`)).status).toBe(200);
+      // Replays of the stored answer make nothing either.
+      await stripe.checkout.sessions.create(params, { idempotencyKey: 'timeout-after-create-no-idempotency' });
+      expect((await sessionsCreated()) - before).toBe(1);
+    } finally {
+      await stack.loops.admin('POST', '/_emulator/options', { honourIdempotencyKeys: true });
+    }
+  });
+
+  it('metadata that leaves no room for the marker: the Loops Idempotency-Key alone keeps it to one session', async () => {
+    const full = { ...params, metadata: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, 'v'])) };
+    await fault({ mode: 'hang', phase: 'after', times: 1 });
+    const before = await sessionsCreated();
+    const postsBefore = (await createPosts()).length;
+    const session = await stripe.checkout.sessions.create(full, { idempotencyKey: 'timeout-after-create-full-metadata' });
+    expect((await sessionsCreated()) - before).toBe(1);
     const posts = (await createPosts()).slice(postsBefore);
     expect(posts).toHaveLength(2);
     expect(posts[0]?.idempotencyKey).toBe(posts[1]?.idempotencyKey);
-    const loops = await stack.loops.api('GET', `/api/v3/checkout/sessions/${session.id}`);
-    expect(loops.status).toBe(200);
-    expect((await stripe.checkout.sessions.retrieve(session.id)).metadata).toEqual({ order: '7' });
+    expect((await stack.loops.api('GET', `/api/v3/checkout/sessions/${session.id}`)).json.metadata).toEqual(full.metadata);
   });
 
   it('Loops drops the connection after creating: still one session', async () => {

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
+import { storedStateProbe } from '../helpers/stored-state';
 
 const AUTH = { authorization: `Bearer ${TEST_KEYS.gateway}` };
 const FORM = { ...AUTH, 'content-type': 'application/x-www-form-urlencoded' };
@@ -6,18 +8,24 @@ const FORM = { ...AUTH, 'content-type': 'application/x-www-form-urlencoded' };
 /** Hostile and broken requests: a clear Stripe-style 4xx each, and nothing stored anywhere. */
 describe('bad input', () => {
   let stack: Stack;
+  let probe: ReturnType<typeof storedStateProbe>;
 
   beforeAll(async () => {
     stack = await startStack();
+    probe = storedStateProbe(stack);
   });
-  afterAll(() => stack.close());
+  afterAll(async () => {
+    probe.close();
+    await stack.close();
+  });
 
+  /** Every request carries a fresh Idempotency-Key, as stripe-node sends: a refused one must not keep it. */
   const post = (body: string | Buffer, headers: Record<string, string> = FORM) =>
-    fetch(`${stack.url}/v1/checkout/sessions`, { method: 'POST', headers, body });
+    fetch(`${stack.url}/v1/checkout/sessions`, { method: 'POST', headers: { 'idempotency-key': randomUUID(), ...headers }, body });
+  /** Everything in the gateway's Redis (sessions, idempotency keys, operation pins, ad-hoc products) and what Loops made. */
   const stored = async () => ({
-    gatewaySessions: ((await (await fetch(`${stack.url}/v1/checkout/sessions?limit=100`, { headers: AUTH })).json()) as { data: unknown[] }).data
-      .length,
-    loopsSessions: (await stack.loops.admin('GET', '/_emulator/stats')).json.sessionsCreated as number,
+    redis: await probe.snapshot(),
+    loopsProducts: (await stack.loops.admin('GET', '/_emulator/stats')).json.productsCreated as number,
   });
 
   const cases: [string, () => Promise<Response>, number, RegExp][] = [
@@ -54,6 +62,34 @@ describe('bad input', () => {
     ['metadata key over 40 chars', () => post(`line_items[0][price]=price_mug&metadata[${'k'.repeat(41)}]=v`), 400, /metadata key/],
     ['nested metadata', () => post('line_items[0][price]=price_mug&metadata[a][b]=c'), 400, /Invalid string/],
     ['10 MB body', () => post(`mode=payment&metadata[big]=${'x'.repeat(10 * 1024 * 1024)}`), 413, /too large/],
+    [
+      '10 MB JSON body',
+      () =>
+        post(JSON.stringify({ mode: 'payment', metadata: { big: 'x'.repeat(10 * 1024 * 1024) } }), { ...AUTH, 'content-type': 'application/json' }),
+      413,
+      /too large/,
+    ],
+    [
+      'deep nesting in JSON',
+      () => post(`${'{"a":'.repeat(50)}1${'}'.repeat(50)}`, { ...AUTH, 'content-type': 'application/json' }),
+      400,
+      /nested too deeply/,
+    ],
+    [
+      'a bad price_data after a good one (nothing made in Loops either)',
+      () =>
+        post(
+          'mode=payment&line_items[0][price_data][currency]=usd&line_items[0][price_data][unit_amount]=321&line_items[0][price_data][product_data][name]=Bad%20input%20probe&line_items[1][price]=price_unknown',
+        ),
+      400,
+      /No such price/,
+    ],
+    [
+      'metadata over Loops’ 5 KB',
+      () => post(`line_items[0][price]=price_mug&${Array.from({ length: 20 }, (_, i) => `metadata[k${i}]=${'v'.repeat(400)}`).join('&')}`),
+      400,
+      /5120 bytes/,
+    ],
   ];
 
   it('valid UTF-8 is taken byte for byte: U+FFFD and emoji in a raw form or JSON body', async () => {
@@ -78,7 +114,18 @@ describe('bad input', () => {
     const body = (await response.json()) as { error: { type: string; message: string } };
     expect(body.error.type).toBe('invalid_request_error');
     expect(body.error.message).toMatch(message);
-    expect(await stored()).toEqual(before);
+    const after = await stored();
+    expect(await probe.changesSince(before.redis)).toEqual([]);
+    expect(after.loopsProducts).toBe(before.loopsProducts);
+  });
+
+  it('the probe sees what a successful create stores (so an empty diff above means something)', async () => {
+    const before = await stored();
+    expect((await post('mode=payment&line_items[0][price]=price_mug')).status).toBe(200);
+    const changes = await probe.changesSince(before.redis);
+    expect(changes.some((key) => key.includes(':idem:'))).toBe(true);
+    expect(changes.some((key) => key.includes(':session:'))).toBe(true);
+    expect(changes).toContain('~loops:sessionsCreated');
   });
 
   it('does not keep the Idempotency-Key of a rejected request: the corrected request runs', async () => {

@@ -50,6 +50,7 @@ export function fakeLoops(script: Step[] = []) {
       return found;
     },
     createSessionV3: unused,
+    listSessionsV3: unused,
     createSessionV2: unused,
     getSessionV3: unused,
     getSessionV2: unused,

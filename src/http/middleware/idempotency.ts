@@ -51,6 +51,7 @@ export function idempotency(store: IdempotencyStore, logger: Logger, now: () => 
         );
       case 'started':
         ctx.state.startedAtMs = outcome.startedAtMs;
+        ctx.state.resumesOperation = outcome.resumed;
         ctx.state.idempotencyHeld = { key, fingerprint };
         break;
     }

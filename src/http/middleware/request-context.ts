@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import { requestContext } from '../../observability/request-context';
-import { DEFAULT_STRIPE_VERSION } from '../../stripe/api-version';
+import { DEFAULT_STRIPE_VERSION, isWellFormedStripeVersion } from '../../stripe/api-version';
 import { randomId } from '../../stripe/ids';
 import type { GatewayState } from '../gateway-state';
 
@@ -11,11 +11,17 @@ import type { GatewayState } from '../gateway-state';
 export function requestContextMiddleware(): Middleware<GatewayState> {
   return async (ctx, next) => {
     const requestId = randomId('req', 14);
-    const stripeVersion = ctx.get('Stripe-Version') || DEFAULT_STRIPE_VERSION;
+    const sent = ctx.get('Stripe-Version');
     ctx.state.requestId = requestId;
-    ctx.state.stripeVersion = stripeVersion;
     ctx.set('Request-Id', requestId);
-    ctx.set('Stripe-Version', stripeVersion);
+    if (sent === '' || isWellFormedStripeVersion(sent)) {
+      ctx.state.stripeVersion = sent || DEFAULT_STRIPE_VERSION;
+      ctx.set('Stripe-Version', ctx.state.stripeVersion);
+    } else {
+      // Never echoed: /v1 refuses it (stripe-version.ts); other routes do not render Stripe objects.
+      ctx.state.stripeVersion = DEFAULT_STRIPE_VERSION;
+      ctx.state.malformedStripeVersion = sent;
+    }
     await requestContext.run({ requestId }, next);
   };
 }

@@ -1,11 +1,18 @@
 import { buildCustomerDetails } from '../../stripe/objects/checkout-session-object';
 import type { SessionRecord } from '../../store/session-record';
+import { applyFinalQuantity } from './final-quantity';
 import { STRIPE_SESSION_STATE, type LoopsSessionState } from '../../translate/session-state';
 
 /** What Loops told us beyond the state itself. */
 export interface LoopsStateDetails {
   paymentIntent?: string | null;
   customerEmail?: string | null;
+  /**
+   * The total Loops charged, in Stripe's minor units (V3 `amount_total`, a charge's `amount`).
+   * Needed to complete a session with an adjustable quantity (final-quantity.ts); a report without
+   * it leaves such a session open until one with it arrives (a webhook or a retrieve).
+   */
+  amountTotal?: number | null;
 }
 
 /**
@@ -16,6 +23,8 @@ export function applyLoopsState(record: SessionRecord, state: LoopsSessionState,
   const target = STRIPE_SESSION_STATE[state];
   const session = record.session;
   if (session.status !== 'open' || target.status === 'open') return undefined;
+  // Completed with a quantity the customer may have changed: only Loops' total tells which.
+  if (target.status === 'complete' && applyFinalQuantity(record, details.amountTotal) === 'unknown') return undefined;
   session.status = target.status;
   session.payment_status = target.payment_status;
   // Stripe: "url … only present when the session is active".

@@ -18,10 +18,12 @@ import { validateParams } from '../../stripe/params/validate-params';
 import type { SessionRecord } from '../../store/session-record';
 import { UnknownCursorError, type SessionStore } from '../../store/session-store';
 import { loopsErrorToStripe } from '../../translate/loops-error-to-stripe';
+import { checkLoopsMetadata } from '../../translate/check-loops-metadata';
 import { stateFromV2 } from '../../translate/session-state';
 import type { CallContext } from '../call-context';
 import { createCreateSession, type CreateSessionDeps } from './create-session';
 import { paginateArray } from './paginate-array';
+import { settleWithLoopsTotal, v2AmountInMinorUnits } from './settle-with-loops-total';
 import { lineItemsUrl, renderLineItems, renderSession } from './render-session';
 import type { SessionSync } from './session-sync';
 
@@ -45,8 +47,9 @@ export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
   async function retrieve(call: CallContext, id: string, bag: ParamBag): Promise<Rendered> {
     const params = validateParams(retrieveSchema, bag);
     const expansion = parseSessionExpand(params.expand, false);
-    const record = await deps.sync.refresh(call.tenant, await load(call, id), requestOf(call));
-    return renderSession(record, expansion);
+    const loaded = await settleWithLoopsTotal(deps, call.tenant, await load(call, id), requestOf(call));
+    const record = await deps.sync.refresh(call.tenant, loaded, requestOf(call));
+    return renderSession(record, expansion, call.stripeVersion);
   }
 
   async function update(call: CallContext, id: string, bag: ParamBag): Promise<Rendered> {
@@ -63,10 +66,11 @@ export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
     // Loops' state first, as retrieve and expire do: a session Loops has ended (its webhook lost or
     // late) is settled now, and its metadata changes locally only (below).
     const record = await deps.sync.refresh(call.tenant, await load(call, id), requestOf(call));
-    if (params.metadata === undefined) return renderSession(record, expansion);
+    if (params.metadata === undefined) return renderSession(record, expansion, call.stripeVersion);
     const metadata = mergeMetadata(record.session.metadata, params.metadata);
     if (Object.keys(metadata).length > 50)
       throw new GatewayError('parameter_invalid', 'Invalid metadata: metadata can have at most 50 keys.', 'metadata');
+    checkLoopsMetadata(metadata);
     // Stripe lets metadata change whatever the session's state (stripe-surface.md §5.5); Loops only
     // while it is open, and nobody can pay an ended session, so Loops is told only then.
     if (record.session.status === 'open') await updateMetadataInLoops(call, record, metadata);
@@ -75,7 +79,7 @@ export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
       return current;
     });
     if (result.kind === 'missing') throw new GatewayError('resource_missing', `No such checkout.session: '${id}'`, 'id');
-    return renderSession(result.record, expansion);
+    return renderSession(result.record, expansion, call.stripeVersion);
   }
 
   /** Loops refusing may mean it has ended the session: then it is settled, and the update stays local. */
@@ -111,12 +115,13 @@ export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
       call.tenant.config.id,
       id,
       state === 'open' ? 'expired' : state,
-      {},
+      // A session paid in the meantime may have an adjustable quantity: the total tells it.
+      { amountTotal: v2AmountInMinorUnits(loops) },
       { source: 'api', request: requestOf(call) },
     );
     if (!settled) throw new GatewayError('resource_missing', `No such checkout.session: '${id}'`, 'id');
     if (settled.session.status !== 'expired') throw notOpen(settled);
-    return renderSession(settled, expansion);
+    return renderSession(settled, expansion, call.stripeVersion);
   }
 
   async function list(call: CallContext, bag: ParamBag): Promise<Rendered> {
@@ -132,7 +137,7 @@ export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
       });
       return buildListObject(
         '/v1/checkout/sessions',
-        page.records.map((record) => renderSession(record, expansion)),
+        page.records.map((record) => renderSession(record, expansion, call.stripeVersion)),
         page.hasMore,
       );
     } catch (error) {

@@ -1,23 +1,43 @@
-import { GatewayError } from '../../errors';
+import { DEFAULT_STRIPE_VERSION, hostedUiMode, usesAllowedPaymentMethodTypes } from '../../stripe/api-version';
 import type { SessionExpansion } from '../../stripe/expand';
 import { buildListObject } from '../../stripe/objects/list-object';
-import type { SessionRecord } from '../../store/session-record';
+import { buildReferenceStub, isSessionIdReference, type ReferenceContext } from '../../stripe/objects/reference-stubs';
+import type { SessionRecord, StoredSessionObject } from '../../store/session-record';
 
 export const lineItemsUrl = (sessionId: string) => `/v1/checkout/sessions/${sessionId}/line_items`;
 
-/** The session as Stripe returns it, with `line_items` only when expanded (stripe-surface.md §3.4). */
-export function renderSession(record: SessionRecord, expansion: SessionExpansion): Record<string, unknown> {
-  const session: Record<string, unknown> = { ...record.session };
+/**
+ * The session as Stripe returns it in `stripeVersion`, with `line_items` only when expanded
+ * (stripe-surface.md §3.4). The stored object is version-neutral: what differs between versions
+ * is applied here, on every read (§0.9):
+ * - `ui_mode`: `hosted` before 2026-03-25, `hosted_page` from then on;
+ * - `allowed_payment_method_types` exists from 2026-09-30 on; earlier versions do not have the
+ *   field (`payment_method_types`, present in every version, carries the same list).
+ */
+export function renderSession(record: SessionRecord, expansion: SessionExpansion, stripeVersion = DEFAULT_STRIPE_VERSION): Record<string, unknown> {
+  const session: Record<string, unknown> = { ...record.session, ui_mode: hostedUiMode(stripeVersion) };
+  if (!usesAllowedPaymentMethodTypes(stripeVersion)) delete session.allowed_payment_method_types;
   for (const field of expansion.references) {
-    if (session[field] !== null && session[field] !== undefined) {
-      throw new GatewayError('parameter_invalid', `The gateway cannot expand \`${field}\`: Loops does not provide that Stripe object.`, 'expand');
-    }
+    const id = session[field];
+    if (typeof id === 'string' && isSessionIdReference(field)) session[field] = buildReferenceStub(field, id, referenceContext(record.session));
   }
   if (expansion.lineItems) {
     // Every item, has_more false: a merchant fulfilling from the expansion never misses one.
     session.line_items = buildListObject(lineItemsUrl(record.session.id), renderLineItems(record, expansion.lineItemProducts), false);
   }
   return session;
+}
+
+function referenceContext(session: StoredSessionObject): ReferenceContext {
+  return {
+    livemode: session.livemode,
+    amountTotal: session.amount_total,
+    currency: session.currency,
+    paid: session.payment_status === 'paid',
+    customer: session.customer,
+    email: session.customer_details?.email ?? session.customer_email,
+    paymentMethodTypes: session.payment_method_types ?? [],
+  };
 }
 
 export function renderLineItems(record: SessionRecord, withProducts: boolean, items = record.lineItems): Record<string, unknown>[] {

@@ -10,7 +10,6 @@ export interface SessionFacts {
   currency: string;
   amountSubtotal: number;
   amountTotal: number;
-  uiMode: 'hosted_page' | 'hosted';
   params: CreateSessionParams;
 }
 
@@ -89,7 +88,8 @@ export function buildCheckoutSessionObject(facts: SessionFacts) {
     success_url: params.success_url ?? null,
     tax_id_collection: { enabled: false, required: 'never' as const },
     total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
-    ui_mode: facts.uiMode,
+    // Stored in today's name; rendered per request in the request's Stripe-Version (render-session.ts).
+    ui_mode: 'hosted_page' as 'hosted_page' | 'hosted',
     url: facts.url,
     wallet_options: null,
   };

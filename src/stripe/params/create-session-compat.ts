@@ -38,17 +38,23 @@ export const CREATE_SESSION_PARAMS: Record<string, ParamTreatment> = {
   client_reference_id: { treatment: 'translated', note: 'sent to Loops as `client_reference_id`; echoed and carried in events.' },
   metadata: {
     treatment: 'translated',
-    note: "sent to Loops and echoed; Stripe's limits (50 keys, 40-char keys, 500-char values) are checked first.",
+    note: "sent to Loops and echoed; Stripe's limits (50 keys, 40-char keys, 500-char values) and Loops' (5 KB JSON-encoded, `param: metadata`) are checked first; an empty value on create means the key is not set.",
   },
   expires_at: {
     treatment: 'translated',
     note: "sent to Loops as `expires_at`; 30 minutes to 24 hours ahead as in Stripe; defaults to 24 hours (Stripe's default, not Loops' 1 hour).",
   },
-  allowed_payment_method_types: { treatment: 'translated', note: 'sent to Loops as `payment_method_types` and echoed as `payment_method_types`.' },
-  payment_method_types: { treatment: 'translated', note: 'the pre-2026-09-30 name of `allowed_payment_method_types`; same treatment.' },
+  allowed_payment_method_types: {
+    treatment: 'translated',
+    note: 'Stripe-Version 2026-09-30 and later (earlier: `parameter_unknown`); sent to Loops as `payment_method_types`; echoed as `allowed_payment_method_types` and `payment_method_types`.',
+  },
+  payment_method_types: {
+    treatment: 'translated',
+    note: 'Stripe-Version before 2026-09-30 (later: `parameter_unknown`, as in Stripe); sent to Loops; echoed as `payment_method_types`.',
+  },
   expand: {
     treatment: 'applied',
-    note: '`line_items` (and `line_items.data.price.product`) are expanded; expanding an object the gateway does not hold (e.g. a non-null `payment_intent`) is refused.',
+    note: '`line_items` (and `line_items.data.price.product`) are expanded; objects Loops does not provide (`payment_intent`, `customer`, …) are rendered as stubs: `id`, `object` and what the session knows, `null` for the rest.',
   },
   ui_mode: {
     treatment: 'rejected',
@@ -112,7 +118,10 @@ export const LINE_ITEM_PARAMS: Record<string, ParamTreatment> = {
     note: 'ad-hoc price: `currency`, `unit_amount` or whole-number `unit_amount_decimal`, `product` (a mapped Stripe product) or `product_data` (`name`, `description`, `images`, `metadata`, `unit_label`, `tax_code`), `recurring` (month/year, interval_count 1), `tax_behavior` (stored).',
   },
   quantity: { treatment: 'translated', note: 'passed to Loops; default 1.' },
-  adjustable_quantity: { treatment: 'translated', note: 'passed to Loops as `adjustable_quantity`.' },
+  adjustable_quantity: {
+    treatment: 'translated',
+    note: "passed to Loops; on one line item per session (a second is refused) with a non-zero price: the customer's final quantity is read back from the total Loops charged, and the completed session, its line items and events show it.",
+  },
   metadata: { treatment: 'stored', note: 'echoed on the line item.' },
   tax_rates: { treatment: 'rejected', accepts: isEmptyList, note: 'tax rates change what the customer pays.' },
   dynamic_tax_rates: { treatment: 'rejected', accepts: isEmptyList, note: 'tax rates change what the customer pays.' },

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { GatewayError } from '../../errors';
-import { bracketPath } from './bracket-path';
-import { CREATE_SESSION_PARAMS, LINE_ITEM_PARAMS, type ParamTreatment } from './create-session-compat';
-import { isParamBag, type ParamBag, type ParamValue } from './param-bag';
-import { boolean, email, httpUrl, integer, list, metadata, oneOf, optional, text } from './param-schemas';
+import { usesAllowedPaymentMethodTypes } from '../api-version';
+import { CREATE_SESSION_PARAMS } from './create-session-compat';
+import { checkAdjustableItems, checkLineItem } from './line-item-rules';
+import type { ParamBag, ParamValue } from './param-bag';
+import { boolean, email, httpUrl, integer, list, listIndexKeys, metadata, oneOf, optional, text } from './param-schemas';
+import { rejectUnsupported } from './reject-unsupported';
 import { validateParams } from './validate-params';
 
 export const MAX_LINE_ITEMS = 100;
@@ -101,72 +103,71 @@ export type CreateSessionParams = z.output<typeof createSessionSchema>;
 export type LineItemParams = z.output<typeof lineItemSchema>;
 export type PriceDataParams = z.output<typeof priceDataSchema>;
 
-/** Validates a create request: names, then values, then the rules that span several fields. */
-export function parseCreateSessionParams(bag: ParamBag): CreateSessionParams {
+/** A line item with the index the client gave it (`line_items[5]` stays 5), for every error about it. */
+export type IndexedLineItem = LineItemParams & { index: number };
+export type ParsedCreateSessionParams = Omit<CreateSessionParams, 'line_items'> & { line_items: IndexedLineItem[] };
+
+/**
+ * Validates a create request: names, then values, then the rules that span several fields.
+ * `stripeVersion` decides which payment-method parameter exists (stripe-surface.md §0.9).
+ */
+export function parseCreateSessionParams(bag: ParamBag, stripeVersion: string): ParsedCreateSessionParams {
   const params = validateParams(createSessionSchema, bag);
   rejectUnsupported(bag, CREATE_SESSION_PARAMS, []);
-  const items = params.line_items ?? [];
-  items.forEach((item, index) => checkLineItem(item, index, bag));
+  checkPaymentMethodParam(bag, stripeVersion);
+  const indexes = listIndexes(bag.line_items, params.line_items?.length ?? 0);
+  const items = (params.line_items ?? []).map((item, position) => ({ ...item, index: indexes[position] ?? position }));
+  items.forEach((item) => checkLineItem(item, bag));
+  checkAdjustableItems(items);
   if (params.mode === 'setup') {
     throw new GatewayError('parameter_unsupported', 'The gateway does not support `setup` mode: Loops has no setup sessions.', 'mode');
   }
   if (items.length === 0) throw new GatewayError('parameter_missing', 'Missing required param: line_items.', 'line_items');
-  if (params.allowed_payment_method_types && params.payment_method_types) {
-    throw new GatewayError(
-      'parameters_exclusive',
-      'You may only specify one of these parameters: allowed_payment_method_types, payment_method_types.',
-      'payment_method_types',
-    );
-  }
-  return params;
+  return withoutEmptyMetadata({ ...params, line_items: items });
 }
 
-function checkLineItem(item: LineItemParams, index: number, bag: ParamBag): void {
-  const at = (field: string) => `line_items[${index}][${field}]`;
-  const raw = lineItemBag(bag, index);
-  if (raw) rejectUnsupported(raw, LINE_ITEM_PARAMS, ['line_items', index]);
-  if (item.price && item.price_data) {
-    throw new GatewayError('parameters_exclusive', `You may only specify one of these parameters: ${at('price')}, ${at('price_data')}.`, at('price'));
-  }
-  if (!item.price && !item.price_data) {
-    throw new GatewayError('parameter_missing', `You must specify either \`price\` or \`price_data\` in ${`line_items[${index}]`}.`, at('price'));
-  }
-  const data = item.price_data;
-  if (!data) return;
-  const pd = (field: string) => `line_items[${index}][price_data][${field}]`;
-  if (data.product && data.product_data) {
-    throw new GatewayError(
-      'parameters_exclusive',
-      `You may only specify one of these parameters: ${pd('product')}, ${pd('product_data')}.`,
-      pd('product'),
-    );
-  }
-  if (!data.product && !data.product_data)
-    throw new GatewayError('parameter_missing', `Missing required param: ${pd('product_data')}.`, pd('product_data'));
-  if (data.unit_amount !== undefined && data.unit_amount_decimal !== undefined) {
-    throw new GatewayError(
-      'parameters_exclusive',
-      `You may only specify one of these parameters: ${pd('unit_amount')}, ${pd('unit_amount_decimal')}.`,
-      pd('unit_amount'),
-    );
-  }
-  if (data.unit_amount === undefined && data.unit_amount_decimal === undefined) {
-    throw new GatewayError('parameter_missing', `Missing required param: ${pd('unit_amount')}.`, pd('unit_amount'));
-  }
+/** The client's index of each list element, in list order: `a[]` lists count from 0, `a[5]` keeps 5. */
+function listIndexes(value: ParamValue | undefined, count: number): number[] {
+  const keys = listIndexKeys(value);
+  return Array.from({ length: count }, (_, position) => Number(keys?.[position] ?? position));
 }
 
-function lineItemBag(bag: ParamBag, index: number): ParamBag | undefined {
-  const items = bag.line_items;
-  const item = Array.isArray(items) ? items[index] : isParamBag(items) ? items[String(index)] : undefined;
-  return isParamBag(item) ? item : undefined;
+/**
+ * The payment-method filter has one name per API version (stripe-surface.md §0.9, §5.3): a version
+ * without the name Stripe knows as a parameter answers as Stripe would, `parameter_unknown`.
+ */
+function checkPaymentMethodParam(bag: ParamBag, stripeVersion: string): void {
+  const current = usesAllowedPaymentMethodTypes(stripeVersion);
+  const [sent, name, since] = current
+    ? ['payment_method_types', 'allowed_payment_method_types', 'from 2026-09-30 on']
+    : ['allowed_payment_method_types', 'payment_method_types', 'before 2026-09-30'];
+  if (!Object.hasOwn(bag, sent)) return;
+  throw new GatewayError(
+    'parameter_unknown',
+    `Received unknown parameter: ${sent}. Stripe-Version ${stripeVersion} names it \`${name}\` (the name ${since}).`,
+    sent,
+  );
 }
 
-/** Refuses a known Stripe parameter that Loops cannot honour, naming it and saying why. */
-function rejectUnsupported(bag: ParamBag, table: Record<string, ParamTreatment>, prefix: (string | number)[]): void {
-  for (const [name, value] of Object.entries(bag)) {
-    const entry = table[name];
-    if (!entry || entry.treatment !== 'rejected' || value === '' || entry.accepts?.(value)) continue;
-    const param = bracketPath([...prefix, name]);
-    throw new GatewayError('parameter_unsupported', `The gateway does not support \`${param}\`: ${entry.note}`, param);
-  }
+/**
+ * On create, an empty metadata value means "not set" (stripe-node sends `metadata[k]=` for null,
+ * stripe-surface.md §2.1, §5.3): the key is dropped, not stored or sent to Loops as "".
+ */
+function withoutEmptyMetadata(params: ParsedCreateSessionParams): ParsedCreateSessionParams {
+  const clean = (metadata: Record<string, string> | undefined) =>
+    metadata && Object.fromEntries(Object.entries(metadata).filter(([, value]) => value !== ''));
+  return {
+    ...params,
+    metadata: clean(params.metadata),
+    line_items: params.line_items.map((item) => {
+      const productData = item.price_data?.product_data;
+      return {
+        ...item,
+        metadata: clean(item.metadata),
+        ...(item.price_data && productData
+          ? { price_data: { ...item.price_data, product_data: { ...productData, metadata: clean(productData.metadata) } } }
+          : {}),
+      };
+    }),
+  };
 }

@@ -1,0 +1,94 @@
+import Stripe from 'stripe';
+import { startStack, type Stack } from '../helpers/stack';
+import { waitFor } from '../helpers/wait-for';
+
+/**
+ * Expanding id fields whose objects Loops does not provide renders stubs in Stripe's shape, so a
+ * list page expanding `data.payment_intent` keeps working after the first payment; and prices keep
+ * their own `created` in every session.
+ */
+describe('expand of payment_intent / customer, and price objects (stripe-node)', () => {
+  let stack: Stack;
+  let stripe: Stripe;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    stripe = stack.stripe({ maxNetworkRetries: 0 });
+  });
+  afterAll(() => stack.close());
+
+  it('a paid session’s payment_intent and a given customer expand to stubs, on retrieve and on a list page', async () => {
+    const session = await stripe.checkout.sessions.create({
+      mode: 'payment',
+      customer: 'cus_123',
+      line_items: [{ price: 'price_tshirt', quantity: 2 }],
+    });
+    const open = await stripe.checkout.sessions.retrieve(session.id, { expand: ['customer', 'payment_intent'] });
+    expect(open.payment_intent).toBeNull();
+    expect(open.customer).toMatchObject({ id: 'cus_123', object: 'customer', email: null, livemode: false, metadata: {}, name: null });
+
+    await stack.loops.admin('POST', `/_emulator/sessions/${session.id}/complete`);
+    await waitFor(async () => (await stripe.checkout.sessions.retrieve(session.id)).status === 'complete');
+    const paid = await stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent'] });
+    const intent = paid.payment_intent as Stripe.PaymentIntent;
+    expect(intent).toMatchObject({
+      object: 'payment_intent',
+      amount: 4000,
+      amount_received: 4000,
+      currency: 'usd',
+      customer: 'cus_123',
+      status: 'succeeded',
+      livemode: false,
+      payment_method_types: ['card'],
+      latest_charge: null,
+      payment_method: null,
+    });
+    expect(intent.id).toMatch(/^pi_/);
+
+    const page = await stripe.checkout.sessions.list({ limit: 3, expand: ['data.payment_intent', 'data.customer'] });
+    const listed = page.data.find((s) => s.id === session.id);
+    expect(listed?.payment_intent).toMatchObject({ id: intent.id, object: 'payment_intent' });
+    expect(listed?.customer).toMatchObject({ id: 'cus_123', object: 'customer' });
+    // Unexpanded, the fields stay ids.
+    expect((await stripe.checkout.sessions.retrieve(session.id)).payment_intent).toBe(intent.id);
+  });
+
+  it('a mapped price shows the same `created` in every session and in prices.retrieve', async () => {
+    const first = await stripe.checkout.sessions.create({
+      mode: 'payment',
+      line_items: [{ price: 'price_mug', quantity: 1 }],
+      expand: ['line_items'],
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const second = await stripe.checkout.sessions.create({
+      mode: 'payment',
+      line_items: [{ price: 'price_mug', quantity: 1 }],
+      expand: ['line_items'],
+    });
+    expect(second.created).toBeGreaterThan(first.created);
+    const createdOf = (s: Stripe.Checkout.Session) => s.line_items?.data[0]?.price?.created;
+    expect(createdOf(second)).toBe(createdOf(first));
+    expect(createdOf(first)).toBe((await stripe.prices.retrieve('price_mug')).created);
+  });
+
+  it('a price_data price takes its Loops product’s creation time, the same in every session', async () => {
+    const adhoc = { currency: 'usd', unit_amount: 777, product_data: { name: 'Gift wrap' } };
+    const first = await stripe.checkout.sessions.create({
+      mode: 'payment',
+      line_items: [{ price_data: adhoc, quantity: 1 }],
+      expand: ['line_items.data.price.product'],
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const second = await stripe.checkout.sessions.create({
+      mode: 'payment',
+      line_items: [{ price_data: adhoc, quantity: 1 }],
+      expand: ['line_items'],
+    });
+    const price = first.line_items?.data[0]?.price;
+    expect(second.line_items?.data[0]?.price?.id).toBe(price?.id);
+    expect(second.line_items?.data[0]?.price?.created).toBe(price?.created);
+    expect(price?.created).toBeGreaterThan(0);
+    expect(price?.created).toBeLessThanOrEqual(first.created);
+    expect((price?.product as Stripe.Product).created).toBe(price?.created);
+  });
+});
