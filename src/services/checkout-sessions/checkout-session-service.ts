@@ -19,11 +19,11 @@ import type { SessionRecord } from '../../store/session-record';
 import { UnknownCursorError, type SessionStore } from '../../store/session-store';
 import { loopsErrorToStripe } from '../../translate/loops-error-to-stripe';
 import { checkLoopsMetadata } from '../../translate/check-loops-metadata';
+import { loopsV2TotalInMinorUnits } from '../../translate/loops-session-total';
 import { stateFromV2 } from '../../translate/session-state';
 import type { CallContext } from '../call-context';
 import { createCreateSession, type CreateSessionDeps } from './create-session';
 import { paginateArray } from './paginate-array';
-import { settleWithLoopsTotal, v2AmountInMinorUnits } from './settle-with-loops-total';
 import { lineItemsUrl, renderLineItems, renderSession } from './render-session';
 import type { SessionSync } from './session-sync';
 
@@ -47,8 +47,7 @@ export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
   async function retrieve(call: CallContext, id: string, bag: ParamBag): Promise<Rendered> {
     const params = validateParams(retrieveSchema, bag);
     const expansion = parseSessionExpand(params.expand, false);
-    const loaded = await settleWithLoopsTotal(deps, call.tenant, await load(call, id), requestOf(call));
-    const record = await deps.sync.refresh(call.tenant, loaded, requestOf(call));
+    const record = await deps.sync.refresh(call.tenant, await load(call, id), requestOf(call));
     return renderSession(record, expansion, call.stripeVersion);
   }
 
@@ -116,7 +115,7 @@ export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
       id,
       state === 'open' ? 'expired' : state,
       // A session paid in the meantime may have an adjustable quantity: the total tells it.
-      { amountTotal: v2AmountInMinorUnits(loops) },
+      { amountTotal: loopsV2TotalInMinorUnits(loops) },
       { source: 'api', request: requestOf(call) },
     );
     if (!settled) throw new GatewayError('resource_missing', `No such checkout.session: '${id}'`, 'id');

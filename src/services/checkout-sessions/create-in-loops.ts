@@ -1,9 +1,8 @@
 import { isLoopsError } from '../../loops/loops-error';
 import type { LoopsV3Session } from '../../loops/loops-schemas';
-import { fromLoopsV3Amount } from '../../loops/v3-amounts';
 import type { Logger } from '../../observability/logger';
-import { majorToMinor } from '../../stripe/money';
 import { loopsErrorToStripe } from '../../translate/loops-error-to-stripe';
+import { loopsTotalInMinorUnits, loopsV2TotalInMinorUnits } from '../../translate/loops-session-total';
 import type { LoopsCheckoutPlan } from '../../translate/plan-loops-checkout';
 import type { CallContext } from '../call-context';
 import { findMarkedSession } from './find-marked-session';
@@ -38,8 +37,7 @@ export async function createInLoops(call: CallContext, plan: LoopsCheckoutPlan, 
     return {
       id: session.id,
       url: session.url ?? null,
-      amountTotal:
-        session.amount !== null && session.amount !== undefined && session.currency ? majorToMinor(session.amount, session.currency) : null,
+      amountTotal: loopsV2TotalInMinorUnits(session),
       expiresAt: session.expiresAt ? Math.floor(Date.parse(session.expiresAt) / 1000) : plan.expiresAt,
     };
   } catch (error) {
@@ -48,11 +46,10 @@ export async function createInLoops(call: CallContext, plan: LoopsCheckoutPlan, 
 }
 
 function fromV3(session: LoopsV3Session, requestedExpiry: number): LoopsOutcome {
-  const amount = session.amount_total ?? null;
   return {
     id: session.id,
     url: session.url ?? null,
-    amountTotal: amount === null || !session.currency ? amount : fromLoopsV3Amount(amount, session.currency),
+    amountTotal: loopsTotalInMinorUnits(session),
     expiresAt: session.expires_at ?? requestedExpiry,
   };
 }

@@ -3,6 +3,7 @@ import { isLoopsError } from '../../loops/loops-error';
 import type { Logger } from '../../observability/logger';
 import type { SessionRecord } from '../../store/session-record';
 import type { SessionStore } from '../../store/session-store';
+import { loopsTotalInMinorUnits, loopsV2TotalInMinorUnits } from '../../translate/loops-session-total';
 import { stateFromV2, stateFromV3, stateFromV3AndV2, UnknownLoopsStateError, type LoopsSessionState } from '../../translate/session-state';
 import type { TenantContext } from '../call-context';
 import type { SessionEventSink, SettleCause } from '../session-events';
@@ -53,7 +54,10 @@ export function createSessionSync(deps: SessionSyncDeps) {
    */
   async function read(tenant: TenantContext, record: SessionRecord): Promise<{ state: LoopsSessionState; details: LoopsStateDetails }> {
     const id = record.session.id;
-    if (record.loopsApi === 'v2') return { state: stateFromV2(await tenant.loops.getSessionV2(id)), details: {} };
+    if (record.loopsApi === 'v2') {
+      const loops = await tenant.loops.getSessionV2(id);
+      return { state: stateFromV2(loops), details: { amountTotal: loopsV2TotalInMinorUnits(loops) } };
+    }
     // Both at once: V3 for the payment details, V2 for the status V3 lacks (loops-api.md §3.2).
     const [v3, v2] = await Promise.allSettled([
       tenant.loops.getSessionV3(id),
@@ -61,7 +65,8 @@ export function createSessionSync(deps: SessionSyncDeps) {
     ]);
     if (v3.status === 'rejected') throw v3.reason;
     const loops = v3.value;
-    const details = { paymentIntent: loops.payment_intent, customerEmail: loops.customer_email };
+    // The total settles a completed session with an adjustable quantity (final-quantity.ts).
+    const details = { paymentIntent: loops.payment_intent, customerEmail: loops.customer_email, amountTotal: loopsTotalInMinorUnits(loops) };
     const fromV3 = stateFromV3(loops, Math.floor(deps.now() / 1000));
     // Paid in V3 is completed whatever V2 says: a payment never waits on a status the gateway cannot map.
     if (fromV3 === 'completed') return { state: fromV3, details };
