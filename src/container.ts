@@ -27,7 +27,7 @@ import { createSessionEventSink } from './services/events/session-event-sink';
 import { createLineItemResolver } from './services/line-item-resolver';
 import { createLoopsWebhookService } from './services/loops-webhooks/loops-webhook-service';
 import { createStores, type Stores } from './store/create-stores';
-import { createRedisClient, type RedisClient } from './store/redis-connection';
+import { closeRedisClient, createRedisClient, type RedisClient } from './store/redis-connection';
 import { startPeriodic, type Periodic } from './background/periodic';
 import { createDeliveryQueue } from './webhooks/create-delivery-queue';
 import { deliverOnce } from './webhooks/deliver';
@@ -59,6 +59,12 @@ export interface Container {
   loadMappings(): Promise<void>;
   /** Stops taking work: /readyz answers 503 while in-flight requests finish. */
   drain(): void;
+  /**
+   * Stops the periodic tasks and the delivery worker (no new job; attempts in flight finish).
+   * Requests in flight may still record events and queue deliveries: the producer stays open.
+   */
+  stopBackground(): Promise<void>;
+  /** `stopBackground`, then closes the queue, the HTTP agent and Redis; never waits on an unreachable Redis. */
   close(): Promise<void>;
 }
 
@@ -66,7 +72,7 @@ export interface Container {
 export function createContainer(config: Config, options: ContainerOptions = {}): Container {
   const logger = options.logger ?? createLogger(config.logLevel);
   const now = options.now ?? Date.now;
-  const redis = config.redis.kind === 'memory' ? undefined : createRedisClient(config.redis, logger);
+  const redis = config.redis.kind === 'memory' ? undefined : createRedisClient(config.redis, logger.child({ connection: 'stores' }));
   const metrics = createMetrics();
   const stores = createStores(config, redis, now, (hit) => metrics.mappingLookups.inc({ result: hit ? 'hit' : 'miss' }));
   const dispatcher = new Agent({ keepAliveTimeout: 10_000, connections: 256 });
@@ -157,6 +163,9 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
   });
 
   const background: Periodic[] = [];
+  let backgroundStopped: Promise<void> | undefined;
+  const stopBackground = () =>
+    (backgroundStopped ??= Promise.all([...background.map((task) => task.stop()), queue.stopWorker()]).then(() => undefined));
   return {
     config,
     logger,
@@ -191,11 +200,12 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     drain() {
       draining = true;
     },
+    stopBackground,
     async close() {
-      await Promise.all(background.map((task) => task.stop()));
+      await stopBackground();
       await queue.close();
       await dispatcher.close();
-      if (redis) await redis.quit().catch(() => redis.disconnect());
+      if (redis) await closeRedisClient(redis);
     },
   };
 }

@@ -45,9 +45,15 @@ async function main(): Promise<void> {
   let stopping = false;
   /**
    * SIGTERM: stop accepting connections, let requests in flight finish (answering them with
-   * `Connection: close` so keep-alive clients move to another instance), let delivery attempts in
-   * flight finish, then close Redis. /readyz says "not ready" from the first moment, so a load
-   * balancer stops sending traffic. A hard deadline bounds it all.
+   * `Connection: close` so keep-alive clients move to another instance), and at the same time stop
+   * the delivery worker taking new jobs while its attempts in flight finish (a job picked up during
+   * the drain could be cut off by the deadline); then close Redis. /readyz says "not ready" from
+   * the first moment, so a load balancer stops sending traffic. A hard deadline bounds it all.
+   *
+   * Redis unreachable does not hold shutdown up: nothing waits on it (closeRedisClient, the
+   * worker's bounded close). A delivery attempt whose result cannot be recorded then stays active
+   * in Redis, and BullMQ's stalled-job check puts it back in line once its lock expires, so
+   * nothing is lost and the exit is 0; only the deadline, with work cut off, exits 1.
    */
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -61,7 +67,7 @@ async function main(): Promise<void> {
     deadline.unref();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
-    await closed;
+    await Promise.all([closed, container.stopBackground()]);
     await container.close();
     await sandbox?.emulator.close();
     logger.info('stopped');

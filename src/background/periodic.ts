@@ -1,4 +1,5 @@
 import type { Logger } from '../observability/logger';
+import { requestContext } from '../observability/request-context';
 
 export interface Periodic {
   /** Stops the timer and waits for a run in progress. */
@@ -12,11 +13,20 @@ export interface Periodic {
 export function startPeriodic(name: string, intervalMs: number, task: () => Promise<unknown>, logger: Logger): Periodic {
   let running: Promise<void> | undefined;
   let stopped = false;
+  let runs = 0;
+  // Each run gets an id of its own (task_outbox-drainer_12), so its log lines group like a request's.
+  const idPrefix = `task_${name.replace(/[^a-z0-9]+/gi, '-')}_`;
   const tick = () => {
     if (running || stopped) return;
-    running = task()
-      .then(() => undefined)
-      .catch((error: unknown) => logger.warn({ task: name, err: (error as Error).message }, 'background task failed; will retry'))
+    runs += 1;
+    // The failure is logged inside the run too: a reaction attached outside it has no context.
+    running = requestContext
+      .run({ requestId: `${idPrefix}${runs}` }, () =>
+        task().then(
+          () => undefined,
+          (error: unknown) => logger.warn({ task: name, err: (error as Error).message }, 'background task failed; will retry'),
+        ),
+      )
       .finally(() => {
         running = undefined;
       });

@@ -50,7 +50,7 @@ export function createMetrics() {
     rateLimited: new Counter({ name: 'gateway_rate_limited_total', help: 'Requests refused by the per-key rate limit', registers: [registry] }),
     loopsWebhooks: new Counter({
       name: 'gateway_loops_webhooks_total',
-      help: 'Incoming Loops webhooks by outcome',
+      help: 'Incoming Loops webhooks by outcome (processed, duplicate, ignored, invalid_shape, rejected)',
       labelNames: ['outcome'],
       registers: [registry],
     }),

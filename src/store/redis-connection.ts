@@ -1,6 +1,8 @@
 import Redis, { Cluster, type RedisOptions } from 'ioredis';
 import type { Config } from '../config';
 import type { Logger } from '../observability/logger';
+import { onceEachUntilReset } from '../observability/repeated-errors';
+import { settlesWithin } from '../background/settles-within';
 
 export type RedisClient = Redis | Cluster;
 
@@ -23,15 +25,28 @@ export function createRedisClient(config: Exclude<Config['redis'], { kind: 'memo
     config.kind === 'cluster'
       ? new Cluster(config.nodes, { redisOptions: merged, clusterRetryStrategy: merged.retryStrategy })
       : new Redis(config.url, merged);
-  let lastError = '';
-  client.on('error', (error: Error) => {
-    // ioredis emits the same connection error on every reconnect attempt; log each change once.
-    if (error.message !== lastError) logger.warn({ err: error.message }, 'redis connection error');
-    lastError = error.message;
-  });
+  // ioredis emits the same connection error on every reconnect attempt; log each one once.
+  const errors = onceEachUntilReset((message) => logger.warn({ err: message }, 'redis connection error'));
+  client.on('error', (error: Error) => errors.report(error));
   client.on('ready', () => {
-    if (lastError) logger.info('redis connection restored');
-    lastError = '';
+    if (errors.reset()) logger.info('redis connection restored');
   });
   return client;
+}
+
+/** QUIT answers in a millisecond from a healthy Redis; longer means it is not answering. */
+const QUIT_TIMEOUT_MS = 1_000;
+
+/**
+ * Closes a client without waiting on an unreachable Redis: QUIT (which lets replies in flight
+ * arrive) only while the connection is ready, and only briefly; otherwise the socket is dropped.
+ * A client with `maxRetriesPerRequest: null` (BullMQ's) would hold QUIT until Redis came back,
+ * which during an outage is forever.
+ */
+export async function closeRedisClient(client: RedisClient): Promise<void> {
+  const ended = () => client.status === 'end';
+  if (ended()) return;
+  if (client.status === 'ready') await settlesWithin(client.quit(), QUIT_TIMEOUT_MS);
+  // Also after a QUIT that failed or did not answer: stops ioredis reconnecting.
+  if (!ended()) client.disconnect();
 }

@@ -1,7 +1,10 @@
 import { Queue, Worker, type Job } from 'bullmq';
+import { settlesWithin } from '../background/settles-within';
 import type { Logger } from '../observability/logger';
-import type { RedisClient } from '../store/redis-connection';
-import { deliveryJobId, type DeliveryJob, type DeliveryQueue } from './delivery-queue';
+import { onceEachUntilReset } from '../observability/repeated-errors';
+import { requestContext } from '../observability/request-context';
+import { closeRedisClient, type RedisClient } from '../store/redis-connection';
+import { deliveryContext, deliveryJobId, type DeliveryJob, type DeliveryQueue } from './delivery-queue';
 import { deliveryBackoff } from './retry-schedule';
 
 export interface BullmqQueueOptions {
@@ -32,19 +35,55 @@ const IN_LINE = new Set(['waiting', 'active', 'prioritized', 'waiting-children']
 export const WORKER_LOCKS = { lockDuration: 10_000, stalledInterval: 5_000 } as const;
 
 /**
+ * Once attempts in flight have ended, BullMQ acknowledges them and closes in milliseconds; if it
+ * has not after this long, Redis is not answering and its connections are dropped instead.
+ */
+const CLOSE_GRACE_MS = 2_000;
+
+/**
  * Deliveries on BullMQ: several gateway instances share the queue (BullMQ's job locks mean one
  * attempt at a time per job), retries follow the schedule, and jobs survive any crash.
  * Completed jobs are kept a day so a re-enqueued (event, endpoint) is recognised and not re-sent.
  */
 export function createBullmqDeliveryQueue(options: BullmqQueueOptions): DeliveryQueue {
   const queue = new Queue<DeliveryJob>(QUEUE_NAME, { connection: options.producer, prefix: options.prefix });
+  // Without a listener BullMQ prints the raw error and its stack to stderr, outside the JSON log.
+  const queueErrors = onceEachUntilReset((message) => options.logger.warn({ err: message }, 'delivery queue error'));
+  queue.on('error', (error) => queueErrors.report(error));
+  options.producer.on('ready', () => queueErrors.reset());
   let worker: Worker<DeliveryJob> | undefined;
   let consumer: RedisClient | undefined;
+  let stopping: Promise<void> | undefined;
+  /** Attempts running in this process (the worker's processor calls not yet settled). */
+  const inFlight = new Set<Promise<unknown>>();
   const jobOptions = {
     attempts: options.schedule.length + 1,
     backoff: { type: 'schedule' },
     removeOnComplete: { age: 24 * 3600 },
     removeOnFail: { age: 30 * 24 * 3600 },
+  };
+
+  const stopWorker = (): Promise<void> => {
+    const running = worker;
+    if (!running) return Promise.resolve();
+    stopping ??= (async () => {
+      // From here the worker fetches no new job; BullMQ resolves close() once the attempts in
+      // flight are acknowledged, which never happens while Redis is away.
+      const closing = running.close().catch(() => undefined);
+      // Each attempt ends by itself: deliverOnce is bounded by WEBHOOK_TIMEOUT_MS. Looped, for a
+      // job that was being fetched just as close() was called.
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+      if (await settlesWithin(closing, CLOSE_GRACE_MS)) return;
+      // Nothing is lost by dropping the connections: an attempt whose result could not be
+      // recorded keeps its job active in Redis, and once its lock expires BullMQ's stalled-job
+      // check (WORKER_LOCKS) on any instance puts it back in line; the endpoint may see it twice.
+      options.logger.warn('delivery worker did not close in time (Redis unreachable?); dropping its connections');
+      if (consumer) await closeRedisClient(consumer);
+      // BullMQ's own blocking connection, without waiting for its 'end': ioredis never emits one
+      // for a connection dropped between reconnect attempts (so worker.disconnect() would hang).
+      await settlesWithin(running.backend.disconnectBlocking(false), CLOSE_GRACE_MS);
+    })();
+    return stopping;
   };
 
   return {
@@ -53,7 +92,12 @@ export function createBullmqDeliveryQueue(options: BullmqQueueOptions): Delivery
       await queue.addBulk(jobs.map((data) => ({ name: 'deliver', data, opts: { ...jobOptions, jobId: deliveryJobId(data, replayOf) } })));
     },
     startWorker() {
-      worker = new Worker<DeliveryJob>(QUEUE_NAME, (job: Job<DeliveryJob>) => options.deliver(job.data), {
+      const processJob = (job: Job<DeliveryJob>) => {
+        const attempt = requestContext.run(deliveryContext(job.data, job.id ?? ''), () => options.deliver(job.data));
+        inFlight.add(attempt);
+        return attempt.finally(() => inFlight.delete(attempt));
+      };
+      worker = new Worker<DeliveryJob>(QUEUE_NAME, processJob, {
         connection: (consumer = options.consumer()),
         prefix: options.prefix,
         concurrency: options.concurrency,
@@ -64,12 +108,18 @@ export function createBullmqDeliveryQueue(options: BullmqQueueOptions): Delivery
       });
       worker.on('failed', (job, error) => {
         const final = job !== undefined && job.attemptsMade >= jobOptions.attempts;
-        options.logger[final ? 'error' : 'warn'](
-          { eventId: job?.data.eventId, attempt: job?.attemptsMade, err: error.message },
-          final ? 'webhook delivery failed for good' : 'webhook delivery failed; will retry',
-        );
+        const log = () =>
+          options.logger[final ? 'error' : 'warn'](
+            { eventId: job?.data.eventId, attempt: job?.attemptsMade, err: error.message },
+            final ? 'webhook delivery failed for good' : 'webhook delivery failed; will retry',
+          );
+        if (job) requestContext.run(deliveryContext(job.data, job.id ?? ''), log);
+        else log();
       });
-      worker.on('error', (error) => options.logger.warn({ err: error.message }, 'delivery worker error'));
+      // While Redis is away the worker fails its fetch about twice a second; once per message is enough.
+      const workerErrors = onceEachUntilReset((message) => options.logger.warn({ err: message }, 'delivery worker error'));
+      worker.on('error', (error) => workerErrors.report(error));
+      consumer.on('ready', () => workerErrors.reset());
     },
     async failed(limit) {
       const jobs = await queue.getFailed(0, limit - 1);
@@ -132,12 +182,15 @@ export function createBullmqDeliveryQueue(options: BullmqQueueOptions): Delivery
         failed: counts.failed ?? 0,
       };
     },
+    stopWorker,
     async close() {
-      await worker?.close();
-      await queue.close();
+      await stopWorker();
+      // The queue was handed its connection, so closing it only stops BullMQ using it; bounded
+      // because it first waits for the connection's initialisation, which an outage can stall.
+      await settlesWithin(queue.close(), CLOSE_GRACE_MS);
       // BullMQ leaves connections it was handed open; both are the queue's alone.
-      await consumer?.quit().catch(() => consumer?.disconnect());
-      await options.producer.quit().catch(() => options.producer.disconnect());
+      if (consumer) await closeRedisClient(consumer);
+      await closeRedisClient(options.producer);
     },
   };
 }

@@ -16,9 +16,11 @@ export function createDeliveryQueue(
   if (!redis || redisConfig.kind === 'memory') return createMemoryDeliveryQueue({ schedule: config.webhooks.retryScheduleMs, deliver, logger });
   // BullMQ gets connections of its own: the worker's blocking commands need a connection that
   // never gives up (maxRetriesPerRequest: null); the producer still fails fast while Redis is away.
+  // Each names itself in its error lines, so an outage reads as one line per connection.
   return createBullmqDeliveryQueue({
-    producer: createRedisClient(redisConfig, logger, { enableAutoPipelining: false }),
-    consumer: () => createRedisClient(redisConfig, logger, { maxRetriesPerRequest: null, enableAutoPipelining: false }),
+    producer: createRedisClient(redisConfig, logger.child({ connection: 'queue-producer' }), { enableAutoPipelining: false }),
+    consumer: () =>
+      createRedisClient(redisConfig, logger.child({ connection: 'queue-consumer' }), { maxRetriesPerRequest: null, enableAutoPipelining: false }),
     // The braces are a hash tag: all of the queue's keys land in one Redis Cluster slot.
     prefix: `{${redisConfig.keyPrefix}:queue}`,
     schedule: config.webhooks.retryScheduleMs,

@@ -1,10 +1,18 @@
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { RequestContext } from '../observability/request-context';
 
 /** One event to one merchant endpoint. */
 export interface DeliveryJob {
   tenantId: string;
   eventId: string;
   endpointUrl: string;
+  /**
+   * The API request that caused the event (its `request.id`), so the worker's log lines for the
+   * delivery can be found by the same grep as the request. Not part of the job's identity; jobs
+   * queued before it existed, and events no request caused, have none.
+   */
+  requestId?: string;
 }
 
 export interface FailedDelivery extends DeliveryJob {
@@ -40,8 +48,29 @@ export interface DeliveryQueue {
    */
   retryEventNow(tenantId: string, eventId: string, endpointUrls: string[]): Promise<string[]>;
   depth(): Promise<QueueDepth>;
-  /** Stops taking jobs and waits for attempts in flight. */
+  /**
+   * Stops taking jobs and waits for attempts in flight (each bounded by WEBHOOK_TIMEOUT_MS). Never
+   * waits on an unreachable Redis: an attempt that cannot be acknowledged is retried elsewhere.
+   */
+  stopWorker(): Promise<void>;
+  /** `stopWorker`, then closes the queue's connections. */
   close(): Promise<void>;
+}
+
+const causedByRequest = z.object({ request: z.object({ id: z.string().min(1) }) });
+
+/** `{ requestId }` for the jobs of a stored event an API request caused; `{}` for automatic events. */
+export function causingRequest(event: unknown): Pick<DeliveryJob, 'requestId'> {
+  const parsed = causedByRequest.safeParse(event);
+  return parsed.success ? { requestId: parsed.data.request.id } : {};
+}
+
+/**
+ * The log context of a delivery attempt: the causing request's id when there is one, else the
+ * job's (`job_…`), and the tenant, so every line the worker writes for it names both.
+ */
+export function deliveryContext(job: DeliveryJob, jobId: string): RequestContext {
+  return { requestId: job.requestId ?? `job_${jobId}`, tenantId: job.tenantId };
 }
 
 /** Deterministic per (event, endpoint), so re-enqueueing is a no-op; no ':' (BullMQ's separator). */

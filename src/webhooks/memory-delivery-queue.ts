@@ -1,8 +1,10 @@
 import type { Logger } from '../observability/logger';
-import { deliveryJobId, type DeliveryJob, type DeliveryQueue, type FailedDelivery } from './delivery-queue';
+import { requestContext } from '../observability/request-context';
+import { deliveryContext, deliveryJobId, type DeliveryJob, type DeliveryQueue, type FailedDelivery } from './delivery-queue';
 import { deliveryBackoff } from './retry-schedule';
 
 interface Entry {
+  id: string;
   job: DeliveryJob;
   attempts: number;
   state: 'waiting' | 'delayed' | 'active' | 'done' | 'failed';
@@ -27,8 +29,8 @@ export function createMemoryDeliveryQueue(options: {
   const attempt = (entry: Entry) => {
     if (!running) return;
     entry.state = 'active';
-    const work = options
-      .deliver(entry.job)
+    const work = requestContext
+      .run(deliveryContext(entry.job, entry.id), () => options.deliver(entry.job))
       .then(() => {
         entry.state = 'done';
       })
@@ -38,7 +40,9 @@ export function createMemoryDeliveryQueue(options: {
         if (entry.attempts > options.schedule.length) {
           entry.state = 'failed';
           entry.failedAt = Date.now();
-          options.logger.error({ eventId: entry.job.eventId, err: entry.lastError }, 'webhook delivery failed for good');
+          requestContext.run(deliveryContext(entry.job, entry.id), () =>
+            options.logger.error({ eventId: entry.job.eventId, err: entry.lastError }, 'webhook delivery failed for good'),
+          );
           return;
         }
         entry.state = 'delayed';
@@ -48,12 +52,19 @@ export function createMemoryDeliveryQueue(options: {
     inFlight.add(work);
   };
 
+  /** Nothing to disconnect: stopping the worker is closing the queue. */
+  const stopWorker = async () => {
+    running = false;
+    for (const entry of entries.values()) clearTimeout(entry.timer);
+    await Promise.allSettled([...inFlight]);
+  };
+
   return {
     async enqueue(jobs, replayOf) {
       for (const job of jobs) {
         const id = deliveryJobId(job, replayOf);
         if (entries.has(id)) continue;
-        const entry: Entry = { job, attempts: 0, state: 'waiting', lastError: '', failedAt: null };
+        const entry: Entry = { id, job, attempts: 0, state: 'waiting', lastError: '', failedAt: null };
         entries.set(id, entry);
         attempt(entry);
       }
@@ -99,10 +110,7 @@ export function createMemoryDeliveryQueue(options: {
       const count = (state: Entry['state']) => [...entries.values()].filter((entry) => entry.state === state).length;
       return { waiting: count('waiting'), delayed: count('delayed'), active: count('active'), failed: count('failed') };
     },
-    async close() {
-      running = false;
-      for (const entry of entries.values()) clearTimeout(entry.timer);
-      await Promise.allSettled([...inFlight]);
-    },
+    stopWorker,
+    close: stopWorker,
   };
 }

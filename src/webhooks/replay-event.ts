@@ -1,6 +1,6 @@
 import type { TenantConfig } from '../config';
 import type { EventStore, StoredEvent } from '../store/event-store';
-import type { DeliveryJob, DeliveryQueue } from './delivery-queue';
+import { causingRequest, type DeliveryJob, type DeliveryQueue } from './delivery-queue';
 import { endpointWants } from './endpoint-matching';
 
 export interface ReplaySummary {
@@ -31,7 +31,9 @@ export async function replayEvent(
   const delivered = new Set(await deps.events.deliveredEndpoints(tenantId, event.id, endpoints));
   const targets = options.force ? endpoints : endpoints.filter((url) => !delivered.has(url));
   const inLine = new Set(options.force || targets.length === 0 ? [] : await deps.queue.retryEventNow(tenantId, event.id, targets));
-  const fresh: DeliveryJob[] = targets.filter((url) => !inLine.has(url)).map((endpointUrl) => ({ tenantId, eventId: event.id, endpointUrl }));
+  const fresh: DeliveryJob[] = targets
+    .filter((url) => !inLine.has(url))
+    .map((endpointUrl) => ({ tenantId, eventId: event.id, endpointUrl, ...causingRequest(event) }));
   // A replay id makes these new jobs even where the (event, endpoint) had one before.
   await deps.queue.enqueue(fresh, String(deps.now()));
   return { endpoints: endpoints.length, alreadyDelivered: delivered.size, retriedNow: inLine.size, queuedAfresh: fresh.length };

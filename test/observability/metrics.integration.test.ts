@@ -1,3 +1,4 @@
+import { postLoopsEvent } from '../helpers/loops-webhooks';
 import { startMerchantReceiver, type MerchantReceiver } from '../helpers/merchant-receiver';
 import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
 
@@ -47,5 +48,31 @@ describe('/metrics', () => {
     expect(value(text, 'gateway_webhook_queue_depth{state="failed"}')).toBe(0);
     expect(value(text, 'gateway_http_request_duration_seconds_count{method="POST",route="/v1/checkout/sessions"}')).toBe(2);
     expect(text).toContain('gateway_process_resident_memory_bytes');
+  });
+
+  it('counts a Loops event of a known type in a shape the gateway cannot read as invalid_shape, apart from rejected ones', async () => {
+    const series = (outcome: string) => `gateway_loops_webhooks_total{outcome="${outcome}"}`;
+    const before = await (await fetch(`${stack.url}/metrics`)).text();
+    const count = (text: string, outcome: string) => value(text, series(outcome)) || 0;
+
+    // Contract drift: a known type, a charge with an amount that is not a number.
+    const drifted = await postLoopsEvent(stack.url, {
+      id: 'evt_metrics_bad_shape',
+      type: 'charge.refunded',
+      data: { object: { id: 'ch_x', amount: 'lots' } },
+    });
+    expect(drifted.status).toBe(400);
+    // Refused for another reason: a signature made with the wrong secret.
+    const body = JSON.stringify({ id: 'evt_metrics_bad_sig', object: 'event', type: 'payout.paid', created: 1, data: { object: { id: 'po_1' } } });
+    const unsigned = await fetch(`${stack.url}/webhooks/loops`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-loops-signature': 't=1,v1=00' },
+      body,
+    });
+    expect(unsigned.status).toBe(400);
+
+    const after = await (await fetch(`${stack.url}/metrics`)).text();
+    expect(count(after, 'invalid_shape') - count(before, 'invalid_shape')).toBe(1);
+    expect(count(after, 'rejected') - count(before, 'rejected')).toBe(1);
   });
 });

@@ -35,6 +35,8 @@ describe('log scan: no secret in any log line', () => {
   const headerValues = new Set<string>();
   /** Request-Id of every response the exercise got from the gateway. */
   const requestIds = new Set<string>();
+  /** Lines written while the stack started (mappings loaded and the like): no request is behind them. */
+  let startupLines = 0;
 
   beforeAll(async () => {
     acmeReceiver = await startMerchantReceiver(ACME_WHSEC);
@@ -47,6 +49,7 @@ describe('log scan: no secret in any log line', () => {
       env: { RATE_LIMIT_PER_SECOND: '0', LOOPS_TIMEOUT_MS: '500' },
       logger: createLogger('trace', { write: (line: string) => void raw.push(line) }),
     });
+    startupLines = raw.length;
     await exercise();
   }, 60_000);
   afterAll(async () => {
@@ -223,5 +226,18 @@ describe('log scan: no secret in any log line', () => {
     const logged = new Set(all.filter((line) => line.msg === 'request').map((line) => line.requestId));
     expect(requestIds.size).toBeGreaterThan(40);
     expect([...requestIds].filter((id) => !logged.has(id))).toEqual([]);
+  });
+
+  it('every line after start-up names what it serves: a request, a delivery job or a background task run', () => {
+    // Start-up lines (before the first request) and shutdown lines (afterAll, not captured here)
+    // belong to no request; so would Redis connection errors, which this exercise does not cause.
+    const served = lines().slice(startupLines);
+    expect(served.length).toBeGreaterThan(50);
+    expect(served.filter((line) => !/^(req|job|task)_\S+$/.test(String(line.requestId)))).toEqual([]);
+    // Background work is among them: delivery attempts carry the causing request's id or their
+    // job's, with the tenant, and the retry of a failed delivery says which request caused it.
+    const retries = served.filter((line) => line.msg === 'webhook delivery failed; will retry');
+    expect(retries.length).toBeGreaterThan(0);
+    for (const line of retries) expect(line).toMatchObject({ requestId: expect.stringMatching(/^(req|job)_/), tenant: 'acme' });
   });
 });

@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Metrics } from '../../observability/metrics';
+import { InvalidLoopsEventShapeError } from '../../services/loops-webhooks/invalid-shape-error';
 import type { LoopsWebhookService } from '../../services/loops-webhooks/loops-webhook-service';
 import type { GatewayState } from '../gateway-state';
 import { readRawBody } from '../read-raw-body';
@@ -20,7 +21,9 @@ export function loopsWebhookRoutes(service: LoopsWebhookService, signatureHeader
     try {
       outcome = await service.handle(tenantId, raw, ctx.get(signatureHeader) || undefined);
     } catch (error) {
-      metrics?.loopsWebhooks.inc({ outcome: 'rejected' });
+      // A known event Loops sent in a shape the gateway cannot read is contract drift, worth its
+      // own alert; everything else refused (signature, tenant, body) is `rejected`.
+      metrics?.loopsWebhooks.inc({ outcome: error instanceof InvalidLoopsEventShapeError ? 'invalid_shape' : 'rejected' });
       throw error;
     }
     metrics?.loopsWebhooks.inc({ outcome });

@@ -4,7 +4,7 @@ import { DEFAULT_STRIPE_VERSION } from '../../stripe/api-version';
 import { randomId } from '../../stripe/ids';
 import { buildEventObject } from '../../stripe/objects/event-object';
 import type { EventStore, StoredEvent } from '../../store/event-store';
-import type { DeliveryQueue } from '../../webhooks/delivery-queue';
+import { causingRequest, type DeliveryQueue } from '../../webhooks/delivery-queue';
 import { endpointWants } from '../../webhooks/endpoint-matching';
 
 export interface PublishInput {
@@ -35,7 +35,12 @@ export function createEventPublisher(deps: EventPublisherDeps) {
     (deps.tenants.get(tenantId)?.webhookEndpoints ?? []).filter((endpoint) => endpointWants(endpoint.enabledEvents, type));
 
   async function dispatch(tenantId: string, event: StoredEvent): Promise<void> {
-    const jobs = endpointsFor(tenantId, event.type).map((endpoint) => ({ tenantId, eventId: event.id, endpointUrl: endpoint.url }));
+    const jobs = endpointsFor(tenantId, event.type).map((endpoint) => ({
+      tenantId,
+      eventId: event.id,
+      endpointUrl: endpoint.url,
+      ...causingRequest(event),
+    }));
     await deps.queue.enqueue(jobs);
     await deps.events.leaveOutbox(tenantId, event.id);
   }

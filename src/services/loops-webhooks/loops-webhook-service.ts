@@ -10,6 +10,7 @@ import type { SessionStore } from '../../store/session-store';
 import { translateLoopsEvent, type LoopsEventAction } from '../../translate/loops-event-to-stripe';
 import type { SessionSync } from '../checkout-sessions/session-sync';
 import type { EventPublisher } from '../events/event-publisher';
+import { InvalidLoopsEventShapeError } from './invalid-shape-error';
 
 export interface LoopsWebhookDeps {
   tenants: ReadonlyMap<string, TenantConfig>;
@@ -84,7 +85,7 @@ export function createLoopsWebhookService(deps: LoopsWebhookDeps) {
       'Loops event has an unexpected shape: recorded, refused',
     );
     await deps.events.recordLoopsEvent(tenantId, event.id, { outcome: 'invalid_shape', type: event.type, receivedAt: deps.now(), event, problem });
-    throw new GatewayError('parameter_invalid', `Loops event ${event.id} (${event.type}) has an unexpected shape: ${problem}`);
+    throw new InvalidLoopsEventShapeError(`Loops event ${event.id} (${event.type}) has an unexpected shape: ${problem}`);
   }
 
   /** Returns false when the event is about a session this gateway did not create. */
