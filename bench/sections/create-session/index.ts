@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { resetEmulator, sampleRss, sessionsCreated, type BenchServer } from '../../harness';
 import { createSessionRequest } from '../../load/create-session-request';
 import type { LoadResult } from '../../load/load-result';
@@ -18,7 +19,8 @@ export const createSessionSection: Section = {
   title: 'Create checkout session: gateway vs pass-through proxy',
   async run(context: BenchContext): Promise<SectionResult> {
     const { settings } = context;
-    const stack = await startCreateSessionStack(context.build);
+    const profileDir = process.env.BENCH_CREATE_CPU_PROF?.trim();
+    const stack = await startCreateSessionStack(context.build, { cpuProfileDir: profileDir ? resolve(profileDir) : undefined });
     try {
       const request = createSessionRequest(stack.gatewayApiKey, stack.stripePriceId);
       await assertCreatesSession('gateway', stack.gateway.url, request, (body) => body.object === 'checkout.session');

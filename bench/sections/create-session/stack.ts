@@ -34,7 +34,10 @@ export interface CreateSessionStack {
  * Redis, the emulator, the gateway and the pass-through proxy, each in its own process, with one
  * Stripe price mapped to a real Loops product (created through the Loops API, as `npm run map` does).
  */
-export async function startCreateSessionStack(build: { gatewayMain: string; emulatorMain: string }): Promise<CreateSessionStack> {
+export async function startCreateSessionStack(
+  build: { gatewayMain: string; emulatorMain: string },
+  options: { cpuProfileDir?: string } = {},
+): Promise<CreateSessionStack> {
   const started: { stop(): Promise<void> }[] = [];
   const mappingsDir = mkdtempSync(join(tmpdir(), 'gw-bench-mappings-'));
   const keyPrefix = `bench-${randomBytes(6).toString('hex')}`;
@@ -72,6 +75,7 @@ export async function startCreateSessionStack(build: { gatewayMain: string; emul
       loopsApiKey: KEYS.loops,
       gatewayApiKey: KEYS.gateway,
       mappingsDir,
+      nodeArgs: options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [],
     });
     started.push(gateway);
     const proxy = await startProxyProcess({ loopsApiBase: emulator.url, loopsApiKey: KEYS.loops, loopsPriceId: entry.loopsPriceId });
