@@ -5,6 +5,7 @@ import { CREATE_SESSION_PARAMS } from './create-session-compat';
 import { checkAdjustableItems, checkLineItem } from './line-item-rules';
 import type { ParamBag, ParamValue } from './param-bag';
 import { boolean, email, httpUrl, integer, list, listIndexKeys, metadata, oneOf, optional, text } from './param-schemas';
+import { presentKeysSchema } from './present-keys';
 import { rejectUnsupported } from './reject-unsupported';
 import { validateParams } from './validate-params';
 
@@ -99,6 +100,9 @@ export const createSessionSchema = z
   })
   .strict();
 
+/** The schema for the parameters a request sends (present-keys.ts): most of the ~70 never are. */
+const createSessionSchemaFor = presentKeysSchema(createSessionSchema);
+
 export type CreateSessionParams = z.output<typeof createSessionSchema>;
 export type LineItemParams = z.output<typeof lineItemSchema>;
 export type PriceDataParams = z.output<typeof priceDataSchema>;
@@ -112,7 +116,7 @@ export type ParsedCreateSessionParams = Omit<CreateSessionParams, 'line_items'> 
  * `stripeVersion` decides which payment-method parameter exists (stripe-surface.md §0.9).
  */
 export function parseCreateSessionParams(bag: ParamBag, stripeVersion: string): ParsedCreateSessionParams {
-  const params = validateParams(createSessionSchema, bag);
+  const params = validateParams(createSessionSchemaFor(bag), bag);
   rejectUnsupported(bag, CREATE_SESSION_PARAMS, []);
   checkPaymentMethodParam(bag, stripeVersion);
   const indexes = listIndexes(bag.line_items, params.line_items?.length ?? 0);
