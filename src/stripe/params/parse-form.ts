@@ -24,6 +24,8 @@ export function parseForm(text: string): ParamBag {
 }
 
 function decode(component: string): string {
+  // Most names and values carry no escape: decoding would return them unchanged.
+  if (!component.includes('%')) return component.includes('+') ? component.replace(/\+/g, ' ') : component;
   try {
     return decodeURIComponent(component.replace(/\+/g, ' '));
   } catch {
@@ -35,7 +37,9 @@ function decode(component: string): string {
 function splitName(name: string): string[] {
   const match = name.length <= PARAM_LIMITS.maxKeyLength ? KEY_PATTERN.exec(name) : null;
   if (!match) throw new GatewayError('malformed_body', `Invalid parameter name: ${name.slice(0, 100)}`);
-  const segments = [match[1] ?? '', ...[...(match[2] ?? '').matchAll(/\[([^[\]]*)\]/g)].map((m) => m[1] ?? '')];
+  // The pattern admits no bracket inside a segment, so in `[a][b]` only `][` separates: ['a', 'b'].
+  const brackets = match[2] ?? '';
+  const segments = brackets === '' ? [match[1] ?? ''] : [match[1] ?? '', ...brackets.slice(1, -1).split('][')];
   if (segments.length > PARAM_LIMITS.maxDepth) {
     throw new GatewayError('malformed_body', `Invalid parameter name: ${name.slice(0, 100)} is nested too deeply.`);
   }
