@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { koaBody } from 'koa-body';
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
+import getRawBody from 'raw-body';
 import { GatewayError } from '../../errors';
 import { mergeParamBags } from '../../stripe/params/param-bag';
 import { parseForm } from '../../stripe/params/parse-form';
@@ -8,13 +9,18 @@ import { parseJson } from '../../stripe/params/parse-json';
 import type { GatewayState } from '../gateway-state';
 import { BODY_LIMIT } from '../read-raw-body';
 
+/** Bodies of other media types, and of other methods, are not read: they carry no parameters. */
+const TEXT_TYPES = ['application/x-www-form-urlencoded', 'application/json', 'application/*+json', 'text/*'];
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+const NO_BODY = Buffer.alloc(0);
+
 /**
  * Stripe requests carry parameters in the query string and the body, read as one bag
  * (stripe-surface.md §2.1). Bodies arrive as raw text; the gateway decodes them itself, so form
  * and JSON share one set of rules and limits.
  */
 export function stripeParams(): Middleware<GatewayState> {
-  const readBody = koaBody({
+  const readEncodedBody = koaBody({
     // One char per byte: UTF-8 is checked on the bytes below, not on text a decoder repaired.
     encoding: 'latin1',
     multipart: false,
@@ -22,17 +28,17 @@ export function stripeParams(): Middleware<GatewayState> {
     json: false,
     text: true,
     textLimit: BODY_LIMIT,
-    textTypes: ['application/x-www-form-urlencoded', 'application/json', 'application/*+json', 'text/*'],
+    textTypes: TEXT_TYPES,
   });
   return async (ctx, next) => {
+    let bytes: Buffer;
     try {
-      await readBody(ctx, async () => {});
+      bytes = await readBody(ctx, readEncodedBody);
     } catch (error) {
       const status = (error as { status?: number }).status;
       if (status === 413) throw new GatewayError('body_too_large', `Request body too large: the limit is ${BODY_LIMIT}.`);
       throw new GatewayError('malformed_body', 'Invalid request: the body could not be read.');
     }
-    const bytes = Buffer.from(typeof ctx.request.body === 'string' ? ctx.request.body : '', 'latin1');
     if (!isUtf8(bytes)) throw new GatewayError('malformed_body', 'Invalid request: the body is not valid UTF-8.');
     const raw = bytes.toString('utf8');
     // Anything that is not JSON is read as a form, as Stripe's server does; a plain check of the
@@ -41,6 +47,22 @@ export function stripeParams(): Middleware<GatewayState> {
     ctx.state.params = mergeParamBags(parseForm(ctx.querystring), body);
     await next();
   };
+}
+
+/**
+ * The body's bytes, read when koa-body would read it (a body method, one of TEXT_TYPES). A body
+ * without Content-Encoding, every client's, is read straight into a Buffer with raw-body (the
+ * same reader, length check and limit as koa-body's), skipping koa-body's per-request option
+ * handling and its decode to text and back. An encoded body goes through koa-body, which inflates it.
+ */
+async function readBody(ctx: Context, readEncodedBody: Middleware): Promise<Buffer> {
+  if (!BODY_METHODS.has(ctx.method.toUpperCase()) || !ctx.is(TEXT_TYPES)) return NO_BODY;
+  if ((ctx.get('content-encoding') || 'identity') !== 'identity') {
+    await readEncodedBody(ctx, async () => {});
+    return Buffer.from(typeof ctx.request.body === 'string' ? ctx.request.body : '', 'latin1');
+  }
+  const length = ctx.get('content-length');
+  return getRawBody(ctx.req, { length: length ? ~~length : undefined, limit: BODY_LIMIT });
 }
 
 function isJson(contentType: string): boolean {
