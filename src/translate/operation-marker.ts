@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { fitsLoopsMetadata } from '../loops/metadata-limits';
 
 /**
@@ -16,7 +16,7 @@ export const OPERATION_MARKER_KEY = 'gateway_operation';
 
 /** Derived from the operation key, so every attempt of one operation carries the same marker. */
 export function operationMarker(operationKey: string): string {
-  return createHash('sha256').update(`session-marker\n${operationKey}`).digest('hex').slice(0, 32);
+  return hash('sha256', `session-marker\n${operationKey}`, 'hex').slice(0, 32);
 }
 
 /** The metadata sent to Loops: the merchant's, plus the marker when it fits. */

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import type { ParamBag, ParamValue } from '../../stripe/params/param-bag';
 
 /** Stripe limits keys to 255 characters (stripe-surface.md §4). */
@@ -12,9 +12,8 @@ export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
  * requests that carry a key; every other request is its own operation.
  */
 export function operationFingerprint(tenantId: string, idempotencyKey: string, method: string, path: string, params: ParamBag): string {
-  return createHash('sha256')
-    .update(`${tenantId}\n${idempotencyKey}\n${method} ${path}\n${canonical(params)}`)
-    .digest('hex');
+  // One-shot `hash`: no Hash object per request (half the cost of createHash().update().digest()).
+  return hash('sha256', `${tenantId}\n${idempotencyKey}\n${method} ${path}\n${canonical(params)}`, 'hex');
 }
 
 export const freshOperationKey = (): string => randomUUID();
