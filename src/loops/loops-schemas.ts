@@ -1,31 +1,33 @@
 import { z } from 'zod';
 
 /**
- * Loops wire formats (loops-api.md), parsed at the boundary. Objects are loose: Loops may add
- * fields, and only what the gateway reads is checked. Status strings stay strings here: the
- * translation table rejects values it does not know, with context.
+ * Loops wire formats (loops-api.md), parsed at the boundary. Objects accept fields they do not
+ * name (Loops may add fields), and only what the gateway reads is checked. Status strings stay
+ * strings here: the translation table rejects values it does not know, with context.
  */
 export const loopsErrorBodySchema = z.object({
   error: z.object({ message: z.string().optional(), code: z.string().optional() }).loose(),
 });
 
-/** V3 session: Stripe-shaped, minor units, unix seconds, no `status` (§3.2). */
-export const loopsV3SessionSchema = z
-  .object({
-    id: z.string().min(1),
-    url: z.string().nullish(),
-    amount_subtotal: z.number().int().nullish(),
-    amount_total: z.number().int().nullish(),
-    currency: z.string().nullish(),
-    payment_status: z.string().nullish(),
-    status: z.string().nullish(),
-    expires_at: z.number().int().nullish(),
-    payment_intent: z.string().nullish(),
-    customer_email: z.string().nullish(),
-    /** Read for the gateway's own operation marker (translate/operation-marker.ts), never shown to merchants. */
-    metadata: z.record(z.string(), z.unknown()).nullish(),
-  })
-  .loose();
+/**
+ * V3 session: Stripe-shaped, minor units, unix seconds, no `status` (§3.2). Fields it does not
+ * name are accepted but dropped, not copied as `.loose()` would: every create parses one, and
+ * copying its thirty-odd other fields was most of that parse; nothing reads them.
+ */
+export const loopsV3SessionSchema = z.object({
+  id: z.string().min(1),
+  url: z.string().nullish(),
+  amount_subtotal: z.number().int().nullish(),
+  amount_total: z.number().int().nullish(),
+  currency: z.string().nullish(),
+  payment_status: z.string().nullish(),
+  status: z.string().nullish(),
+  expires_at: z.number().int().nullish(),
+  payment_intent: z.string().nullish(),
+  customer_email: z.string().nullish(),
+  /** Read for the gateway's own operation marker (translate/operation-marker.ts), never shown to merchants. */
+  metadata: z.record(z.string(), z.unknown()).nullish(),
+});
 
 /** V1/V2 session: major units, upper-case currency, ISO dates, upper-case status (§3.1). */
 export const loopsV2SessionSchema = z
