@@ -25,6 +25,8 @@ import {
  */
 
 const RUNS = 200;
+/** Hundreds of requests, each with two Redis snapshots: a bound on a slow CI machine, not a timing goal. */
+const PROPERTY_TIMEOUT_MS = 120_000;
 const AUTH = `Bearer ${TEST_KEYS.gateway}`;
 const STRIPE_ERROR_TYPES = ['api_error', 'card_error', 'idempotency_error', 'invalid_request_error'];
 
@@ -133,55 +135,59 @@ describe('hostile requests on every route', () => {
     }),
   );
 
-  it(`Stripe routes: hostile bodies, queries and ids never 5xx, always Stripe's envelope, never store anything (${RUNS * 2} runs)`, async () => {
-    let idempotentRetries = 0;
-    await fc.assert(
-      fc.asyncProperty(stripeRequest, async ({ route, id, query, body, contentType: type, stripeVersion, idempotencyKey: keyKind }) => {
-        // Fresh on every execution, shrinking included: a key a previous run used would replay.
-        const idempotencyKey = keyKind === undefined ? undefined : `${keyKind}-${randomBytes(6).toString('hex')}`;
-        const base = route.owns ? route.path({ ...ids, [route.owns]: id }) : route.path(ids);
-        // An update or expiry of an existing session with an empty or valid bag would rightly
-        // succeed; one parameter no endpoint has keeps every such request hostile.
-        const sentinel = route.mutates && route.pattern !== '/v1/checkout/sessions' ? 'zz_hostile_sentinel=1' : '';
-        const search = [query, sentinel].filter(Boolean).join('&');
-        const headers: Record<string, string> = { authorization: AUTH };
-        if (type !== undefined) headers['content-type'] = type;
-        if (stripeVersion !== undefined) headers['stripe-version'] = stripeVersion;
-        if (idempotencyKey !== undefined) headers['idempotency-key'] = idempotencyKey;
-        const what = `${route.method} ${base}${search ? `?${search}` : ''}`;
-        const before = await storedState();
-        const builtinsBefore = builtinKeys();
-        const response = await rawRequest(stack.url, { method: route.method, path: `${base}${search ? `?${search}` : ''}`, headers, body });
-        expectWellFormed(response, what);
-        expect(pollutionSince(builtinsBefore)).toEqual([]);
-        // Hostile writes are refused; reads may answer 200 but change nothing.
-        if (route.method === 'POST') expect(response.status).toBeGreaterThanOrEqual(400);
-        const changes = await changesSince(before);
-        // A POST with an Idempotency-Key pins its operation's start time (idempotency-store.ts)
-        // even when it is then refused: bookkeeping no client sees, and it expires by itself.
-        const pins = changes.filter((change) => idempotencyKey !== undefined && /^\+.*:operation:[0-9a-f]{64}$/.test(change));
-        for (const pin of pins) expect(await probe.redis.ttl(pin.slice(1))).toBeGreaterThan(0);
-        for (const pin of pins) expect(await probe.redis.ttl(pin.slice(1))).toBeLessThanOrEqual(IDEMPOTENCY.retentionSeconds);
-        expect(changes.filter((change) => !pins.includes(change))).toEqual([]);
+  it(
+    `Stripe routes: hostile bodies, queries and ids never 5xx, always Stripe's envelope, never store anything (${RUNS * 2} runs)`,
+    async () => {
+      let idempotentRetries = 0;
+      await fc.assert(
+        fc.asyncProperty(stripeRequest, async ({ route, id, query, body, contentType: type, stripeVersion, idempotencyKey: keyKind }) => {
+          // Fresh on every execution, shrinking included: a key a previous run used would replay.
+          const idempotencyKey = keyKind === undefined ? undefined : `${keyKind}-${randomBytes(6).toString('hex')}`;
+          const base = route.owns ? route.path({ ...ids, [route.owns]: id }) : route.path(ids);
+          // An update or expiry of an existing session with an empty or valid bag would rightly
+          // succeed; one parameter no endpoint has keeps every such request hostile.
+          const sentinel = route.mutates && route.pattern !== '/v1/checkout/sessions' ? 'zz_hostile_sentinel=1' : '';
+          const search = [query, sentinel].filter(Boolean).join('&');
+          const headers: Record<string, string> = { authorization: AUTH };
+          if (type !== undefined) headers['content-type'] = type;
+          if (stripeVersion !== undefined) headers['stripe-version'] = stripeVersion;
+          if (idempotencyKey !== undefined) headers['idempotency-key'] = idempotencyKey;
+          const what = `${route.method} ${base}${search ? `?${search}` : ''}`;
+          const before = await storedState();
+          const builtinsBefore = builtinKeys();
+          const response = await rawRequest(stack.url, { method: route.method, path: `${base}${search ? `?${search}` : ''}`, headers, body });
+          expectWellFormed(response, what);
+          expect(pollutionSince(builtinsBefore)).toEqual([]);
+          // Hostile writes are refused; reads may answer 200 but change nothing.
+          if (route.method === 'POST') expect(response.status).toBeGreaterThanOrEqual(400);
+          const changes = await changesSince(before);
+          // A POST with an Idempotency-Key pins its operation's start time (idempotency-store.ts)
+          // even when it is then refused: bookkeeping no client sees, and it expires by itself.
+          const pins = changes.filter((change) => idempotencyKey !== undefined && /^\+.*:operation:[0-9a-f]{64}$/.test(change));
+          for (const pin of pins) expect(await probe.redis.ttl(pin.slice(1))).toBeGreaterThan(0);
+          for (const pin of pins) expect(await probe.redis.ttl(pin.slice(1))).toBeLessThanOrEqual(IDEMPOTENCY.retentionSeconds);
+          expect(changes.filter((change) => !pins.includes(change))).toEqual([]);
 
-        if (route.method === 'POST' && idempotencyKey !== undefined && idempotencyKey.length <= 255) {
-          // The refused request did not take the key: a valid request with it now really runs.
-          const retry = await rawRequest(stack.url, {
-            method: 'POST',
-            path: '/v1/checkout/sessions',
-            headers: { authorization: AUTH, 'content-type': 'application/x-www-form-urlencoded', 'idempotency-key': idempotencyKey },
-            body: STRIPE_ROUTES[0]?.validBody(ids),
-          });
-          expect(retry.status).toBe(200);
-          expect(retry.headers['idempotent-replayed']).toBeUndefined();
-          idempotentRetries += 1;
-        }
-      }),
-      { numRuns: RUNS * 2 },
-    );
-    // The retry branch must have run, or the idempotency half of the property tested nothing.
-    expect(idempotentRetries).toBeGreaterThan(0);
-  });
+          if (route.method === 'POST' && idempotencyKey !== undefined && idempotencyKey.length <= 255) {
+            // The refused request did not take the key: a valid request with it now really runs.
+            const retry = await rawRequest(stack.url, {
+              method: 'POST',
+              path: '/v1/checkout/sessions',
+              headers: { authorization: AUTH, 'content-type': 'application/x-www-form-urlencoded', 'idempotency-key': idempotencyKey },
+              body: STRIPE_ROUTES[0]?.validBody(ids),
+            });
+            expect(retry.status).toBe(200);
+            expect(retry.headers['idempotent-replayed']).toBeUndefined();
+            idempotentRetries += 1;
+          }
+        }),
+        { numRuns: RUNS * 2 },
+      );
+      // The retry branch must have run, or the idempotency half of the property tested nothing.
+      expect(idempotentRetries).toBeGreaterThan(0);
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
   const methodAndPath = fc.record({
     method: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'),
@@ -198,26 +204,30 @@ describe('hostile requests on every route', () => {
     body: fc.option(hostileBody, { nil: undefined }),
   });
 
-  it(`unknown paths and methods: a JSON 404 (or 401 without a key), never a 5xx, nothing stored (${RUNS} runs)`, async () => {
-    const known = new Set([...STRIPE_ROUTES, ...PUBLIC_ROUTES].map(routeName));
-    await fc.assert(
-      fc.asyncProperty(methodAndPath, async ({ method, path, raw, auth, body }) => {
-        const target = `/${path.map((segment) => toRequestTarget(raw ? segment : encodeURIComponent(segment))).join('/')}`;
-        // A random path that happens to be a real route is another property's business.
-        fc.pre(![...known].some((name) => name.startsWith(`${method} `) && matches(name.slice(method.length + 1), target)));
-        const before = await storedState();
-        const response = await rawRequest(stack.url, { method, path: target, headers: auth ? { authorization: AUTH } : {}, body });
-        const what = `${method} ${target}`;
-        if (method === 'OPTIONS' || response.status === 404 || response.status === 401 || response.status === 400 || response.status === 413) {
-          expectWellFormed(response, what);
-        } else {
-          throw new Error(`unexpected ${response.status} for ${what}: ${response.text.slice(0, 200)}`);
-        }
-        expect(await changesSince(before)).toEqual([]);
-      }),
-      { numRuns: RUNS },
-    );
-  });
+  it(
+    `unknown paths and methods: a JSON 404 (or 401 without a key), never a 5xx, nothing stored (${RUNS} runs)`,
+    async () => {
+      const known = new Set([...STRIPE_ROUTES, ...PUBLIC_ROUTES].map(routeName));
+      await fc.assert(
+        fc.asyncProperty(methodAndPath, async ({ method, path, raw, auth, body }) => {
+          const target = `/${path.map((segment) => toRequestTarget(raw ? segment : encodeURIComponent(segment))).join('/')}`;
+          // A random path that happens to be a real route is another property's business.
+          fc.pre(![...known].some((name) => name.startsWith(`${method} `) && matches(name.slice(method.length + 1), target)));
+          const before = await storedState();
+          const response = await rawRequest(stack.url, { method, path: target, headers: auth ? { authorization: AUTH } : {}, body });
+          const what = `${method} ${target}`;
+          if (method === 'OPTIONS' || response.status === 404 || response.status === 401 || response.status === 400 || response.status === 413) {
+            expectWellFormed(response, what);
+          } else {
+            throw new Error(`unexpected ${response.status} for ${what}: ${response.text.slice(0, 200)}`);
+          }
+          expect(await changesSince(before)).toEqual([]);
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
   const publicRequest = fc.record({
     route: fc.constantFrom(...PUBLIC_ROUTES),
@@ -246,53 +256,61 @@ describe('hostile requests on every route', () => {
     ),
   });
 
-  it(`public routes (health, metrics, Loops webhooks): hostile input never 5xx and changes nothing (${RUNS} runs)`, async () => {
-    await fc.assert(
-      fc.asyncProperty(publicRequest, async ({ route, tenant, query, body, contentType: type, signature }) => {
-        const base = route.pattern === '/webhooks/loops/:tenant' ? `/webhooks/loops/${tenant}` : route.path;
-        const path = query ? `${base}?${query}` : base;
-        const headers: Record<string, string> = {};
-        if (type !== undefined) headers['content-type'] = type;
-        if (signature !== undefined) headers['x-loops-signature'] = signature;
-        const before = await storedState();
-        const response = await rawRequest(stack.url, { method: route.method, path, headers, body });
-        if (route.body === 'prometheus' && response.status === 200) {
-          expect(String(response.headers['content-type'])).toContain('text/plain');
-        } else {
-          expectWellFormed(response, `${route.method} ${path}`);
-        }
-        // Health and metrics are reads; an unsigned or wrongly signed webhook is refused.
-        if (route.method === 'POST') expect(response.status).toBeGreaterThanOrEqual(400);
-        expect(await changesSince(before)).toEqual([]);
-      }),
-      { numRuns: RUNS },
-    );
-  });
+  it(
+    `public routes (health, metrics, Loops webhooks): hostile input never 5xx and changes nothing (${RUNS} runs)`,
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(publicRequest, async ({ route, tenant, query, body, contentType: type, signature }) => {
+          const base = route.pattern === '/webhooks/loops/:tenant' ? `/webhooks/loops/${tenant}` : route.path;
+          const path = query ? `${base}?${query}` : base;
+          const headers: Record<string, string> = {};
+          if (type !== undefined) headers['content-type'] = type;
+          if (signature !== undefined) headers['x-loops-signature'] = signature;
+          const before = await storedState();
+          const response = await rawRequest(stack.url, { method: route.method, path, headers, body });
+          if (route.body === 'prometheus' && response.status === 200) {
+            expect(String(response.headers['content-type'])).toContain('text/plain');
+          } else {
+            expectWellFormed(response, `${route.method} ${path}`);
+          }
+          // Health and metrics are reads; an unsigned or wrongly signed webhook is refused.
+          if (route.method === 'POST') expect(response.status).toBeGreaterThanOrEqual(400);
+          expect(await changesSince(before)).toEqual([]);
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
-  it(`correctly signed but malformed Loops webhooks: a 4xx or an acknowledgement, never a 5xx (${RUNS} runs)`, async () => {
-    // Loops (or whoever holds the secret) sending junk must not crash the gateway or make Loops
-    // retry forever; an envelope the gateway does not understand is refused with a 400.
-    await fc.assert(
-      fc.asyncProperty(fc.oneof(hostileJson, hostileForm, fc.string({ unit: 'binary', maxLength: 100 })), async (text) => {
-        const t = Math.floor(Date.now() / 1000);
-        const before = await storedState();
-        const signature = createHmac('sha256', TEST_KEYS.loopsWebhook).update(`${t}.${text}`).digest('hex');
-        const response = await rawRequest(stack.url, {
-          method: 'POST',
-          path: '/webhooks/loops',
-          headers: { 'content-type': 'application/json', 'x-loops-signature': `t=${t},v1=${signature}` },
-          body: Buffer.from(text, 'utf8'),
-        });
-        const body = expectWellFormed(response, `signed webhook ${text.slice(0, 200)}`);
-        // The one 4xx that keeps something: a known event type with an unexpected shape is kept
-        // for an operator (docs/webhooks.md, "Incoming"), and nothing else changes.
-        const kept = (change: string) => /unexpected shape/.test(JSON.stringify(body)) && change.includes(':loops-event:');
-        if (response.status >= 400) expect((await changesSince(before)).filter((change) => !kept(change))).toEqual([]);
-        else expect(body).toEqual({ received: true, outcome: expect.stringMatching(/^(processed|duplicate|ignored)$/) });
-      }),
-      { numRuns: RUNS },
-    );
-  });
+  it(
+    `correctly signed but malformed Loops webhooks: a 4xx or an acknowledgement, never a 5xx (${RUNS} runs)`,
+    async () => {
+      // Loops (or whoever holds the secret) sending junk must not crash the gateway or make Loops
+      // retry forever; an envelope the gateway does not understand is refused with a 400.
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(hostileJson, hostileForm, fc.string({ unit: 'binary', maxLength: 100 })), async (text) => {
+          const t = Math.floor(Date.now() / 1000);
+          const before = await storedState();
+          const signature = createHmac('sha256', TEST_KEYS.loopsWebhook).update(`${t}.${text}`).digest('hex');
+          const response = await rawRequest(stack.url, {
+            method: 'POST',
+            path: '/webhooks/loops',
+            headers: { 'content-type': 'application/json', 'x-loops-signature': `t=${t},v1=${signature}` },
+            body: Buffer.from(text, 'utf8'),
+          });
+          const body = expectWellFormed(response, `signed webhook ${text.slice(0, 200)}`);
+          // The one 4xx that keeps something: a known event type with an unexpected shape is kept
+          // for an operator (docs/webhooks.md, "Incoming"), and nothing else changes.
+          const kept = (change: string) => /unexpected shape/.test(JSON.stringify(body)) && change.includes(':loops-event:');
+          if (response.status >= 400) expect((await changesSince(before)).filter((change) => !kept(change))).toEqual([]);
+          else expect(body).toEqual({ received: true, outcome: expect.stringMatching(/^(processed|duplicate|ignored)$/) });
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 });
 
 /** Whether a request path matches a router pattern like `/v1/checkout/sessions/:id`. */
