@@ -78,23 +78,7 @@ describe('graceful shutdown', () => {
       latencyMs: 1500,
       times: 1,
     });
-    const inFlight = new Promise<{ status: number; connection: string | undefined; body: string }>((resolve, reject) => {
-      const body = 'mode=payment&line_items[0][price]=price_mug&line_items[0][quantity]=1';
-      const req = httpRequest(
-        `${gateway.url}/v1/checkout/sessions`,
-        {
-          method: 'POST',
-          headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) },
-        },
-        (res) => {
-          let text = '';
-          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body: text }));
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
+    const inFlight = postInFlight(`${gateway.url}/v1/checkout/sessions`, 'mode=payment&line_items[0][price]=price_mug&line_items[0][quantity]=1');
     await new Promise((resolve) => setTimeout(resolve, 400));
     const exited = gateway.kill('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 200));
