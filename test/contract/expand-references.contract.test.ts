@@ -78,6 +78,7 @@ describe('expand of payment_intent / customer, and price objects (stripe-node)',
       line_items: [{ price_data: adhoc, quantity: 1 }],
       expand: ['line_items.data.price.product'],
     });
+    const firstAnsweredAt = Math.floor(Date.now() / 1000);
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const second = await stripe.checkout.sessions.create({
       mode: 'payment',
@@ -87,8 +88,12 @@ describe('expand of payment_intent / customer, and price objects (stripe-node)',
     const price = first.line_items?.data[0]?.price;
     expect(second.line_items?.data[0]?.price?.id).toBe(price?.id);
     expect(second.line_items?.data[0]?.price?.created).toBe(price?.created);
-    expect(price?.created).toBeGreaterThan(0);
-    expect(price?.created).toBeLessThanOrEqual(first.created);
+    // The Loops product was made during the first create: after that request started (the
+    // session's `created`), by the time it was answered, so before the second session. Both are
+    // whole seconds, so the product may fall in the second after the session's own.
+    expect(price?.created).toBeGreaterThanOrEqual(first.created);
+    expect(price?.created).toBeLessThanOrEqual(firstAnsweredAt);
+    expect(price?.created).toBeLessThan(second.created);
     expect((price?.product as Stripe.Product).created).toBe(price?.created);
   });
 });
