@@ -78,8 +78,14 @@ describe('expiry (loops-api.md §2, §6)', () => {
 
   it('POST /_emulator/sweep expires due sessions and reports how many', async () => {
     const h = await start({ sessionTtlSeconds: 1, expirySweepIntervalMs: 3_600_000 });
-    await createV3(h);
-    await createV3(h);
+    // Expiry is cut to whole seconds: two sessions made on either side of a second boundary fall
+    // due a second apart, and the first sweep would find only one. Made early in a second, both
+    // share one expires_at.
+    const intoSecond = Date.now() % 1000;
+    if (intoSecond > 500) await new Promise((resolve) => setTimeout(resolve, 1010 - intoSecond));
+    const first = await createV3(h);
+    const second = await createV3(h);
+    expect(second.expires_at).toBe(first.expires_at);
     const swept = await eventually(async () => {
       const { expired } = (await h.admin('POST', '/_emulator/sweep')).body;
       return expired > 0 ? expired : undefined;
