@@ -14,7 +14,9 @@ describe('per-key rate limit', () => {
         { id: 'a', apiKeys: [A] },
         { id: 'b', apiKeys: [B] },
       ],
-      env: { RATE_LIMIT_PER_SECOND: '5', RATE_LIMIT_BURST: '5' },
+      // One token a second: the burst is spent and the sixth request refused unless a whole second
+      // passes meanwhile (at 5 a second, 200 ms of a stalled test process were enough to refill one).
+      env: { RATE_LIMIT_PER_SECOND: '1', RATE_LIMIT_BURST: '5' },
     });
   });
   afterAll(() => stack.close());
@@ -35,7 +37,7 @@ describe('per-key rate limit', () => {
     expect((await limitedRequests()) - before).toBe(1);
     // Another key has its own bucket.
     await expect(stack.stripe({ key: B }).checkout.sessions.list({ limit: 1 })).resolves.toMatchObject({ object: 'list' });
-    await new Promise((resolve) => setTimeout(resolve, 450));
+    await new Promise((resolve) => setTimeout(resolve, 1100));
     await expect(a.checkout.sessions.list({ limit: 1 })).resolves.toMatchObject({ object: 'list' });
   });
 
