@@ -47,6 +47,10 @@ describe('security: every route', () => {
     delete file.prices[ACME_ONLY_PRICE];
     delete file.products[product];
     await stack.container.stores.mappings.replaceAll('globex', file);
+    // Loops' own webhooks would land while a test compares before and after; none are needed here.
+    // Off before the expire below: its webhook, sent as Loops expires the session, could otherwise
+    // still be on its way (and write the gateway's record of it) when the first test takes its snapshot.
+    await stack.loops.admin('PUT', '/_emulator/webhooks', { targets: [] });
 
     const acme = stack.stripe({ key: ACME, maxNetworkRetries: 0 });
     const session = await acme.checkout.sessions.create({ mode: 'payment', line_items: [{ price: ACME_ONLY_PRICE, quantity: 1 }] });
@@ -56,8 +60,6 @@ describe('security: every route', () => {
     if (!event) throw new Error('expiring a session should have recorded an event');
     ids = { session: session.id, event: event.id, price: ACME_ONLY_PRICE, product };
     probe = storedStateProbe(stack, () => [ids.session]);
-    // Loops' own webhooks would land while a test compares before and after; none are needed here.
-    await stack.loops.admin('PUT', '/_emulator/webhooks', { targets: [] });
   });
   afterAll(async () => {
     probe.close();
