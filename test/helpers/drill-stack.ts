@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Stripe from 'stripe';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator';
+import type { DeliveryRecord } from '../../src/emulator/webhook-sender';
 import { writeMappingFile } from '../../src/mappings/mapping-files';
 import { startGatewayProcess, type GatewayProcess } from './gateway-process';
 import { createLoopsCatalog } from './loops-catalog';
@@ -83,17 +84,8 @@ export async function startDrill(options: { redisUrl: string; env?: Record<strin
 
 export type Drill = Awaited<ReturnType<typeof startDrill>>;
 
-/** One attempt of the emulator's webhook sender (GET /_emulator/webhooks/deliveries). */
-export interface LoopsDelivery {
-  eventId: string;
-  type: string;
-  url: string;
-  attempt: number;
-  /** null: no answer (connection refused or reset, timeout). */
-  status: number | null;
-  error: string | null;
-  at: string;
-}
+/** One attempt of the emulator's webhook sender, as GET /_emulator/webhooks/deliveries lists it. */
+export type LoopsDelivery = DeliveryRecord;
 
 /** The emulator's log of Loops webhook attempts to the gateway (its last 1000). */
 export async function loopsDeliveries(loops: EmulatorAdmin): Promise<LoopsDelivery[]> {

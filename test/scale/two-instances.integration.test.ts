@@ -10,6 +10,7 @@ import { writeMappingFile } from '../../src/mappings/mapping-files';
 import { QUEUE_NAME } from '../../src/webhooks/bullmq-delivery-queue';
 import { startAttributingReceiver, type AttributingReceiver } from '../helpers/attributing-receiver';
 import { startGatewayProcess, type GatewayProcess } from '../helpers/gateway-process';
+import { loopsDeliveries, type LoopsDelivery } from '../helpers/drill-stack';
 import { createLoopsCatalog } from '../helpers/loops-catalog';
 import { emulatorAdmin, TEST_KEYS, type EmulatorAdmin } from '../helpers/stack';
 import { waitFor } from '../helpers/wait-for';
@@ -21,12 +22,6 @@ interface LoopsRequest {
   method: string;
   path: string;
   at: string;
-}
-
-interface LoopsDelivery {
-  eventId: string;
-  url: string;
-  status: number | null;
 }
 
 /**
@@ -194,7 +189,7 @@ describe('two gateway instances on one Redis', () => {
     let log: LoopsDelivery[] = [];
     await waitFor(
       async () => {
-        log = (await loops.admin('GET', '/_emulator/webhooks/deliveries')).json.deliveries;
+        log = await loopsDeliveries(loops);
         const answered = new Set(log.filter((d) => d.status !== null && d.status < 300).map((d) => `${d.eventId} ${d.url}`));
         if (!log.every((d) => answered.has(`${d.eventId} ${d.url}`))) return false;
         const counts = await queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized');
