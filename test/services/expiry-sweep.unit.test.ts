@@ -12,6 +12,7 @@ import { createMemorySessionStore } from '../../src/store/memory-session-store';
 import type { SessionStore } from '../../src/store/session-store';
 import { createMemoryDeliveryQueue } from '../../src/webhooks/memory-delivery-queue';
 import { sessionRecord } from '../helpers/session-records';
+import type { SessionRecord } from '../../src/store/session-record';
 
 const NOW = 1_800_000_000_000;
 const tenantConfig = (id: string): TenantConfig => ({
@@ -31,7 +32,7 @@ const unused = async (): Promise<never> => {
  * which has no status, still looks open). `ends_while_swept`: open when read, then Loops fails it
  * before the sweep's expire arrives, which Loops refuses.
  */
-type Behaviour = 'open' | 'unreachable' | 'not_found' | 'unknown_state' | 'failed_early' | 'ends_while_swept' | 'v2_not_found';
+type Behaviour = 'open' | 'unreachable' | 'not_found' | 'unknown_state' | 'failed_early' | 'ends_while_swept' | 'v2_not_found' | 'paid_no_total';
 
 /** Loops, faked at the outermost edge: by default it still calls every session open and unpaid. */
 function fakeLoops(behaviourOf: (id: string) => Behaviour) {
@@ -54,6 +55,8 @@ function fakeLoops(behaviourOf: (id: string) => Behaviour) {
           return { id, status: 'FAILED' };
         case 'ends_while_swept':
           return { id, status: refused.has(id) ? 'FAILED' : 'PENDING' };
+        case 'paid_no_total':
+          return { id, status: 'COMPLETED' };
         case 'unknown_state':
         case 'open':
           return { id, status: 'PENDING' };
@@ -71,6 +74,8 @@ function fakeLoops(behaviourOf: (id: string) => Behaviour) {
           throw new LoopsError({ kind: 'http', status: 404, code: 'resource_missing', message: 'No such session' }, 'getSessionV3');
         case 'unknown_state':
           return { id, payment_status: 'processing', expires_at: null };
+        case 'paid_no_total':
+          return { id, payment_status: 'paid', expires_at: null };
         case 'open':
         case 'failed_early':
         case 'ends_while_swept':
@@ -259,6 +264,33 @@ describe('expiry sweep', () => {
     broken.delete('acme');
     expect(await sweep()).toBe(1);
     expect(await status('cs_acme', 'acme')).toBe('expired');
+  });
+
+  it('looks again later at a session Loops reports paid without the total its adjustable quantity needs, and leaves it open', async () => {
+    const { sweep, sessions, eventsAbout, status, advance, loops, lines } = setup((id) => (id === 'cs_adjustable' ? 'paid_no_total' : 'open'));
+    const record: SessionRecord = sessionRecord({ id: 'cs_adjustable', tenantId: 'default', createdMs: NOW - 3_600_000, expiresAt: seconds - 60 });
+    record.lineItems = [
+      {
+        id: 'li_1',
+        quantity: 1,
+        amount_subtotal: 100,
+        amount_total: 100,
+        adjustable_quantity: { enabled: true, minimum: 1, maximum: 10 },
+        price: { id: 'price_x', product: 'prod_x', unit_amount: 100 },
+      },
+    ];
+    await sessions.insert(record);
+    expect(await sweep()).toBe(0);
+    expect(await status('cs_adjustable')).toBe('open');
+    expect(await eventsAbout('cs_adjustable')).toEqual([]);
+    expect(lines.join('')).toContain('expiry sweep could not settle the session yet');
+    // Pushed forward like any session it could not settle: the next runs do not ask Loops again.
+    expect(loops.reads).toEqual(['cs_adjustable']);
+    await sweep();
+    expect(loops.reads).toEqual(['cs_adjustable']);
+    advance(30 * 60 * 1000);
+    await sweep();
+    expect(loops.reads).toEqual(['cs_adjustable', 'cs_adjustable']);
   });
 
   it('forgets an index entry whose session record is gone (past its retention)', async () => {

@@ -93,8 +93,9 @@ export function createExpirySweep(deps: { sessions: SessionStore; sync: SessionS
       await deps.sessions.retryExpiryAt(tenantId, id, retryAt);
       return false;
     }
+    let settled;
     try {
-      return (await deps.sync.settle(tenantId, id, outcome.state, outcome.details, { source: 'sweep', request: AUTOMATIC })) !== undefined;
+      settled = await deps.sync.settle(tenantId, id, outcome.state, outcome.details, { source: 'sweep', request: AUTOMATIC });
     } catch (error) {
       // Nothing was written (the session and its event go together): look again soon.
       const retryAt = nextSweepLook(nowSeconds, record.session.expires_at);
@@ -102,6 +103,15 @@ export function createExpirySweep(deps: { sessions: SessionStore; sync: SessionS
       await deps.sessions.retryExpiryAt(tenantId, id, retryAt);
       return false;
     }
+    if (!settled) return false;
+    if (settled.session.status !== 'open') return true;
+    // Still open: Loops' answer cannot settle it yet (a completion without the total that an
+    // adjustable quantity needs, final-quantity.ts). Left due, it would be read on every run and,
+    // a hundred of them, hold back the tenant's other due sessions: look again later instead.
+    const retryAt = nextSweepLook(nowSeconds, record.session.expires_at);
+    deps.logger.warn({ tenant: tenantId, session: id, loopsState: outcome.state, retryAt }, 'expiry sweep could not settle the session yet');
+    await deps.sessions.retryExpiryAt(tenantId, id, retryAt);
+    return false;
   }
 
   return async function sweep(): Promise<number> {
