@@ -20,7 +20,7 @@ import { paginateArray } from './checkout-sessions/paginate-array';
 export const CATALOG_LIST_CACHE_MS = 2000;
 
 type Priced = { id: string; entry: MappingEntry };
-type Snapshot = { until: number; prices: Priced[]; ids: Set<string> };
+type Snapshot = { until: number; prices: Priced[] };
 
 /**
  * The imported catalog read back as Stripe would answer it (product.md "The gateway can answer
@@ -37,7 +37,7 @@ export function createCatalogService(deps: { mappings: MappingStore; now?: () =>
     const all = Object.entries(await deps.mappings.allPrices(tenantId)).map(([id, entry]) => ({ id, entry }));
     // Stripe lists newest first; the id breaks ties so cursors stay stable.
     all.sort((a, b) => (b.entry.created ?? 0) - (a.entry.created ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const fresh = { until: now() + CATALOG_LIST_CACHE_MS, prices: all, ids: new Set(all.map((price) => price.id)) };
+    const fresh = { until: now() + CATALOG_LIST_CACHE_MS, prices: all };
     snapshots.set(tenantId, fresh);
     return fresh;
   }
@@ -59,7 +59,7 @@ export function createCatalogService(deps: { mappings: MappingStore; now?: () =>
    */
   async function withServedDefaultPrice(tenantId: string, facts: ProductFacts): Promise<ProductFacts> {
     if (!facts.defaultPriceId) return facts;
-    const served = (await snapshot(tenantId)).ids.has(facts.defaultPriceId);
+    const served = (await deps.mappings.getPrice(tenantId, facts.defaultPriceId)) !== undefined;
     return served ? facts : { ...facts, defaultPriceId: null };
   }
 
