@@ -197,7 +197,8 @@ describe('expiry sweep', () => {
       const session = await stripe.checkout.sessions.create({
         mode: 'payment',
         line_items: [{ price: 'price_mug', quantity: 1 }],
-        expires_at: Math.floor(Date.now() / 1000) + 1800,
+        // A minute above the 30-minute minimum, which a request landing in the next second would miss.
+        expires_at: Math.floor(Date.now() / 1000) + 1860,
       });
       expect(await stack.container.sweepExpired()).toBe(0);
       // Two hours pass on both sides; Loops expires the session but its webhook never arrives.
