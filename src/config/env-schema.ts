@@ -17,10 +17,7 @@ const list = z
   );
 
 /** Digits only: `z.coerce.number` would read `0x1F90` as 8080 and ` ` as 0. */
-const wholeNumber = z
-  .string()
-  .regex(/^\d+$/, { error: 'expected a whole number' })
-  .transform(Number);
+const wholeNumber = z.string().regex(/^\d+$/, { error: 'expected a whole number' }).transform(Number);
 const port = wholeNumber.pipe(z.int().min(0).max(65535));
 const positiveInt = wholeNumber.pipe(z.int().positive());
 

@@ -3,7 +3,9 @@ import type Stripe from 'stripe';
 import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
 
 const sign = (body: Buffer, t: number) =>
-  createHmac('sha256', TEST_KEYS.loopsWebhook).update(Buffer.concat([Buffer.from(`${t}.`), body])).digest('hex');
+  createHmac('sha256', TEST_KEYS.loopsWebhook)
+    .update(Buffer.concat([Buffer.from(`${t}.`), body]))
+    .digest('hex');
 
 /**
  * loops-api.md §5: the signature covers the exact bytes Loops sent, so the gateway verifies those
@@ -24,7 +26,10 @@ describe('Loops webhooks are verified on the raw bytes', () => {
     const session = await stripe.checkout.sessions.create({ mode: 'payment', line_items: [{ price: 'price_mug', quantity: 1 }] });
     const loops = await stack.loops.api('GET', `/api/v3/checkout/sessions/${session.id}`);
     const data = { object: { ...loops.json, payment_status: 'paid' } };
-    return { session, json: JSON.stringify({ id, object: 'event', type: 'checkout.session.completed', created: Math.floor(Date.now() / 1000), data }) };
+    return {
+      session,
+      json: JSON.stringify({ id, object: 'event', type: 'checkout.session.completed', created: Math.floor(Date.now() / 1000), data }),
+    };
   };
   const post = (body: Buffer, headers: Record<string, string>) => {
     const t = Math.floor(Date.now() / 1000);
