@@ -1,6 +1,7 @@
 import { loopsChargeSchema, loopsSubscriptionSchema, type LoopsCharge, type LoopsEvent } from '../loops/loops-webhook-schemas';
 import { loopsV3SessionSchema } from '../loops/loops-schemas';
 import { fromLoopsV3Amount } from '../loops/v3-amounts';
+import { loopsTotalInMinorUnits } from './loops-session-total';
 import type { LoopsSessionState } from './session-state';
 
 /** What one Loops webhook event means for the gateway. */
@@ -32,16 +33,12 @@ const session =
         state,
         paymentIntent: parsed.payment_intent,
         customerEmail: parsed.customer_email,
-        amountTotal: stripeAmount(parsed.amount_total, parsed.currency),
+        amountTotal: loopsTotalInMinorUnits(parsed),
       },
     ];
   };
 
 const sessionOfCharge = (charge: LoopsCharge) => charge.checkout_session ?? '';
-
-/** Loops V3 amounts (sessions and the Stripe-shaped charge) in Stripe's minor units. */
-const stripeAmount = (amount: number | null | undefined, currency: string | null | undefined): number | null =>
-  amount === null || amount === undefined || !currency ? null : fromLoopsV3Amount(amount, currency);
 
 /**
  * The translation table (documented in docs/webhooks.md). Loops sends both
@@ -65,7 +62,7 @@ export const LOOPS_EVENT_TABLE: Record<string, Translator> = {
         paymentIntent: charge.payment_intent,
         customerEmail: charge.customer_email,
         // The charge is the session's payment: its amount is the session's total.
-        amountTotal: stripeAmount(charge.amount, charge.currency),
+        amountTotal: fromLoopsV3Amount(charge.amount, charge.currency),
       },
       { kind: 'charge', stripeType: 'charge.succeeded', sessionId: sessionOfCharge(charge), charge },
     ];

@@ -2,6 +2,7 @@ import type { TenantConfig } from '../../config';
 import { GatewayError } from '../../errors';
 import { LOOPS_CONTRACT } from '../../loops/contract-choices';
 import { loopsEventSchema, type LoopsEvent } from '../../loops/loops-webhook-schemas';
+import { fromLoopsV3Amount } from '../../loops/v3-amounts';
 import { verifyLoopsSignature } from '../../loops/verify-webhook-signature';
 import type { Logger } from '../../observability/logger';
 import { buildChargeObject } from '../../stripe/objects/charge-object';
@@ -114,11 +115,13 @@ export function createLoopsWebhookService(deps: LoopsWebhookDeps) {
         return true;
       case 'charge': {
         const { charge } = action;
+        const currency = charge.currency.toLowerCase();
         const object = buildChargeObject({
           id: charge.id,
-          amount: charge.amount,
-          amountRefunded: charge.amount_refunded,
-          currency: charge.currency.toLowerCase(),
+          // V3 amounts, like the session total this charge settles (loops-event-to-stripe.ts).
+          amount: fromLoopsV3Amount(charge.amount, currency),
+          amountRefunded: fromLoopsV3Amount(charge.amount_refunded, currency),
+          currency,
           created: charge.created ?? Math.floor(deps.now() / 1000),
           livemode: record.session.livemode,
           metadata: record.session.metadata,
