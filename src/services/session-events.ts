@@ -22,5 +22,3 @@ export interface SessionEventSink {
   /** Queues the deliveries of an event recorded with its transition. */
   recorded(tenantId: string, event: StoredEvent): Promise<void>;
 }
-
-export const noSessionEvents: SessionEventSink = { eventFor: () => undefined, recorded: async () => {} };

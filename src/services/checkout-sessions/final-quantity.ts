@@ -35,11 +35,6 @@ export type FinalQuantity =
  * quantity within the bounds explains is kept as the session's amount (it is what was charged) and
  * the quantities are left as created.
  */
-/** True when the customer could change a quantity on the Loops page. */
-export function hasAdjustableItem(record: SessionRecord): boolean {
-  return record.lineItems.some((item) => itemAmountsSchema.safeParse(item).data?.adjustable_quantity?.enabled === true);
-}
-
 export function applyFinalQuantity(record: SessionRecord, loopsAmountTotal: number | null | undefined): FinalQuantity {
   const items = record.lineItems.map((item) => itemAmountsSchema.safeParse(item));
   const position = items.findIndex((parsed) => parsed.success && parsed.data.adjustable_quantity?.enabled === true);
