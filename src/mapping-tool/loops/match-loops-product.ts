@@ -21,7 +21,7 @@ export function chargeDifferences(product: LoopsV3Product, terms: ChargeTerms): 
   const interval = product.recurringInterval ?? null;
   const wanted = terms.recurring?.interval ?? null;
   if (interval !== wanted) problems.push(`recurring ${interval ?? 'one-time'} instead of ${wanted ?? 'one-time'}`);
-  if (product.active === false || product.status === 'INACTIVE') problems.push('it is inactive in Loops');
+  if (!isActiveInLoops(product)) problems.push('it is inactive in Loops');
   return problems;
 }
 
@@ -39,6 +39,14 @@ export function compareCanonical(a: LoopsV3Product, b: LoopsV3Product): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
+/**
+ * The product `map` links and `verify` expects, of those tagged with one Stripe price: the
+ * canonical one of those that charge what the mapping says; undefined when none does.
+ */
+export function canonicalProduct(tagged: LoopsV3Product[], terms: ChargeTerms): LoopsV3Product | undefined {
+  return tagged.filter((product) => chargeDifferences(product, terms).length === 0).sort(compareCanonical)[0];
+}
+
 /** Archived in Loops: still listed and still tagged, but no longer a live duplicate. */
 export function isActiveInLoops(product: LoopsV3Product): boolean {
   return product.active !== false && product.status !== 'INACTIVE';
@@ -54,8 +62,7 @@ export type LinkDecision = { kind: 'none' } | { kind: 'link'; product: LoopsV3Pr
  */
 export function decideLink(candidates: LoopsV3Product[], terms: ChargeTerms, stripePriceId: string): LinkDecision {
   if (candidates.length === 0) return { kind: 'none' };
-  const matching = candidates.filter((product) => chargeDifferences(product, terms).length === 0).sort(compareCanonical);
-  const first = matching[0];
+  const first = canonicalProduct(candidates, terms);
   if (first) {
     const notes =
       candidates.length > 1

@@ -1,6 +1,6 @@
 import type { MappingEntry } from '../../mappings/mapping-file';
 import type { LoopsV3Product } from '../../loops/loops-schemas';
-import { chargeDifferences, compareCanonical, isActiveInLoops } from '../loops/match-loops-product';
+import { canonicalProduct, isActiveInLoops } from '../loops/match-loops-product';
 import { entryFromLoops } from '../plan/entry-from-loops';
 
 /** A Stripe price with more than one live Loops product tagged `metadata.stripe_price_id`. */
@@ -38,7 +38,7 @@ export function checkDuplicates(
     if (!entry?.loopsProductId) continue;
     const products = tagged(priceId);
     if (products.length < 2) continue;
-    const [canonical] = products.filter((product) => chargeDifferences(product, entry).length === 0).sort(compareCanonical);
+    const canonical = canonicalProduct(products, entry);
     // None agrees with the entry (a listing that lags behind the create): nothing to decide on.
     if (!canonical) continue;
     const switched = canonical.id !== entry.loopsProductId;

@@ -4,7 +4,7 @@ import type { LoopsV3Product } from '../../loops/loops-schemas';
 import type { MappingEntry, MappingFile } from '../../mappings/mapping-file';
 import { indexByStripePrice } from '../loops/loops-index';
 import { listAllLoopsProducts } from '../loops/list-loops-products';
-import { chargeDifferences, compareCanonical, isActiveInLoops, type ChargeTerms } from '../loops/match-loops-product';
+import { canonicalProduct, chargeDifferences, isActiveInLoops, type ChargeTerms } from '../loops/match-loops-product';
 import { forEachBounded } from '../run/bounded-pool';
 
 export interface VerifyReport {
@@ -70,7 +70,7 @@ function findDuplicate(
 ): VerifyReport['duplicates'][number] | undefined {
   const others = tagged.filter((product) => product.id !== mapped && isActiveInLoops(product)).map((product) => product.id);
   if (others.length === 0) return undefined;
-  const [canonical] = tagged.filter((product) => chargeDifferences(product, terms).length === 0).sort(compareCanonical);
+  const canonical = canonicalProduct(tagged, terms);
   return { priceId, mapped, canonical: canonical?.id, others };
 }
 
