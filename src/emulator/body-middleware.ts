@@ -50,7 +50,7 @@ export function bodyMiddleware(): Middleware {
 type JsonBody = NonNullable<Koa.Request['body']>;
 
 /** Strict JSON: an object or array (or no body at all). */
-export function parseJsonBody(text: string): JsonBody {
+function parseJsonBody(text: string): JsonBody {
   if (text.trim() === '') return {};
   let parsed: JsonBody;
   try {

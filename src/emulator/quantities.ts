@@ -7,9 +7,9 @@ import type { LineItemRecord, SessionRecord } from './state';
  * leaves the bounds' defaults open; the emulator follows Stripe's [chosen]: minimum 0 (1 when the
  * item is the session's only one, which could otherwise be emptied) and maximum 99.
  */
-export const ADJUSTABLE_DEFAULTS = { minimum: 0, maximum: 99 } as const;
+const ADJUSTABLE_DEFAULTS = { minimum: 0, maximum: 99 } as const;
 
-export interface QuantityBounds {
+interface QuantityBounds {
   minimum: number;
   maximum: number;
 }

@@ -98,7 +98,7 @@ function productItem(state: EmulatorState, body: V3Create): LineItemRecord {
  * MAX_EXPIRY_DAYS ahead, so a caller sending milliseconds (a unit mix-up, §7.4) gets a 400
  * instead of a session that never expires.
  */
-export const MAX_EXPIRY_DAYS = 30;
+const MAX_EXPIRY_DAYS = 30;
 
 function expiresMs(context: EmulatorContext, expiresAt: number | null | undefined): number | undefined {
   if (expiresAt == null) return undefined;

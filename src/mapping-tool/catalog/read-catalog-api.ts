@@ -14,7 +14,7 @@ export interface StripeApiSource {
 }
 
 /** Stripe's maximum page size: 10,000 prices are 100 requests. */
-export const STRIPE_PAGE_SIZE = 100;
+const STRIPE_PAGE_SIZE = 100;
 /** Objects read between two progress reports. */
 const REPORT_EVERY = 1000;
 
