@@ -4,9 +4,6 @@ import { table } from '../mapping-tool/report/summary';
 import { verifyMappings } from '../mapping-tool/verify/verify-mappings';
 import type { CliDeps } from './cli-deps';
 import type { MappingsArgs } from './mappings-args';
-import { UnavailableError } from './unavailable-error';
-import type { MappingEntry } from '../mappings/mapping-file';
-import type { MappingStore } from '../store/mapping-store';
 
 /**
  * `mappings verify`: exit 1 when a mapped Loops product is missing or charges something else,
@@ -21,7 +18,7 @@ export async function verifyCommand(deps: CliDeps, args: MappingsArgs, out: (lin
     return 1;
   }
   const file = await readMappingFile(deps.config.mappingsDir, tenant.id);
-  const storeEntries = deps.store ? await readStore(deps.store, tenant.id) : undefined;
+  const storeEntries = deps.store ? await deps.store.allPrices(tenant.id) : undefined;
   const report = await verifyMappings(file, deps.loopsFor(tenant), { concurrency: args.concurrency, ...(storeEntries ? { storeEntries } : {}) });
 
   out(`Verified ${report.checked} mapped Loops product(s) of tenant ${tenant.id} (${path}).`);
@@ -60,12 +57,4 @@ export async function verifyCommand(deps: CliDeps, args: MappingsArgs, out: (lin
   const failed = report.problems.length + report.storeProblems.length + report.duplicates.length;
   out(failed === 0 ? '\nAll mappings OK.' : `\n${failed} problem(s) found.`);
   return failed === 0 ? 0 : 1;
-}
-
-async function readStore(store: MappingStore, tenantId: string): Promise<Record<string, MappingEntry>> {
-  try {
-    return await store.allPrices(tenantId);
-  } catch (error) {
-    throw new UnavailableError(`Could not read the mappings in Redis: ${(error as Error).message}`);
-  }
 }

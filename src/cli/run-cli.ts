@@ -1,6 +1,6 @@
 import { UsageError } from './cli-env';
 import { LeaseBusyError } from '../mapping-tool/lock/run-lease';
-import { EXIT_UNAVAILABLE, UnavailableError } from './unavailable-error';
+import { EXIT_UNAVAILABLE, unavailableLine } from './unavailable-error';
 
 /**
  * Runs a CLI's main and exits with its status. Known failures print one clear line (no stack):
@@ -18,11 +18,12 @@ export function runCli(main: (argv: string[]) => Promise<number>, usage: string)
       process.exitCode = code;
     },
     (error: unknown) => {
+      const unavailable = unavailableLine(error);
       if (error instanceof UsageError) {
         process.stderr.write(`${error.message}\n\n${usage}\n`);
         process.exitCode = 2;
-      } else if (error instanceof UnavailableError) {
-        process.stderr.write(`${error.message}\n`);
+      } else if (unavailable !== undefined) {
+        process.stderr.write(`${unavailable}\n`);
         process.exitCode = EXIT_UNAVAILABLE;
       } else if (error instanceof LeaseBusyError) {
         process.stderr.write(`${error.message}; try again when it has finished (or raise --lock-wait).\n`);

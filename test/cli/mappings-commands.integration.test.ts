@@ -131,6 +131,16 @@ describe('mappings verify: duplicates and outages', () => {
     expect(archived.code).toBe(0);
   });
 
+  it('Redis down: load, verify and show each print one line on stderr and exit 3, no stack trace', async () => {
+    // A port nothing listens on: every Redis call is refused.
+    const down = { REDIS_URL: 'redis://127.0.0.1:1' };
+    for (const args of [['load'], ['verify'], ['show', 'price_jpy_tea']]) {
+      const run = await h.cli('mappings', args, down);
+      expect({ args, code: run.code }).toEqual({ args, code: 3 });
+      expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Could not reach Redis: /)]);
+    }
+  });
+
   it('Loops down: one line on stderr and exit 3 (not 1, which means problems were found), no stack trace', async () => {
     await h.loops.admin('POST', '/_emulator/faults', { method: 'GET', path: '/api/v3/products*', mode: 'error', status: 503 });
     try {
