@@ -131,12 +131,18 @@ describe('mappings verify: duplicates and outages', () => {
     expect(archived.code).toBe(0);
   });
 
-  it('Redis down: load, verify and show each print one line on stderr and exit 3, no stack trace', async () => {
+  it('Redis down: map, load, verify and show each print one line on stderr and exit 3, no stack trace', async () => {
     // A port nothing listens on: every Redis call is refused.
     const down = { REDIS_URL: 'redis://127.0.0.1:1' };
-    for (const args of [['load'], ['verify'], ['show', 'price_jpy_tea']]) {
-      const run = await h.cli('mappings', args, down);
-      expect({ args, code: run.code }).toEqual({ args, code: 3 });
+    const runs = [
+      ['map-products', []],
+      ['mappings', ['load']],
+      ['mappings', ['verify']],
+      ['mappings', ['show', 'price_jpy_tea']],
+    ] as const;
+    for (const [script, args] of runs) {
+      const run = await h.cli(script, [...args], down);
+      expect({ script, args, code: run.code }).toEqual({ script, args, code: 3 });
       expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Could not reach Redis: /)]);
     }
   });

@@ -3,6 +3,7 @@ import { hostname as osHostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { RedisClient } from '../../store/redis-connection';
+import { redisCall } from '../../store/store-unavailable';
 
 export const RUN_LEASE = {
   /** A crashed holder's lease lapses after this long, even on another machine. */
@@ -55,11 +56,12 @@ export async function acquireRunLease(redis: RedisClient, key: string, options: 
   let told = false;
 
   for (;;) {
-    if ((await redis.set(key, value, 'PX', RUN_LEASE.ttlMs, 'NX')) === 'OK') break;
-    const raw = await redis.get(key);
+    // Redis out of reach fails as the stores do (store_unavailable): the CLI's one line and exit 3.
+    if ((await redisCall(() => redis.set(key, value, 'PX', RUN_LEASE.ttlMs, 'NX'))) === 'OK') break;
+    const raw = await redisCall(() => redis.get(key));
     const holder = parseHolder(raw);
     if (raw !== null && holder && holder.host === host && holder.pid !== process.pid && !isAlive(holder.pid)) {
-      if (Number(await redis.eval(TAKE_OVER, 1, key, raw, value, String(RUN_LEASE.ttlMs))) === 1) break;
+      if (Number(await redisCall(() => redis.eval(TAKE_OVER, 1, key, raw, value, String(RUN_LEASE.ttlMs)))) === 1) break;
     }
     if (Date.now() >= deadline) throw new LeaseBusyError(`another mapping run holds the lock for this tenant (${describeHolder(holder)})`);
     if (!told) options.onWait?.(holder);
