@@ -13,8 +13,12 @@ export async function readRawBody(req: IncomingMessage): Promise<Buffer> {
   try {
     return await getRawBody(req, { limit: BODY_LIMIT });
   } catch (error) {
-    const status = (error as { status?: number }).status;
-    if (status === 413) throw new GatewayError('body_too_large', `Request body too large: the limit is ${BODY_LIMIT}.`);
-    throw new GatewayError('malformed_body', 'Invalid request: the body could not be read.');
+    throw bodyReadError(error);
   }
+}
+
+/** A body that could not be read (raw-body's or koa-body's failure), as the catalogue's error. */
+export function bodyReadError(error: unknown): GatewayError {
+  if ((error as { status?: number }).status === 413) return new GatewayError('body_too_large', `Request body too large: the limit is ${BODY_LIMIT}.`);
+  return new GatewayError('malformed_body', 'Invalid request: the body could not be read.');
 }

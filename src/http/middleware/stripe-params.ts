@@ -7,7 +7,7 @@ import { mergeParamBags } from '../../stripe/params/param-bag';
 import { parseForm } from '../../stripe/params/parse-form';
 import { parseJson } from '../../stripe/params/parse-json';
 import type { GatewayState } from '../gateway-state';
-import { BODY_LIMIT } from '../read-raw-body';
+import { BODY_LIMIT, bodyReadError } from '../read-raw-body';
 
 /** Bodies of other media types, and of other methods, are not read: they carry no parameters. */
 const TEXT_TYPES = ['application/x-www-form-urlencoded', 'application/json', 'application/*+json', 'text/*'];
@@ -35,9 +35,7 @@ export function stripeParams(): Middleware<GatewayState> {
     try {
       bytes = await readBody(ctx, readEncodedBody);
     } catch (error) {
-      const status = (error as { status?: number }).status;
-      if (status === 413) throw new GatewayError('body_too_large', `Request body too large: the limit is ${BODY_LIMIT}.`);
-      throw new GatewayError('malformed_body', 'Invalid request: the body could not be read.');
+      throw bodyReadError(error);
     }
     if (!isUtf8(bytes)) throw new GatewayError('malformed_body', 'Invalid request: the body is not valid UTF-8.');
     const raw = bytes.toString('utf8');
