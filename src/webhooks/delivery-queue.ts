@@ -59,10 +59,14 @@ export interface DeliveryQueue {
 
 const causedByRequest = z.object({ request: z.object({ id: z.string().min(1) }) });
 
-/** `{ requestId }` for the jobs of a stored event an API request caused; `{}` for automatic events. */
-export function causingRequest(event: unknown): Pick<DeliveryJob, 'requestId'> {
+/**
+ * The jobs that deliver one stored event to these endpoints. They carry the id of the API request
+ * that caused the event, if any, so the attempts' log lines name it; automatic events carry none.
+ */
+export function deliveryJobs(tenantId: string, event: { id: string }, endpointUrls: string[]): DeliveryJob[] {
   const parsed = causedByRequest.safeParse(event);
-  return parsed.success ? { requestId: parsed.data.request.id } : {};
+  const cause = parsed.success ? { requestId: parsed.data.request.id } : {};
+  return endpointUrls.map((endpointUrl) => ({ tenantId, eventId: event.id, endpointUrl, ...cause }));
 }
 
 /**

@@ -8,3 +8,8 @@ export function endpointWants(enabledEvents: string[], type: string): boolean {
     return pattern.endsWith('.*') && type.startsWith(pattern.slice(0, -1));
   });
 }
+
+/** The URLs of the endpoints that want events of this type. */
+export function endpointsWanting(endpoints: { url: string; enabledEvents: string[] }[], type: string): string[] {
+  return endpoints.filter((endpoint) => endpointWants(endpoint.enabledEvents, type)).map((endpoint) => endpoint.url);
+}

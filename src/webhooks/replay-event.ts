@@ -1,7 +1,7 @@
 import type { TenantConfig } from '../config';
 import type { EventStore, StoredEvent } from '../store/event-store';
-import { causingRequest, type DeliveryJob, type DeliveryQueue } from './delivery-queue';
-import { endpointWants } from './endpoint-matching';
+import { deliveryJobs, type DeliveryJob, type DeliveryQueue } from './delivery-queue';
+import { endpointsWanting } from './endpoint-matching';
 
 export interface ReplaySummary {
   /** Endpoints that want the event's type. */
@@ -27,13 +27,15 @@ export async function replayEvent(
   options: { force: boolean },
 ): Promise<ReplaySummary> {
   const tenantId = deps.tenant.id;
-  const endpoints = deps.tenant.webhookEndpoints.filter((endpoint) => endpointWants(endpoint.enabledEvents, event.type)).map((e) => e.url);
+  const endpoints = endpointsWanting(deps.tenant.webhookEndpoints, event.type);
   const delivered = new Set(await deps.events.deliveredEndpoints(tenantId, event.id, endpoints));
   const targets = options.force ? endpoints : endpoints.filter((url) => !delivered.has(url));
   const inLine = new Set(options.force || targets.length === 0 ? [] : await deps.queue.retryEventNow(tenantId, event.id, targets));
-  const fresh: DeliveryJob[] = targets
-    .filter((url) => !inLine.has(url))
-    .map((endpointUrl) => ({ tenantId, eventId: event.id, endpointUrl, ...causingRequest(event) }));
+  const fresh = deliveryJobs(
+    tenantId,
+    event,
+    targets.filter((url) => !inLine.has(url)),
+  );
   // A replay id makes these new jobs even where the (event, endpoint) had one before.
   await deps.queue.enqueue(fresh, String(deps.now()));
   return { endpoints: endpoints.length, alreadyDelivered: delivered.size, retriedNow: inLine.size, queuedAfresh: fresh.length };

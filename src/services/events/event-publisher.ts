@@ -4,8 +4,8 @@ import { DEFAULT_STRIPE_VERSION } from '../../stripe/api-version';
 import { randomId } from '../../stripe/ids';
 import { buildEventObject } from '../../stripe/objects/event-object';
 import type { EventStore, StoredEvent } from '../../store/event-store';
-import { causingRequest, type DeliveryQueue } from '../../webhooks/delivery-queue';
-import { endpointWants } from '../../webhooks/endpoint-matching';
+import { deliveryJobs, type DeliveryQueue } from '../../webhooks/delivery-queue';
+import { endpointsWanting } from '../../webhooks/endpoint-matching';
 
 export interface PublishInput {
   type: string;
@@ -31,17 +31,10 @@ export const OUTBOX_GRACE_MS = 10_000;
  * `drainOutbox` (run periodically on every instance) finishes what a crash interrupted.
  */
 export function createEventPublisher(deps: EventPublisherDeps) {
-  const endpointsFor = (tenantId: string, type: string) =>
-    (deps.tenants.get(tenantId)?.webhookEndpoints ?? []).filter((endpoint) => endpointWants(endpoint.enabledEvents, type));
+  const endpointsFor = (tenantId: string, type: string) => endpointsWanting(deps.tenants.get(tenantId)?.webhookEndpoints ?? [], type);
 
   async function dispatch(tenantId: string, event: StoredEvent): Promise<void> {
-    const jobs = endpointsFor(tenantId, event.type).map((endpoint) => ({
-      tenantId,
-      eventId: event.id,
-      endpointUrl: endpoint.url,
-      ...causingRequest(event),
-    }));
-    await deps.queue.enqueue(jobs);
+    await deps.queue.enqueue(deliveryJobs(tenantId, event, endpointsFor(tenantId, event.type)));
     await deps.events.leaveOutbox(tenantId, event.id);
   }
 
