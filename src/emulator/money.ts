@@ -1,3 +1,5 @@
+import { badRequest } from './errors';
+
 /**
  * Money conversion between Loops' two vocabularies: V1/V2 objects speak major units (`29.99`,
  * loops-api.md §3.1), V3 objects and product `priceAmount` speak integer minor units (§3.2, §3.3).
@@ -40,3 +42,15 @@ export function formatMajor(minor: number, currency: string): string {
   const exponent = currencyExponent(currency);
   return (minor / 10 ** exponent).toFixed(exponent);
 }
+
+/**
+ * A major-unit amount a client sent, in minor units; a 400 `invalid_amount` when it has more
+ * decimals than the currency allows or is above MAX_AMOUNT_MINOR. `label` starts the message.
+ */
+export function checkedMinor(label: string, major: number, currency: string): number {
+  const minor = toMinor(major, currency);
+  if (minor === undefined) throw badRequest(`${label} ${major} has more decimals than ${currency} allows`, 'invalid_amount');
+  if (minor > MAX_AMOUNT_MINOR) throw badRequest(`${label} ${major} is above the largest amount allowed`, 'invalid_amount');
+  return minor;
+}
+

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { EmulatorContext } from './context';
-import { ApiError, badRequest } from './errors';
-import { MAX_AMOUNT_MINOR, toMajor, toMinor } from './money';
+import { ApiError } from './errors';
+import { checkedMinor, toMajor } from './money';
 import { wholeSecond } from './session-factory';
 import { expireIfDue } from './session-lifecycle';
 import type { SessionRecord } from './state';
@@ -53,10 +53,7 @@ export function updateSessionV2(context: EmulatorContext, session: SessionRecord
  */
 function newAmount(session: SessionRecord, amount: number | undefined, currency: string): number {
   const major = amount ?? toMajor(session.amount, session.currency);
-  const minor = toMinor(major, currency);
-  if (minor === undefined) throw badRequest(`amount ${major} has more decimals than ${currency} allows`, 'invalid_amount');
-  if (minor > MAX_AMOUNT_MINOR) throw badRequest(`amount ${major} is above the largest amount allowed`, 'invalid_amount');
-  return minor;
+  return checkedMinor('amount', major, currency);
 }
 
 function applyPricingType(session: SessionRecord, pricingType: 'ONE_TIME' | 'RECURRING'): void {

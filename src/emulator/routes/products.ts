@@ -1,10 +1,10 @@
 import type Router from '@koa/router';
 import { z } from 'zod';
 import type { EmulatorContext } from '../context';
-import { badRequest, productNotFound } from '../errors';
+import { productNotFound } from '../errors';
 import { DEFAULT_CURRENCY, listProducts, metadataFilters, productListQuerySchema, saveProduct } from '../product-catalog';
 import { renderProductV2, renderProductV3 } from '../render/product';
-import { MAX_AMOUNT_MINOR, toMinor } from '../money';
+import { checkedMinor, MAX_AMOUNT_MINOR } from '../money';
 import { currencySchema, metadataSchema, page, parseOr400, urlSchema } from '../validation';
 
 /** Minor units, integers (§3.3: `2999` is $29.99). */
@@ -40,11 +40,7 @@ const v2CreateSchema = v3CreateSchema
   .extend({ priceAmount: majorAmount.nullish(), minimumAmount: majorAmount.nullish(), presetAmount: majorAmount.nullish() });
 
 function minorOf(field: string, major: number | null | undefined, currency: string): number | null | undefined {
-  if (major == null) return major;
-  const minor = toMinor(major, currency);
-  if (minor === undefined) throw badRequest(`${field}: ${major} has more decimals than ${currency} allows`, 'invalid_amount');
-  if (minor > MAX_AMOUNT_MINOR) throw badRequest(`${field}: ${major} is above the largest amount allowed`, 'invalid_amount');
-  return minor;
+  return major == null ? major : checkedMinor(`${field}:`, major, currency);
 }
 
 export function registerProductRoutes(router: Router, context: EmulatorContext): void {
