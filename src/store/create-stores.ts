@@ -30,7 +30,7 @@ export function createStores(config: Config, redis: RedisClient | undefined, now
     const idempotency = createMemoryIdempotencyStore(lockSeconds, now);
     const events = createMemoryEventStore(now);
     return {
-      sessions: createMemorySessionStore(idempotency, events),
+      sessions: createMemorySessionStore(events, idempotency),
       idempotency,
       mappings: createCachedMappingStore(createMemoryMappingStore(), onMappingLookup, now),
       events,

@@ -7,11 +7,11 @@ import type { SessionStore, UpdateResult } from './session-store';
 
 /**
  * In-process sessions for the zero-config sandbox and unit tests; same ordering and semantics as
- * Redis. Given the idempotency store, `insert` stores a session's idempotent answer with it; given
- * the event log, `update` records the event a transition announces with it, synchronously, so
- * nothing can run between the two (the Redis store does both in one script).
+ * Redis. `update` records the event a transition announces in the event log with it, synchronously,
+ * so nothing can run between the two (the Redis store does both in one script); given the
+ * idempotency store, `insert` stores a session's idempotent answer with it.
  */
-export function createMemorySessionStore(idempotency?: IdempotencyStore, events?: MemoryEventLog): SessionStore {
+export function createMemorySessionStore(events: MemoryEventLog, idempotency?: IdempotencyStore): SessionStore {
   interface Tenant {
     records: Map<string, SessionRecord>;
     /** The sweep's index, as Redis keeps it: open sessions and when each is next due. */
@@ -47,10 +47,7 @@ export function createMemorySessionStore(idempotency?: IdempotencyStore, events?
       if (!next) return { kind: 'unchanged', record: copy(current) };
       const stored = { ...copy(next), version: current.version + 1 };
       const announced = announce?.(copy(stored), copy(current));
-      if (announced) {
-        if (!events) throw new Error('this session store was built without an event log, so it cannot record the event a change announces');
-        events.insert(tenantId, announced);
-      }
+      if (announced) events.insert(tenantId, announced);
       tenant.records.set(id, stored);
       if (stored.session.status !== 'open') tenant.dueAt.delete(id);
       return { kind: 'updated', record: copy(stored), previous: copy(current), ...(announced ? { announced } : {}) };

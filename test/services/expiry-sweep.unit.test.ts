@@ -110,7 +110,7 @@ describe('expiry sweep', () => {
       }),
     );
     const events = createMemoryEventStore(now);
-    const memorySessions = createMemorySessionStore(undefined, events);
+    const memorySessions = createMemorySessionStore(events);
     // One tenant's store can be made to fail, as a Redis shard that is away would.
     const broken = new Set<string>();
     const gone = new Set<string>();

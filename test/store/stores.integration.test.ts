@@ -32,13 +32,13 @@ const implementations = [
   },
   {
     name: 'memory',
-    sessions: createMemorySessionStore,
+    sessions: () => createMemorySessionStore(createMemoryEventStore()),
     idempotency: () => createMemoryIdempotencyStore(60),
     mappings: createMemoryMappingStore,
     events: () => createMemoryEventStore(),
     sessionsWithEvents: () => {
       const events = createMemoryEventStore();
-      return { sessions: createMemorySessionStore(undefined, events), events };
+      return { sessions: createMemorySessionStore(events), events };
     },
   },
 ];
