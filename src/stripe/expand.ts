@@ -43,6 +43,8 @@ const SESSION_EXPANDABLE = new Set([
 export const SESSION_ID_REFERENCES = ['customer', 'invoice', 'payment_intent', 'payment_link', 'setup_intent', 'subscription'] as const;
 export type SessionIdReference = (typeof SESSION_ID_REFERENCES)[number];
 
+const isSessionIdReference = (field: string): field is SessionIdReference => (SESSION_ID_REFERENCES as readonly string[]).includes(field);
+
 export interface SessionExpansion {
   lineItems: boolean;
   lineItemProducts: boolean;
@@ -50,7 +52,7 @@ export interface SessionExpansion {
    * Id references asked for. Loops provides none of those objects, so a non-null one is rendered
    * as a stub in the object's shape (objects/reference-stubs.ts); null stays null.
    */
-  references: string[];
+  references: SessionIdReference[];
 }
 
 /** Stripe caps expansion at four levels (stripe-surface.md §3.4). */
@@ -71,7 +73,7 @@ export function parseSessionExpand(paths: string[] | undefined, inList: boolean)
       if (nested !== '' && nested !== 'data.price' && nested !== 'data.price.product') throw cannotExpand(path);
       expansion.lineItems = true;
       expansion.lineItemProducts ||= nested === 'data.price.product';
-    } else if ((SESSION_ID_REFERENCES as readonly string[]).includes(field)) {
+    } else if (isSessionIdReference(field)) {
       expansion.references.push(field);
     }
   }

@@ -1,7 +1,7 @@
 import { DEFAULT_STRIPE_VERSION, hostedUiMode, usesAllowedPaymentMethodTypes } from '../../stripe/api-version';
 import type { SessionExpansion } from '../../stripe/expand';
 import { buildListObject } from '../../stripe/objects/list-object';
-import { buildReferenceStub, isSessionIdReference, type ReferenceContext } from '../../stripe/objects/reference-stubs';
+import { buildReferenceStub, type ReferenceContext } from '../../stripe/objects/reference-stubs';
 import type { SessionRecord, StoredSessionObject } from '../../store/session-record';
 
 export const lineItemsUrl = (sessionId: string) => `/v1/checkout/sessions/${sessionId}/line_items`;
@@ -19,7 +19,7 @@ export function renderSession(record: SessionRecord, expansion: SessionExpansion
   if (!usesAllowedPaymentMethodTypes(stripeVersion)) delete session.allowed_payment_method_types;
   for (const field of expansion.references) {
     const id = session[field];
-    if (typeof id === 'string' && isSessionIdReference(field)) session[field] = buildReferenceStub(field, id, referenceContext(record.session));
+    if (typeof id === 'string') session[field] = buildReferenceStub(field, id, referenceContext(record.session));
   }
   if (expansion.lineItems) {
     // Every item, has_more false: a merchant fulfilling from the expansion never misses one.

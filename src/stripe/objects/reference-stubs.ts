@@ -1,4 +1,4 @@
-import { SESSION_ID_REFERENCES, type SessionIdReference } from '../expand';
+import type { SessionIdReference } from '../expand';
 
 /** What the session tells about the objects its id fields name. */
 export interface ReferenceContext {
@@ -55,8 +55,6 @@ const STUBS: Record<SessionIdReference, (id: string, on: ReferenceContext) => St
 export function buildReferenceStub(field: SessionIdReference, id: string, on: ReferenceContext): Stub {
   return STUBS[field](id, on);
 }
-
-export const isSessionIdReference = (field: string): field is SessionIdReference => (SESSION_ID_REFERENCES as readonly string[]).includes(field);
 
 /** PaymentIntent fields the gateway cannot know (stripe-surface.md fixture `payment_intent`). */
 const PAYMENT_INTENT_UNKNOWN = [
