@@ -34,24 +34,22 @@ export interface LoopsIndex {
 export async function loadLoopsIndex(loops: LoopsClient, clock: () => number = () => performance.now(), retry?: ReadRetry): Promise<LoopsIndex> {
   let byPrice = new Map<string, LoopsV3Product[]>();
   let total = 0;
+  /** When the listing the index now shows was started. */
   let lastStarted = -Infinity;
   let running: { startedAt: number; done: Promise<void> } | undefined;
-  let shownFrom = -Infinity;
 
   async function listAll(startedAt: number, withRetry: boolean): Promise<void> {
     const products = await listAllLoopsProducts(loops, withRetry ? retry : undefined);
     // Two listings may overlap (`relist` while a re-check lists): the later-started one wins.
-    if (startedAt < shownFrom) return;
-    shownFrom = startedAt;
+    if (startedAt < lastStarted) return;
+    lastStarted = startedAt;
     byPrice = indexByStripePrice(products);
     total = products.length;
   }
 
   function start(withRetry = false): Promise<void> {
     const startedAt = clock();
-    const done = listAll(startedAt, withRetry).then(() => {
-      lastStarted = Math.max(lastStarted, startedAt);
-    });
+    const done = listAll(startedAt, withRetry);
     running = { startedAt, done };
     void done
       .finally(() => {
