@@ -78,7 +78,7 @@ export function createLoopsClient(options: LoopsClientOptions): LoopsClient {
       } catch (error) {
         const failure = classify(error);
         options.observe?.(spec.operation, outcomeLabel(failure), (performance.now() - started) / 1000);
-        const delay = attempt >= maxAttempts ? undefined : retryDelayMs(failure, attempt, spec.method !== 'POST');
+        const delay = retryDelayMs(failure, attempt, spec.method !== 'POST', { maxAttempts });
         if (delay === undefined) throw new LoopsError(failure, spec.operation);
         options.logger.warn({ operation: spec.operation, attempt, failure: failure.kind, delay }, 'retrying Loops call');
         await sleep(delay);

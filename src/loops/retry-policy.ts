@@ -19,8 +19,13 @@ export const LOOPS_RETRY = {
  *   failures go back to the merchant as a retryable 5xx; stripe-node's retry carries the same
  *   Stripe key, which maps to the same Loops key (see services/checkout-session-service.ts).
  */
-export function retryDelayMs(failure: LoopsFailure, attempt: number, safeToRepeat: boolean, random = Math.random): number | undefined {
-  if (attempt >= LOOPS_RETRY.maxAttempts) return undefined;
+export function retryDelayMs(
+  failure: LoopsFailure,
+  attempt: number,
+  safeToRepeat: boolean,
+  { maxAttempts = LOOPS_RETRY.maxAttempts, random = Math.random }: { maxAttempts?: number; random?: () => number } = {},
+): number | undefined {
+  if (attempt >= maxAttempts) return undefined;
   if (!isRetryable(failure, safeToRepeat)) return undefined;
   if (failure.kind === 'http' && failure.retryAfterSeconds !== undefined) {
     const wait = failure.retryAfterSeconds * 1000;
