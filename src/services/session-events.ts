@@ -2,13 +2,14 @@ import type { StoredEvent } from '../store/event-store';
 import type { SessionRecord } from '../store/session-record';
 import type { LoopsSessionState } from '../translate/session-state';
 
-/** Who noticed that a session reached a final state. */
-export interface SettleCause {
-  source: 'api' | 'loops_webhook' | 'sweep' | 'retrieve';
-  loopsState: LoopsSessionState;
-  /** The merchant request behind it, for the event's `request` field (null for automatic events). */
-  request: { id: string | null; idempotencyKey: string | null };
-}
+/**
+ * Who noticed that a session reached a final state. Only a merchant's API call (expire) gives the
+ * event a `request`; the others make automatic events, whose `request` Stripe leaves null.
+ */
+export type SettleSource =
+  { source: 'api'; request: { id: string; idempotencyKey: string | null } } | { source: 'loops_webhook' | 'sweep' | 'retrieve' };
+
+export type SettleCause = SettleSource & { loopsState: LoopsSessionState };
 
 /**
  * The Stripe side of a session reaching a final state. The session store records the event in the

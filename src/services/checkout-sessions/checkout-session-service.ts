@@ -47,7 +47,7 @@ export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
   async function retrieve(call: CallContext, id: string, bag: ParamBag): Promise<Rendered> {
     const params = validateParams(retrieveSchema, bag);
     const expansion = parseSessionExpand(params.expand, false);
-    const record = await deps.sync.refresh(call.tenant, await load(call, id), requestOf(call));
+    const record = await deps.sync.refresh(call.tenant, await load(call, id));
     return renderSession(record, expansion, call.stripeVersion);
   }
 
@@ -64,7 +64,7 @@ export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
     const expansion = parseSessionExpand(params.expand, false);
     // Loops' state first, as retrieve and expire do: a session Loops has ended (its webhook lost or
     // late) is settled now, and its metadata changes locally only (below).
-    const record = await deps.sync.refresh(call.tenant, await load(call, id), requestOf(call));
+    const record = await deps.sync.refresh(call.tenant, await load(call, id));
     if (params.metadata === undefined) return renderSession(record, expansion, call.stripeVersion);
     const metadata = mergeMetadata(record.session.metadata, params.metadata);
     if (Object.keys(metadata).length > 50)
@@ -87,7 +87,7 @@ export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
       await call.tenant.loops.updateSessionV2(record.session.id, { metadata });
     } catch (error) {
       if (!isLoopsError(error)) throw error;
-      if (isLoopsRefusal(error) && (await deps.sync.settleIfEnded(call.tenant, record, requestOf(call)))) return;
+      if (isLoopsRefusal(error) && (await deps.sync.settleIfEnded(call.tenant, record))) return;
       throw loopsErrorToStripe(error, 'metadata');
     }
   }
@@ -96,7 +96,7 @@ export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
   async function expire(call: CallContext, id: string, bag: ParamBag): Promise<Rendered> {
     const params = validateParams(expireSchema, bag);
     const expansion = parseSessionExpand(params.expand, false);
-    const record = await deps.sync.refresh(call.tenant, await load(call, id), requestOf(call));
+    const record = await deps.sync.refresh(call.tenant, await load(call, id));
     if (record.session.status !== 'open') throw notOpen(record);
     let loops;
     try {
@@ -105,7 +105,7 @@ export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
       if (!isLoopsError(error)) throw error;
       // Loops ended the session since it was read: answer as for any session that is not open, not
       // with Loops' refusal, and settle it (with its one event) on the way.
-      const ended = isLoopsRefusal(error) ? await deps.sync.settleIfEnded(call.tenant, record, requestOf(call)) : undefined;
+      const ended = isLoopsRefusal(error) ? await deps.sync.settleIfEnded(call.tenant, record) : undefined;
       throw ended ? notOpen(ended) : loopsErrorToStripe(error);
     }
     const state = stateFromV2(loops);

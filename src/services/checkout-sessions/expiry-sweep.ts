@@ -12,8 +12,6 @@ import { loopsForgotSession, nextSweepLook } from './sweep-policy';
 export const SWEEP_GRACE_SECONDS = 10;
 const BATCH = 100;
 
-const AUTOMATIC = { id: null, idempotencyKey: null };
-
 /**
  * Finds open sessions past `expires_at` and settles them, so `checkout.session.expired` is never
  * lost when Loops does not report an expiry. Loops is asked first (the customer may have paid at
@@ -95,7 +93,7 @@ export function createExpirySweep(deps: { sessions: SessionStore; sync: SessionS
     }
     let settled;
     try {
-      settled = await deps.sync.settle(tenantId, id, outcome.state, outcome.details, { source: 'sweep', request: AUTOMATIC });
+      settled = await deps.sync.settle(tenantId, id, outcome.state, outcome.details, { source: 'sweep' });
     } catch (error) {
       // Nothing was written (the session and its event go together): look again soon.
       const retryAt = nextSweepLook(nowSeconds, record.session.expires_at);

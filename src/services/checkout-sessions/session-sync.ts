@@ -6,7 +6,7 @@ import type { SessionStore } from '../../store/session-store';
 import { loopsTotalInMinorUnits, loopsV2TotalInMinorUnits } from '../../translate/loops-session-total';
 import { stateFromV2, stateFromV3, stateFromV3AndV2, UnknownLoopsStateError, type LoopsSessionState } from '../../translate/session-state';
 import type { TenantContext } from '../call-context';
-import type { SessionEventSink, SettleCause } from '../session-events';
+import type { SessionEventSink, SettleSource } from '../session-events';
 import { applyLoopsState, type LoopsStateDetails } from './apply-loops-state';
 
 export interface SessionSyncDeps {
@@ -32,7 +32,7 @@ export function createSessionSync(deps: SessionSyncDeps) {
     id: string,
     state: LoopsSessionState,
     details: LoopsStateDetails,
-    cause: Omit<SettleCause, 'loopsState'>,
+    cause: SettleSource,
   ): Promise<SessionRecord | undefined> {
     const result = await deps.sessions.update(
       tenantId,
@@ -105,9 +105,9 @@ export function createSessionSync(deps: SessionSyncDeps) {
    * cannot be reached (or answers with a state the gateway does not know) the stored view is
    * served rather than failing the read.
    */
-  async function refresh(tenant: TenantContext, record: SessionRecord, request: SettleCause['request']): Promise<SessionRecord> {
+  async function refresh(tenant: TenantContext, record: SessionRecord): Promise<SessionRecord> {
     if (record.session.status !== 'open') return record;
-    return (await settleIfEnded(tenant, record, request)) ?? record;
+    return (await settleIfEnded(tenant, record)) ?? record;
   }
 
   /**
@@ -117,10 +117,10 @@ export function createSessionSync(deps: SessionSyncDeps) {
    * the caller then answers as for any session that is not open, instead of with Loops' refusal.
    * The event is automatic (null `request`): Loops ended the session, not the merchant's call.
    */
-  async function settleIfEnded(tenant: TenantContext, record: SessionRecord, request: SettleCause['request']): Promise<SessionRecord | undefined> {
+  async function settleIfEnded(tenant: TenantContext, record: SessionRecord): Promise<SessionRecord | undefined> {
     const seen = await observe(tenant, record);
     if (!seen || seen.state === 'open') return undefined;
-    const settled = await settle(tenant.config.id, record.session.id, seen.state, seen.details, { source: 'retrieve', request });
+    const settled = await settle(tenant.config.id, record.session.id, seen.state, seen.details, { source: 'retrieve' });
     return settled?.session.status === 'open' ? undefined : settled;
   }
 

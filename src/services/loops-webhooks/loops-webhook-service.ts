@@ -101,10 +101,7 @@ export function createLoopsWebhookService(deps: LoopsWebhookDeps) {
     }
     switch (action.kind) {
       case 'settle':
-        await deps.sync.settle(tenantId, action.sessionId, action.state, action, {
-          source: 'loops_webhook',
-          request: { id: null, idempotencyKey: null },
-        });
+        await deps.sync.settle(tenantId, action.sessionId, action.state, action, { source: 'loops_webhook' });
         return true;
       case 'subscription':
         await deps.sessions.update(tenantId, action.sessionId, (current) => {
