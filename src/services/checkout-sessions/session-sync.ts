@@ -124,7 +124,7 @@ export function createSessionSync(deps: SessionSyncDeps) {
     return settled?.session.status === 'open' ? undefined : settled;
   }
 
-  return { settle, read, observe, refresh, settleIfEnded };
+  return { settle, read, refresh, settleIfEnded };
 }
 
 export type SessionSync = ReturnType<typeof createSessionSync>;
