@@ -144,13 +144,18 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     idempotencyStore: stores.idempotency,
     metrics,
     isDraining: () => draining,
+    bodyTimeoutMs: config.http.bodyTimeoutMs,
     limiter: rateLimit({ ratePerSecond: config.rateLimit.perSecond, burst: config.rateLimit.burst, now, onLimited: () => metrics.rateLimited.inc() }),
     stripeRoutes: [
       checkoutSessionRoutes(checkoutSessions),
       eventRoutes(createEventQueries(stores.events)),
       catalogRoutes(createCatalogService({ mappings: stores.mappings, now })),
     ],
-    publicRoutes: [healthRoutes(readiness), metricsRoutes(metrics), loopsWebhookRoutes(loopsWebhooks, config.loopsWebhook.signatureHeader, metrics)],
+    publicRoutes: [
+      healthRoutes(readiness),
+      metricsRoutes(metrics),
+      loopsWebhookRoutes(loopsWebhooks, { signatureHeader: config.loopsWebhook.signatureHeader, bodyTimeoutMs: config.http.bodyTimeoutMs }, metrics),
+    ],
   });
 
   const background: Periodic[] = [];
