@@ -28,6 +28,8 @@ export interface AppDeps {
   isDraining?: () => boolean;
   /** Runs right after authentication, before the body is even read (per-key rate limit). */
   limiter?: Koa.Middleware<GatewayState>;
+  /** How long a request body may take to arrive (HTTP_BODY_TIMEOUT_MS). */
+  bodyTimeoutMs: number;
 }
 
 /**
@@ -41,7 +43,10 @@ export function createApp(deps: AppDeps): Koa<GatewayState> {
   app.use(requestContextMiddleware());
   app.use(async (ctx, next) => {
     await next();
-    if (deps.isDraining?.()) ctx.set('Connection', 'close');
+    // Draining: keep-alive clients move to another instance. A body that has not all arrived (the
+    // answer came before reading it: a refused key, a route that takes none): Node would go on
+    // reading and discarding it for as long as the client cares to send; closing ends that.
+    if (deps.isDraining?.() || !ctx.req.complete) ctx.set('Connection', 'close');
   });
   const routers = [...deps.publicRoutes, ...deps.stripeRoutes];
   if (deps.metrics) app.use(observeRequests(deps.metrics, deps.logger, (method, path) => routePattern(routers, method, path)));
@@ -56,7 +61,7 @@ export function createApp(deps: AppDeps): Koa<GatewayState> {
     authenticate(deps.keys),
     stripeVersionCheck(),
     deps.limiter ?? passThrough,
-    stripeParams(),
+    stripeParams(deps.bodyTimeoutMs),
     idempotency(deps.idempotencyStore, deps.logger, deps.now),
   );
   for (const router of deps.stripeRoutes) v1.use(router.routes());

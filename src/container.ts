@@ -27,7 +27,7 @@ import { createSessionEventSink } from './services/events/session-event-sink';
 import { createLineItemResolver } from './services/line-item-resolver';
 import { createLoopsWebhookService } from './services/loops-webhooks/loops-webhook-service';
 import { createStores, type Stores } from './store/create-stores';
-import { closeRedisClient, createRedisClient, type RedisClient } from './store/redis-connection';
+import { closeRedisClient, createRedisClient, createRedisProbe, type RedisClient } from './store/redis-connection';
 import { startPeriodic, type Periodic } from './background/periodic';
 import { createDeliveryQueue } from './webhooks/create-delivery-queue';
 import { deliverOnce } from './webhooks/deliver';
@@ -134,17 +134,8 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
   const sweepExpired = createExpirySweep({ sessions: stores.sessions, sync, tenants, now, logger });
 
   let draining = false;
-  const readiness = {
-    async isReady() {
-      if (draining) return false;
-      if (!redis) return true;
-      try {
-        return (await redis.ping()) === 'PONG';
-      } catch {
-        return false;
-      }
-    },
-  };
+  const redisAnswers = redis ? createRedisProbe(redis) : async () => true;
+  const readiness = { isReady: async () => !draining && (await redisAnswers()) };
 
   const app = createApp({
     logger,
@@ -153,13 +144,18 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     idempotencyStore: stores.idempotency,
     metrics,
     isDraining: () => draining,
+    bodyTimeoutMs: config.http.bodyTimeoutMs,
     limiter: rateLimit({ ratePerSecond: config.rateLimit.perSecond, burst: config.rateLimit.burst, now, onLimited: () => metrics.rateLimited.inc() }),
     stripeRoutes: [
       checkoutSessionRoutes(checkoutSessions),
       eventRoutes(createEventQueries(stores.events)),
       catalogRoutes(createCatalogService({ mappings: stores.mappings, now })),
     ],
-    publicRoutes: [healthRoutes(readiness), metricsRoutes(metrics), loopsWebhookRoutes(loopsWebhooks, config.loopsWebhook.signatureHeader, metrics)],
+    publicRoutes: [
+      healthRoutes(readiness),
+      metricsRoutes(metrics),
+      loopsWebhookRoutes(loopsWebhooks, { signatureHeader: config.loopsWebhook.signatureHeader, bodyTimeoutMs: config.http.bodyTimeoutMs }, metrics),
+    ],
   });
 
   const background: Periodic[] = [];

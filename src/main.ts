@@ -1,12 +1,21 @@
-import { createServer } from 'node:http';
 import { ConfigError, loadConfig } from './config';
 import { createContainer } from './container';
-import { answerMalformedHttp } from './http/malformed-http';
+import { createHttpServer } from './http/http-server';
 import { createLogger } from './observability/logger';
 import { sandboxBanner, startSandboxLoops, SANDBOX_CATALOG } from './sandbox/sandbox';
 
-/** Longer than the slowest request (Loops timeout × attempts) and a webhook delivery attempt. */
-const SHUTDOWN_DEADLINE_MS = 45_000;
+/**
+ * The whole shutdown, well inside Kubernetes' default 30 s grace period (and compose's
+ * stop_grace_period) so the process is never SIGKILLed halfway.
+ */
+const SHUTDOWN_DEADLINE_MS = 25_000;
+/**
+ * How long requests in flight may still run; then every connection still open is destroyed, which
+ * leaves the rest of the deadline for closing the queue and Redis (each bounded, a few seconds).
+ * A request cut off here was not answered, so its client retries it (stripe-node retries a
+ * dropped connection with the same idempotency key).
+ */
+const REQUEST_DRAIN_MS = 20_000;
 
 /** Process entry: config → (sandbox Loops) → container → listen; drains on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -33,22 +42,23 @@ async function main(): Promise<void> {
   }
 
   container.startBackground();
-  const server = createServer(container.app.callback());
-  answerMalformedHttp(server);
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
-  const address = server.address();
+  const http = createHttpServer(container.app.callback(), config.http);
+  await new Promise<void>((resolve) => http.server.listen(config.port, config.host, resolve));
+  const address = http.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ host: config.host, port }, 'gateway listening');
   if (sandbox) process.stdout.write(`${sandboxBanner(config, port, sandbox.emulator.url, sandbox.catalog)}\n`);
 
   let stopping = false;
   /**
-   * SIGTERM: stop accepting connections, let requests in flight finish (answering them with
-   * `Connection: close` so keep-alive clients move to another instance), and at the same time stop
-   * the delivery worker taking new jobs while its attempts in flight finish (a job picked up during
-   * the drain could be cut off by the deadline); then close Redis. /readyz says "not ready" from
-   * the first moment, so a load balancer stops sending traffic. A hard deadline bounds it all.
+   * SIGTERM: stop accepting connections, close idle keep-alive connections, let requests in flight
+   * finish (answering them with `Connection: close` so keep-alive clients move to another
+   * instance) for at most REQUEST_DRAIN_MS, and at the same time stop the delivery worker taking
+   * new jobs while its attempts in flight finish (a job picked up during the drain could be cut
+   * off by the deadline); then close Redis. A client stalled mid-request does not hold this up:
+   * it is answered 408 and dropped at its header or body deadline (HTTP_*_TIMEOUT_MS). /readyz
+   * says "not ready" from the first moment, so a load balancer stops sending traffic. A hard
+   * deadline bounds it all.
    *
    * Redis unreachable does not hold shutdown up: nothing waits on it (closeRedisClient, the
    * worker's bounded close). A delivery attempt whose result cannot be recorded then stays active
@@ -65,8 +75,9 @@ async function main(): Promise<void> {
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS);
     deadline.unref();
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
+    const closed = http.drain(REQUEST_DRAIN_MS, () =>
+      logger.warn({ afterMs: REQUEST_DRAIN_MS }, 'requests still in flight after the drain; closing their connections'),
+    );
     await Promise.all([closed, container.stopBackground()]);
     await container.close();
     await sandbox?.emulator.close();

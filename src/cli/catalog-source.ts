@@ -19,7 +19,7 @@ export function catalogSource(
   const base = args.stripeApiBase ?? env.STRIPE_API_BASE;
   let host;
   try {
-    host = base ? parseStripeApiBase(base) : undefined;
+    host = base ? parseStripeApiBase(base, { allowInsecure: args.allowInsecureStripeApiBase }) : undefined;
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

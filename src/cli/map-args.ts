@@ -12,7 +12,10 @@ Copies a Stripe catalog into Loops products and writes mappings/<tenant>.json.
 
 Source (one of):
   (default)                 read the Stripe API with STRIPE_SECRET_KEY
-  --stripe-api-base <url>   a non-default Stripe API host (or STRIPE_API_BASE), e.g. http://127.0.0.1:12111
+  --stripe-api-base <url>   a non-default Stripe API host (or STRIPE_API_BASE), e.g. http://127.0.0.1:12111;
+                            plain http only to this machine (loopback), since STRIPE_SECRET_KEY goes there
+  --allow-insecure-stripe-api-base
+                            allow a plain-http Stripe API base on another machine
   --from-file <path>        a JSON export: \`stripe prices list --expand data.product\` (or
                             \`stripe prices search\`), products with expanded default_price (their
                             default price only), or several list outputs appended
@@ -39,6 +42,7 @@ const optionsSchema = z.object({
   tenant: z.string().min(1).default(DEFAULT_TENANT),
   fromFile: z.string().min(1).optional(),
   stripeApiBase: z.string().min(1).optional(),
+  allowInsecureStripeApiBase: z.boolean().default(false),
   includeInactive: z.boolean().default(false),
   dryRun: z.boolean().default(false),
   noLoad: z.boolean().default(false),
@@ -62,6 +66,7 @@ export function parseMapArgs(argv: string[]): MapArgs {
         tenant: { type: 'string' },
         'from-file': { type: 'string' },
         'stripe-api-base': { type: 'string' },
+        'allow-insecure-stripe-api-base': { type: 'boolean' },
         'include-inactive': { type: 'boolean' },
         'dry-run': { type: 'boolean' },
         'no-load': { type: 'boolean' },
@@ -79,6 +84,7 @@ export function parseMapArgs(argv: string[]): MapArgs {
     tenant: values.tenant,
     fromFile: values['from-file'],
     stripeApiBase: values['stripe-api-base'],
+    allowInsecureStripeApiBase: values['allow-insecure-stripe-api-base'],
     includeInactive: values['include-inactive'],
     dryRun: values['dry-run'],
     noLoad: values['no-load'],

@@ -28,6 +28,8 @@ export interface Config {
   host: string;
   port: number;
   logLevel: string;
+  /** Deadlines for receiving a request (src/http/http-server.ts): headers, then body. */
+  http: { headersTimeoutMs: number; bodyTimeoutMs: number };
   redis:
     | { kind: 'memory' }
     | { kind: 'single'; url: string; keyPrefix: string }

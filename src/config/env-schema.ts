@@ -24,6 +24,12 @@ const positiveInt = wholeNumber.pipe(z.int().positive());
 export const envSchema = z.object({
   PORT: port.default(4242),
   HOST: z.string().min(1).default('127.0.0.1'),
+  /**
+   * How long a client may take to send its request headers, and then its body, before the
+   * gateway answers 408 and closes the connection (a stalled or slow-drip client holds a socket).
+   */
+  HTTP_HEADERS_TIMEOUT_MS: positiveInt.default(10_000),
+  HTTP_BODY_TIMEOUT_MS: positiveInt.default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   REDIS_URL: z.string().url().optional(),

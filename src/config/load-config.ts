@@ -56,6 +56,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, readFile:
     host: env.HOST,
     port: env.PORT,
     logLevel: env.LOG_LEVEL,
+    http: { headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS, bodyTimeoutMs: env.HTTP_BODY_TIMEOUT_MS },
     redis: redisConfig(env),
     loops: { timeoutMs: env.LOOPS_TIMEOUT_MS },
     loopsContract: { checkoutForm: env.LOOPS_CHECKOUT_FORM, lineItemReference: env.LOOPS_LINE_ITEM_REFERENCE },

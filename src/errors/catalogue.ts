@@ -70,7 +70,15 @@ export const ERROR_CATALOGUE = {
     type: 'invalid_request_error',
     when: 'a Stripe-Version header that is not YYYY-MM-DD, optionally followed by .name',
   },
-  body_too_large: { status: 413, type: 'invalid_request_error', when: 'a request body over the size limit' },
+  body_too_large: { status: 413, type: 'invalid_request_error', when: 'a request body over the size limit; the connection is closed' },
+  // 408 is no status stripe-node branches on (StripeAPIError), and it retries only what it is told
+  // to: nothing was read or changed, so a retry with the same idempotency key is safe.
+  body_timeout: {
+    status: 408,
+    type: 'invalid_request_error',
+    shouldRetry: true,
+    when: 'a request body that did not arrive in full within HTTP_BODY_TIMEOUT_MS (stalled, or shorter than its Content-Length); the connection is closed',
+  },
   resource_missing: {
     status: 404,
     type: 'invalid_request_error',

@@ -36,6 +36,35 @@ export function createRedisClient(config: Exclude<Config['redis'], { kind: 'memo
   return client;
 }
 
+/**
+ * A readiness probe must answer well inside a load balancer's probe timeout (often 1 s) even when
+ * Redis does not: a PING that has not answered in this long counts as "not ready".
+ */
+export const READY_PING_TIMEOUT_MS = 300;
+
+/**
+ * "Does Redis answer?", in at most READY_PING_TIMEOUT_MS. While the connection is down the answer
+ * is no at once: a PING would wait in ioredis' offline queue for the next reconnect attempt (up
+ * to 2 s apart), one more per probe. While it is up but Redis does not reply, probes share the
+ * one PING in flight instead of stacking a new one on the connection each time.
+ */
+export function createRedisProbe(client: RedisClient, timeoutMs = READY_PING_TIMEOUT_MS): () => Promise<boolean> {
+  let inFlight: Promise<boolean> | undefined;
+  return async () => {
+    if (client.status !== 'ready') return false;
+    const ping = (inFlight ??= client
+      .ping()
+      .then(
+        (reply) => reply === 'PONG',
+        () => false,
+      )
+      .finally(() => {
+        inFlight = undefined;
+      }));
+    return (await settlesWithin(ping, timeoutMs)) && (await ping);
+  };
+}
+
 /** QUIT answers in a millisecond from a healthy Redis; longer means it is not answering. */
 const QUIT_TIMEOUT_MS = 1_000;
 

@@ -11,6 +11,7 @@ describe('map arguments', () => {
       includeInactive: false,
       concurrency: 8,
       batchSize: 100,
+      allowInsecureStripeApiBase: false,
     });
     expect(
       parseMapArgs([
@@ -25,6 +26,7 @@ describe('map arguments', () => {
         '7',
         '--stripe-api-base',
         'http://127.0.0.1:12111',
+        '--allow-insecure-stripe-api-base',
       ]),
     ).toMatchObject({
       tenant: 'acme',
@@ -34,6 +36,7 @@ describe('map arguments', () => {
       concurrency: 3,
       batchSize: 7,
       stripeApiBase: 'http://127.0.0.1:12111',
+      allowInsecureStripeApiBase: true,
     });
   });
 

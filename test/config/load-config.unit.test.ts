@@ -103,6 +103,17 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads the request deadlines, 10 s each by default, and refuses 0 (no deadline at all)', () => {
+    expect(loadConfig({}, readNothing).http).toEqual({ headersTimeoutMs: 10_000, bodyTimeoutMs: 10_000 });
+    expect(loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '2500', HTTP_BODY_TIMEOUT_MS: '30000' }, readNothing).http).toEqual({
+      headersTimeoutMs: 2500,
+      bodyTimeoutMs: 30_000,
+    });
+    expect(() => loadConfig({ HTTP_BODY_TIMEOUT_MS: '0', HTTP_HEADERS_TIMEOUT_MS: 'soon' }, readNothing)).toThrow(
+      /HTTP_HEADERS_TIMEOUT_MS: expected a whole number[\s\S]*HTTP_BODY_TIMEOUT_MS/,
+    );
+  });
+
   it('reads a variable set to nothing as unset (its default)', () => {
     const config = loadConfig({ PORT: '', HOST: ' ', LOG_LEVEL: '', REDIS_URL: '' }, readNothing);
     expect([config.port, config.host, config.logLevel, config.redis]).toEqual([4242, '127.0.0.1', 'info', { kind: 'memory' }]);

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Stripe from 'stripe';
 import { loadConfig } from '../../src/config';
 import { createContainer, type Container } from '../../src/container';
-import { answerMalformedHttp } from '../../src/http/malformed-http';
+import { createHttpServer } from '../../src/http/http-server';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator';
 import { writeMappingFile } from '../../src/mappings/mapping-files';
 import { createLogger, type Logger } from '../../src/observability/logger';
@@ -115,8 +114,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const container = createContainer(config, { logger: options.logger ?? createLogger('silent'), ...(options.now ? { now: options.now } : {}) });
   await container.loadMappings();
   if (options.background !== false) container.startBackground();
-  const server: Server = createServer(container.app.callback());
-  answerMalformedHttp(server);
+  // Built as main.ts builds it: the same request deadlines and malformed-HTTP answers.
+  const { server } = createHttpServer(container.app.callback(), config.http);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

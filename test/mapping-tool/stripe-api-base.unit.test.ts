@@ -13,4 +13,33 @@ describe('--stripe-api-base / STRIPE_API_BASE', () => {
     expect(() => parseStripeApiBase('http://host/v1')).toThrow(/must not have a path/);
     expect(() => parseStripeApiBase('nonsense')).toThrow(/not a URL/);
   });
+
+  it('refuses plain http to anything but this machine unless allowed: STRIPE_SECRET_KEY goes there', () => {
+    for (const base of [
+      'http://api.stripe.com',
+      'http://10.0.0.5:12111',
+      'http://0.0.0.0:12111',
+      'http://[::ffff:10.0.0.5]:1',
+      'http://localhost.example.com',
+    ]) {
+      expect(() => parseStripeApiBase(base)).toThrow(/plain http to another machine/);
+      expect(parseStripeApiBase(base, { allowInsecure: true }).protocol).toBe('http');
+    }
+    for (const base of [
+      'http://127.0.0.1:12111',
+      'http://127.8.9.10',
+      'http://2130706433:80',
+      'http://[::1]:8080',
+      'http://[0:0::1]',
+      'http://localhost:12111',
+      'http://LOCALHOST',
+    ]) {
+      expect(parseStripeApiBase(base).protocol).toBe('http');
+    }
+    expect(parseStripeApiBase('https://stripe.internal.example.com:8443')).toEqual({
+      host: 'stripe.internal.example.com',
+      port: 8443,
+      protocol: 'https',
+    });
+  });
 });

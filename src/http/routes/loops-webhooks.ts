@@ -9,17 +9,23 @@ import { sendJson } from '../respond';
 
 export const DEFAULT_WEBHOOK_TENANT = 'default';
 
+export interface LoopsWebhookRouteOptions {
+  signatureHeader: string;
+  /** HTTP_BODY_TIMEOUT_MS: no route is public enough to let a body drip in for minutes. */
+  bodyTimeoutMs: number;
+}
+
 /**
  * `POST /webhooks/loops` (tenant `default`) and `/webhooks/loops/:tenant`. The body is read as
  * raw bytes whatever its content type, because the signature covers the exact bytes Loops sent.
  */
-export function loopsWebhookRoutes(service: LoopsWebhookService, signatureHeader: string, metrics?: Metrics): Router<GatewayState> {
+export function loopsWebhookRoutes(service: LoopsWebhookService, options: LoopsWebhookRouteOptions, metrics?: Metrics): Router<GatewayState> {
   const router = new Router<GatewayState>();
   const handle = async (ctx: Context & { state: GatewayState }, tenantId: string) => {
-    const raw = await readRawBody(ctx.req);
+    const raw = await readRawBody(ctx.req, options.bodyTimeoutMs);
     let outcome;
     try {
-      outcome = await service.handle(tenantId, raw, ctx.get(signatureHeader) || undefined);
+      outcome = await service.handle(tenantId, raw, ctx.get(options.signatureHeader) || undefined);
     } catch (error) {
       // A known event Loops sent in a shape the gateway cannot read is contract drift, worth its
       // own alert; everything else refused (signature, tenant, body) is `rejected`.

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { TenantConfig } from '../../config';
 import { GatewayError } from '../../errors';
 import { LOOPS_CONTRACT } from '../../loops/contract-choices';
@@ -35,18 +36,29 @@ const AUTOMATIC = { id: null, idempotency_key: null };
  * which is safe because every step is idempotent.
  */
 export function createLoopsWebhookService(deps: LoopsWebhookDeps) {
+  /**
+   * Checked in place of the secret of a tenant that does not exist (or has no Loops webhook
+   * secret), so the path's tenant id cannot be told apart by the answer or its timing: the same
+   * HMAC is computed and the same "Invalid Loops webhook signature" comes back. Random per process,
+   * so no signature can match it.
+   */
+  const noTenantSecret = randomBytes(32).toString('hex');
+
   async function handle(tenantId: string, rawBody: Buffer, signature: string | undefined): Promise<WebhookOutcome> {
     const tenant = deps.tenants.get(tenantId);
-    if (!tenant) throw new GatewayError('resource_missing', `No such tenant: '${tenantId}'`);
-    if (!tenant.loopsWebhookSecret)
-      throw new GatewayError('invalid_state', `Loops webhooks are not configured for tenant '${tenantId}' (LOOPS_WEBHOOK_SECRET).`);
+    const secret = tenant?.loopsWebhookSecret;
+    // The operator's mistake, told to the operator only: the caller gets the answer any tenant gives.
+    if (tenant && !secret)
+      deps.logger.warn({ tenant: tenantId }, 'Loops webhook for a tenant without a Loops webhook secret (LOOPS_WEBHOOK_SECRET): refused');
     const check = verifyLoopsSignature(rawBody, signature, {
-      secret: tenant.loopsWebhookSecret,
+      secret: secret ?? noTenantSecret,
       toleranceSeconds: deps.toleranceSeconds,
       encoding: LOOPS_CONTRACT.webhookDigestEncoding,
       nowSeconds: Math.floor(deps.now() / 1000),
     });
-    if (!check.ok) throw new GatewayError('parameter_invalid', `Invalid Loops webhook signature: ${check.reason}.`);
+    // `!secret` cannot pass the check (nothing signs with noTenantSecret); it keeps the rest tenant-only.
+    if (!check.ok || !secret)
+      throw new GatewayError('parameter_invalid', `Invalid Loops webhook signature: ${check.ok ? 'no signature matches' : check.reason}.`);
     const event = parseEvent(rawBody);
     if (await deps.events.loopsEventHandled(tenantId, event.id)) return 'duplicate';
 
