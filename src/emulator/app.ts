@@ -10,11 +10,15 @@ import { idempotencyMiddleware } from './idempotency';
 import { registerAdminRoutes } from './routes/admin';
 import { registerAdminOptionRoutes } from './routes/admin-options';
 import { registerAdminSessionRoutes } from './routes/admin-sessions';
+import { registerAdminSubscriptionRoutes } from './routes/admin-subscriptions';
+import { registerCustomerPortalRoutes } from './routes/customer-portal';
 import { registerHostedPageRoutes } from './routes/hosted-page';
 import { registerPaymentLinkRoutes } from './routes/payment-links';
+import { registerPortalPageRoutes } from './routes/portal-page';
 import { registerProductRoutes } from './routes/products';
 import { registerSessionV1V2Routes } from './routes/sessions-v1-v2';
 import { registerSessionV3Routes } from './routes/sessions-v3';
+import { registerSubscriptionRoutes } from './routes/subscriptions';
 import { statsMiddleware } from './stats';
 
 /**
@@ -29,9 +33,13 @@ export function createApp(context: EmulatorContext): Koa {
   registerSessionV3Routes(router, context);
   registerProductRoutes(router, context);
   registerPaymentLinkRoutes(router, context);
+  registerSubscriptionRoutes(router, context);
+  registerCustomerPortalRoutes(router, context);
   registerHostedPageRoutes(router, context);
+  registerPortalPageRoutes(router, context);
   registerAdminRoutes(router, context);
   registerAdminSessionRoutes(router, context);
+  registerAdminSubscriptionRoutes(router, context);
   registerAdminOptionRoutes(router, context);
 
   app.use(statsMiddleware(context.stats));

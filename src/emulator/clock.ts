@@ -1,12 +1,13 @@
 /**
- * The emulator's clock: real time plus an offset that `POST /_emulator/clock` moves forward, so
- * tests can reach an `expires_at` (loops-api.md §2, §6) without waiting an hour.
+ * The emulator's clock: real time plus an offset that the test clock (`POST /_emulator/clock/advance`,
+ * due-work.ts) moves forward, so tests can reach an `expires_at` (loops-api.md §2, §6) or a
+ * renewal (§8.5) without waiting. It never moves back.
  */
 export class Clock {
-  private offsetMs = 0;
+  private offset = 0;
 
   nowMs(): number {
-    return Date.now() + this.offsetMs;
+    return Date.now() + this.offset;
   }
 
   nowSeconds(): number {
@@ -14,15 +15,25 @@ export class Clock {
   }
 
   offsetSeconds(): number {
-    return this.offsetMs / 1000;
+    return this.offset / 1000;
   }
 
-  advance(seconds: number): void {
-    this.offsetMs += seconds * 1000;
+  offsetMs(): number {
+    return this.offset;
+  }
+
+  /** Moves the clock forward so that now is at least `ms` (never back). */
+  advanceTo(ms: number): void {
+    this.offset += Math.max(0, ms - this.nowMs());
+  }
+
+  /** Raises the offset to `offsetMs` if it is below it (never back). */
+  raiseOffsetTo(offsetMs: number): void {
+    this.offset = Math.max(this.offset, offsetMs);
   }
 
   reset(): void {
-    this.offsetMs = 0;
+    this.offset = 0;
   }
 }
 

@@ -1,14 +1,16 @@
 import type { EmulatorContext } from './context';
-import { sweepExpired } from './session-lifecycle';
+import { runDueWorkNow } from './due-work';
 
 /**
- * Periodic sweep (loops-api.md §6): open sessions past `expires_at` become expired and send
- * `checkout.session.expired`, even when nobody reads them. Returns the stop function.
+ * Periodic sweep (loops-api.md §6, §8.1): open sessions past `expires_at` become expired and send
+ * `checkout.session.expired`, and subscriptions whose period end or retry has come are renewed,
+ * retried or ended, even when nobody reads them and the test clock is not moved. Returns the stop
+ * function.
  */
 export function startExpirySweeper(context: EmulatorContext): () => void {
   const timer = setInterval(() => {
     try {
-      sweepExpired(context);
+      runDueWorkNow(context);
     } catch (error) {
       context.logger.error({ err: error }, 'expiry sweep failed');
     }

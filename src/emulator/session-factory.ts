@@ -2,7 +2,7 @@ import { ApiError, badRequest } from './errors';
 import type { EmulatorContext } from './context';
 import { newId } from './ids';
 import { MAX_AMOUNT_MINOR } from './money';
-import type { LineItemRecord, Metadata, RecurringInterval, SessionMode, SessionRecord } from './state';
+import type { LineItemRecord, Metadata, RecurringInterval, SessionMode, SessionRecord, SubscriptionData } from './state';
 
 export interface SessionDraft {
   items: LineItemRecord[];
@@ -19,6 +19,8 @@ export interface SessionDraft {
   metadata?: Metadata;
   paymentMethodTypes?: string[];
   expiresMs?: number;
+  /** V3 `subscription_data` (§8.3); subscription mode only. */
+  subscriptionData?: SubscriptionData | null;
 }
 
 const DEFAULT_PAYMENT_METHODS = ['card'];
@@ -27,6 +29,7 @@ const DEFAULT_PAYMENT_METHODS = ['card'];
 export function createSession(context: EmulatorContext, draft: SessionDraft): SessionRecord {
   const currency = sharedCurrency(draft.items);
   const mode = checkedMode(draft.items, draft.mode);
+  if (draft.subscriptionData && mode !== 'subscription') throw badRequest('subscription_data: only in mode "subscription"');
   const amount = checkedTotal(draft.items);
   const now = context.clock.nowMs();
   const session: SessionRecord = {
@@ -56,6 +59,8 @@ export function createSession(context: EmulatorContext, draft: SessionDraft): Se
     paymentIntentId: null,
     chargeId: null,
     subscriptionId: null,
+    subscriptionData: draft.subscriptionData ?? null,
+    customerDetails: null,
   };
   context.state.sessions.set(session.id, session);
   context.stats.sessionsCreated += 1;
@@ -79,7 +84,11 @@ function sharedCurrency(items: LineItemRecord[]): string {
   return first;
 }
 
-/** §3.2 [chosen]: `subscription` needs recurring products only; `payment` refuses them. */
+/**
+ * §3.2 [chosen]: `subscription` needs recurring products only; `payment` refuses them. §8.1's
+ * subscription has one product and quantity, so a subscription session has exactly one line item
+ * [chosen].
+ */
 function checkedMode(items: LineItemRecord[], requested: SessionMode | undefined): SessionMode {
   const recurring = items.filter((item) => item.recurringInterval !== null).length;
   const mode = requested ?? (recurring > 0 ? 'subscription' : 'payment');
@@ -88,6 +97,9 @@ function checkedMode(items: LineItemRecord[], requested: SessionMode | undefined
   }
   if (mode === 'subscription' && recurring < items.length) {
     throw new ApiError(400, 'one_time_in_subscription_mode', 'mode "subscription" needs every product to be recurring');
+  }
+  if (mode === 'subscription' && items.length > 1) {
+    throw new ApiError(400, 'subscription_one_item', 'mode "subscription" takes exactly one line item (a subscription has one product)');
   }
   return mode;
 }

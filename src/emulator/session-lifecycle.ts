@@ -1,10 +1,12 @@
+import { recordCharge } from './charges';
 import type { EmulatorContext } from './context';
 import { ApiError, badRequest, sessionNotFound } from './errors';
-import { buildEvent, type EventType } from './events';
-import { newId } from './ids';
-import { renderCharge, renderSubscription } from './render/charge';
+import { emit } from './events';
+import { renderCharge } from './render/charge';
 import { renderSessionV3 } from './render/session-v3';
-import type { ChargeRecord, SessionRecord, SubscriptionRecord } from './state';
+import { renderSubscription } from './render/subscription';
+import { isTrial, type ChargeRecord, type CustomerDetails, type SessionRecord } from './state';
+import { createSubscription } from './subscription-lifecycle';
 
 /**
  * Session state changes and the webhooks they cause (loops-api.md §5). Every change goes through
@@ -42,20 +44,27 @@ export function failSession(context: EmulatorContext, session: SessionRecord): v
   emit(context, 'checkout.session.failed', renderSessionV3(context, session));
 }
 
-/** Pay: `checkout.session.completed` + `charge.succeeded` (+ `subscription.created`), §5. */
-export function completeSession(context: EmulatorContext, session: SessionRecord): void {
+/**
+ * Pay: `checkout.session.completed` + `charge.succeeded`, plus `subscription.created` in
+ * subscription mode (§5, §8.4). A trial checkout charges nothing (§8.3): no charge, no payment
+ * intent. `details` is what the customer typed on the hosted page (§8 [chosen]); the email
+ * defaults to the session's `customer_email`.
+ */
+export function completeSession(context: EmulatorContext, session: SessionRecord, details: Partial<CustomerDetails> = {}): void {
   assertOpen(context, session);
   const now = context.clock.nowMs();
-  const charge = createCharge(context, session, now);
+  session.customerDetails = { email: details.email ?? session.customerEmail, name: details.name ?? null };
+  const charge = isTrial(session) ? null : chargeSession(context, session);
   session.status = 'completed';
   session.completedMs = now;
   session.updatedMs = now;
-  session.paymentIntentId = charge.paymentIntentId;
-  session.chargeId = charge.id;
-  const subscription = session.mode === 'subscription' ? createSubscription(context, session, now) : undefined;
+  session.paymentIntentId = charge?.paymentIntentId ?? null;
+  session.chargeId = charge?.id ?? null;
+  const subscription = session.mode === 'subscription' ? createSubscription(context, session, charge, now) : undefined;
   session.subscriptionId = subscription?.id ?? null;
+  if (charge && subscription) charge.subscriptionId = subscription.id;
   emit(context, 'checkout.session.completed', renderSessionV3(context, session));
-  emit(context, 'charge.succeeded', renderCharge(charge));
+  if (charge) emit(context, 'charge.succeeded', renderCharge(charge));
   if (subscription) emit(context, 'subscription.created', renderSubscription(subscription));
 }
 
@@ -86,42 +95,14 @@ function assertOpen(context: EmulatorContext, session: SessionRecord): void {
   if (session.status !== 'open') throw new ApiError(409, 'session_not_open', `Checkout session is ${session.status}`);
 }
 
-function createCharge(context: EmulatorContext, session: SessionRecord, now: number): ChargeRecord {
-  const charge: ChargeRecord = {
-    id: newId('ch'),
+function chargeSession(context: EmulatorContext, session: SessionRecord): ChargeRecord {
+  return recordCharge(context, {
     sessionId: session.id,
-    paymentIntentId: newId('pi'),
+    subscriptionId: null,
+    status: 'succeeded',
     amount: session.amount,
-    amountRefunded: 0,
     currency: session.currency,
-    customerEmail: session.customerEmail,
-    metadata: { ...session.metadata },
-    createdMs: now,
-  };
-  context.state.charges.set(charge.id, charge);
-  return charge;
-}
-
-function createSubscription(context: EmulatorContext, session: SessionRecord, now: number): SubscriptionRecord {
-  const interval = session.recurringInterval ?? 'month';
-  const end = new Date(now);
-  if (interval === 'year') end.setUTCFullYear(end.getUTCFullYear() + 1);
-  else end.setUTCMonth(end.getUTCMonth() + 1);
-  const subscription: SubscriptionRecord = {
-    id: newId('sub'),
-    sessionId: session.id,
-    productId: session.lineItems[0]?.productId ?? null,
-    interval,
-    customer: session.customer,
-    externalCustomerId: session.externalCustomerId,
-    metadata: { ...session.metadata },
-    createdMs: now,
-    currentPeriodEndMs: end.getTime(),
-  };
-  context.state.subscriptions.set(subscription.id, subscription);
-  return subscription;
-}
-
-function emit(context: EmulatorContext, type: EventType, object: unknown): void {
-  context.webhooks.send(buildEvent(type, object, context.clock));
+    customerEmail: session.customerDetails?.email ?? session.customerEmail,
+    metadata: session.metadata,
+  });
 }

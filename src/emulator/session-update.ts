@@ -32,6 +32,10 @@ export function updateSessionV2(context: EmulatorContext, session: SessionRecord
   if (session.status !== 'open') throw new ApiError(400, 'session_not_open', `Checkout session is ${session.status}`);
   const currency = update.currency ?? session.currency;
   const amount = newAmount(session, update.amount, currency);
+  // §8.1: a subscription has one product (session-factory.ts checks the same at create).
+  if (update.pricingType === 'RECURRING' && session.lineItems.length > 1) {
+    throw new ApiError(400, 'subscription_one_item', 'pricingType RECURRING needs a session with exactly one line item (a subscription has one product)');
+  }
   if (update.productName !== undefined) session.productName = update.productName;
   if (update.productDescription !== undefined) session.productDescription = update.productDescription;
   if (update.pricingType !== undefined) applyPricingType(session, update.pricingType);

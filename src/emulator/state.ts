@@ -76,12 +76,40 @@ export interface SessionRecord {
   paymentIntentId: string | null;
   chargeId: string | null;
   subscriptionId: string | null;
+  /** V3 `subscription_data` (loops-api.md §8.3); null unless given in subscription mode. */
+  subscriptionData: SubscriptionData | null;
+  /** What the customer typed on the hosted page (§8 [chosen]); null until completed. */
+  customerDetails: CustomerDetails | null;
 }
+
+/** A trial is either a number of days from the payment or a fixed end (never both, §8.3). */
+export interface SubscriptionData {
+  trialPeriodDays: number | null;
+  trialEndMs: number | null;
+  metadata: Metadata;
+}
+
+/** §8.3: a subscription checkout with `trial_period_days` or `trial_end` charges nothing at checkout. */
+export function isTrial(session: SessionRecord): boolean {
+  const data = session.subscriptionData;
+  return session.mode === 'subscription' && data !== null && (data.trialPeriodDays !== null || data.trialEndMs !== null);
+}
+
+export interface CustomerDetails {
+  email: string | null;
+  name: string | null;
+}
+
+export type ChargeStatus = 'succeeded' | 'failed';
 
 export interface ChargeRecord {
   id: string;
-  sessionId: string;
+  /** The checkout that took the payment; null for a subscription's renewal charges (§8.4). */
+  sessionId: string | null;
+  subscriptionId: string | null;
   paymentIntentId: string;
+  status: ChargeStatus;
+  failureMessage: string | null;
   amount: number;
   amountRefunded: number;
   currency: string;
@@ -90,16 +118,48 @@ export interface ChargeRecord {
   createdMs: number;
 }
 
-export interface SubscriptionRecord {
+export type SubscriptionStatus = 'trialing' | 'active' | 'past_due' | 'canceled';
+
+/**
+ * loops-api.md §8.1. Period boundaries are whole seconds, so the rendered unix seconds are exact.
+ * The product, price, unit amount (per period, fixed at checkout: a later product change does not
+ * reprice it), currency and quantity are the checkout's line item's.
+ */
+export interface SubscriptionRecord extends Pick<LineItemRecord, 'productId' | 'priceId' | 'productName' | 'quantity' | 'unitAmount' | 'currency'> {
   id: string;
+  status: SubscriptionStatus;
   sessionId: string;
-  productId: string | null;
-  interval: RecurringInterval;
-  customer: string | null;
   externalCustomerId: string | null;
+  customerEmail: string | null;
+  interval: RecurringInterval;
+  /** Where the paid periods are counted from: the first payment, or the trial's end. */
+  anchorMs: number;
+  /** Paid periods begun so far (0 during a trial); period n runs anchor+(n−1)·interval → anchor+n·interval. */
+  paidPeriods: number;
+  currentPeriodStartMs: number;
+  currentPeriodEndMs: number;
+  trialStartMs: number | null;
+  trialEndMs: number | null;
+  cancelAtPeriodEnd: boolean;
+  canceledAtMs: number | null;
+  endedAtMs: number | null;
+  latestChargeId: string | null;
+  /** Failed retries since the renewal charge that made it `past_due` (§8.1: the 3rd ends it). */
+  failedRetries: number;
+  /** `POST /_emulator/subscriptions/{id}/fail-next-charge`: how many of the next charges fail. */
+  failNextCharges: number;
+  failureMessage: string | null;
   metadata: Metadata;
   createdMs: number;
-  currentPeriodEndMs: number;
+}
+
+/** A customer-portal session (§8.2): opens the hosted portal page for one `externalCustomerId`. */
+export interface PortalSessionRecord {
+  id: string;
+  externalCustomerId: string;
+  returnUrl: string;
+  createdMs: number;
+  expiresMs: number;
 }
 
 export interface PaymentLinkRecord {
@@ -122,6 +182,7 @@ export class EmulatorState {
   readonly paymentLinks = new Map<string, PaymentLinkRecord>();
   readonly charges = new Map<string, ChargeRecord>();
   readonly subscriptions = new Map<string, SubscriptionRecord>();
+  readonly portalSessions = new Map<string, PortalSessionRecord>();
 
   clear(): void {
     this.sessions.clear();
@@ -130,5 +191,6 @@ export class EmulatorState {
     this.paymentLinks.clear();
     this.charges.clear();
     this.subscriptions.clear();
+    this.portalSessions.clear();
   }
 }

@@ -26,6 +26,11 @@ export interface WebhookSenderOptions {
   logger: Logger;
 }
 
+interface Capture {
+  events: LoopsEvent[];
+  firstAttempts: Promise<void>[];
+}
+
 const ATTEMPT_TIMEOUT_MS = 10_000;
 const MAX_LOG = 1000;
 
@@ -43,6 +48,8 @@ export class WebhookSender {
   private readonly retries = new Timers();
   /** Bumped by `cancelPending`: answers to older attempts are neither logged nor retried. */
   private generation = 0;
+  private captured: Capture | undefined;
+  private readonly unsettled = new Set<Promise<void>>();
   readonly deliveries: DeliveryRecord[] = [];
 
   constructor(private readonly options: WebhookSenderOptions) {
@@ -57,10 +64,44 @@ export class WebhookSender {
     this.targets = [...targets];
   }
 
-  /** Fire and forget: delivery runs in the background; the API answer never waits for it. */
-  send(event: LoopsEvent): void {
+  /**
+   * Delivery runs in the background; the API answer never waits for it. The promise settles when
+   * every target's first attempt has been answered or failed (retries go on after it); only the
+   * test clock waits for it (see `capture`).
+   */
+  send(event: LoopsEvent): Promise<void> {
     const body = JSON.stringify(event);
-    for (const target of this.targets) void this.attempt(event, body, target, 1, this.generation);
+    const first = Promise.all(this.targets.map((target) => this.attempt(event, body, target, 1, this.generation))).then(
+      () => undefined,
+      () => undefined,
+    );
+    this.captured?.events.push(event);
+    this.captured?.firstAttempts.push(first);
+    this.unsettled.add(first);
+    void first.then(() => this.unsettled.delete(first));
+    return first;
+  }
+
+  /** Settles when every event sent so far has had its first attempt (`POST /_emulator/webhooks/flush`). */
+  async flush(): Promise<void> {
+    await Promise.all([...this.unsettled]);
+  }
+
+  /**
+   * Runs `work` (synchronous) and returns the events it sent, in the order sent, and a promise of
+   * their first delivery attempts: the test clock answers only once those are done, so a test
+   * sees a renewal's webhooks as soon as its advance call returns (loops-api.md §8.5).
+   */
+  capture<T>(work: () => T): { result: T; events: LoopsEvent[]; firstAttempts: Promise<void> } {
+    const outer = this.captured;
+    const mine: Capture = { events: [], firstAttempts: [] };
+    this.captured = mine;
+    try {
+      const result = work();
+      return { result, events: mine.events, firstAttempts: Promise.all(mine.firstAttempts).then(() => undefined) };
+    } finally {
+      this.captured = outer;
+    }
   }
 
   /** Drops scheduled retries and aborts requests in flight (reset and close). */

@@ -36,4 +36,34 @@ export const LOOPS_CONTRACT = {
   webhookDigestEncoding: 'hex' as 'hex' | 'base64',
   /** §5: replay window for webhook timestamps, seconds (env LOOPS_WEBHOOK_TOLERANCE_SECONDS). */
   webhookToleranceSeconds: 300,
+  /**
+   * §8 is [chosen] throughout except that Loops says "a subscription is created" and that
+   * `DELETE /api/v3/subscriptions/{id}` and `POST /api/v3/customer-portal/sessions` exist. Each
+   * group is one switch; with one off, the gateway refuses the Stripe calls that need it with a
+   * clear 400 instead of guessing (§8), and never calls the Loops endpoints below.
+   *
+   * `subscriptions` (§8.1, §8.2, §8.4): Loops keeps a subscription object after its creation event
+   * (loops-client.ts `getSubscription`, `listSubscriptions`, `updateSubscription`,
+   * `cancelSubscription`; `loopsV3SubscriptionSchema`), renews it with `charge.succeeded` /
+   * `charge.failed` / `subscription.updated` / `subscription.canceled` (loops-webhook-schemas.ts
+   * LOOPS_SUBSCRIPTION_EVENT_OBJECTS), and a completed V3 session names it in `subscription`
+   * (read when present; else `subscription.created`'s `checkout_session` links them). Needed by the
+   * Stripe subscription reads, updates, cancels and `customer.subscription.*` / `invoice.*` events.
+   * Subscription-mode checkout creation itself is §7.5's question, not this switch.
+   */
+  subscriptions: true as boolean,
+  /**
+   * `customerPortal` (§8.2): `POST /api/v3/customer-portal/sessions {externalCustomerId, returnUrl}`
+   * answers a `customer_portal.session` with a hosted `url` (loops-client.ts `createPortalSession`,
+   * `loopsPortalSessionSchema`). Needed by Stripe's `POST /v1/billing_portal/sessions`.
+   */
+  customerPortal: true as boolean,
+  /**
+   * `trials` (§8.3): V3 create in subscription mode takes `subscription_data.trial_period_days`
+   * (1–730) or `.trial_end` (unix seconds, ≥ 2 days ahead), charges nothing at checkout and
+   * completes with `payment_status: "no_payment_required"`; the subscription is `trialing` until
+   * its first charge. Needed by Stripe's `subscription_data[trial_period_days]` / `[trial_end]`.
+   * (`customer_details` on completed sessions, §8, needs no switch: it is read when present.)
+   */
+  trials: true as boolean,
 } as const;

@@ -1,9 +1,12 @@
 import { util, type Dispatcher } from 'undici';
 
+/** The methods the Loops API uses (loops-api.md §3, §8.2: DELETE ends a subscription). */
+export type LoopsHttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
 export interface ExchangeRequest {
   origin: string;
   path: string;
-  method: 'GET' | 'POST' | 'PUT';
+  method: LoopsHttpMethod;
   headers: Record<string, string>;
   body?: string;
   /** Waiting for the status line and headers, then between body chunks. */

@@ -2,14 +2,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { errors as undiciErrors, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import type { Logger } from '../observability/logger';
-import { exchange } from './http-exchange';
+import { exchange, type LoopsHttpMethod } from './http-exchange';
 import { LoopsError, type LoopsFailure } from './loops-error';
 import {
   loopsErrorBodySchema,
+  loopsPortalSessionSchema,
   loopsV2SessionSchema,
   loopsV3ListSchema,
   loopsV3ProductSchema,
   loopsV3SessionSchema,
+  loopsV3SubscriptionSchema,
+  type LoopsPortalSession,
+  type LoopsPortalSessionCreateBody,
   type LoopsV2CreateSessionBody,
   type LoopsV2Session,
   type LoopsV2UpdateSessionBody,
@@ -18,6 +22,9 @@ import {
   type LoopsV3Product,
   type LoopsV3Session,
   type LoopsV3SessionListQuery,
+  type LoopsV3Subscription,
+  type LoopsV3SubscriptionListQuery,
+  type LoopsV3SubscriptionUpdateBody,
 } from './loops-schemas';
 import { LOOPS_RETRY, retryDelayMs } from './retry-policy';
 
@@ -31,6 +38,15 @@ export interface LoopsClient {
   createProductV3(body: LoopsV3CreateProductBody, idempotencyKey: string): Promise<LoopsV3Product>;
   getProductV3(id: string): Promise<LoopsV3Product>;
   listProductsV3(limit: number, offset: number): Promise<{ data: LoopsV3Product[]; hasMore: boolean }>;
+  /** §8.2 (LOOPS_CONTRACT.subscriptions); an unknown id is a LoopsError, HTTP 404. */
+  getSubscription(id: string): Promise<LoopsV3Subscription>;
+  listSubscriptions(query: LoopsV3SubscriptionListQuery): Promise<{ data: LoopsV3Subscription[]; hasMore: boolean }>;
+  /** PUT: absolute values, so retried like a GET; 400 (a refusal) once the subscription is canceled. */
+  updateSubscription(id: string, body: LoopsV3SubscriptionUpdateBody): Promise<LoopsV3Subscription>;
+  /** DELETE: ends it now; deleting a canceled one answers it unchanged, so it is retried like a GET. */
+  cancelSubscription(id: string): Promise<LoopsV3Subscription>;
+  /** §8.2 (LOOPS_CONTRACT.customerPortal): a POST, keyed and retried only where Loops cannot have acted. */
+  createPortalSession(body: LoopsPortalSessionCreateBody, idempotencyKey: string): Promise<LoopsPortalSession>;
 }
 
 /** Reported after every call (metrics); `outcome` is `ok` or the failure kind/status. */
@@ -52,9 +68,16 @@ export interface LoopsClientOptions {
   maxAttempts?: number;
 }
 
+interface V3ListQuery {
+  limit: number;
+  offset: number;
+  status?: string;
+  externalCustomerId?: string;
+}
+
 interface CallSpec<S extends z.ZodType> {
   operation: string;
-  method: 'GET' | 'POST' | 'PUT';
+  method: LoopsHttpMethod;
   path: string;
   schema: S;
   body?: unknown;
@@ -116,6 +139,20 @@ export function createLoopsClient(options: LoopsClientOptions): LoopsClient {
     return parsed.data;
   }
 
+  /** A V3 list page (§3.2, §3.3, §8.2): `limit`/`offset` and the filters given, Stripe's list envelope. */
+  async function listV3<S extends z.ZodType>(
+    operation: string,
+    path: string,
+    item: S,
+    query: V3ListQuery,
+  ): Promise<{ data: z.output<S>[]; hasMore: boolean }> {
+    const search = new URLSearchParams({ limit: String(query.limit), offset: String(query.offset) });
+    if (query.status) search.set('status', query.status);
+    if (query.externalCustomerId) search.set('externalCustomerId', query.externalCustomerId);
+    const page = await call({ operation, method: 'GET', path: `${path}?${search.toString()}`, schema: loopsV3ListSchema(item) });
+    return { data: page.data, hasMore: page.has_more };
+  }
+
   const id = encodeURIComponent;
   return {
     createSessionV3: (body, idempotencyKey) =>
@@ -124,18 +161,7 @@ export function createLoopsClient(options: LoopsClientOptions): LoopsClient {
       call({ operation: 'createSessionV2', method: 'POST', path: '/api/v2/checkout/sessions', schema: loopsV2SessionSchema, body, idempotencyKey }),
     getSessionV3: (sessionId) =>
       call({ operation: 'getSessionV3', method: 'GET', path: `/api/v3/checkout/sessions/${id(sessionId)}`, schema: loopsV3SessionSchema }),
-    listSessionsV3: async (query) => {
-      const search = new URLSearchParams({ limit: String(query.limit), offset: String(query.offset) });
-      if (query.status) search.set('status', query.status);
-      if (query.externalCustomerId) search.set('externalCustomerId', query.externalCustomerId);
-      const page = await call({
-        operation: 'listSessionsV3',
-        method: 'GET',
-        path: `/api/v3/checkout/sessions?${search.toString()}`,
-        schema: loopsV3ListSchema(loopsV3SessionSchema),
-      });
-      return { data: page.data, hasMore: page.has_more };
-    },
+    listSessionsV3: (query) => listV3('listSessionsV3', '/api/v3/checkout/sessions', loopsV3SessionSchema, query),
     getSessionV2: (sessionId) =>
       call({ operation: 'getSessionV2', method: 'GET', path: `/api/v2/checkout/sessions/${id(sessionId)}`, schema: loopsV2SessionSchema }),
     updateSessionV2: (sessionId, body) =>
@@ -144,15 +170,34 @@ export function createLoopsClient(options: LoopsClientOptions): LoopsClient {
       call({ operation: 'createProductV3', method: 'POST', path: '/api/v3/products', schema: loopsV3ProductSchema, body, idempotencyKey }),
     getProductV3: (productId) =>
       call({ operation: 'getProductV3', method: 'GET', path: `/api/v3/products/${id(productId)}`, schema: loopsV3ProductSchema }),
-    listProductsV3: async (limit, offset) => {
-      const page = await call({
-        operation: 'listProductsV3',
-        method: 'GET',
-        path: `/api/v3/products?limit=${limit}&offset=${offset}`,
-        schema: loopsV3ListSchema(loopsV3ProductSchema),
-      });
-      return { data: page.data, hasMore: page.has_more };
-    },
+    listProductsV3: (limit, offset) => listV3('listProductsV3', '/api/v3/products', loopsV3ProductSchema, { limit, offset }),
+    getSubscription: (subscriptionId) =>
+      call({ operation: 'getSubscription', method: 'GET', path: `/api/v3/subscriptions/${id(subscriptionId)}`, schema: loopsV3SubscriptionSchema }),
+    listSubscriptions: (query) => listV3('listSubscriptions', '/api/v3/subscriptions', loopsV3SubscriptionSchema, query),
+    updateSubscription: (subscriptionId, body) =>
+      call({
+        operation: 'updateSubscription',
+        method: 'PUT',
+        path: `/api/v3/subscriptions/${id(subscriptionId)}`,
+        schema: loopsV3SubscriptionSchema,
+        body,
+      }),
+    cancelSubscription: (subscriptionId) =>
+      call({
+        operation: 'cancelSubscription',
+        method: 'DELETE',
+        path: `/api/v3/subscriptions/${id(subscriptionId)}`,
+        schema: loopsV3SubscriptionSchema,
+      }),
+    createPortalSession: (body, idempotencyKey) =>
+      call({
+        operation: 'createPortalSession',
+        method: 'POST',
+        path: '/api/v3/customer-portal/sessions',
+        schema: loopsPortalSessionSchema,
+        body,
+        idempotencyKey,
+      }),
   };
 }
 

@@ -12,7 +12,11 @@ export const LOOPS_RETRY = {
 /**
  * Whether to repeat a Loops call, and after how long (undefined: do not).
  *
- * - A call that is safe to repeat (GET, PUT) is retried after timeouts, network errors, 429 and 5xx.
+ * - A call that is safe to repeat (GET, PUT, DELETE) is retried after timeouts, network errors, 429
+ *   and 5xx. PUT sets absolute values (a session's expiry, a subscription's `cancel_at_period_end`,
+ *   `metadata`, `quantity`), and deleting a subscription already ended answers it unchanged
+ *   (loops-api.md §8.2), so a repeat after an unseen success changes nothing more. Neither carries
+ *   an `Idempotency-Key`.
  * - A POST may have been carried out before the failure. Loops' handling of `Idempotency-Key` is
  *   not documented (loops-api.md §7.7), so inside one request it is only repeated when Loops
  *   cannot have acted on it: the connection was refused, or a 429 said "not now". Other POST

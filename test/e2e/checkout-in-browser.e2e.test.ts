@@ -1,11 +1,8 @@
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../helpers/chromium';
 import { startMerchantReceiver, type MerchantReceiver } from '../helpers/merchant-receiver';
 import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
-
-/** Debian's Chromium; .ci/run installs it (`apt-get install chromium`). */
-const CHROMIUM = '/usr/bin/chromium';
 
 /**
  * The whole flow a customer sees: merchant code creates a session with the stripe package, the
@@ -20,7 +17,6 @@ describe('checkout in a real browser', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (.ci/run does)`);
     receiver = await startMerchantReceiver(TEST_KEYS.stripeWebhook);
     stack = await startStack({ env: { WEBHOOK_ENDPOINTS: receiver.url, STRIPE_WEBHOOK_SECRET: TEST_KEYS.stripeWebhook } });
     shop = createServer((req, res) => {
@@ -30,20 +26,7 @@ describe('checkout in a real browser', () => {
     await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
     const address = shop.address();
     shopUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      // This machine has no network beyond loopback: keep Chromium from reaching out at start.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

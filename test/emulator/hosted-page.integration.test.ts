@@ -1,14 +1,18 @@
 import { JPY_PRODUCT, KWD_PRODUCT, startHarness, USD_PRODUCT, type Harness } from './support/harness';
 
+/** The form around a button (its fields may precede the button): `[whole, action, fields]`. */
+const formOf = (buttonId: string, label = '[^<]*') =>
+  new RegExp(`<form method="post" action="([^"]+)">((?:(?!</form>)[\\s\\S])*)<button type="submit" id="${buttonId}">${label}</button></form>`);
+
 /** Follows the page as a browser would: read the form action of a button, post the form. */
-async function press(pageUrl: string, buttonId: 'pay' | 'cancel' | 'fail'): Promise<Response> {
+async function press(pageUrl: string, buttonId: 'pay' | 'cancel' | 'fail', fields: Record<string, string> = {}): Promise<Response> {
   const html = await (await fetch(pageUrl)).text();
-  const form = new RegExp(`<form method="post" action="([^"]+)"><button type="submit" id="${buttonId}">`).exec(html);
+  const form = formOf(buttonId).exec(html);
   if (!form?.[1]) throw new Error(`no ${buttonId} button on ${pageUrl}`);
   return fetch(new URL(form[1], pageUrl), {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: '',
+    body: new URLSearchParams(fields).toString(),
     redirect: 'manual',
   });
 }
@@ -42,9 +46,10 @@ describe('hosted checkout page (loops-api.md §4, §6)', () => {
       expect(html).toContain(`<span id="amount">${amount}</span>`);
       expect(html).toContain(`<span id="currency">${s.currency.toUpperCase()}</span>`);
       expect(html).toContain(`>${s.productName}</h1>`);
-      for (const [id, label] of [['pay', 'Pay'], ['cancel', 'Cancel'], ['fail', 'Fail']]) {
-        expect(html).toMatch(new RegExp(`<form method="post" action="[^"]+"><button type="submit" id="${id}">${label}</button></form>`));
-      }
+      for (const [id, label] of [['pay', 'Pay'], ['cancel', 'Cancel'], ['fail', 'Fail']]) expect(html).toMatch(formOf(id!, label));
+      // Only Pay carries fields (the customer's email and name, §8 customer_details).
+      expect(formOf('cancel').exec(html)?.[2]).toBe('');
+      expect(formOf('fail').exec(html)?.[2]).toBe('');
       expect(html).not.toMatch(/<script|<link|src="http/);
     }
   });
@@ -62,6 +67,29 @@ describe('hosted checkout page (loops-api.md §4, §6)', () => {
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe(`https://shop.example/done/${s.id}?from=loops&session_id=${s.id}&status=completed#receipt`);
     expect(await v2Status(s.id)).toBe('COMPLETED');
+  });
+
+  it('Pay takes the email and name the customer typed: the session carries them as customer_details (§8)', async () => {
+    const s = await session({ productId: USD_PRODUCT.id, customer_email: 'prefilled@example.com' });
+    const html = await (await fetch(s.url)).text();
+    const fields = formOf('pay').exec(html)?.[2] ?? '';
+    expect(fields).toContain('<input type="email" id="email" name="email" maxlength="254" autocomplete="email" value="prefilled@example.com">');
+    expect(fields).toContain('<input type="text" id="name" name="name" maxlength="200" autocomplete="name">');
+    expect(s.customer_details).toBeNull();
+    expect((await press(s.url, 'pay', { email: ' typed@example.com ', name: 'Ada Lovelace' })).status).toBe(200);
+    const paid = (await h.api('GET', `/api/v3/checkout/sessions/${s.id}`)).body;
+    expect(paid).toMatchObject({ customer_details: { email: 'typed@example.com', name: 'Ada Lovelace' }, customer_email: 'prefilled@example.com' });
+    expect((await h.admin('GET', `/_emulator/sessions/${s.id}`)).body.charge.customer_email).toBe('typed@example.com');
+  });
+
+  it('blank fields keep the prefilled email and no name; a bad email is a 400 page and changes nothing', async () => {
+    const s = await session({ productId: USD_PRODUCT.id, customer_email: 'prefilled@example.com' });
+    const bad = await press(s.url, 'pay', { email: 'not an email', name: 'X' });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('<h1 id="result">Invalid input</h1>');
+    expect(await v2Status(s.id)).toBe('PENDING');
+    expect((await press(s.url, 'pay', { email: '  ', name: '' })).status).toBe(200);
+    expect((await h.api('GET', `/api/v3/checkout/sessions/${s.id}`)).body.customer_details).toEqual({ email: 'prefilled@example.com', name: null });
   });
 
   it('the buttons work when the page was opened with a trailing slash', async () => {

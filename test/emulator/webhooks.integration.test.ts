@@ -52,12 +52,14 @@ describe('webhooks (loops-api.md §5)', () => {
       created: expect.any(Number),
       currency: 'usd',
       customer_email: 'buyer@example.com',
+      failure_message: null,
       livemode: false,
       metadata: { order: '42' },
       paid: true,
       payment_intent: completed!.event.data.object.payment_intent,
       refunded: false,
       status: 'succeeded',
+      subscription: null,
     });
     expect(completed!.event.id).not.toBe(charge!.event.id);
   });

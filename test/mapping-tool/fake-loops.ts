@@ -55,6 +55,11 @@ export function fakeLoops(script: Step[] = []) {
     getSessionV3: unused,
     getSessionV2: unused,
     updateSessionV2: unused,
+    getSubscription: unused,
+    listSubscriptions: unused,
+    updateSubscription: unused,
+    cancelSubscription: unused,
+    createPortalSession: unused,
   };
   return { client, products, calls, state, make };
 }

@@ -65,6 +65,11 @@ function fakeLoops(behaviourOf: (id: string) => Behaviour) {
     createProductV3: unused,
     getProductV3: unused,
     listProductsV3: unused,
+    getSubscription: unused,
+    listSubscriptions: unused,
+    updateSubscription: unused,
+    cancelSubscription: unused,
+    createPortalSession: unused,
     getSessionV3: async (id) => {
       reads.push(id);
       switch (behaviourOf(id)) {

@@ -1,43 +1,31 @@
 import { toUnixSeconds } from '../clock';
-import type { ChargeRecord, SubscriptionRecord } from '../state';
+import type { ChargeRecord } from '../state';
 
-/** The charge of loops-api.md §5 (`charge.succeeded`, `charge.refunded`): minor units, lower case. */
+/**
+ * The charge of loops-api.md §5 and §8.4: minor units, lower case. A checkout's charge names its
+ * `checkout_session`; a renewal's names only its `subscription` (`checkout_session: null`); a
+ * failed renewal has `status: "failed"` and a `failure_message`.
+ */
 export function renderCharge(charge: ChargeRecord) {
+  const succeeded = charge.status === 'succeeded';
   return {
     id: charge.id,
     object: 'charge' as const,
     amount: charge.amount,
-    amount_captured: charge.amount,
+    amount_captured: succeeded ? charge.amount : 0,
     amount_refunded: charge.amountRefunded,
-    captured: true,
+    captured: succeeded,
     checkout_session: charge.sessionId,
     created: toUnixSeconds(charge.createdMs),
     currency: charge.currency.toLowerCase(),
     customer_email: charge.customerEmail,
+    failure_message: charge.failureMessage,
     livemode: false,
     metadata: { ...charge.metadata },
-    paid: true,
+    paid: succeeded,
     payment_intent: charge.paymentIntentId,
     refunded: charge.amountRefunded > 0 && charge.amountRefunded >= charge.amount,
-    status: 'succeeded' as const,
-  };
-}
-
-/** `subscription.created` (§5): a recurring product was bought. */
-export function renderSubscription(subscription: SubscriptionRecord) {
-  return {
-    id: subscription.id,
-    object: 'subscription' as const,
-    checkout_session: subscription.sessionId,
-    productId: subscription.productId,
-    status: 'active' as const,
-    customer: subscription.customer,
-    externalCustomerId: subscription.externalCustomerId,
-    interval: subscription.interval,
-    created: toUnixSeconds(subscription.createdMs),
-    current_period_start: toUnixSeconds(subscription.createdMs),
-    current_period_end: toUnixSeconds(subscription.currentPeriodEndMs),
-    livemode: false,
-    metadata: { ...subscription.metadata },
+    status: charge.status,
+    subscription: charge.subscriptionId,
   };
 }

@@ -1,11 +1,14 @@
 import { toUnixSeconds } from '../clock';
 import { checkoutUrl, type EmulatorContext } from '../context';
-import type { SessionRecord } from '../state';
+import { isTrial, type SessionRecord } from '../state';
 
 /**
  * The Stripe-shaped object of loops-api.md §3.2: minor units, lower-case currency, unix seconds,
  * `payment_status` and deliberately no `status` (the gateway must cope without it). `created`,
- * `payment_link` and `subscription` are Stripe fields added for convenience.
+ * `payment_link` and `subscription` are Stripe fields added for convenience; `subscription` is the
+ * id of the subscription a completed subscription-mode session created [chosen]. A completed
+ * trial checkout is `no_payment_required` with `amount_total` as the price would charge (§8.3);
+ * `customer_details` is what the customer typed (§8), null until completed.
  */
 export function renderSessionV3(context: EmulatorContext, session: SessionRecord) {
   return {
@@ -20,6 +23,7 @@ export function renderSessionV3(context: EmulatorContext, session: SessionRecord
     created: toUnixSeconds(session.createdMs),
     currency: session.currency.toLowerCase(),
     customer: session.customer,
+    customer_details: session.customerDetails ? { ...session.customerDetails } : null,
     customer_email: session.customerEmail,
     expires_at: toUnixSeconds(session.expiresMs),
     livemode: false,
@@ -29,7 +33,7 @@ export function renderSessionV3(context: EmulatorContext, session: SessionRecord
     payment_intent: session.paymentIntentId,
     payment_link: session.paymentLinkId,
     payment_method_types: [...session.paymentMethodTypes],
-    payment_status: session.status === 'completed' ? ('paid' as const) : ('unpaid' as const),
+    payment_status: paymentStatus(session),
     setup_intent: null,
     shipping: null,
     submit_type: null,
@@ -40,4 +44,9 @@ export function renderSessionV3(context: EmulatorContext, session: SessionRecord
     productName: session.productName,
     externalCustomerId: session.externalCustomerId,
   };
+}
+
+function paymentStatus(session: SessionRecord): 'paid' | 'unpaid' | 'no_payment_required' {
+  if (session.status !== 'completed') return 'unpaid';
+  return isTrial(session) ? 'no_payment_required' : 'paid';
 }

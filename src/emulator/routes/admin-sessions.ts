@@ -1,22 +1,32 @@
 import type Router from '@koa/router';
 import { z } from 'zod';
 import type { EmulatorContext } from '../context';
-import { renderCharge, renderSubscription } from '../render/charge';
+import { customerDetailsSchema } from '../customer-details';
+import { renderCharge } from '../render/charge';
 import { renderSessionV2 } from '../render/session-v2';
 import { renderSessionV3 } from '../render/session-v3';
+import { renderSubscription } from '../render/subscription';
 import { completeSession, expireSession, failSession, refundSession, requireSession } from '../session-lifecycle';
 import type { SessionRecord } from '../state';
 import { parseOr400 } from '../validation';
 
 const refundSchema = z.strictObject({ amount: z.int().min(1).optional() });
 
-const transitions = { complete: completeSession, fail: failSession, expire: expireSession } as const;
+const transitions = { fail: failSession, expire: expireSession } as const;
 
 /**
  * Admin shortcuts with the same effects and webhooks as the hosted page and expiry (§6). A session
- * that is no longer open answers 409 `session_not_open`.
+ * that is no longer open answers 409 `session_not_open`. `complete` takes what the customer would
+ * type on the page, `{email?, name?}` (§8 `customer_details`).
  */
 export function registerAdminSessionRoutes(router: Router, context: EmulatorContext): void {
+  router.post('/_emulator/sessions/:id/complete', (ctx) => {
+    const details = parseOr400(customerDetailsSchema, ctx.request.body ?? {});
+    const session = requireSession(context, ctx.params.id ?? '');
+    completeSession(context, session, details);
+    ctx.body = renderSessionV3(context, session);
+  });
+
   for (const [name, transition] of Object.entries(transitions)) {
     router.post(`/_emulator/sessions/:id/${name}`, (ctx) => {
       const session = requireSession(context, ctx.params.id ?? '');

@@ -1,12 +1,12 @@
 import type Router from '@koa/router';
 import { z } from 'zod';
 import type { EmulatorContext } from '../context';
+import { advanceClock, runDueWorkNow, type DueWorkReport } from '../due-work';
 import { ApiError } from '../errors';
 import { faultSpecSchema } from '../faults';
 import { saveProduct } from '../product-catalog';
 import { renderProductV3 } from '../render/product';
 import { resetEmulator } from '../reset';
-import { sweepExpired } from '../session-lifecycle';
 import { currencySchema, metadataSchema, parseOr400, urlSchema } from '../validation';
 
 const targetsSchema = z.strictObject({
@@ -26,7 +26,9 @@ const seedProductSchema = z.strictObject({
   active: z.boolean().optional(),
 });
 
-const clockSchema = z.strictObject({ advanceSeconds: z.int().min(0).max(10 * 366 * 24 * 3600) });
+const MAX_ADVANCE_SECONDS = 10 * 366 * 24 * 3600;
+const clockSchema = z.strictObject({ advanceSeconds: z.int().min(0).max(MAX_ADVANCE_SECONDS) });
+const advanceSchema = z.strictObject({ seconds: z.int().min(0).max(MAX_ADVANCE_SECONDS) });
 
 /** `/_emulator/…` (§6): no auth, never under `/api/`, exempt from faults. */
 export function registerAdminRoutes(router: Router, context: EmulatorContext): void {
@@ -45,17 +47,22 @@ export function registerAdminRoutes(router: Router, context: EmulatorContext): v
   });
 
   router.get('/_emulator/clock', (ctx) => {
-    ctx.body = clockView(context, 0);
+    ctx.body = { now: context.clock.nowSeconds(), offsetSeconds: context.clock.offsetSeconds() };
   });
 
-  router.post('/_emulator/clock', (ctx) => {
+  // The test clock (§8.5); `POST /_emulator/clock {advanceSeconds}` is the older spelling of the same call.
+  router.post('/_emulator/clock/advance', async (ctx) => {
+    const { seconds } = parseOr400(advanceSchema, ctx.request.body ?? {});
+    ctx.body = await clockView(context, advanceClock(context, seconds));
+  });
+
+  router.post('/_emulator/clock', async (ctx) => {
     const { advanceSeconds } = parseOr400(clockSchema, ctx.request.body ?? {});
-    context.clock.advance(advanceSeconds);
-    ctx.body = clockView(context, sweepExpired(context));
+    ctx.body = await clockView(context, advanceClock(context, advanceSeconds));
   });
 
-  router.post('/_emulator/sweep', (ctx) => {
-    ctx.body = { expired: sweepExpired(context) };
+  router.post('/_emulator/sweep', async (ctx) => {
+    ctx.body = await clockView(context, runDueWorkNow(context));
   });
 
   router.get('/_emulator/stats', (ctx) => {
@@ -66,9 +73,25 @@ export function registerAdminRoutes(router: Router, context: EmulatorContext): v
   registerFaultAdmin(router, context);
 }
 
-function clockView(context: EmulatorContext, expired: number) {
-  return { now: context.clock.nowSeconds(), offsetSeconds: context.clock.offsetSeconds(), expired };
+/**
+ * Answers once every event the run sent has had its first delivery attempt (retries go on in the
+ * background), so a test sees the webhooks as soon as the call returns. `events` lists them in the
+ * order sent, which is time order.
+ */
+async function clockView(context: EmulatorContext, report: DueWorkReport) {
+  await report.firstAttempts;
+  return {
+    now: context.clock.nowSeconds(),
+    offsetSeconds: context.clock.offsetSeconds(),
+    expired: report.expired,
+    events: report.events.map((event) => ({ id: event.id, type: event.type, created: event.created, object: objectId(event.data.object) })),
+  };
 }
+
+const objectId = (object: unknown): string | null => {
+  const id = (object as { id?: unknown } | null)?.id;
+  return typeof id === 'string' ? id : null;
+};
 
 function registerWebhookAdmin(router: Router, context: EmulatorContext): void {
   router.get('/_emulator/webhooks', (ctx) => {
@@ -79,6 +102,12 @@ function registerWebhookAdmin(router: Router, context: EmulatorContext): void {
     const { targets } = parseOr400(targetsSchema, ctx.request.body ?? {});
     context.webhooks.setTargets(targets);
     ctx.body = { targets: context.webhooks.getTargets() };
+  });
+
+  // Tests wait here for the webhooks of API calls (which never wait for delivery themselves).
+  router.post('/_emulator/webhooks/flush', async (ctx) => {
+    await context.webhooks.flush();
+    ctx.body = { ok: true };
   });
 
   router.get('/_emulator/webhooks/deliveries', (ctx) => {

@@ -1,15 +1,16 @@
 import type Router from '@koa/router';
 import type { ParameterizedContext } from 'koa';
-import getRawBody from 'raw-body';
 import { lineItemsOfLink, requirePaymentLink } from '../catalog';
 import { checkoutUrl, type EmulatorContext } from '../context';
+import { customerDetailsFromForm, type TypedCustomerDetails } from '../customer-details';
 import { ApiError } from '../errors';
-import { checkoutPage, invalidQuantityPage, notFoundPage, notPayablePage, resultPage } from '../html';
+import { checkoutPage, invalidInputPage, notFoundPage, notPayablePage, resultPage } from '../html';
 import { applyChosenQuantities } from '../quantities';
 import { redirectUrl, type RedirectStatus } from '../redirects';
 import { createSession } from '../session-factory';
 import { completeSession, expireIfDue, failSession } from '../session-lifecycle';
 import type { SessionRecord } from '../state';
+import { html, readForm, seeOther } from './page-helpers';
 
 type Action = 'pay' | 'cancel' | 'fail';
 
@@ -17,7 +18,8 @@ type Action = 'pay' | 'cancel' | 'fail';
  * The hosted checkout page (loops-api.md §6) and its three buttons. Pay and Fail end the session
  * and send their webhooks (§5); Cancel only sends the customer back and leaves the session open
  * (§4). Fail redirects to the cancel URL with `status=failed` [chosen]. Pay carries the quantities
- * of adjustable items (§3.2 `adjustable_quantity`), which set what is charged.
+ * of adjustable items (§3.2 `adjustable_quantity`), which set what is charged, and the email and
+ * name the customer typed (§8 `customer_details`).
  */
 export function registerHostedPageRoutes(router: Router, context: EmulatorContext): void {
   router.get('/checkout/:id', (ctx) => {
@@ -33,13 +35,17 @@ export function registerHostedPageRoutes(router: Router, context: EmulatorContex
       const session = findSession(context, ctx.params.id ?? '');
       if (!session) return html(ctx, 404, notFoundPage());
       if (session.status !== 'open') return html(ctx, 409, notPayablePage(session));
+      let details: TypedCustomerDetails = {};
       try {
-        if (action === 'pay') applyChosenQuantities(session, form);
+        if (action === 'pay') {
+          details = customerDetailsFromForm(form);
+          applyChosenQuantities(session, form);
+        }
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
-        return html(ctx, error.status, invalidQuantityPage(session, error.message));
+        return html(ctx, error.status, invalidInputPage(session, error.message));
       }
-      act(context, session, action);
+      act(context, session, action, details);
       finish(ctx, session, outcome[action]);
     });
   }
@@ -64,49 +70,20 @@ export function registerHostedPageRoutes(router: Router, context: EmulatorContex
 
 const outcome: Record<Action, RedirectStatus> = { pay: 'completed', cancel: 'canceled', fail: 'failed' };
 
-function act(context: EmulatorContext, session: SessionRecord, action: Action): void {
-  if (action === 'pay') completeSession(context, session);
+function act(context: EmulatorContext, session: SessionRecord, action: Action, details: TypedCustomerDetails): void {
+  if (action === 'pay') completeSession(context, session, details);
   if (action === 'fail') failSession(context, session);
 }
 
-/** 303 so the browser follows with a GET; no URL to go to → a plain result page. */
+/** No URL to go to → a plain result page. */
 function finish(ctx: ParameterizedContext, session: SessionRecord, status: RedirectStatus): void {
   const target = status === 'completed' ? session.successUrl : session.cancelUrl;
   if (!target) return html(ctx, 200, resultPage(session, status));
   seeOther(ctx, redirectUrl(target, session.id, status));
 }
 
-/**
- * Location is set verbatim (koa's `redirect` re-formats URLs, e.g. adds a `/` before `?`), with
- * only spaces and non-ASCII characters percent-encoded so the header stays valid.
- */
-function seeOther(ctx: ParameterizedContext, location: string): void {
-  const safe = location.replace(/[^\x21-\x7e]/gu, (char) => encodeURIComponent(char));
-  ctx.status = 303;
-  ctx.set('Location', safe);
-  ctx.type = 'text/plain; charset=utf-8';
-  ctx.body = `Redirecting to ${safe}`;
-}
-
-/** The page's forms post `application/x-www-form-urlencoded` (only Pay carries fields: quantities). */
-async function readForm(ctx: ParameterizedContext): Promise<URLSearchParams> {
-  try {
-    return new URLSearchParams(await getRawBody(ctx.req, { limit: FORM_LIMIT, encoding: 'utf8' }));
-  } catch {
-    throw new ApiError(400, 'invalid_form', 'The form could not be read');
-  }
-}
-
-const FORM_LIMIT = '16kb';
-
 function findSession(context: EmulatorContext, id: string): SessionRecord | undefined {
   const session = context.state.sessions.get(id);
   if (session) expireIfDue(context, session);
   return session;
-}
-
-function html(ctx: ParameterizedContext, status: number, body: string): void {
-  ctx.status = status;
-  ctx.type = 'text/html; charset=utf-8';
-  ctx.body = body;
 }

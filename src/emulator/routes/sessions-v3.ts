@@ -7,7 +7,7 @@ import { renderSessionV3 } from '../render/session-v3';
 import { createSession, type SessionDraft } from '../session-factory';
 import { requireSession } from '../session-lifecycle';
 import { listSessions, sessionListQuerySchema } from '../session-query';
-import type { EmulatorState, LineItemRecord } from '../state';
+import type { EmulatorState, LineItemRecord, SubscriptionData } from '../state';
 import { metadataSchema, page, parseOr400, quantitySchema, urlSchema } from '../validation';
 
 const adjustableQuantitySchema = z
@@ -22,6 +22,15 @@ const lineItemSchema = z
   );
 
 const optionalText = z.string().min(1).max(500).nullish();
+
+/** §8.3: a trial is `trial_period_days` (1–730) or `trial_end` (unix seconds), never both. */
+const subscriptionDataSchema = z
+  .strictObject({
+    trial_period_days: z.int().min(1).max(730).nullish(),
+    trial_end: z.int().positive().nullish(),
+    metadata: metadataSchema.nullish(),
+  })
+  .refine((data) => data.trial_period_days == null || data.trial_end == null, { error: 'send at most one of trial_period_days and trial_end' });
 
 /** §3.2: Stripe-style `line_items` or Loops-style `productId` (+ `quantity`), never both. */
 const v3CreateSchema = z
@@ -39,6 +48,7 @@ const v3CreateSchema = z
     externalCustomerId: optionalText,
     payment_method_types: z.array(z.string().min(1).max(100)).min(1).max(20).nullish(),
     expires_at: z.int().positive().nullish(),
+    subscription_data: subscriptionDataSchema.nullish(),
   })
   .refine((body) => (body.line_items == null) !== (body.productId == null), { error: 'send exactly one of line_items and productId' })
   .refine((body) => body.quantity == null || body.productId != null, { error: 'quantity applies to productId only', path: ['quantity'] });
@@ -77,7 +87,27 @@ function draftV3(context: EmulatorContext, body: V3Create): SessionDraft {
     metadata: body.metadata ?? undefined,
     paymentMethodTypes: body.payment_method_types ?? undefined,
     expiresMs: expiresMs(context, body.expires_at),
+    subscriptionData: subscriptionData(context, body.subscription_data),
   };
+}
+
+/**
+ * §8.3: `trial_end` at least 2 days ahead (emulator clock) and [chosen, as Stripe] at most 730
+ * days, so milliseconds sent by mistake are a 400.
+ */
+const MIN_TRIAL_END_DAYS = 2;
+const MAX_TRIAL_DAYS = 730;
+
+function subscriptionData(context: EmulatorContext, data: V3Create['subscription_data']): SubscriptionData | null {
+  if (data == null) return null;
+  if (data.trial_end != null) {
+    const now = context.clock.nowMs();
+    if (data.trial_end * 1000 < now + MIN_TRIAL_END_DAYS * 86_400_000) throw badRequest(`subscription_data.trial_end: must be at least ${MIN_TRIAL_END_DAYS} days ahead`);
+    if (data.trial_end * 1000 > now + MAX_TRIAL_DAYS * 86_400_000) {
+      throw badRequest(`subscription_data.trial_end: must be unix seconds at most ${MAX_TRIAL_DAYS} days ahead`);
+    }
+  }
+  return { trialPeriodDays: data.trial_period_days ?? null, trialEndMs: data.trial_end == null ? null : data.trial_end * 1000, metadata: { ...(data.metadata ?? {}) } };
 }
 
 function itemsFromLineItems(state: EmulatorState, lineItems: NonNullable<V3Create['line_items']>): LineItemRecord[] {
