@@ -17,7 +17,8 @@ const TREATMENT_LABEL: Record<ParamTreatment['treatment'], string> = {
   translated: 'translated for Loops, stored and echoed',
   stored: 'stored and echoed (not sent to Loops)',
   applied: 'applied to the response',
-  rejected: 'rejected with a 400 (except the values noted)',
+  unhonoured: 'accepted and echoed, not honoured (refused in strict mode)',
+  rejected: 'refused with a 400 (except the values noted)',
 };
 
 function paramTable(table: Record<string, ParamTreatment>, prefix: string): string {

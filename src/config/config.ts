@@ -14,6 +14,11 @@ export interface TenantConfig {
   /** `whsec_…` secrets used to sign outbound Stripe events; several during rotation. */
   webhookSecrets: string[];
   webhookEndpoints: WebhookEndpointConfig[];
+  /**
+   * Refuse the create parameters Loops' page cannot honour (collect a phone number, promotion
+   * codes, …) instead of echoing them (stripe/params/create-session-compat.ts, `unhonoured`).
+   */
+  strictParams: boolean;
 }
 
 export interface SandboxConfig {

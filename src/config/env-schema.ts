@@ -65,6 +65,12 @@ export const envSchema = z.object({
   RATE_LIMIT_PER_SECOND: wholeNumber.default(100),
   RATE_LIMIT_BURST: positiveInt.optional(),
 
+  /** `true`: refuse create parameters Loops' page cannot honour instead of echoing them (docs/compatibility.md). */
+  STRICT_PARAMS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
+
   MAPPINGS_DIR: z.string().min(1).default('./mappings'),
   TENANTS_FILE: z.string().min(1).optional(),
 

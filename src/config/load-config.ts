@@ -42,10 +42,12 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, readFile:
       loopsWebhookSecret: env.LOOPS_WEBHOOK_SECRET ?? sandbox?.loopsWebhookSecret,
       webhookSecrets: env.STRIPE_WEBHOOK_SECRET,
       webhookEndpoints: env.WEBHOOK_ENDPOINTS.map((url) => ({ url, enabledEvents: ['*'] })),
+      strictParams: env.STRICT_PARAMS,
     });
     if (!defaultLoops.apiKey) problems.push('LOOPS_API_KEY: required when GATEWAY_API_KEYS is set');
   }
-  if (env.TENANTS_FILE) tenants.push(...readTenantsFile(env.TENANTS_FILE, readFile, defaultLoops, problems));
+  if (env.TENANTS_FILE)
+    tenants.push(...readTenantsFile(env.TENANTS_FILE, readFile, { loops: defaultLoops, strictParams: env.STRICT_PARAMS }, problems));
   if (tenants.length === 0) problems.push('GATEWAY_API_KEYS or TENANTS_FILE: at least one tenant with an API key is required');
   problems.push(...checkTenants(tenants, env));
 
@@ -99,7 +101,12 @@ function redisConfig(env: Env): Config['redis'] {
   return { kind: 'memory' };
 }
 
-function readTenantsFile(path: string, readFile: ReadFile, defaultLoops: TenantConfig['loops'], problems: string[]): TenantConfig[] {
+function readTenantsFile(
+  path: string,
+  readFile: ReadFile,
+  defaults: Pick<TenantConfig, 'loops' | 'strictParams'>,
+  problems: string[],
+): TenantConfig[] {
   let json: unknown;
   try {
     json = JSON.parse(readFile(path));
@@ -113,7 +120,7 @@ function readTenantsFile(path: string, readFile: ReadFile, defaultLoops: TenantC
     return [];
   }
   return parsed.data.tenants.map((t) => {
-    const loops = { apiBase: t.loopsApiBase ?? defaultLoops.apiBase, apiKey: t.loopsApiKey ?? defaultLoops.apiKey };
+    const loops = { apiBase: t.loopsApiBase ?? defaults.loops.apiBase, apiKey: t.loopsApiKey ?? defaults.loops.apiKey };
     if (!loops.apiKey) problems.push(`TENANTS_FILE tenant ${t.id}: loopsApiKey is required (or set LOOPS_API_KEY)`);
     return {
       id: t.id,
@@ -122,6 +129,7 @@ function readTenantsFile(path: string, readFile: ReadFile, defaultLoops: TenantC
       loopsWebhookSecret: t.loopsWebhookSecret,
       webhookSecrets: t.webhookSecrets,
       webhookEndpoints: t.webhookEndpoints,
+      strictParams: t.strictParams ?? defaults.strictParams,
     };
   });
 }

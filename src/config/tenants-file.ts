@@ -18,6 +18,8 @@ export const tenantFileEntrySchema = z.object({
   loopsWebhookSecret: z.string().min(1).optional(),
   webhookSecrets: z.array(z.string().startsWith('whsec_')).default([]),
   webhookEndpoints: z.array(webhookEndpointSchema).default([]),
+  /** Per tenant; defaults to STRICT_PARAMS. */
+  strictParams: z.boolean().optional(),
 });
 
 export const tenantsFileSchema = z.object({ tenants: z.array(tenantFileEntrySchema).min(1) });

@@ -16,7 +16,7 @@ export const storedEventSchema = z
      * have not answered 2xx yet (stripe-surface.md §6.1), counted per endpoint, not per attempt.
      */
     pending_webhooks: z.number().int(),
-    data: z.object({ object: z.record(z.string(), z.unknown()) }),
+    data: z.object({ object: z.record(z.string(), z.unknown()), previous_attributes: z.record(z.string(), z.unknown()).optional() }),
   })
   .loose();
 

@@ -118,4 +118,24 @@ describe('loadConfig', () => {
     const config = loadConfig({ PORT: '', HOST: ' ', LOG_LEVEL: '', REDIS_URL: '' }, readNothing);
     expect([config.port, config.host, config.logLevel, config.redis]).toEqual([4242, '127.0.0.1', 'info', { kind: 'memory' }]);
   });
+
+  it('STRICT_PARAMS sets every tenant’s default; a tenant in TENANTS_FILE can say otherwise', () => {
+    const tenants = JSON.stringify({
+      tenants: [
+        { id: 'shop', apiKeys: ['sk_test_shop_0001'], loopsApiKey: 'loops_key' },
+        { id: 'saas', apiKeys: ['sk_test_saas_0002'], loopsApiKey: 'loops_key', strictParams: false },
+      ],
+    });
+    const config = loadConfig(
+      { STRICT_PARAMS: 'true', GATEWAY_API_KEYS: 'sk_test_default_01', LOOPS_API_KEY: 'loops_key', TENANTS_FILE: 't.json' },
+      () => tenants,
+    );
+    expect(config.tenants.map((t) => [t.id, t.strictParams])).toEqual([
+      ['default', true],
+      ['shop', true],
+      ['saas', false],
+    ]);
+    expect(loadConfig({}, readNothing).tenants[0]?.strictParams).toBe(false);
+    expect(() => loadConfig({ STRICT_PARAMS: 'yes' }, readNothing)).toThrow(/STRICT_PARAMS/);
+  });
 });

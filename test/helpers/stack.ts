@@ -47,7 +47,13 @@ export interface StackOptions {
   /** Leave REDIS_URL out (a Redis Cluster test sets REDIS_CLUSTER_NODES in `env` instead). */
   omitRedisUrl?: boolean;
   /** Several tenants (TENANTS_FILE) instead of the single `default` tenant; each gets the catalog. */
-  tenants?: { id: string; apiKeys: string[]; webhookSecrets?: string[]; webhookEndpoints?: { url: string; enabledEvents?: string[] }[] }[];
+  tenants?: {
+    id: string;
+    apiKeys: string[];
+    webhookSecrets?: string[];
+    webhookEndpoints?: { url: string; enabledEvents?: string[] }[];
+    strictParams?: boolean;
+  }[];
   /** Start the delivery worker, outbox drainer and expiry sweep (default true). */
   background?: boolean;
   /** The gateway's clock (ms); the expiry sweep test moves it forward. */

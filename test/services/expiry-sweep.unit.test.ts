@@ -22,6 +22,7 @@ const tenantConfig = (id: string): TenantConfig => ({
   loopsWebhookSecret: undefined,
   webhookSecrets: [],
   webhookEndpoints: [],
+  strictParams: false,
 });
 const unused = async (): Promise<never> => {
   throw new Error('not used by the sweep');

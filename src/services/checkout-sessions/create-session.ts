@@ -12,6 +12,7 @@ import type { ResolvedLineItem } from '../../translate/resolved-line-item';
 import type { CallContext } from '../call-context';
 import type { ResolveLineItems } from '../line-item-resolver';
 import { buildSessionRecord } from './build-session-record';
+import { createUnhonouredWarning } from './unhonoured-warning';
 import { createInLoops, type LoopsOutcome } from './create-in-loops';
 import { renderSession } from './render-session';
 
@@ -33,8 +34,10 @@ export interface CreatedSession {
 }
 
 export function createCreateSession(deps: CreateSessionDeps) {
+  const warnUnhonoured = createUnhonouredWarning(deps.logger);
   return async function createSession(call: CallContext, bag: ParamBag): Promise<CreatedSession> {
-    const params = parseCreateSessionParams(bag, call.stripeVersion);
+    const params = parseCreateSessionParams(bag, call.stripeVersion, { strict: call.tenant.config.strictParams });
+    warnUnhonoured(call.tenant.config.id, bag);
     checkLoopsMetadata(params.metadata);
     const expansion = parseSessionExpand(params.expand, false);
     const mode = params.mode === 'subscription' ? 'subscription' : 'payment';

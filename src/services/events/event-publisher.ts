@@ -10,6 +10,8 @@ import { endpointsWanting } from '../../webhooks/endpoint-matching';
 export interface PublishInput {
   type: string;
   object: Record<string, unknown>;
+  /** For `*.updated` events (stripe/objects/previous-attributes.ts). */
+  previousAttributes?: Record<string, unknown>;
   livemode: boolean;
   request: { id: string | null; idempotency_key: string | null };
 }
@@ -47,6 +49,7 @@ export function createEventPublisher(deps: EventPublisherDeps) {
       livemode: input.livemode,
       apiVersion: DEFAULT_STRIPE_VERSION,
       object: input.object,
+      ...(input.previousAttributes ? { previousAttributes: input.previousAttributes } : {}),
       request: input.request,
       pendingWebhooks: endpointsFor(tenantId, input.type).length,
     });

@@ -1,4 +1,5 @@
 import type { CreateSessionParams } from '../params/create-session-params';
+import { collectionFields } from './collection-echo';
 
 export interface SessionFacts {
   id: string;
@@ -23,27 +24,28 @@ const customTextEntry = (entry: { message: string } | undefined) => (entry ? { m
 export function buildCheckoutSessionObject(facts: SessionFacts) {
   const { params } = facts;
   const allowedTypes = params.allowed_payment_method_types ?? params.payment_method_types ?? null;
+  const echo = collectionFields(params);
   return {
     id: facts.id,
     object: 'checkout.session' as const,
     adaptive_pricing: { enabled: false },
     after_expiration: null,
-    allow_promotion_codes: null,
+    allow_promotion_codes: echo.allow_promotion_codes,
     allowed_payment_method_types: allowedTypes,
     amount_subtotal: facts.amountSubtotal,
     amount_total: facts.amountTotal,
     automatic_tax: { enabled: false, liability: null, provider: null, status: null },
-    billing_address_collection: params.billing_address_collection === 'auto' ? ('auto' as const) : null,
+    billing_address_collection: echo.billing_address_collection,
     cancel_url: params.cancel_url ?? null,
     client_reference_id: params.client_reference_id ?? null,
     client_secret: null,
     collected_information: null,
     consent: null,
-    consent_collection: null,
+    consent_collection: echo.consent_collection,
     created: facts.created,
     currency: facts.currency,
     currency_conversion: null,
-    custom_fields: [],
+    custom_fields: echo.custom_fields,
     custom_text: {
       after_submit: customTextEntry(params.custom_text?.after_submit),
       shipping_address: customTextEntry(params.custom_text?.shipping_address),
@@ -69,15 +71,15 @@ export function buildCheckoutSessionObject(facts: SessionFacts) {
     origin_context: params.origin_context ?? null,
     payment_intent: null as string | null,
     payment_link: null as string | null,
-    payment_method_collection: params.payment_method_collection ?? null,
+    payment_method_collection: echo.payment_method_collection,
     payment_method_configuration_details: null,
     payment_method_options: {},
     payment_method_types: allowedTypes ?? ['card'],
     payment_status: 'unpaid' as PaymentStatus,
     permissions: null,
-    phone_number_collection: { enabled: false },
+    phone_number_collection: echo.phone_number_collection,
     recovered_from: null,
-    saved_payment_method_options: null,
+    saved_payment_method_options: echo.saved_payment_method_options,
     setup_intent: null,
     shipping_address_collection: null,
     shipping_cost: null,
@@ -86,12 +88,12 @@ export function buildCheckoutSessionObject(facts: SessionFacts) {
     submit_type: params.submit_type ?? null,
     subscription: null as string | null,
     success_url: params.success_url ?? null,
-    tax_id_collection: { enabled: false, required: 'never' as const },
+    tax_id_collection: echo.tax_id_collection,
     total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
     // Stored in today's name; rendered per request in the request's Stripe-Version (render-session.ts).
     ui_mode: 'hosted_page' as 'hosted_page' | 'hosted',
     url: facts.url,
-    wallet_options: null,
+    wallet_options: echo.wallet_options,
   };
 }
 

@@ -5,6 +5,8 @@ export interface EventFacts {
   livemode: boolean;
   apiVersion: string;
   object: Record<string, unknown>;
+  /** On `*.updated` events only: the old values of the fields that changed (previous-attributes.ts). */
+  previousAttributes?: Record<string, unknown>;
   /** The merchant request behind it; null for automatic events (stripe-surface.md §6.1). */
   request: { id: string | null; idempotency_key: string | null };
   pendingWebhooks: number;
@@ -17,7 +19,7 @@ export function buildEventObject(facts: EventFacts) {
     object: 'event' as const,
     api_version: facts.apiVersion,
     created: facts.created,
-    data: { object: facts.object },
+    data: facts.previousAttributes ? { object: facts.object, previous_attributes: facts.previousAttributes } : { object: facts.object },
     livemode: facts.livemode,
     pending_webhooks: facts.pendingWebhooks,
     request: facts.request,

@@ -3,15 +3,22 @@ import type { ParamValue } from './param-bag';
 /**
  * How the gateway treats every `POST /v1/checkout/sessions` parameter of stripe-node 23.1.0
  * (stripe-surface.md §5.3). Nothing that changes what the customer pays or receives is dropped
- * silently: it is translated for Loops, or refused with the reason below. docs/compatibility.md is
- * generated from this table (`npm run docs:compat`) and a unit test keeps the two in sync.
+ * silently: it is translated for Loops, or refused with the reason below. A parameter that only asks
+ * the hosted page to collect or show something Loops' page does not is `unhonoured`: accepted,
+ * stored and echoed, so merchant code written for Stripe keeps running, with one warning per tenant
+ * and process; strict mode (STRICT_PARAMS, or `strictParams` per tenant) refuses it instead.
+ * README.md and docs/compatibility.md are generated from this table (`npm run docs`) and a unit test
+ * keeps them in sync.
  */
-export type Treatment = 'translated' | 'stored' | 'applied' | 'rejected';
+export type Treatment = 'translated' | 'stored' | 'applied' | 'unhonoured' | 'rejected';
 
 export interface ParamTreatment {
   treatment: Treatment;
   note: string;
-  /** For rejected parameters: values that ask for nothing Loops lacks (e.g. `enabled=false`). */
+  /**
+   * For unhonoured and rejected parameters: values that ask for nothing Loops lacks (e.g.
+   * `enabled=false`); they are accepted in every mode and never warned about.
+   */
   accepts?: (value: ParamValue) => boolean;
 }
 
@@ -64,35 +71,57 @@ export const CREATE_SESSION_PARAMS: Record<string, ParamTreatment> = {
   locale: { treatment: 'stored', note: 'echoed; the Loops page chooses its own language.' },
   submit_type: { treatment: 'stored', note: 'echoed; the Loops page labels its own button.' },
   billing_address_collection: {
-    treatment: 'rejected',
+    treatment: 'unhonoured',
     accepts: (v) => v === 'auto',
-    note: '`auto` is accepted; `required` is refused: Loops does not return a collected billing address.',
+    note: '`required` is echoed, but the Loops page collects the billing address it needs itself and returns none.',
   },
   customer_creation: { treatment: 'stored', note: 'echoed; Loops keeps its own customer records.' },
-  payment_method_collection: { treatment: 'stored', note: 'echoed; Loops always collects a payment method.' },
+  payment_method_collection: {
+    treatment: 'unhonoured',
+    accepts: (v) => v === 'always',
+    note: '`if_required` is echoed, but the Loops page always collects a payment method.',
+  },
   integration_identifier: { treatment: 'stored', note: 'echoed.' },
   origin_context: { treatment: 'stored', note: 'echoed.' },
   custom_text: { treatment: 'stored', note: 'echoed; the Loops page shows its own text.' },
-  allow_promotion_codes: { treatment: 'rejected', accepts: isFalse, note: 'promotion codes would change what the customer pays; Loops has none.' },
+  allow_promotion_codes: {
+    treatment: 'unhonoured',
+    accepts: isFalse,
+    note: '`true` is echoed, but the Loops page has no promotion-code field: customers pay the full price.',
+  },
   discounts: { treatment: 'rejected', accepts: isEmptyList, note: 'discounts change what the customer pays; Loops has none.' },
   automatic_tax: {
     treatment: 'rejected',
     accepts: disabled,
     note: '`enabled=false` is accepted; tax calculation would change what the customer pays and Loops has none.',
   },
-  shipping_address_collection: { treatment: 'rejected', note: 'Loops does not collect shipping addresses.' },
+  shipping_address_collection: {
+    treatment: 'rejected',
+    note: 'the merchant ships to the address Stripe collects; Loops collects none, so the order could not be delivered.',
+  },
   shipping_options: { treatment: 'rejected', accepts: isEmptyList, note: 'shipping rates change what the customer pays.' },
   optional_items: { treatment: 'rejected', accepts: isEmptyList, note: 'optional items change what the customer pays.' },
   subscription_data: { treatment: 'rejected', note: 'trials, billing anchors and subscription metadata have no Loops equivalent.' },
   payment_intent_data: { treatment: 'rejected', note: 'capture method, statement descriptors, receipts and transfers have no Loops equivalent.' },
   setup_intent_data: { treatment: 'rejected', note: 'Loops has no setup sessions.' },
-  invoice_creation: { treatment: 'rejected', accepts: disabled, note: 'Loops does not create invoices for the customer.' },
-  tax_id_collection: { treatment: 'rejected', accepts: disabled, note: 'Loops does not collect tax ids.' },
-  phone_number_collection: { treatment: 'rejected', accepts: disabled, note: 'Loops does not collect phone numbers.' },
-  name_collection: { treatment: 'rejected', note: 'Loops does not collect business or individual names.' },
-  consent_collection: { treatment: 'rejected', note: 'Loops does not collect consent.' },
-  custom_fields: { treatment: 'rejected', accepts: isEmptyList, note: 'Loops does not collect custom fields.' },
-  customer_update: { treatment: 'rejected', note: 'Loops does not update Stripe customers.' },
+  invoice_creation: {
+    treatment: 'rejected',
+    accepts: disabled,
+    note: 'the customer would not receive the invoice: Loops makes none for one-time payments.',
+  },
+  tax_id_collection: { treatment: 'unhonoured', accepts: disabled, note: 'echoed; the Loops page does not collect tax ids.' },
+  phone_number_collection: { treatment: 'unhonoured', accepts: disabled, note: 'echoed; the Loops page does not collect phone numbers.' },
+  name_collection: { treatment: 'unhonoured', note: 'stored; the Loops page does not collect business or individual names.' },
+  consent_collection: { treatment: 'unhonoured', note: 'echoed; the Loops page does not collect consent (promotions, terms of service).' },
+  custom_fields: {
+    treatment: 'unhonoured',
+    accepts: isEmptyList,
+    note: 'echoed with `value: null`; the Loops page does not collect custom fields.',
+  },
+  customer_update: {
+    treatment: 'unhonoured',
+    note: 'only with `customer` (as in Stripe); the customer is not updated from what the Loops page collects beyond `customer_details`.',
+  },
   customer_account: { treatment: 'rejected', note: 'Stripe v2 accounts do not exist on Loops.' },
   after_expiration: { treatment: 'rejected', note: 'Loops has no recovery links for expired sessions.' },
   adaptive_pricing: { treatment: 'rejected', accepts: disabled, note: 'presenting another currency would change what the customer pays.' },
@@ -102,10 +131,10 @@ export const CREATE_SESSION_PARAMS: Record<string, ParamTreatment> = {
   payment_method_configuration: { treatment: 'rejected', note: 'Stripe payment method configurations do not exist on Loops.' },
   payment_method_data: { treatment: 'rejected', note: 'no Loops equivalent.' },
   payment_method_options: { treatment: 'rejected', note: 'per-method options have no Loops equivalent.' },
-  saved_payment_method_options: { treatment: 'rejected', note: 'Loops does not save payment methods for Stripe customers.' },
+  saved_payment_method_options: { treatment: 'unhonoured', note: 'echoed; the Loops page decides whether payment methods are saved.' },
   excluded_payment_method_types: { treatment: 'rejected', accepts: isEmptyList, note: 'use `allowed_payment_method_types`, which Loops supports.' },
-  wallet_options: { treatment: 'rejected', note: 'no Loops equivalent.' },
-  branding_settings: { treatment: 'rejected', note: 'the Loops page is branded in the Loops dashboard.' },
+  wallet_options: { treatment: 'unhonoured', note: 'echoed; the Loops page chooses which wallets it shows.' },
+  branding_settings: { treatment: 'unhonoured', note: 'stored; the Loops page is branded in the Loops dashboard.' },
   permissions: { treatment: 'rejected', note: 'no Loops equivalent.' },
   managed_payments: { treatment: 'rejected', accepts: disabled, note: 'no Loops equivalent.' },
 };

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { GatewayError } from '../../errors';
 import { usesAllowedPaymentMethodTypes } from '../api-version';
+import { collectionParamSchemas } from './collection-param-schemas';
 import { CREATE_SESSION_PARAMS } from './create-session-compat';
 import { checkAdjustableItems, checkLineItem } from './line-item-rules';
 import type { ParamBag, ParamValue } from './param-bag';
 import { boolean, email, httpUrl, integer, list, listIndexKeys, metadata, oneOf, optional, text } from './param-schemas';
 import { presentKeysSchema } from './present-keys';
-import { rejectUnsupported } from './reject-unsupported';
+import { rejectUnsupported, type ParamPolicy } from './reject-unsupported';
 import { validateParams } from './validate-params';
 
 export const MAX_LINE_ITEMS = 100;
@@ -76,7 +77,6 @@ export const createSessionSchema = z
     locale: optional(text(10)),
     submit_type: optional(oneOf(['auto', 'book', 'donate', 'pay', 'subscribe'])),
     customer_creation: optional(oneOf(['always', 'if_required'])),
-    payment_method_collection: optional(oneOf(['always', 'if_required'])),
     integration_identifier: optional(text(200)),
     origin_context: optional(oneOf(['mobile_app', 'web'])),
     custom_text: optional(
@@ -94,8 +94,8 @@ export const createSessionSchema = z
         .filter(([, t]) => t.treatment === 'rejected')
         .map(([name]) => [name, rejectedParam]),
     ),
-    // Rejected parameters whose accepted values are echoed on the session need a real schema.
-    billing_address_collection: optional(oneOf(['auto', 'required'])),
+    ...collectionParamSchemas,
+    // A rejected parameter whose accepted values are echoed on the session needs a real schema.
     ui_mode: optional(text(50)),
   })
   .strict();
@@ -115,10 +115,11 @@ export type ParsedCreateSessionParams = Omit<CreateSessionParams, 'line_items'> 
  * Validates a create request: names, then values, then the rules that span several fields.
  * `stripeVersion` decides which payment-method parameter exists (stripe-surface.md §0.9).
  */
-export function parseCreateSessionParams(bag: ParamBag, stripeVersion: string): ParsedCreateSessionParams {
+export function parseCreateSessionParams(bag: ParamBag, stripeVersion: string, policy: ParamPolicy): ParsedCreateSessionParams {
   const params = validateParams(createSessionSchemaFor(bag), bag);
-  rejectUnsupported(bag, CREATE_SESSION_PARAMS, []);
+  rejectUnsupported(bag, CREATE_SESSION_PARAMS, [], policy);
   checkPaymentMethodParam(bag, stripeVersion);
+  checkCustomerParams(params);
   const indexes = listIndexes(bag.line_items, params.line_items?.length ?? 0);
   const items = (params.line_items ?? []).map((item, position) => ({ ...item, index: indexes[position] ?? position }));
   items.forEach((item) => checkLineItem(item, bag));
@@ -134,6 +135,16 @@ export function parseCreateSessionParams(bag: ParamBag, stripeVersion: string): 
 function listIndexes(value: ParamValue | undefined, count: number): number[] {
   const keys = listIndexKeys(value);
   return Array.from({ length: count }, (_, position) => Number(keys?.[position] ?? position));
+}
+
+/** Stripe's rules tying the customer parameters together (stripe-billing-surface.md §11). */
+function checkCustomerParams(params: CreateSessionParams): void {
+  if (params.customer !== undefined && params.customer_email !== undefined) {
+    throw new GatewayError('parameters_exclusive', 'You may only specify one of these parameters: customer, customer_email.', 'customer_email');
+  }
+  if (params.customer_update !== undefined && params.customer === undefined) {
+    throw new GatewayError('parameter_invalid', '`customer_update` can only be used with `customer`.', 'customer_update');
+  }
 }
 
 /**
