@@ -81,6 +81,7 @@ describe('the Loops webhook service, for a tenant it cannot verify', () => {
     loopsWebhookSecret,
     webhookSecrets: [],
     webhookEndpoints: [],
+    strictParams: false,
   });
   // Nothing past the signature check is reached here; the stores and sync are never called.
   const service = createLoopsWebhookService({
