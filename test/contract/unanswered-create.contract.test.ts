@@ -166,8 +166,11 @@ describe('a Loops create answered after the timeout (stripe-node)', () => {
     it('the SDK’s retry on the same instance waits for the slow product instead of making a second one', async () => {
       await slowProduct();
       const before = await productsCreated();
+      const startedAt = Date.now();
       const session = await stack.stripe({ maxNetworkRetries: 2 }).checkout.sessions.create(adhoc('Slow poster'), { idempotencyKey: 'slow-product' });
       expect(session.amount_total).toBe(777);
+      // Counted once the slow create has surely landed.
+      await sleep(startedAt + 3500 - Date.now());
       expect((await productsCreated()) - before).toBe(1);
     });
 
