@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { CreateOptions } from '../loops/loops-client';
 import { isLoopsError } from '../loops/loops-error';
 
@@ -31,6 +32,8 @@ export const LINGER_PAST_WINDOW_MS = 250;
 export function createInFlightCreates(settleMs: number): InFlightCreates {
   const requests = new Map<string, Promise<unknown>>();
   const shutdown = new AbortController();
+  // Every create in flight listens to this one signal; Node would warn past 10 listeners.
+  setMaxListeners(0, shutdown.signal);
   return {
     find: <T>(key: string) => requests.get(key) as Promise<T> | undefined,
     send<T>(key: string, send: (options: CreateOptions) => Promise<T>): Promise<T> {
