@@ -14,9 +14,11 @@ import { metricsRoutes } from './http/routes/metrics';
 import { rateLimit } from './http/middleware/rate-limit';
 import { createMetrics, type Metrics } from './observability/metrics';
 import { createLoopsClient } from './loops/loops-client';
+import { loopsCreateSettleMs } from './loops/retry-policy';
 import { mappingFilePath, readMappingFile } from './mappings/mapping-files';
 import { createLogger, type Logger } from './observability/logger';
 import type { TenantContext } from './services/call-context';
+import { createInFlightCreates } from './services/in-flight-creates';
 import { createCatalogService } from './services/catalog-service';
 import { createCheckoutSessionService } from './services/checkout-sessions/checkout-session-service';
 import { createExpirySweep } from './services/checkout-sessions/expiry-sweep';
@@ -113,10 +115,16 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
   metrics.observeQueueDepth(() => queue.depth());
   const publisher = createEventPublisher({ events: stores.events, queue, tenants: tenantConfigs, now, logger });
   const sync = createSessionSync({ sessions: stores.sessions, events: createSessionEventSink(publisher), now, logger });
+  // Loops creates left unanswered linger until Loops may no longer carry them out (services/in-flight-creates.ts).
+  const settleMs = loopsCreateSettleMs(config.loops.timeoutMs);
+  const inFlight = createInFlightCreates(settleMs);
   const checkoutSessions = createCheckoutSessionService({
     sessions: stores.sessions,
     sync,
-    resolveLineItems: createLineItemResolver(stores.mappings),
+    resolveLineItems: createLineItemResolver({ mappings: stores.mappings, inFlight, logger }),
+    inFlight,
+    settleMs,
+    operations: stores.idempotency,
     planChoices: { form: config.loopsContract.checkoutForm, lineItemReference: config.loopsContract.lineItemReference },
     now,
     logger,
@@ -200,6 +208,8 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     async close() {
       await stopBackground();
       await queue.close();
+      // Their operation records already say they are unresolved; waiting would only delay the exit.
+      inFlight.abandonAll();
       await dispatcher.close();
       if (redis) await closeRedisClient(redis);
     },

@@ -5,7 +5,7 @@ import { bodyMiddleware } from './body-middleware';
 import type { EmulatorContext } from './context';
 import { ApiError } from './errors';
 import { errorMiddleware } from './error-middleware';
-import { faultMiddleware } from './fault-middleware';
+import { duringFaultMiddleware, faultMiddleware } from './fault-middleware';
 import { idempotencyMiddleware } from './idempotency';
 import { registerAdminRoutes } from './routes/admin';
 import { registerAdminOptionRoutes } from './routes/admin-options';
@@ -24,7 +24,8 @@ import { statsMiddleware } from './stats';
 /**
  * Middleware order matters: stats sees the final outcome; faults wrap everything below so a
  * `phase: 'after'` fault hits a fully processed request; errors are rendered inside the fault
- * layer; auth runs before any body is read; idempotency sits right above the routes.
+ * layer; auth runs before any body is read; idempotency sits above the routes, and a
+ * `phase: 'during'` fault between the two (the request is read and its key taken, then it is slow).
  */
 export function createApp(context: EmulatorContext): Koa {
   const app = new Koa();
@@ -50,6 +51,7 @@ export function createApp(context: EmulatorContext): Koa {
   app.use(authMiddleware(context.config.apiKeys));
   app.use(bodyMiddleware());
   app.use(idempotencyMiddleware(context.idempotency, () => context.config.honourIdempotencyKeys));
+  app.use(duringFaultMiddleware(context.timers));
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: true }));
   return app;

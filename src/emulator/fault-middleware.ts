@@ -7,8 +7,11 @@ import type { Timers } from './timers';
 /**
  * Applies a matching fault rule (loops-api.md §6). With `phase: 'after'` the request is fully
  * processed first (state changed, idempotency recorded) and only the response is lost or late:
- * this is how tests play "Loops timed out after creating the session". Admin routes are exempt,
- * so a fault can always be removed.
+ * this is how tests play "Loops timed out after creating the session". With `phase: 'during'` the
+ * rule is handed to `duringFaultMiddleware`, which applies it once the body has been read: a
+ * `latency` there plays "Loops is slow to carry the request out", and carries it out even if the
+ * client gave up waiting (a server that has read a request does not notice its client leaving).
+ * Admin routes are exempt, so a fault can always be removed.
  */
 export function faultMiddleware(faults: FaultStore, timers: Timers): Middleware {
   return async (ctx, next) => {
@@ -16,12 +19,26 @@ export function faultMiddleware(faults: FaultStore, timers: Timers): Middleware 
     const fault = faults.take(ctx.method, ctx.path);
     if (!fault) return next();
     noteFault(ctx, fault.mode);
-    if (fault.phase === 'after') {
+    if (fault.phase === 'during') {
+      ctx.state[DURING] = fault;
+      await next();
+    } else if (fault.phase === 'after') {
       await next();
       await applyAfter(ctx, fault, timers);
     } else {
       await applyBefore(ctx, fault, timers, next);
     }
+  };
+}
+
+const DURING = 'duringFault';
+
+/** Sits right above the routes (below body parsing and idempotency): applies a `phase: 'during'` rule. */
+export function duringFaultMiddleware(timers: Timers): Middleware {
+  return async (ctx, next) => {
+    const fault = ctx.state[DURING] as Fault | undefined;
+    if (!fault) return next();
+    await applyBefore(ctx, fault, timers, next);
   };
 }
 

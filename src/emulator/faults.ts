@@ -24,7 +24,9 @@ export const faultSpecSchema = z
     retryAfterSeconds: z.int().min(0).max(86_400).optional(),
     probability: z.number().min(0).max(1).default(1),
     times: z.int().min(1).optional(),
-    phase: z.enum(['before', 'after']).default('before'),
+    // 'before': on arrival; 'during': once the body is read, just before the request is carried
+    // out (which then happens whether or not the client is still waiting); 'after': on the answer.
+    phase: z.enum(['before', 'during', 'after']).default('before'),
   })
   .refine((spec) => spec.mode !== 'latency' || spec.latencyMs !== undefined, { error: 'latency faults need latencyMs', path: ['latencyMs'] })
   .refine((spec) => spec.mode === 'error' || (spec.code === undefined && spec.message === undefined && spec.retryAfterSeconds === undefined), {

@@ -118,6 +118,12 @@ export const ERROR_CATALOGUE = {
     type: 'api_error',
     when: 'Loops timed out, dropped the connection or answered 5xx; retrying with the same key is safe',
   },
+  loops_outcome_unknown: {
+    status: 504,
+    type: 'api_error',
+    shouldRetry: false,
+    when: "a create Loops left unanswered (this attempt's, without an Idempotency-Key, or an earlier one's) while the gateway cannot tell whether Loops made the session: creating again could make a second one. The message says whether and when a retry with the same key helps; check Loops before using a new key",
+  },
   loops_misconfigured: {
     status: 500,
     type: 'api_error',

@@ -14,7 +14,8 @@ export function callContextOf(ctx: Context & { state: GatewayState }): CallConte
     idempotencyKey: ctx.state.idempotencyKey ?? null,
     operationKey,
     startedAtMs: ctx.state.startedAtMs ?? Date.now(),
-    resumesOperation: ctx.state.resumesOperation ?? false,
+    earlierAttempts: ctx.state.earlierAttempts ?? null,
+    lockedUntilMs: ctx.state.lockedUntilMs ?? null,
     idempotency: ctx.state.idempotencyHeld ?? null,
   };
 }

@@ -29,7 +29,11 @@ export const LOOPS_CONTRACT = {
    * early are learned from webhooks or at `expires_at`. Read by services/checkout-sessions/session-sync.ts.
    */
   v3StatusFromV2: true,
-  /** §7.7: Loops is sent `Idempotency-Key` on every POST; the gateway does not rely on it alone. */
+  /**
+   * §7.7: Loops is sent `Idempotency-Key` on every POST; the gateway does not rely on it alone. How
+   * long Loops may still carry out a create it left unanswered is chosen in retry-policy.ts
+   * (`loopsCreateSettleMs`, from LOOPS_TIMEOUT_MS).
+   */
   sendIdempotencyKey: true,
   /** §5, §7.1: webhook signature header (env LOOPS_WEBHOOK_SIGNATURE_HEADER) and digest encoding. */
   webhookSignatureHeader: 'X-Loops-Signature',

@@ -11,6 +11,13 @@ export interface ExchangeRequest {
   body?: string;
   /** Waiting for the status line and headers, then between body chunks. */
   timeoutMs: number;
+  /**
+   * Called when the request is handed to a connected socket, just before it is written: from then
+   * on the other side may receive it (before, it is still only queued in the pool).
+   */
+  onSent?: () => void;
+  /** Ends the exchange with the signal's reason: a queued request is never written, a sent one is cut off. */
+  signal?: AbortSignal;
 }
 
 export interface ExchangeResponse {
@@ -29,6 +36,17 @@ export function exchange(dispatcher: Dispatcher, request: ExchangeRequest): Prom
     const chunks: Buffer[] = [];
     let statusCode = 0;
     let headers: ExchangeResponse['headers'] = {};
+    const { signal } = request;
+    let abortSent: ((error: Error) => void) | undefined;
+    const onAbort = () => {
+      const reason = abortReason(signal);
+      // Queued: rejected now, and never written (onConnect sees the signal). Sent: cut off.
+      if (abortSent) abortSent(reason);
+      else reject(reason);
+    };
+    const settle = () => signal?.removeEventListener('abort', onAbort);
+    if (signal?.aborted) return reject(abortReason(signal));
+    signal?.addEventListener('abort', onAbort, { once: true });
     dispatcher.dispatch(
       {
         origin: request.origin,
@@ -40,7 +58,11 @@ export function exchange(dispatcher: Dispatcher, request: ExchangeRequest): Prom
         bodyTimeout: request.timeoutMs,
       },
       {
-        onConnect() {},
+        onConnect(abort) {
+          if (signal?.aborted) return abort(abortReason(signal));
+          abortSent = abort;
+          request.onSent?.();
+        },
         onHeaders(status, rawHeaders) {
           statusCode = status;
           headers = util.parseHeaders(rawHeaders);
@@ -51,12 +73,19 @@ export function exchange(dispatcher: Dispatcher, request: ExchangeRequest): Prom
           return true;
         },
         onComplete() {
+          settle();
           resolve({ statusCode, headers, body: Buffer.concat(chunks).toString('utf8') });
         },
         onError(error) {
+          settle();
           reject(error);
         },
       },
     );
   });
+}
+
+function abortReason(signal: AbortSignal | undefined): Error {
+  const reason: unknown = signal?.reason;
+  return reason instanceof Error ? reason : Object.assign(new Error('The exchange was aborted'), { name: 'AbortError' });
 }

@@ -3,7 +3,7 @@ import { errors as undiciErrors, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import type { Logger } from '../observability/logger';
 import { exchange, type LoopsHttpMethod } from './http-exchange';
-import { LoopsError, type LoopsFailure } from './loops-error';
+import { leavesOutcomeUnknown, LoopsError, type LoopsFailure, type UnresolvedCall } from './loops-error';
 import {
   loopsErrorBodySchema,
   loopsPortalSessionSchema,
@@ -28,14 +28,27 @@ import {
 } from './loops-schemas';
 import { LOOPS_RETRY, retryDelayMs } from './retry-policy';
 
+/**
+ * How a create may be made when Loops could carry it out after the gateway stopped waiting
+ * (loops-api.md §7.7): the caller is still answered after `timeoutMs`, but the request stays open
+ * until `lingerMs` after it was sent, and the LoopsError carries it (`unresolved.lateAnswer`), so a
+ * retry can use Loops' late answer instead of creating again.
+ */
+export interface CreateOptions {
+  /** How long after sending the request its answer is still awaited (retry-policy.ts `loopsCreateSettleMs`). */
+  lingerMs: number;
+  /** Abandons the lingering request (the gateway shutting down). */
+  signal?: AbortSignal;
+}
+
 export interface LoopsClient {
-  createSessionV3(body: LoopsV3CreateSessionBody, idempotencyKey: string): Promise<LoopsV3Session>;
-  createSessionV2(body: LoopsV2CreateSessionBody, idempotencyKey: string): Promise<LoopsV2Session>;
+  createSessionV3(body: LoopsV3CreateSessionBody, idempotencyKey: string, create?: CreateOptions): Promise<LoopsV3Session>;
+  createSessionV2(body: LoopsV2CreateSessionBody, idempotencyKey: string, create?: CreateOptions): Promise<LoopsV2Session>;
   getSessionV3(id: string): Promise<LoopsV3Session>;
   listSessionsV3(query: LoopsV3SessionListQuery): Promise<{ data: LoopsV3Session[]; hasMore: boolean }>;
   getSessionV2(id: string): Promise<LoopsV2Session>;
   updateSessionV2(id: string, body: LoopsV2UpdateSessionBody): Promise<LoopsV2Session>;
-  createProductV3(body: LoopsV3CreateProductBody, idempotencyKey: string): Promise<LoopsV3Product>;
+  createProductV3(body: LoopsV3CreateProductBody, idempotencyKey: string, create?: CreateOptions): Promise<LoopsV3Product>;
   getProductV3(id: string): Promise<LoopsV3Product>;
   listProductsV3(limit: number, offset: number): Promise<{ data: LoopsV3Product[]; hasMore: boolean }>;
   /** §8.2 (LOOPS_CONTRACT.subscriptions); an unknown id is a LoopsError, HTTP 404. */
@@ -91,25 +104,68 @@ export function createLoopsClient(options: LoopsClientOptions): LoopsClient {
   const basePath = base.pathname.replace(/\/+$/, '');
   const maxAttempts = options.maxAttempts ?? LOOPS_RETRY.maxAttempts;
 
-  async function call<S extends z.ZodType>(spec: CallSpec<S>): Promise<z.output<S>> {
+  async function call<S extends z.ZodType>(spec: CallSpec<S>, create?: CreateOptions): Promise<z.output<S>> {
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
+      const sent: SentAt = {};
       try {
-        const result = await attemptCall(spec);
+        const result = await (create ? lingeringAttempt(spec, create, sent) : attemptCall(spec, sent, options.timeoutMs));
         options.observe?.(spec.operation, 'ok', (performance.now() - started) / 1000);
         return result;
       } catch (error) {
         const failure = classify(error);
         options.observe?.(spec.operation, outcomeLabel(failure), (performance.now() - started) / 1000);
         const delay = retryDelayMs(failure, attempt, spec.method !== 'POST', { maxAttempts });
-        if (delay === undefined) throw new LoopsError(failure, spec.operation);
+        if (delay === undefined) throw new LoopsError(failure, spec.operation, unresolvedCall(spec, failure, sent, error));
         options.logger.warn({ operation: spec.operation, attempt, failure: failure.kind, delay }, 'retrying Loops call');
         await sleep(delay);
       }
     }
   }
 
-  async function attemptCall<S extends z.ZodType>(spec: CallSpec<S>): Promise<z.output<S>> {
+  /**
+   * One attempt of a create that may linger: answered (or failed) like any attempt within
+   * `timeoutMs`, except that at the timeout a request already sent is not cut off but handed back
+   * in a StillWaiting error, open until `lingerMs` after it was sent. A request still queued in the
+   * pool at the timeout is dropped unsent: Loops never saw it.
+   */
+  function lingeringAttempt<S extends z.ZodType>(spec: CallSpec<S>, create: CreateOptions, sent: SentAt): Promise<z.output<S>> {
+    const stop = new AbortController();
+    const abandon = () => stop.abort(namedError('AbortError', 'the gateway stopped waiting for Loops'));
+    create.signal?.addEventListener('abort', abandon, { once: true });
+    let lingerEnd: NodeJS.Timeout | undefined;
+    // undici's own timeouts sit past the linger, so the linger's end is this timer's, measured from sending.
+    const answer = attemptCall(spec, sent, create.lingerMs + LINGER_SLACK_MS, stop.signal, () => {
+      lingerEnd = setTimeout(() => stop.abort(namedError('TimeoutError', 'no answer within the linger')), create.lingerMs);
+    }).finally(() => {
+      clearTimeout(lingerEnd);
+      create.signal?.removeEventListener('abort', abandon);
+    });
+    return new Promise((resolve, reject) => {
+      const timeout = setTimeout(() => {
+        if (sent.atMs === undefined) stop.abort(namedError('TimeoutError', 'not sent within the timeout'));
+        else reject(new StillWaiting(lateAnswer(spec, answer)));
+      }, options.timeoutMs);
+      answer.then(
+        (value) => {
+          clearTimeout(timeout);
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timeout);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  async function attemptCall<S extends z.ZodType>(
+    spec: CallSpec<S>,
+    sent: SentAt,
+    timeoutMs: number,
+    signal?: AbortSignal,
+    onSent?: () => void,
+  ): Promise<z.output<S>> {
     const headers: Record<string, string> = { authorization: `Bearer ${options.apiKey}`, accept: 'application/json' };
     if (spec.body !== undefined) headers['content-type'] = 'application/json';
     if (spec.idempotencyKey) headers['idempotency-key'] = spec.idempotencyKey;
@@ -119,7 +175,12 @@ export function createLoopsClient(options: LoopsClientOptions): LoopsClient {
       method: spec.method,
       headers,
       body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
-      timeoutMs: options.timeoutMs,
+      timeoutMs,
+      ...(signal ? { signal } : {}),
+      onSent: () => {
+        sent.atMs = performance.now();
+        onSent?.();
+      },
     });
     const text = response.body;
     if (response.statusCode < 200 || response.statusCode >= 300) {
@@ -155,10 +216,16 @@ export function createLoopsClient(options: LoopsClientOptions): LoopsClient {
 
   const id = encodeURIComponent;
   return {
-    createSessionV3: (body, idempotencyKey) =>
-      call({ operation: 'createSessionV3', method: 'POST', path: '/api/v3/checkout/sessions', schema: loopsV3SessionSchema, body, idempotencyKey }),
-    createSessionV2: (body, idempotencyKey) =>
-      call({ operation: 'createSessionV2', method: 'POST', path: '/api/v2/checkout/sessions', schema: loopsV2SessionSchema, body, idempotencyKey }),
+    createSessionV3: (body, idempotencyKey, create) =>
+      call(
+        { operation: 'createSessionV3', method: 'POST', path: '/api/v3/checkout/sessions', schema: loopsV3SessionSchema, body, idempotencyKey },
+        create,
+      ),
+    createSessionV2: (body, idempotencyKey, create) =>
+      call(
+        { operation: 'createSessionV2', method: 'POST', path: '/api/v2/checkout/sessions', schema: loopsV2SessionSchema, body, idempotencyKey },
+        create,
+      ),
     getSessionV3: (sessionId) =>
       call({ operation: 'getSessionV3', method: 'GET', path: `/api/v3/checkout/sessions/${id(sessionId)}`, schema: loopsV3SessionSchema }),
     listSessionsV3: (query) => listV3('listSessionsV3', '/api/v3/checkout/sessions', loopsV3SessionSchema, query),
@@ -166,8 +233,8 @@ export function createLoopsClient(options: LoopsClientOptions): LoopsClient {
       call({ operation: 'getSessionV2', method: 'GET', path: `/api/v2/checkout/sessions/${id(sessionId)}`, schema: loopsV2SessionSchema }),
     updateSessionV2: (sessionId, body) =>
       call({ operation: 'updateSessionV2', method: 'PUT', path: `/api/v2/checkout/sessions/${id(sessionId)}`, schema: loopsV2SessionSchema, body }),
-    createProductV3: (body, idempotencyKey) =>
-      call({ operation: 'createProductV3', method: 'POST', path: '/api/v3/products', schema: loopsV3ProductSchema, body, idempotencyKey }),
+    createProductV3: (body, idempotencyKey, create) =>
+      call({ operation: 'createProductV3', method: 'POST', path: '/api/v3/products', schema: loopsV3ProductSchema, body, idempotencyKey }, create),
     getProductV3: (productId) =>
       call({ operation: 'getProductV3', method: 'GET', path: `/api/v3/products/${id(productId)}`, schema: loopsV3ProductSchema }),
     listProductsV3: (limit, offset) => listV3('listProductsV3', '/api/v3/products', loopsV3ProductSchema, { limit, offset }),
@@ -199,6 +266,43 @@ export function createLoopsClient(options: LoopsClientOptions): LoopsClient {
         idempotencyKey,
       }),
   };
+}
+
+/** When an attempt's request was handed to a connection (performance.now()), if it was. */
+interface SentAt {
+  atMs?: number;
+}
+
+/** Classified by name (`classify`), as undici's and fetch's own timeouts and aborts are. */
+function namedError(name: 'TimeoutError' | 'AbortError', message: string): Error {
+  return Object.assign(new Error(message), { name });
+}
+
+/** undici's header and body timeouts of a lingering request: past the linger, so they never end it first. */
+const LINGER_SLACK_MS = 1000;
+
+/** A lingering create's timeout: the request is still open, and `lateAnswer` settles with it. */
+class StillWaiting extends Error {
+  override readonly name = 'TimeoutError';
+  constructor(readonly lateAnswer: Promise<unknown>) {
+    super('Loops did not answer within the timeout; still waiting');
+  }
+}
+
+/** The late answer as callers see it: the parsed body, or a LoopsError. Never an unhandled rejection. */
+function lateAnswer(spec: CallSpec<z.ZodType>, answer: Promise<unknown>): Promise<unknown> {
+  const late = answer.catch((error: unknown) => {
+    throw new LoopsError(classify(error), spec.operation);
+  });
+  late.catch(() => undefined);
+  return late;
+}
+
+/** What the caller must know of a POST that ended without an answer Loops is done with (loops-error.ts). */
+function unresolvedCall(spec: CallSpec<z.ZodType>, failure: LoopsFailure, sent: SentAt, error: unknown): UnresolvedCall | undefined {
+  if (spec.method !== 'POST' || sent.atMs === undefined || !leavesOutcomeUnknown(failure)) return undefined;
+  const sentMsAgo = performance.now() - sent.atMs;
+  return error instanceof StillWaiting ? { sentMsAgo, lateAnswer: error.lateAnswer } : { sentMsAgo };
 }
 
 /** Carries an already-classified failure out of `attemptCall`. */

@@ -8,14 +8,44 @@ export type LoopsFailure =
   | { kind: 'network'; code: string }
   | { kind: 'invalid_response'; detail: string };
 
+/**
+ * A POST that Loops received, or may have, and never answered: Loops may have carried it out, or
+ * may still (loops-api.md §7.7 leaves open whether a retry with the same `Idempotency-Key` would
+ * be recognised). Callers that create decide what a retry may do (services/checkout-sessions/create-in-loops.ts).
+ */
+export interface UnresolvedCall {
+  /** How long before the error was raised the request was handed to the connection. */
+  sentMsAgo: number;
+  /**
+   * Only when the call was made with `lingerMs`: the same request, still waiting for Loops'
+   * answer. It resolves with the answer, or rejects with a LoopsError when Loops answers a failure
+   * or the linger ends (`lingerMs` after sending) with no answer.
+   */
+  lateAnswer?: Promise<unknown>;
+}
+
 export class LoopsError extends Error {
   constructor(
     readonly failure: LoopsFailure,
     readonly operation: string,
+    readonly unresolved?: UnresolvedCall,
   ) {
     super(`Loops ${operation} failed: ${describe(failure)}`);
     this.name = 'LoopsError';
   }
+}
+
+/** Network failures that happen before a request can reach Loops (no connection, no address). */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/**
+ * Whether a failed request may still have been carried out by Loops: it timed out, or the
+ * connection failed once the request could have been sent. An answer (any HTTP status, or one the
+ * gateway could not read) settles the call: whatever Loops did, it has done.
+ */
+export function leavesOutcomeUnknown(failure: LoopsFailure): boolean {
+  if (failure.kind === 'timeout') return true;
+  return failure.kind === 'network' && !NOT_SENT_CODES.has(failure.code);
 }
 
 function describe(failure: LoopsFailure): string {

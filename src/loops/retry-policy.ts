@@ -10,6 +10,18 @@ export const LOOPS_RETRY = {
 } as const;
 
 /**
+ * The settle window of a create: how long after the gateway sent it Loops may still carry it out.
+ * [chosen] (loops-api.md §7): nothing documents how long Loops works on a request its client
+ * stopped waiting for. The gateway assumes no longer than it would itself have kept trying a call
+ * it may repeat: every attempt taking the whole timeout, `timeoutMs × maxAttempts` (30 s with the
+ * defaults). A create that lands later than that, with Loops ignoring `Idempotency-Key`, is the
+ * one case the duplicate guard cannot see (docs/compatibility.md "Idempotency").
+ */
+export function loopsCreateSettleMs(timeoutMs: number, maxAttempts: number = LOOPS_RETRY.maxAttempts): number {
+  return timeoutMs * maxAttempts;
+}
+
+/**
  * Whether to repeat a Loops call, and after how long (undefined: do not).
  *
  * - A call that is safe to repeat (GET, PUT, DELETE) is retried after timeouts, network errors, 429
@@ -21,7 +33,8 @@ export const LOOPS_RETRY = {
  *   not documented (loops-api.md §7.7), so inside one request it is only repeated when Loops
  *   cannot have acted on it: the connection was refused, or a 429 said "not now". Other POST
  *   failures go back to the merchant as a retryable 5xx; stripe-node's retry carries the same
- *   Stripe key, which maps to the same Loops key (see services/checkout-session-service.ts).
+ *   Stripe key, which maps to the same Loops key, and holds back while Loops may still carry the
+ *   first one out (services/checkout-sessions/create-in-loops.ts).
  */
 export function retryDelayMs(
   failure: LoopsFailure,

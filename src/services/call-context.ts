@@ -1,5 +1,6 @@
 import type { TenantConfig } from '../config';
 import type { LoopsClient } from '../loops/loops-client';
+import type { EarlierAttempts } from '../store/idempotency-store';
 
 /** One tenant as the services see it: its configuration and its own Loops client. */
 export interface TenantContext {
@@ -25,10 +26,13 @@ export interface CallContext {
    */
   startedAtMs: number;
   /**
-   * True when an earlier attempt of this operation ran and left no answer: what it asked Loops to
-   * make may exist (Loops may have acted before failing), so creates look for it first.
+   * Set when an earlier attempt of this operation ran and left no answer: what it asked Loops to
+   * make may exist (Loops may have acted before failing, or may still act), so creates look for it
+   * first, and hold back while an earlier create is unresolved (checkout-sessions/resumed-create.ts).
    */
-  resumesOperation: boolean;
+  earlierAttempts: EarlierAttempts | null;
+  /** With an Idempotency-Key: this request's hold on it lapses no sooner than this (ms); creates are sent only before. */
+  lockedUntilMs: number | null;
   /** Set when this request holds an Idempotency-Key: its answer is stored with what it creates. */
   idempotency: { key: string; fingerprint: string } | null;
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { GatewayError } from '../errors';
 import { isLoopsError } from '../loops/loops-error';
-import type { LoopsV3CreateProductBody } from '../loops/loops-schemas';
+import type { LoopsV3CreateProductBody, LoopsV3Product } from '../loops/loops-schemas';
+import type { Logger } from '../observability/logger';
 import type { AdhocProduct, MappingStore } from '../store/mapping-store';
 import type { IndexedLineItem } from '../stripe/params/create-session-params';
 import { loopsErrorToStripe } from '../translate/loops-error-to-stripe';
@@ -9,6 +10,7 @@ import { loopsTargetFromMapping, priceFactsFromMapping, productFactsFromMapping 
 import { describePriceData, loopsProductBodyFor } from '../translate/price-data';
 import type { ResolvedLineItem } from '../translate/resolved-line-item';
 import type { CallContext } from './call-context';
+import type { InFlightCreates } from './in-flight-creates';
 
 /** A line item known on the Stripe side; a `price_data` one may still need its Loops product. */
 export type DescribedLineItem = Omit<ResolvedLineItem, 'target'> & {
@@ -18,6 +20,12 @@ export type DescribedLineItem = Omit<ResolvedLineItem, 'target'> & {
     | { kind: 'adhoc'; contentHash: string; body: LoopsV3CreateProductBody; param: string; mappedProduct: boolean };
 };
 
+export interface LineItemResolverDeps {
+  mappings: MappingStore;
+  inFlight: InFlightCreates;
+  logger: Logger;
+}
+
 /**
  * Turns Stripe line items into items known on both sides: a `price` through the tenant's mapping,
  * a `price_data` through a Loops product found (or made once) for that exact content.
@@ -26,7 +34,7 @@ export type DescribedLineItem = Omit<ResolvedLineItem, 'target'> & {
  * first, then `checkBeforeLoops` (the rules across items) runs, and only then are missing Loops
  * products made. A request whose second item is unmapped never creates the first item's product.
  */
-export function createLineItemResolver(mappings: MappingStore) {
+export function createLineItemResolver({ mappings, inFlight, logger }: LineItemResolverDeps) {
   async function fromPrice(call: CallContext, item: IndexedLineItem, priceId: string): Promise<DescribedLineItem> {
     const tenantId = call.tenant.config.id;
     const entry = await mappings.getPrice(tenantId, priceId);
@@ -67,22 +75,39 @@ export function createLineItemResolver(mappings: MappingStore) {
     return { ...facts, target: { kind: 'adhoc', contentHash: described.contentHash, body, param, mappedProduct } };
   }
 
-  /** The Loops product for an ad-hoc price, made once: the key is the content, so concurrent identical requests converge. */
+  /**
+   * The Loops product for an ad-hoc price, made once: the key is the content, so concurrent
+   * identical requests converge — in Loops through its `Idempotency-Key`, and on this instance by
+   * sharing one request (in-flight-creates.ts), which also covers a retry while a timed-out
+   * create still lingers.
+   */
   async function makeAdhocProduct(call: CallContext, contentHash: string, body: LoopsV3CreateProductBody, param: string): Promise<AdhocProduct> {
     const key = createHash('sha256').update(`product\n${contentHash}`).digest('hex');
-    let made;
+    let made: LoopsV3Product;
     try {
-      made = await call.tenant.loops.createProductV3(body, key);
+      made = await (inFlight.find<LoopsV3Product>(key) ?? sendProduct(call, key, contentHash, body));
     } catch (error) {
       throw isLoopsError(error) ? loopsErrorToStripe(error, param) : error;
     }
-    const product: AdhocProduct = {
-      loopsProductId: made.id,
-      loopsPriceId: made.default_price ?? null,
-      ...(typeof made.created === 'number' ? { created: Math.floor(made.created) } : {}),
-    };
+    const product = adhocProductOf(made);
     await mappings.putAdhoc(call.tenant.config.id, contentHash, product);
     return product;
+  }
+
+  function sendProduct(call: CallContext, key: string, contentHash: string, body: LoopsV3CreateProductBody): Promise<LoopsV3Product> {
+    const request = inFlight.send(key, (options) => call.tenant.loops.createProductV3(body, key, options));
+    // An answer that comes after this request gave up is kept all the same, so the next request
+    // with this content (on any instance) finds the product instead of making another.
+    request.catch((error: unknown) => {
+      const late = isLoopsError(error) ? error.unresolved?.lateAnswer : undefined;
+      late
+        ?.then((made) => mappings.putAdhoc(call.tenant.config.id, contentHash, adhocProductOf(made as LoopsV3Product)))
+        .then(
+          () => logger.info({ contentHash }, 'kept the ad-hoc Loops product of a create Loops answered late'),
+          () => undefined,
+        );
+    });
+    return request;
   }
 
   /** `checkBeforeLoops` runs once every item is described, before any Loops call; its result is passed back. */
@@ -118,6 +143,14 @@ function withAdhocProduct(item: Omit<DescribedLineItem, 'target'>, product: Adho
     price: { ...item.price, created },
     product: mappedProduct ? item.product : { ...item.product, created },
     target: { kind: 'product', productId: product.loopsProductId, priceId: product.loopsPriceId },
+  };
+}
+
+function adhocProductOf(made: LoopsV3Product): AdhocProduct {
+  return {
+    loopsProductId: made.id,
+    loopsPriceId: made.default_price ?? null,
+    ...(typeof made.created === 'number' ? { created: Math.floor(made.created) } : {}),
   };
 }
 

@@ -13,7 +13,9 @@ export const IDEMPOTENCY = {
  * How long a request holds its key while running. It must outlast the slowest request — two
  * sequential Loops calls (an ad-hoc product, then the session), each with every attempt timing out —
  * and no more: a gateway killed mid-request leaves its lock behind, and the client's retries get
- * 409s until it lapses.
+ * 409s until it lapses. A request never sends a Loops create after its lock may have lapsed
+ * (`lockedUntilMs`, services/checkout-sessions/resumed-create.ts), so a stopped attempt's record
+ * (`EarlierAttempts.unfinishedLockEndMs`) bounds what it can have sent.
  */
 export function idempotencyLockSeconds(loopsTimeoutMs: number, loopsAttempts: number): number {
   return Math.ceil((2 * loopsTimeoutMs * loopsAttempts) / 1000) + 5;
@@ -54,6 +56,24 @@ export function decodeEntry(raw: string): IdempotencyEntry {
   return { state, fingerprint, response: storedResponseSchema.parse({ status: Number(status), requestId, body: rest }) };
 }
 
+/**
+ * What the earlier attempts of an operation left about their Loops creates, for the attempt that
+ * resumes it (services/checkout-sessions/resumed-create.ts decides what it may do).
+ */
+export interface EarlierAttempts {
+  /**
+   * Until when (ms) a create one of them sent, and never got an answer to, may still be carried out
+   * by Loops (its send time plus the settle window); 0: none was left unresolved.
+   */
+  unresolvedUntilMs: number;
+  /**
+   * Set when the last of them never ended (its gateway died mid-request, or it outlived its
+   * lock): it sent no Loops create after this time (ms), when its lock may have lapsed. What it
+   * sent before is unknown, as a timed-out create is.
+   */
+  unfinishedLockEndMs: number | null;
+}
+
 export type BeginOutcome =
   /**
    * `startedAtMs` is the clock reading of the operation's first attempt, kept beside the key for
@@ -65,24 +85,70 @@ export type BeginOutcome =
       token: string;
       startedAtMs: number;
       /**
-       * An earlier attempt of this operation ran and left no answer (it failed with a 5xx, or its
-       * gateway died): what it asked Loops to make may exist, so the retry looks before creating.
+       * Set when an earlier attempt of this operation ran and left no answer (it failed with a 5xx,
+       * or its gateway died): what it asked Loops to make may exist, so the retry looks before
+       * creating, and may not create at all while an earlier create is unresolved.
        */
-      resumed: boolean;
+      earlier: EarlierAttempts | null;
+      /** This request's lock lapses no sooner than this (ms): `nowMs` plus the lock's duration. */
+      lockedUntilMs: number;
     }
   | { kind: 'replay'; response: StoredResponse }
   | { kind: 'in_flight' }
   | { kind: 'mismatch' };
 
 export interface IdempotencyStore {
-  /** Takes the key (or reports why not) and pins the operation's start time, in one step. */
+  /**
+   * Takes the key (or reports why not), pins the operation's start time and records that this
+   * attempt is running, in one step.
+   */
   begin(tenantId: string, key: string, fingerprint: string, operationKey: string, nowMs: number): Promise<BeginOutcome>;
   complete(tenantId: string, key: string, fingerprint: string, response: StoredResponse): Promise<void>;
   /**
-   * Forgets a key this request took (validation failed, or Loops failed): a retry runs afresh.
-   * With `operationKey`, the operation's start-time pin goes too (a refused request stores nothing).
+   * Gives up a key this request took (validation failed, or Loops failed): a retry runs again, and
+   * the operation's record says this attempt ended. With `forget`, the operation's record goes too
+   * (a refused first attempt stores nothing), unless it holds an unresolved create.
    */
-  release(tenantId: string, key: string, token: string, operationKey?: string): Promise<void>;
+  release(tenantId: string, key: string, token: string, operationKey: string, forget: boolean): Promise<void>;
+  /**
+   * Records, with the operation, that a Loops create it sent may still be carried out until
+   * `untilMs`, so a retry on any instance holds back until then. False when the operation has no
+   * record (it expired): the caller cannot count on retries seeing the window.
+   */
+  noteUnresolved(tenantId: string, operationKey: string, untilMs: number): Promise<boolean>;
+}
+
+/**
+ * The operation record beside a key (Redis `operation:<key>`), 24 hours from the first attempt:
+ *   <startedAtMs>\n<runningSinceMs>\n<unresolvedUntilMs>
+ * `runningSinceMs` is the start of the attempt that holds or last held the key, 0 once it ended;
+ * `unresolvedUntilMs` is 0 or the latest end of an unresolved create's settle window. Written by
+ * `begin` and `release` in the round trips they make anyway, and by `noteUnresolved` only after a
+ * create went unanswered, so a create that Loops answers costs no extra round trip.
+ */
+export interface OperationRecord {
+  startedAtMs: number;
+  runningSinceMs: number;
+  unresolvedUntilMs: number;
+}
+
+const operationRecordPattern = /^(\d+)(?:\n(\d+)\n(\d+))?$/;
+
+export function decodeOperationRecord(raw: string): OperationRecord {
+  const match = operationRecordPattern.exec(raw);
+  if (!match) throw new Error('malformed operation record');
+  const startedAtMs = Number(match[1]);
+  // A record from before the last two lines existed: an attempt that may not have ended.
+  if (match[2] === undefined) return { startedAtMs, runningSinceMs: startedAtMs, unresolvedUntilMs: 0 };
+  return { startedAtMs, runningSinceMs: Number(match[2]), unresolvedUntilMs: Number(match[3]) };
+}
+
+/** What a resumed attempt learns from the record it found; `lockMs` is how long a lock lasts. */
+export function earlierAttemptsOf(record: OperationRecord, lockMs: number): EarlierAttempts {
+  return {
+    unresolvedUntilMs: record.unresolvedUntilMs,
+    unfinishedLockEndMs: record.runningSinceMs > 0 ? record.runningSinceMs + lockMs : null,
+  };
 }
 
 /** What a second request with a key finds, given what the first left. */

@@ -9,7 +9,8 @@ import { fitsLoopsMetadata } from '../loops/metadata-limits';
  * creating one (find-marked-session.ts).
  *
  * The marker is left out when the merchant's metadata leaves no room for it within Loops' limits
- * (50 keys, 5 KB) or already uses the key: then only the `Idempotency-Key` guards the retry.
+ * (50 keys, 5 KB) or already uses the key: then a retry cannot look, and one whose earlier create
+ * went unanswered refuses to create (services/checkout-sessions/resumed-create.ts).
  * Merchants never see it: the session object is built from the request, not from Loops' metadata.
  */
 export const OPERATION_MARKER_KEY = 'gateway_operation';

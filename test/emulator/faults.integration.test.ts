@@ -113,6 +113,15 @@ describe('fault injection (loops-api.md §6)', () => {
     expect((await h.api('GET', SESSIONS)).body.data).toHaveLength(2);
   });
 
+  it("phase 'during' latency carries the request out late, even after the client gave up (a slow Loops)", async () => {
+    await addFault({ method: 'POST', path: SESSIONS, mode: 'latency', latencyMs: 400, phase: 'during', times: 1 });
+    await expect(rawCreate(AbortSignal.timeout(100))).rejects.toThrow(/timeout|aborted/i);
+    expect((await stats()).sessionsCreated).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect((await stats()).sessionsCreated).toBe(1);
+    expect((await h.api('GET', SESSIONS)).body.data).toHaveLength(1);
+  });
+
   it("phase 'after' latency delays a processed answer", async () => {
     await addFault({ method: 'POST', path: SESSIONS, mode: 'latency', latencyMs: 200, phase: 'after' });
     const started = performance.now();

@@ -159,6 +159,38 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
 }
 
+/** Another gateway instance of a stack: same configuration, so the same Redis prefix and Loops emulator. */
+export interface GatewayInstance {
+  url: string;
+  stripe(options?: { maxNetworkRetries?: number }): Stripe;
+  close(): Promise<void>;
+}
+
+export async function startAnotherInstance(stack: Stack): Promise<GatewayInstance> {
+  const config = loadConfig(stack.env);
+  const container = createContainer(config, { logger: createLogger('silent') });
+  const { server } = createHttpServer(container.app.callback(), config.http);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stripe: ({ maxNetworkRetries } = {}) =>
+      new Stripe(TEST_KEYS.gateway, {
+        host: '127.0.0.1',
+        port,
+        protocol: 'http',
+        telemetry: false,
+        ...(maxNetworkRetries === undefined ? {} : { maxNetworkRetries }),
+      }),
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await container.close();
+    },
+  };
+}
+
 export function emulatorAdmin(url: string): EmulatorAdmin {
   const send = async (method: string, path: string, body: unknown, auth: boolean) => {
     const response = await fetch(`${url}${path}`, {

@@ -125,10 +125,11 @@ describe('log scan: no secret in any log line', () => {
     }
     expect((await call('GET', '/v1/checkout/sessions', {})).status).toBe(401);
 
-    // Loops failing: 5xx (retried, then 502), dropped connections, and Loops refusing the gateway's key.
+    // Loops failing: 5xx (retried, then 502), dropped connections (the create may have been
+    // received, and without an Idempotency-Key no retry is safe: 504), and Loops refusing the gateway's key.
     const faults: [Record<string, unknown>, number][] = [
       [{ mode: 'error', status: 503, times: 10 }, 502],
-      [{ mode: 'drop', times: 10 }, 502],
+      [{ mode: 'drop', times: 10 }, 504],
       [{ mode: 'error', status: 401, times: 1 }, 500],
     ];
     for (const [fault, status] of faults) {

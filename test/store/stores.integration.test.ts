@@ -21,7 +21,7 @@ const implementations = [
   {
     name: 'redis',
     sessions: () => createRedisSessionStore(redisSetup.redis, redisSetup.keysFor),
-    idempotency: () => createRedisIdempotencyStore(redisSetup.redis, redisSetup.keysFor, 60),
+    idempotency: (lockSeconds = 60) => createRedisIdempotencyStore(redisSetup.redis, redisSetup.keysFor, lockSeconds),
     mappings: () => createRedisMappingStore(redisSetup.redis, redisSetup.keysFor),
     events: () => createRedisEventStore(redisSetup.redis, redisSetup.keysFor),
     /** A session store and the event log its transitions write to. */
@@ -33,7 +33,7 @@ const implementations = [
   {
     name: 'memory',
     sessions: () => createMemorySessionStore(createMemoryEventStore()),
-    idempotency: () => createMemoryIdempotencyStore(60),
+    idempotency: (lockSeconds = 60) => createMemoryIdempotencyStore(lockSeconds),
     mappings: createMemoryMappingStore,
     events: () => createMemoryEventStore(),
     sessionsWithEvents: () => {
@@ -229,15 +229,49 @@ describe.each(implementations)('$name stores', (impl) => {
       const first = await store.begin('t1', key, 'fp', `op-${key}`, 1111);
       if (first.kind !== 'started') throw new Error('expected to start');
       expect(first.startedAtMs).toBe(1111);
-      await store.release('t1', key, 'someone-else');
+      await store.release('t1', key, 'someone-else', `op-${key}`, false);
       expect((await store.begin('t1', key, 'fp', `op-${key}`, 2222)).kind).toBe('in_flight');
-      await store.release('t1', key, first.token);
+      await store.release('t1', key, first.token, `op-${key}`, false);
       const retry = await store.begin('t1', key, 'fp', `op-${key}`, 3333);
       expect(retry).toMatchObject({ kind: 'started', startedAtMs: 1111 });
       // A refused request forgets its pin as well: the next attempt starts its own clock.
       if (retry.kind !== 'started') throw new Error('expected to start');
-      await store.release('t1', key, retry.token, `op-${key}`);
+      await store.release('t1', key, retry.token, `op-${key}`, true);
       expect(await store.begin('t1', key, 'fp', `op-${key}`, 4444)).toMatchObject({ kind: 'started', startedAtMs: 4444 });
+    });
+
+    it('keeps with the operation what an attempt left: an unanswered create’s window, never lowered, never forgotten', async () => {
+      const store = impl.idempotency();
+      const key = `u-${impl.name}`;
+      const operation = `op-${key}`;
+      const first = await store.begin('t1', key, 'fp', operation, 1000);
+      expect(first).toMatchObject({ kind: 'started', earlier: null, lockedUntilMs: 61_000 });
+      if (first.kind !== 'started') throw new Error('expected to start');
+      expect(await store.noteUnresolved('t1', operation, 5000)).toBe(true);
+      expect(await store.noteUnresolved('t1', operation, 4000)).toBe(true);
+      // Asked to forget (a 4xx), a record holding an unresolved create stays.
+      await store.release('t1', key, first.token, operation, true);
+      const retry = await store.begin('t1', key, 'fp', operation, 2000);
+      expect(retry).toMatchObject({ kind: 'started', startedAtMs: 1000, earlier: { unresolvedUntilMs: 5000, unfinishedLockEndMs: null } });
+      if (retry.kind !== 'started') throw new Error('expected to start');
+      await store.release('t1', key, retry.token, operation, false);
+      expect(await store.begin('t1', key, 'fp', operation, 3000)).toMatchObject({ earlier: { unresolvedUntilMs: 5000, unfinishedLockEndMs: null } });
+      // No record (never begun, or expired): nothing to note, and the caller is told.
+      expect(await store.noteUnresolved('t1', `op-${key}-unknown`, 5000)).toBe(false);
+    });
+
+    it('shows the next attempt that the last one never ended (its gateway died), and when its lock lapsed', async () => {
+      const store = impl.idempotency(1);
+      const key = `c-${impl.name}`;
+      const operation = `op-${key}`;
+      expect(await store.begin('t1', key, 'fp', operation, 7000)).toMatchObject({ kind: 'started', earlier: null });
+      // No release: the lock lapses on its own.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const next = await store.begin('t1', key, 'fp', operation, 9000);
+      expect(next).toMatchObject({ kind: 'started', startedAtMs: 7000, earlier: { unresolvedUntilMs: 0, unfinishedLockEndMs: 8000 } });
+      if (next.kind !== 'started') throw new Error('expected to start');
+      await store.release('t1', key, next.token, operation, false);
+      expect(await store.begin('t1', key, 'fp', operation, 9500)).toMatchObject({ earlier: { unresolvedUntilMs: 0, unfinishedLockEndMs: null } });
     });
   });
 

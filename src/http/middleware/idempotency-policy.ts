@@ -21,7 +21,8 @@ export const freshOperationKey = (): string => randomUUID();
 /**
  * Which first answers are kept for replay. Stripe also keeps 5xx; the gateway does not: its 5xx
  * mean Loops or Redis failed before the work finished, and re-running is safe because the retry
- * reaches Loops with the same derived key. Validation errors (4xx) are not kept, as in Stripe.
+ * reaches Loops with the same derived key and looks for what the earlier attempt made first
+ * (services/checkout-sessions/create-in-loops.ts). Validation errors (4xx) are not kept, as in Stripe.
  */
 export function shouldStoreResponse(status: number): boolean {
   return status >= 200 && status < 300;

@@ -9,7 +9,8 @@ import { freshOperationKey, MAX_IDEMPOTENCY_KEY_LENGTH, operationFingerprint, sh
  * Stripe idempotency on every POST (stripe-node keys them all, stripe-surface.md §0.3, §4):
  * a completed key replays its first answer byte for byte with `Idempotent-Replayed: true`; the same
  * key with other parameters is a 400 `idempotency_error`; a key still running is a 409 the SDK
- * retries. Keys are scoped to the tenant.
+ * retries. Keys are scoped to the tenant. A request that ends without a stored answer releases the
+ * key and leaves the operation's record (idempotency-store.ts `OperationRecord`) for its retry.
  */
 export function idempotency(store: IdempotencyStore, logger: Logger, now: () => number = Date.now): Middleware<GatewayState> {
   return async (ctx, next) => {
@@ -27,10 +28,11 @@ export function idempotency(store: IdempotencyStore, logger: Logger, now: () => 
       throw new GatewayError('parameter_invalid', `Idempotency-Key must be at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters.`, 'Idempotency-Key');
     }
     const fingerprint = operationFingerprint(tenant.config.id, key, ctx.method, ctx.path, params);
-    ctx.state.operationKey = fingerprint;
+    const operationKey = fingerprint;
+    ctx.state.operationKey = operationKey;
     ctx.set('Idempotency-Key', key);
 
-    const outcome = await store.begin(tenant.config.id, key, fingerprint, ctx.state.operationKey, ctx.state.startedAtMs);
+    const outcome = await store.begin(tenant.config.id, key, fingerprint, operationKey, ctx.state.startedAtMs);
     switch (outcome.kind) {
       case 'replay':
         ctx.status = outcome.response.status;
@@ -51,7 +53,8 @@ export function idempotency(store: IdempotencyStore, logger: Logger, now: () => 
         );
       case 'started':
         ctx.state.startedAtMs = outcome.startedAtMs;
-        ctx.state.resumesOperation = outcome.resumed;
+        ctx.state.earlierAttempts = outcome.earlier;
+        ctx.state.lockedUntilMs = outcome.lockedUntilMs;
         ctx.state.idempotencyHeld = { key, fingerprint };
         break;
     }
@@ -70,10 +73,11 @@ export function idempotency(store: IdempotencyStore, logger: Logger, now: () => 
       throw error;
     } finally {
       if (!stored) {
-        // A refused request (4xx) leaves nothing behind, its start-time pin included; after a 5xx
-        // the pin stays, so the retry rebuilds the same Loops request.
-        const operationToForget = status < 500 ? ctx.state.operationKey : undefined;
-        await store.release(tenant.config.id, key, outcome.token, operationToForget).catch((error: unknown) => {
+        // A refused first attempt (4xx) leaves nothing behind, its operation record included;
+        // after a 5xx the record stays, so the retry rebuilds the same Loops request and knows
+        // what earlier attempts may have made. A resumed operation keeps it whatever the answer.
+        const forget = status < 500 && outcome.earlier === null;
+        await store.release(tenant.config.id, key, outcome.token, operationKey, forget).catch((error: unknown) => {
           // The lock then lapses by itself (idempotencyLockSeconds).
           logger.warn({ err: (error as Error).message }, 'could not release an idempotency key');
         });

@@ -1,11 +1,26 @@
-import { isLoopsError } from '../../loops/loops-error';
-import type { LoopsV3Session } from '../../loops/loops-schemas';
+import { GatewayError } from '../../errors';
+import type { CreateOptions } from '../../loops/loops-client';
+import { isLoopsError, leavesOutcomeUnknown, type UnresolvedCall } from '../../loops/loops-error';
+import type { LoopsV2Session, LoopsV3Session } from '../../loops/loops-schemas';
 import type { Logger } from '../../observability/logger';
+import type { IdempotencyStore } from '../../store/idempotency-store';
 import { loopsErrorToStripe } from '../../translate/loops-error-to-stripe';
 import { loopsTotalInMinorUnits, loopsV2TotalInMinorUnits } from '../../translate/loops-session-total';
+import { carriesMarker } from '../../translate/operation-marker';
 import type { LoopsCheckoutPlan } from '../../translate/plan-loops-checkout';
 import type { CallContext } from '../call-context';
+import type { InFlightCreates } from '../in-flight-creates';
 import { findMarkedSession } from './find-marked-session';
+import {
+  decideResumedCreate,
+  keylessOutcomeUnknownError,
+  mayStillSendCreate,
+  outcomeUnknownError,
+  uncertaintyOf,
+  unrecordedOutcomeUnknownError,
+  type LocalEnd,
+  type MarkerSearch,
+} from './resumed-create';
 
 /** The Loops session a create ends with, in Stripe's units. */
 export interface LoopsOutcome {
@@ -16,22 +31,40 @@ export interface LoopsOutcome {
   expiresAt: number;
 }
 
+export interface CreateInLoopsDeps {
+  inFlight: InFlightCreates;
+  /** How long after sending a create Loops may still carry it out (retry-policy.ts `loopsCreateSettleMs`). */
+  settleMs: number;
+  operations: Pick<IdempotencyStore, 'noteUnresolved'>;
+  now: () => number;
+  logger: Logger;
+}
+
 /**
- * Makes the plan's Loops session, at most once per logical operation, with two guards:
+ * Makes the plan's Loops session, at most once per logical operation, with three guards:
  * 1. the Loops `Idempotency-Key` derives from the operation key, so a retry of the same Stripe
  *    request (same Idempotency-Key and parameters) asks Loops for the same session;
  * 2. Loops may ignore that header (loops-api.md §7.7), so a retry of an operation whose earlier
  *    attempt left no answer first looks for the session that attempt may have made, by the
- *    operation marker in its metadata (translate/operation-marker.ts).
+ *    operation marker in its metadata (translate/operation-marker.ts);
+ * 3. a create Loops did not answer may still be carried out later, after that look. Its request is
+ *    kept open through its settle window, and a retry on this instance waits for its answer; the
+ *    window is recorded with the operation, and a retry elsewhere does not create inside it, nor
+ *    after it unless the look was conclusive (resumed-create.ts): it answers a non-retryable
+ *    `loops_outcome_unknown` instead of risking a second session.
+ * A create that Loops answers costs nothing extra: no Redis call, no search.
  */
-export async function createInLoops(call: CallContext, plan: LoopsCheckoutPlan, marker: string, logger: Logger): Promise<LoopsOutcome> {
+export async function createInLoops(call: CallContext, plan: LoopsCheckoutPlan, marker: string, deps: CreateInLoopsDeps): Promise<LoopsOutcome> {
   // The operation key is already a digest (or random); the suffix names the Loops call it keys.
   const key = `${call.operationKey}-session`;
   try {
-    const earlier = call.resumesOperation ? await findMarkedSession(call.tenant.loops, marker, customerOf(plan), logger) : undefined;
-    if (earlier) logger.info({ session: earlier.id }, 'a retried create found the Loops session of its earlier attempt');
-    if (plan.api === 'v3') return fromV3(earlier ?? (await call.tenant.loops.createSessionV3(plan.body, key)), plan.body.expires_at ?? 0);
-    const id = earlier?.id ?? (await call.tenant.loops.createSessionV2(plan.body, key)).id;
+    if (plan.api === 'v3') {
+      const earlier = await earlierSession<LoopsV3Session>(call, plan, marker, key, deps);
+      const session = earlier ?? (await send(call, key, deps, (options) => call.tenant.loops.createSessionV3(plan.body, key, options)));
+      return fromV3(session, plan.body.expires_at ?? 0);
+    }
+    const earlier = await earlierSession<LoopsV2Session>(call, plan, marker, key, deps);
+    const id = earlier?.id ?? (await send(call, key, deps, (options) => call.tenant.loops.createSessionV2(plan.body, key, options))).id;
     // V2 create takes no expiry; Stripe's default is 24 h, Loops' 1 h, so set it explicitly.
     const session = await call.tenant.loops.updateSessionV2(id, { expiresAt: new Date(plan.expiresAt * 1000).toISOString() });
     return {
@@ -45,6 +78,85 @@ export async function createInLoops(call: CallContext, plan: LoopsCheckoutPlan, 
   }
 }
 
+/**
+ * The session an earlier attempt of this operation made, if any; undefined when a new create may
+ * go ahead; throws `loops_outcome_unknown` when it may not (resumed-create.ts).
+ */
+async function earlierSession<S extends LoopsV3Session | LoopsV2Session>(
+  call: CallContext,
+  plan: LoopsCheckoutPlan,
+  marker: string,
+  key: string,
+  deps: CreateInLoopsDeps,
+): Promise<S | LoopsV3Session | undefined> {
+  // This instance still waits for an earlier attempt's create: its answer is the best there is.
+  const inFlight = deps.inFlight.find<S>(key);
+  let localEnd: LocalEnd | undefined;
+  if (inFlight) {
+    try {
+      const session = await inFlight;
+      deps.logger.info({ session: session.id }, 'a retried create got the Loops session of its earlier attempt’s late answer');
+      return session;
+    } catch (error) {
+      localEnd = isLoopsError(error) && !leavesOutcomeUnknown(error.failure) ? 'answered' : 'unanswered';
+    }
+  }
+  if (!call.earlierAttempts) return undefined;
+  const search: MarkerSearch = carriesMarker(plan.body.metadata, marker)
+    ? await findMarkedSession(call.tenant.loops, marker, plan.body.externalCustomerId, deps.logger)
+    : { kind: 'inconclusive', reason: 'no_marker' };
+  const nowMs = deps.now();
+  const decision = decideResumedCreate(search, uncertaintyOf(call.earlierAttempts, deps.settleMs, localEnd), nowMs);
+  switch (decision.kind) {
+    case 'use':
+      deps.logger.info({ session: decision.session.id }, 'a retried create found the Loops session of its earlier attempt');
+      return decision.session;
+    case 'create':
+      return undefined;
+    case 'refuse':
+      deps.logger.warn(
+        { reason: decision.reason, untilMs: decision.untilMs },
+        'a retried create was not sent: an earlier create may have made a session the gateway cannot see',
+      );
+      throw outcomeUnknownError(decision, nowMs);
+  }
+}
+
+/** Sends the create (lingering, see in-flight-creates.ts); an unanswered one is recorded with the operation. */
+async function send<T>(call: CallContext, key: string, deps: CreateInLoopsDeps, create: (options: CreateOptions) => Promise<T>): Promise<T> {
+  if (!mayStillSendCreate(call.lockedUntilMs, deps.now())) {
+    throw new GatewayError(
+      'loops_unavailable',
+      'The gateway ran out of time for this request before asking Loops to create the session (earlier Loops calls were slow); nothing was created. ' +
+        'Retrying with the same Idempotency-Key is safe.',
+    );
+  }
+  try {
+    return await deps.inFlight.send(key, create);
+  } catch (error) {
+    if (isLoopsError(error) && error.unresolved) await recordUnresolved(call, error.unresolved, deps);
+    throw error;
+  }
+}
+
+/**
+ * Loops may still carry the create out until its settle window ends. With an Idempotency-Key the
+ * window goes into the operation's record, and the merchant's retry (a 502, which the SDK retries)
+ * is safe; without one, or if it cannot be recorded, nothing makes a retry safe, so the answer is
+ * the non-retryable `loops_outcome_unknown`.
+ */
+async function recordUnresolved(call: CallContext, unresolved: UnresolvedCall, deps: CreateInLoopsDeps): Promise<void> {
+  const nowMs = deps.now();
+  const untilMs = nowMs - unresolved.sentMsAgo + deps.settleMs;
+  deps.logger.warn({ untilMs, lingering: unresolved.lateAnswer !== undefined }, 'Loops did not answer a create; it may still carry it out');
+  if (!call.idempotency) throw keylessOutcomeUnknownError();
+  const recorded = await deps.operations.noteUnresolved(call.tenant.config.id, call.operationKey, untilMs).catch((error: unknown) => {
+    deps.logger.error({ err: (error as Error).message }, 'could not record an unanswered Loops create with its operation');
+    return false;
+  });
+  if (!recorded) throw unrecordedOutcomeUnknownError(untilMs, nowMs);
+}
+
 function fromV3(session: LoopsV3Session, requestedExpiry: number): LoopsOutcome {
   return {
     id: session.id,
@@ -52,9 +164,4 @@ function fromV3(session: LoopsV3Session, requestedExpiry: number): LoopsOutcome 
     amountTotal: loopsTotalInMinorUnits(session),
     expiresAt: session.expires_at ?? requestedExpiry,
   };
-}
-
-/** The customer filter narrows the search (V3 `externalCustomerId`, loops-api.md §3.2). */
-function customerOf(plan: LoopsCheckoutPlan): string | undefined {
-  return plan.body.externalCustomerId;
 }

@@ -13,13 +13,13 @@ import type { CallContext } from '../call-context';
 import type { ResolveLineItems } from '../line-item-resolver';
 import { buildSessionRecord } from './build-session-record';
 import { createUnhonouredWarning } from './unhonoured-warning';
-import { createInLoops, type LoopsOutcome } from './create-in-loops';
+import { createInLoops, type CreateInLoopsDeps, type LoopsOutcome } from './create-in-loops';
 import { renderSession } from './render-session';
 
 /** Stripe's `expires_at` window and default (stripe-surface.md §5.3). */
 export const SESSION_EXPIRY = { minSeconds: 30 * 60, maxSeconds: 24 * 3600, defaultSeconds: 24 * 3600 } as const;
 
-export interface CreateSessionDeps {
+export interface CreateSessionDeps extends CreateInLoopsDeps {
   resolveLineItems: ResolveLineItems;
   sessions: SessionStore;
   planChoices: PlanChoices;
@@ -50,7 +50,7 @@ export function createCreateSession(deps: CreateSessionDeps) {
     } = await deps.resolveLineItems(call, params.line_items, (described) => checkLineItems(described, mode));
     const marker = operationMarker(call.operationKey);
     const plan = planLoopsCheckout(items, commonFields(params, mode, expiresAt, marker), deps.planChoices);
-    const loops = await createInLoops(call, plan, marker, deps.logger);
+    const loops = await createInLoops(call, plan, marker, deps);
     await checkAmount(call, loops, amountTotal, currency, items);
 
     const record = buildSessionRecord(call, params, items, loops, { mode, currency, amountTotal, nowMs });
