@@ -78,6 +78,26 @@ describe('customers: bad input changes nothing', () => {
     expect(await probe.changesSince(before)).toEqual([]);
   });
 
+  it('a checkout naming an unknown or deleted customer → 400 on `customer`, nothing stored, nothing made in Loops', async () => {
+    const deleted = (await stack.stripe().customers.create()).id;
+    expect((await request('DELETE', `/v1/customers/${deleted}`)).status).toBe(200);
+    for (const customer of ['cus_NoSuchOne', deleted]) {
+      const before = await probe.snapshot();
+      const productsBefore = (await stack.loops.admin('GET', '/_emulator/stats')).json.productsCreated;
+      const response = await request(
+        'POST',
+        '/v1/checkout/sessions',
+        `mode=payment&customer=${customer}&line_items[0][price_data][currency]=usd&line_items[0][price_data][unit_amount]=999&line_items[0][price_data][product_data][name]=Never%20made&line_items[0][quantity]=1`,
+      );
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({
+        error: { code: 'resource_missing', param: 'customer', message: `No such customer: '${customer}'` },
+      });
+      expect(await probe.changesSince(before)).toEqual([]);
+      expect((await stack.loops.admin('GET', '/_emulator/stats')).json.productsCreated).toBe(productsBefore);
+    }
+  });
+
   it('the probe sees what a successful create and update store (so an empty diff above means something)', async () => {
     const before = await probe.snapshot();
     expect((await create('email=seen%40example.com')).status).toBe(200);

@@ -20,7 +20,7 @@ export const CUSTOMER_SEARCH_FIELDS: SearchFields = { created: 'number', email: 
 export const SEARCH_SCAN_BUDGET = 1000;
 const SCAN_CHUNK = 200;
 
-/** What a `next_page` token carries: the last index entry read (page-token.ts wraps it). */
+/** What a `next_page` token carries: the last index entry read (search-page-token.ts wraps it). */
 const positionSchema = z
   .object({ i: z.string().refine(isCustomerId), m: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) })
   .strict()
