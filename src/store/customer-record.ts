@@ -34,8 +34,6 @@ export const customerRecordSchema = z.object({
    * `customer.deleted` event keeps the last snapshot for the event retention), the id stays taken.
    */
   customer: z.union([deletedCustomerSchema, storedCustomerSchema]),
-  /** The request that created it, for the `request` of its events; null for automatic creations. */
-  createdBy: z.object({ requestId: z.string().nullable(), idempotencyKey: z.string().nullable() }),
 });
 
 export type CustomerRecord = z.infer<typeof customerRecordSchema>;

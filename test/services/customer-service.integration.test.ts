@@ -98,7 +98,6 @@ describe('customer search over a long history', () => {
         tenantId: tenant,
         createdMs: start + i * 1000,
         customer,
-        createdBy: { requestId: null, idempotencyKey: null },
       };
       await context.store.insert(record, { ...events, id: `evt_history${i}`, data: { object: customer } });
       if (needle) needles.unshift(id);

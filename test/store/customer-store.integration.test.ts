@@ -34,7 +34,7 @@ const nextId = () => `cus_${String(++counter).padStart(24, '0')}`;
 
 function customerRecord(tenantId: string, createdMs: number, email: string | null = null, id = nextId()): CustomerRecord {
   const customer = { ...buildCustomerObject({ id, created: Math.floor(createdMs / 1000), livemode: false }), email };
-  return { version: 1, tenantId, createdMs, customer, createdBy: { requestId: null, idempotencyKey: null } };
+  return { version: 1, tenantId, createdMs, customer };
 }
 
 function event(type: string, object: Record<string, unknown>): StoredEvent {

@@ -85,13 +85,7 @@ export function createCustomerService(deps: CustomerServiceDeps) {
     const id = stableId('cus', `${tenantId}\n${call.operationKey}\n${call.startedAtMs}`);
     const blank = buildCustomerObject({ id, created: Math.floor(call.startedAtMs / 1000), livemode: call.livemode });
     const customer = applyCustomerParams(blank, params);
-    const record: CustomerRecord = {
-      version: 1,
-      tenantId,
-      createdMs: call.startedAtMs,
-      customer,
-      createdBy: { requestId: call.requestId, idempotencyKey: call.idempotencyKey },
-    };
+    const record: CustomerRecord = { version: 1, tenantId, createdMs: call.startedAtMs, customer };
     const json = JSON.stringify(render(call, customer, expansions));
     const answer = call.idempotency ? { ...call.idempotency, response: { status: 200, body: json, requestId: call.requestId } } : undefined;
     const event = eventFor(tenantId, 'customer.created', customer, requestOf(call));
@@ -242,7 +236,7 @@ export function createCustomerService(deps: CustomerServiceDeps) {
       name: facts.name,
     };
     const event = eventFor(tenantId, 'customer.created', customer, { id: null, idempotency_key: null });
-    const record: CustomerRecord = { version: 1, tenantId, createdMs: facts.nowMs, customer, createdBy: { requestId: null, idempotencyKey: null } };
+    const record: CustomerRecord = { version: 1, tenantId, createdMs: facts.nowMs, customer };
     const result = await customers.insert(record, event);
     if (result.kind === 'created') {
       await publisher.queueRecorded(tenantId, event);
