@@ -7,6 +7,7 @@ import { buildKeyRegistry } from './http/middleware/authenticate';
 import type { GatewayState } from './http/gateway-state';
 import { catalogRoutes } from './http/routes/catalog';
 import { checkoutSessionRoutes } from './http/routes/checkout-sessions';
+import { customerRoutes } from './http/routes/customers';
 import { eventRoutes } from './http/routes/events';
 import { healthRoutes } from './http/routes/health';
 import { loopsWebhookRoutes } from './http/routes/loops-webhooks';
@@ -22,6 +23,7 @@ import { createInFlightCreates } from './services/in-flight-creates';
 import { createCatalogService } from './services/catalog-service';
 import { createCheckoutSessionService } from './services/checkout-sessions/checkout-session-service';
 import { createExpirySweep } from './services/checkout-sessions/expiry-sweep';
+import { createCustomerService } from './services/customers/customer-service';
 import { createSessionSync } from './services/checkout-sessions/session-sync';
 import { createEventPublisher } from './services/events/event-publisher';
 import { createEventQueries } from './services/events/event-queries';
@@ -114,6 +116,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
   );
   metrics.observeQueueDepth(() => queue.depth());
   const publisher = createEventPublisher({ events: stores.events, queue, tenants: tenantConfigs, now, logger });
+  const customers = createCustomerService({ customers: stores.customers, publisher, logger });
   const sync = createSessionSync({ sessions: stores.sessions, events: createSessionEventSink(publisher), now, logger });
   // Loops creates left unanswered linger until Loops may no longer carry them out (services/in-flight-creates.ts).
   const settleMs = loopsCreateSettleMs(config.loops.timeoutMs);
@@ -125,6 +128,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     inFlight,
     settleMs,
     operations: stores.idempotency,
+    customers,
     planChoices: { form: config.loopsContract.checkoutForm, lineItemReference: config.loopsContract.lineItemReference },
     now,
     logger,
@@ -158,6 +162,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
       checkoutSessionRoutes(checkoutSessions),
       eventRoutes(createEventQueries(stores.events)),
       catalogRoutes(createCatalogService({ mappings: stores.mappings, now })),
+      customerRoutes(customers),
     ],
     publicRoutes: [
       healthRoutes(readiness),

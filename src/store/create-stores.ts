@@ -1,15 +1,18 @@
 import type { Config } from '../config';
 import { createCachedMappingStore } from './cached-mapping-store';
+import type { CustomerStore } from './customer-store';
 import type { EventStore } from './event-store';
 import { LOOPS_RETRY } from '../loops/retry-policy';
 import { idempotencyLockSeconds, type IdempotencyStore } from './idempotency-store';
 import { tenantKeysCache } from './keys';
 import type { MappingStore } from './mapping-store';
+import { createMemoryCustomerStore } from './memory-customer-store';
 import { createMemoryEventStore } from './memory-event-store';
 import { createMemoryIdempotencyStore } from './memory-idempotency-store';
 import { createMemoryMappingStore } from './memory-mapping-store';
 import { createMemorySessionStore } from './memory-session-store';
 import type { RedisClient } from './redis-connection';
+import { createRedisCustomerStore } from './redis-customer-store';
 import { createRedisEventStore } from './redis-event-store';
 import { createRedisIdempotencyStore } from './redis-idempotency-store';
 import { createRedisMappingStore } from './redis-mapping-store';
@@ -21,6 +24,7 @@ export interface Stores {
   idempotency: IdempotencyStore;
   mappings: MappingStore & { clear(): void };
   events: EventStore;
+  customers: CustomerStore;
 }
 
 /** Redis-backed stores, or the in-memory ones when there is no Redis (the sandbox). */
@@ -34,6 +38,7 @@ export function createStores(config: Config, redis: RedisClient | undefined, now
       idempotency,
       mappings: createCachedMappingStore(createMemoryMappingStore(), onMappingLookup, now),
       events,
+      customers: createMemoryCustomerStore(events, idempotency),
     };
   }
   const prefix = config.redis.keyPrefix;
@@ -43,5 +48,6 @@ export function createStores(config: Config, redis: RedisClient | undefined, now
     idempotency: createRedisIdempotencyStore(redis, keysFor, lockSeconds),
     mappings: createCachedMappingStore(createRedisMappingStore(redis, keysFor), onMappingLookup, now),
     events: createRedisEventStore(redis, keysFor, now),
+    customers: createRedisCustomerStore(redis, keysFor, now),
   };
 }

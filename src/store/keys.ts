@@ -25,6 +25,13 @@ export function tenantKeys(prefix: string, tenantId: string) {
     products: `${base}:mappings:products`,
     adhocPrices: `${base}:adhoc-prices`,
     lock: (name: string) => `${base}:lock:${name}`,
+    /** The customer directory (store/customer-record.ts); ids are checked (`cus_…`) before they get here. */
+    customer: (id: string) => `${base}:customer:${id}`,
+    /** Live customers by creation time (ms), for list and search. */
+    customerIndex: `${base}:customers`,
+    /** Live customers with one exact email (list's `email`), and with one case-folded email (search). */
+    customersByEmail: (email: string) => `${base}:customers:email:${digest(email)}`,
+    customersByFoldedEmail: (foldedEmail: string) => `${base}:customers:email-folded:${digest(foldedEmail)}`,
   };
 }
 

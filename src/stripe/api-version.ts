@@ -38,3 +38,20 @@ export function hostedUiMode(stripeVersion: string): UiMode {
 export function usesAllowedPaymentMethodTypes(stripeVersion: string): boolean {
   return isAtLeast(stripeVersion, ALLOWED_PAYMENT_METHOD_TYPES_IN);
 }
+
+/**
+ * 2025-03-31.basil removed the customer `coupon` and `promotion_code` parameters
+ * (stripe-billing-surface.md §3, §12): from then on they are unknown parameters.
+ */
+const CUSTOMER_DISCOUNT_PARAMS_REMOVED_IN = '2025-03-31';
+
+/** 2025-09-30.clover added the customer's `business_name` and `individual_name` (stripe-billing-surface.md §12). */
+const CUSTOMER_NAMES_ADDED_IN = '2025-09-30';
+
+export function hasCustomerDiscountParams(stripeVersion: string): boolean {
+  return !isAtLeast(stripeVersion, CUSTOMER_DISCOUNT_PARAMS_REMOVED_IN);
+}
+
+export function hasCustomerBusinessNames(stripeVersion: string): boolean {
+  return isAtLeast(stripeVersion, CUSTOMER_NAMES_ADDED_IN);
+}

@@ -1,4 +1,5 @@
 import { GatewayError } from '../errors';
+import type { CustomerListExpansion } from './objects/customer-object';
 
 /** `x-expandableFields` of checkout.session in Stripe's spec (stripe-surface.md §3.4). */
 const SESSION_EXPANDABLE = new Set([
@@ -90,6 +91,40 @@ export function parseLineItemExpand(paths: string[] | undefined): { products: bo
   }
   return { products };
 }
+
+/**
+ * `expand[]` of a customer (or of each customer of a list or search, `data.` prefix), against the
+ * customer's expandable fields in Stripe's spec (stripe-billing-surface.md §3):
+ * - `sources` and `tax_ids` are answered, as empty lists: the gateway never holds either (the
+ *   parameters that would add them are refused);
+ * - `default_source`, `invoice_settings.default_payment_method` and `test_clock` are always null
+ *   here, and expanding null leaves null;
+ * - `subscriptions`, `cash_balance`, `invoice_credit_balance` and `tax` are refused as unsupported:
+ *   the gateway does not have them, and an empty answer would tell merchant code something false
+ *   (a customer with no subscriptions).
+ */
+export function parseCustomerExpand(paths: string[] | undefined, inList: boolean): CustomerListExpansion[] {
+  const lists = new Set<CustomerListExpansion>();
+  for (const path of paths ?? []) {
+    const parts = path.split('.');
+    if (inList && parts.shift() !== 'data') throw cannotExpand(path);
+    const field = parts.join('.');
+    const head = parts[0] ?? '';
+    if (field === 'sources' || field === 'tax_ids') lists.add(field);
+    else if (CUSTOMER_UNSUPPORTED_EXPANSIONS.includes(head)) {
+      // Also `subscriptions.data.plan` and the like.
+      throw new GatewayError(
+        'parameter_unsupported',
+        `The gateway does not support expanding \`${head}\`: it keeps no ${head.replace(/_/g, ' ')} for customers.`,
+        'expand',
+      );
+    } else if (!CUSTOMER_NULL_EXPANSIONS.includes(field)) throw cannotExpand(path);
+  }
+  return [...lists];
+}
+
+const CUSTOMER_NULL_EXPANSIONS = ['default_source', 'invoice_settings.default_payment_method', 'test_clock'];
+const CUSTOMER_UNSUPPORTED_EXPANSIONS = ['subscriptions', 'cash_balance', 'invoice_credit_balance', 'tax'];
 
 function cannotExpand(path: string): GatewayError {
   return new GatewayError('parameter_invalid', `This property cannot be expanded (${path}).`, 'expand');

@@ -103,21 +103,20 @@ describe('the gateway on a 3-node Redis Cluster (stripe-node)', () => {
 
   it('lists with autoPagingToArray forwards and, from ending_before, backwards', async () => {
     const ids: string[] = [];
+    const customer = (await stripe.customers.create({ email: 'cluster.list@example.com' })).id;
     for (let i = 0; i < 7; i++) {
       const session = await stripe.checkout.sessions.create({
         mode: 'payment',
         line_items: [{ price: 'price_mug', quantity: 1 }],
-        customer: 'cus_cluster_list',
+        customer,
       });
       ids.unshift(session.id); // newest first, as Stripe lists
     }
-    const forwards = await stripe.checkout.sessions.list({ customer: 'cus_cluster_list', limit: 3 }).autoPagingToArray({ limit: 100 });
+    const forwards = await stripe.checkout.sessions.list({ customer, limit: 3 }).autoPagingToArray({ limit: 100 });
     expect(forwards.map((s) => s.id)).toEqual(ids);
     const unfiltered = await stripe.checkout.sessions.list({ limit: 2 }).autoPagingToArray({ limit: 100 });
     expect(unfiltered.slice(0, 7).map((s) => s.id)).toEqual(ids);
-    const backwards = await stripe.checkout.sessions
-      .list({ customer: 'cus_cluster_list', limit: 2, ending_before: ids[6] })
-      .autoPagingToArray({ limit: 100 });
+    const backwards = await stripe.checkout.sessions.list({ customer, limit: 2, ending_before: ids[6] }).autoPagingToArray({ limit: 100 });
     expect(backwards.map((s) => s.id)).toEqual(ids.slice(0, 6).reverse());
   });
 
@@ -165,6 +164,41 @@ describe('the gateway on a 3-node Redis Cluster (stripe-node)', () => {
     expect((await sessionsCreated()) - before).toBe(2);
     // The lock taken in Lua on the cluster held: the waiting duplicates replayed, Loops saw one create.
     expect(await loopsCreateCalls(since)).toBe(2);
+  });
+
+  it('keeps the customer directory (record, indexes, events) in the tenant’s slot: create, list, search, update, delete', async () => {
+    const email = 'Cluster.Customer@example.com';
+    const created = await stripe.customers.create({ email, name: 'Cluster', metadata: { plan: 'pro' } }, { idempotencyKey: 'cluster-customer-1' });
+    expect((await stripe.customers.list({ email })).data.map((c) => c.id)).toEqual([created.id]);
+    expect((await stripe.customers.search({ query: `email:'${email.toLowerCase()}' AND metadata['plan']:'pro'` })).data.map((c) => c.id)).toEqual([
+      created.id,
+    ]);
+    const updates = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => stack.stripe({ maxNetworkRetries: 0 }).customers.update(created.id, { metadata: { [`k${i}`]: 'v' } })),
+    );
+    expect(updates).toHaveLength(5);
+    expect(Object.keys(((await stripe.customers.retrieve(created.id)) as Stripe.Customer).metadata)).toHaveLength(6);
+    const k = keys();
+    const slots = await Promise.all(
+      [
+        k.customer(created.id),
+        k.customerIndex,
+        k.customersByEmail(email),
+        k.customersByFoldedEmail(email.toLowerCase()),
+        k.eventIndex,
+        k.sessionIndex,
+      ].map(keyslot),
+    );
+    expect(new Set(slots).size).toBe(1);
+    expect(await inspect.zscore(k.customersByEmail(email), created.id)).not.toBeNull();
+    expect(await stripe.customers.del(created.id)).toMatchObject({ id: created.id, deleted: true });
+    // Deleted: out of every index, in the same script as its event.
+    expect(await inspect.zscore(k.customerIndex, created.id)).toBeNull();
+    expect(await inspect.exists(k.customersByEmail(email), k.customersByFoldedEmail(email.toLowerCase()))).toBe(0);
+    const types = (await stripe.events.list({ type: 'customer.*', limit: 100 })).data
+      .filter((e) => (e.data.object as { id: string }).id === created.id)
+      .map((e) => e.type);
+    expect(types).toEqual(['customer.deleted', ...Array.from({ length: 5 }, () => 'customer.updated'), 'customer.created']);
   });
 
   it('keeps a tenant’s keys in one slot on the node serving it, and spreads tenants over slots and nodes', async () => {

@@ -17,15 +17,16 @@ describe('expand of payment_intent / customer, and price objects (stripe-node)',
   });
   afterAll(() => stack.close());
 
-  it('a paid session’s payment_intent and a given customer expand to stubs, on retrieve and on a list page', async () => {
+  it('a paid session’s payment_intent expands to a stub and its customer to the customer, on retrieve and on a list page', async () => {
+    const customer = await stripe.customers.create({ name: 'Stub Test' });
     const session = await stripe.checkout.sessions.create({
       mode: 'payment',
-      customer: 'cus_123',
+      customer: customer.id,
       line_items: [{ price: 'price_tshirt', quantity: 2 }],
     });
     const open = await stripe.checkout.sessions.retrieve(session.id, { expand: ['customer', 'payment_intent'] });
     expect(open.payment_intent).toBeNull();
-    expect(open.customer).toMatchObject({ id: 'cus_123', object: 'customer', email: null, livemode: false, metadata: {}, name: null });
+    expect(open.customer).toEqual(customer);
 
     await stack.loops.admin('POST', `/_emulator/sessions/${session.id}/complete`);
     await waitFor(async () => (await stripe.checkout.sessions.retrieve(session.id)).status === 'complete');
@@ -36,7 +37,7 @@ describe('expand of payment_intent / customer, and price objects (stripe-node)',
       amount: 4000,
       amount_received: 4000,
       currency: 'usd',
-      customer: 'cus_123',
+      customer: customer.id,
       status: 'succeeded',
       livemode: false,
       payment_method_types: ['card'],
@@ -48,7 +49,7 @@ describe('expand of payment_intent / customer, and price objects (stripe-node)',
     const page = await stripe.checkout.sessions.list({ limit: 3, expand: ['data.payment_intent', 'data.customer'] });
     const listed = page.data.find((s) => s.id === session.id);
     expect(listed?.payment_intent).toMatchObject({ id: intent.id, object: 'payment_intent' });
-    expect(listed?.customer).toMatchObject({ id: 'cus_123', object: 'customer' });
+    expect(listed?.customer).toMatchObject({ id: customer.id, object: 'customer', name: 'Stub Test' });
     // Unexpanded, the fields stay ids.
     expect((await stripe.checkout.sessions.retrieve(session.id)).payment_intent).toBe(intent.id);
   });

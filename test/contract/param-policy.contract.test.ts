@@ -85,6 +85,9 @@ describe('create-parameter policy: accepted-not-honoured vs refused, lenient vs 
       ],
       logger: createLogger('warn', { write: (line: string) => void logs.push(JSON.parse(line)) }),
     });
+    // `customer` must name a customer of the tenant's directory; strict mode refuses customer_update before looking.
+    const customer = await stack.stripe({ key: LENIENT, maxNetworkRetries: 0 }).customers.create({ email: 'policy@example.com' });
+    Object.assign(UNHONOURED.customer_update?.send ?? {}, { customer: customer.id });
   });
   afterAll(() => stack.close());
 

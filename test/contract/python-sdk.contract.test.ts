@@ -16,7 +16,7 @@ describe('Python stripe package (python3-stripe)', () => {
   });
   afterAll(() => stack.close());
 
-  it('creates, retrieves, lists (auto-paging) and gets Stripe error classes', async () => {
+  it('creates, retrieves, lists (auto-paging) and gets Stripe error classes; customers create, list, modify, search, delete', async () => {
     const driver = join(__dirname, 'python', 'stripe_python_driver.py');
     const { stdout } = await promisify(execFile)(PYTHON, [driver, stack.url, TEST_KEYS.gateway], { timeout: 60_000 }).catch(
       (error: { stderr?: string }) => {
@@ -47,5 +47,21 @@ describe('Python stripe package (python3-stripe)', () => {
     expect(report.error).toMatchObject({ class: 'InvalidRequestError', http_status: 400, code: 'resource_missing', param: 'line_items[0][price]' });
     expect(report.missing).toEqual({ class: 'InvalidRequestError', http_status: 404, code: 'resource_missing' });
     expect(report.auth).toEqual({ class: 'AuthenticationError', http_status: 401 });
+
+    const customers = report.customers;
+    const id = customers.created.id;
+    expect(customers.created).toEqual({
+      id: expect.stringMatching(/^cus_/),
+      object: 'customer',
+      email: 'py.customer@example.com',
+      metadata: { source: 'python' },
+    });
+    expect([customers.listed_ids, customers.listed_has_more]).toEqual([[id], false]);
+    expect(customers.all_ids).toHaveLength(2);
+    expect(customers.all_ids[1]).toBe(id);
+    expect(customers.modified_phone).toBe('+15550001111');
+    expect(customers.found).toEqual({ object: 'search_result', ids: [id], has_more: false });
+    expect(customers.deleted).toEqual({ id, deleted: true });
+    expect(customers.retrieved_deleted).toBe(true);
   });
 });

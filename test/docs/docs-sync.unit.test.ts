@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { GENERATED_BLOCKS, readBlock } from '../../scripts/render-docs';
 import { createSessionSchema } from '../../src/stripe/params/create-session-params';
 import { CREATE_SESSION_PARAMS } from '../../src/stripe/params/create-session-compat';
+import { CUSTOMER_PARAMS } from '../../src/stripe/params/customer-compat';
+import { createCustomerSchema, updateCustomerSchema } from '../../src/stripe/params/customer-params';
 import { envSchema } from '../../src/config/env-schema';
 
 describe('docs generated from code', () => {
@@ -13,6 +15,11 @@ describe('docs generated from code', () => {
 
   it('the compatibility table names exactly the parameters the create schema accepts', () => {
     expect(Object.keys(createSessionSchema.shape).sort()).toEqual(Object.keys(CREATE_SESSION_PARAMS).sort());
+  });
+
+  it('the customer parameter table names exactly the parameters customer create and update accept', () => {
+    const accepted = new Set([...Object.keys(createCustomerSchema.shape), ...Object.keys(updateCustomerSchema.shape)]);
+    expect([...accepted].sort()).toEqual(Object.keys(CUSTOMER_PARAMS).sort());
   });
 });
 

@@ -161,13 +161,13 @@ describe('catalog routes (stripe-node): prices and products from the imported ma
       const response = await fetch(`${app.stack.url}${path}`, { headers: { authorization: `Bearer ${ACME}` } });
       return { status: response.status, body: (await response.json()) as { error: { type: string; code?: string; message: string } } };
     };
-    const unprovided = await get('/v1/customers');
+    const unprovided = await get('/v1/invoices');
     for (const path of ['/v1/prices/search', '/v1/products/search']) {
       const search = await get(`${path}?query=${encodeURIComponent("active:'true'")}`);
       expect(search.status).toBe(404);
       expect(search.body.error).toEqual({
         ...unprovided.body.error,
-        message: unprovided.body.error.message.replace('/v1/customers', path),
+        message: unprovided.body.error.message.replace('/v1/invoices', path),
       });
     }
     await expect(stripe.prices.search({ query: "active:'true'" })).rejects.toMatchObject({

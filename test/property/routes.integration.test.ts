@@ -52,7 +52,8 @@ describe('hostile requests on every route', () => {
     const [event] = (await stripe.events.list({ limit: 1 })).data;
     const price = await stripe.prices.retrieve('price_mug');
     if (!event) throw new Error('expiring a session should have recorded an event');
-    ids = { session: open.id, event: event.id, price: price.id, product: String(price.product) };
+    const customer = await stripe.customers.create({ email: 'property.customer@example.com' });
+    ids = { session: open.id, event: event.id, price: price.id, product: String(price.product), customer: customer.id };
     probe = storedStateProbe(stack, () => [ids.session]);
   });
   afterAll(async () => {

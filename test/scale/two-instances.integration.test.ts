@@ -136,17 +136,19 @@ describe('two gateway instances on one Redis', () => {
 
   it('lists the same sessions in the same order on both instances, whichever instance created them', async () => {
     const ids: string[] = [];
+    // Made on one instance, named on both: the directory is shared too.
+    const customer = (await client(b).customers.create({ email: 'scale.list@example.com' })).id;
     for (let i = 0; i < 10; i++) {
       const session = await client(i % 2 ? b : a).checkout.sessions.create({
         mode: 'payment',
         line_items: [{ price: 'price_mug', quantity: 1 }],
-        customer: 'cus_scale_list',
+        customer,
       });
       ids.unshift(session.id); // newest first, as Stripe lists
     }
     for (const gateway of [a, b]) {
       const stripe = client(gateway);
-      const mine = await stripe.checkout.sessions.list({ customer: 'cus_scale_list', limit: 3 }).autoPagingToArray({ limit: 100 });
+      const mine = await stripe.checkout.sessions.list({ customer, limit: 3 }).autoPagingToArray({ limit: 100 });
       expect(mine.map((s) => s.id)).toEqual(ids);
       const backwards = await stripe.checkout.sessions.list({ limit: 4, ending_before: ids[9] }).autoPagingToArray({ limit: 100 });
       expect(backwards.map((s) => s.id)).toEqual(ids.slice(0, 9).reverse());

@@ -58,7 +58,8 @@ describe('security: every route', () => {
     await acme.checkout.sessions.expire(other.id);
     const [event] = (await acme.events.list({ limit: 1 })).data;
     if (!event) throw new Error('expiring a session should have recorded an event');
-    ids = { session: session.id, event: event.id, price: ACME_ONLY_PRICE, product };
+    const customer = await acme.customers.create({ email: 'acme.customer@example.com' });
+    ids = { session: session.id, event: event.id, price: ACME_ONLY_PRICE, product, customer: customer.id };
     probe = storedStateProbe(stack, () => [ids.session]);
   });
   afterAll(async () => {
@@ -150,6 +151,21 @@ describe('security: every route', () => {
         expect(response.status).toBe(404);
         expect(errorOf(response)).toMatchObject({ type: 'invalid_request_error', code: 'resource_missing' });
         expect(errorOf(response).message).toContain(ids[route.owns]);
+      } else if (route.finds) {
+        const found = await send(route, pathOf(route), globex);
+        expect(found.status).toBe(200);
+        expect(found.text).not.toContain(ids[route.finds]);
+      } else if (route.ownCreate) {
+        // Another tenant's create makes its own object: every change is in its namespace, none in acme's.
+        const response = await send(route, pathOf(route), globex, route.validBody(ids));
+        expect(response.status).toBe(200);
+        const changes = await probe.changesSince(before);
+        expect(changes.length).toBeGreaterThan(0);
+        expect(changes.filter((change) => !change.includes(':{globex}:'))).toEqual([]);
+        expect((await send({ method: 'GET' }, `/v1/customers/${JSON.parse(response.text).id}`, `Bearer ${ACME}`)).status).toBe(404);
+        const owner = await send(route, pathOf(route), `Bearer ${ACME}`, route.validBody(ids));
+        expect(owner.status).toBe(200);
+        return;
       } else if (route.cursor) {
         const listed = await send(route, `${pathOf(route)}?limit=100`, globex);
         expect(listed.status).toBe(200);

@@ -12,10 +12,11 @@ export interface RouteIds {
   event: string;
   price: string;
   product: string;
+  customer: string;
 }
 
 export interface StripeRoute {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   /** The router's pattern, as `routesRegisteredBy` reports it. */
   pattern: string;
   path(ids: RouteIds): string;
@@ -23,6 +24,10 @@ export interface StripeRoute {
   owns?: keyof RouteIds;
   /** For lists: the kind of id `starting_after` takes. */
   cursor?: keyof RouteIds;
+  /** For searches: the kind of object the path's query finds for its owner (and must not show anyone else). */
+  finds?: keyof RouteIds;
+  /** A create that names nothing of another tenant: another tenant's key makes an object of its own. */
+  ownCreate?: boolean;
   /** Changes stored state when it succeeds. */
   mutates: boolean;
   /** A form body the owner's key gets a 2xx for (the session being open; `ids.price` mapped). */
@@ -75,6 +80,49 @@ export const STRIPE_ROUTES: StripeRoute[] = [
   { method: 'GET', pattern: '/v1/prices', path: () => '/v1/prices', cursor: 'price', mutates: false, validBody: () => '' },
   { method: 'GET', pattern: '/v1/prices/:id', path: (ids) => `/v1/prices/${ids.price}`, owns: 'price', mutates: false, validBody: () => '' },
   { method: 'GET', pattern: '/v1/products/:id', path: (ids) => `/v1/products/${ids.product}`, owns: 'product', mutates: false, validBody: () => '' },
+  {
+    method: 'POST',
+    pattern: '/v1/customers',
+    path: () => '/v1/customers',
+    ownCreate: true,
+    mutates: true,
+    validBody: () => 'email=security.suite%40example.com',
+  },
+  { method: 'GET', pattern: '/v1/customers', path: () => '/v1/customers', cursor: 'customer', mutates: false, validBody: () => '' },
+  {
+    method: 'GET',
+    pattern: '/v1/customers/search',
+    // Every customer of the tenant.
+    path: () => `/v1/customers/search?query=${encodeURIComponent('created>0')}&limit=100`,
+    finds: 'customer',
+    mutates: false,
+    validBody: () => '',
+  },
+  {
+    method: 'GET',
+    pattern: '/v1/customers/:id',
+    path: (ids) => `/v1/customers/${ids.customer}`,
+    owns: 'customer',
+    mutates: false,
+    validBody: () => '',
+  },
+  {
+    method: 'POST',
+    pattern: '/v1/customers/:id',
+    path: (ids) => `/v1/customers/${ids.customer}`,
+    owns: 'customer',
+    mutates: true,
+    validBody: () => 'metadata[changed_by]=someone_else',
+  },
+  // Last: its owner's control request deletes the customer the routes above address.
+  {
+    method: 'DELETE',
+    pattern: '/v1/customers/:id',
+    path: (ids) => `/v1/customers/${ids.customer}`,
+    owns: 'customer',
+    mutates: true,
+    validBody: () => '',
+  },
 ];
 
 export interface PublicRoute {

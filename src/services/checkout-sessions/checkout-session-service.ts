@@ -1,6 +1,6 @@
 import { GatewayError } from '../../errors';
 import { isLoopsError, isLoopsRefusal } from '../../loops/loops-error';
-import { parseLineItemExpand, parseSessionExpand } from '../../stripe/expand';
+import { parseLineItemExpand, parseSessionExpand, type SessionExpansion } from '../../stripe/expand';
 import { buildListObject } from '../../stripe/objects/list-object';
 import type { ParamBag } from '../../stripe/params/param-bag';
 import {
@@ -24,7 +24,7 @@ import { stateFromV2 } from '../../translate/session-state';
 import type { CallContext } from '../call-context';
 import { createCreateSession, type CreateSessionDeps } from './create-session';
 import { paginateArray } from './paginate-array';
-import { lineItemsUrl, renderLineItems, renderSession } from './render-session';
+import { lineItemsUrl, renderLineItems, renderSession, type ExpandedCustomers } from './render-session';
 import type { SessionSync } from './session-sync';
 
 export interface CheckoutSessionServiceDeps extends CreateSessionDeps {
@@ -44,11 +44,24 @@ export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
     return record;
   }
 
+  /** The directory's customers of these sessions, when `customer` is expanded. */
+  async function customersFor(call: CallContext, expansion: SessionExpansion, records: SessionRecord[]): Promise<ExpandedCustomers | undefined> {
+    if (!expansion.references.includes('customer')) return undefined;
+    return deps.customers.forExpansion(
+      call,
+      records.flatMap((record) => (record.session.customer === null ? [] : [record.session.customer])),
+    );
+  }
+
+  async function render(call: CallContext, record: SessionRecord, expansion: SessionExpansion): Promise<Rendered> {
+    return renderSession(record, expansion, call.stripeVersion, await customersFor(call, expansion, [record]));
+  }
+
   async function retrieve(call: CallContext, id: string, bag: ParamBag): Promise<Rendered> {
     const params = validateParams(retrieveSchema, bag);
     const expansion = parseSessionExpand(params.expand, false);
     const record = await deps.sync.refresh(call.tenant, await load(call, id));
-    return renderSession(record, expansion, call.stripeVersion);
+    return render(call, record, expansion);
   }
 
   async function update(call: CallContext, id: string, bag: ParamBag): Promise<Rendered> {
@@ -65,7 +78,7 @@ export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
     // Loops' state first, as retrieve and expire do: a session Loops has ended (its webhook lost or
     // late) is settled now, and its metadata changes locally only (below).
     const record = await deps.sync.refresh(call.tenant, await load(call, id));
-    if (params.metadata === undefined) return renderSession(record, expansion, call.stripeVersion);
+    if (params.metadata === undefined) return render(call, record, expansion);
     const metadata = mergeMetadata(record.session.metadata, params.metadata);
     if (Object.keys(metadata).length > 50)
       throw new GatewayError('parameter_invalid', 'Invalid metadata: metadata can have at most 50 keys.', 'metadata');
@@ -78,7 +91,7 @@ export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
       return current;
     });
     if (result.kind === 'missing') throw new GatewayError('resource_missing', `No such checkout.session: '${id}'`, 'id');
-    return renderSession(result.record, expansion, call.stripeVersion);
+    return render(call, result.record, expansion);
   }
 
   /** Loops refusing may mean it has ended the session: then it is settled, and the update stays local. */
@@ -120,7 +133,7 @@ export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
     );
     if (!settled) throw new GatewayError('resource_missing', `No such checkout.session: '${id}'`, 'id');
     if (settled.session.status !== 'expired') throw notOpen(settled);
-    return renderSession(settled, expansion, call.stripeVersion);
+    return render(call, settled, expansion);
   }
 
   async function list(call: CallContext, bag: ParamBag): Promise<Rendered> {
@@ -134,9 +147,10 @@ export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
         endingBefore: params.ending_before,
         matches: (record) => matchesListFilters(record, params),
       });
+      const customers = await customersFor(call, expansion, page.records);
       return buildListObject(
         '/v1/checkout/sessions',
-        page.records.map((record) => renderSession(record, expansion, call.stripeVersion)),
+        page.records.map((record) => renderSession(record, expansion, call.stripeVersion, customers)),
         page.hasMore,
       );
     } catch (error) {

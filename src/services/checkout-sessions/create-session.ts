@@ -1,8 +1,10 @@
 import { GatewayError } from '../../errors';
 import type { Logger } from '../../observability/logger';
 import { parseSessionExpand } from '../../stripe/expand';
+import { renderCustomer } from '../../stripe/objects/customer-object';
 import { parseCreateSessionParams, type ParsedCreateSessionParams } from '../../stripe/params/create-session-params';
 import type { ParamBag } from '../../stripe/params/param-bag';
+import type { StoredCustomer } from '../../store/customer-record';
 import type { SessionStore } from '../../store/session-store';
 import { checkLineItems } from '../../translate/check-line-items';
 import { checkLoopsMetadata } from '../../translate/check-loops-metadata';
@@ -10,6 +12,7 @@ import { operationMarker, withOperationMarker } from '../../translate/operation-
 import { planLoopsCheckout, type PlanChoices } from '../../translate/plan-loops-checkout';
 import type { ResolvedLineItem } from '../../translate/resolved-line-item';
 import type { CallContext } from '../call-context';
+import type { CheckoutCustomers } from '../customers/customer-service';
 import type { ResolveLineItems } from '../line-item-resolver';
 import { buildSessionRecord } from './build-session-record';
 import { createUnhonouredWarning } from './unhonoured-warning';
@@ -22,6 +25,7 @@ export const SESSION_EXPIRY = { minSeconds: 30 * 60, maxSeconds: 24 * 3600, defa
 export interface CreateSessionDeps extends CreateInLoopsDeps {
   resolveLineItems: ResolveLineItems;
   sessions: SessionStore;
+  customers: CheckoutCustomers;
   planChoices: PlanChoices;
   now: () => number;
   logger: Logger;
@@ -43,19 +47,22 @@ export function createCreateSession(deps: CreateSessionDeps) {
     const mode = params.mode === 'subscription' ? 'subscription' : 'payment';
     const nowMs = call.startedAtMs;
     const expiresAt = checkExpiresAt(params.expires_at, Math.floor(nowMs / 1000));
+    // The customer is checked before any Loops product is made (price_data): a refused create makes nothing.
+    const customer = params.customer === undefined ? undefined : await deps.customers.forCheckout(call, params.customer);
     // The rules across items run before any Loops product is made: a refused request makes nothing.
     const {
       items,
       checked: { currency, amountTotal },
     } = await deps.resolveLineItems(call, params.line_items, (described) => checkLineItems(described, mode));
     const marker = operationMarker(call.operationKey);
-    const plan = planLoopsCheckout(items, commonFields(params, mode, expiresAt, marker), deps.planChoices);
+    const plan = planLoopsCheckout(items, commonFields(params, mode, expiresAt, marker, customer), deps.planChoices);
     const loops = await createInLoops(call, plan, marker, deps);
     await checkAmount(call, loops, amountTotal, currency, items);
 
     const record = buildSessionRecord(call, params, items, loops, { mode, currency, amountTotal, nowMs });
     // Serialised once: these bytes are the answer, and the same bytes are kept for replay.
-    const json = JSON.stringify(renderSession(record, expansion, call.stripeVersion));
+    const expanded = customer && new Map([[customer.id, renderCustomer(customer, call.stripeVersion)]]);
+    const json = JSON.stringify(renderSession(record, expansion, call.stripeVersion, expanded));
     const answer = call.idempotency ? { ...call.idempotency, response: { status: 200, body: json, requestId: call.requestId } } : undefined;
     await deps.sessions.insert(record, answer);
     deps.logger.info({ session: record.session.id, items: items.length, amountTotal, currency, loopsApi: plan.api }, 'checkout session created');
@@ -97,14 +104,26 @@ function checkExpiresAt(requested: number | undefined, nowSeconds: number): numb
   return requested;
 }
 
-function commonFields(params: ParsedCreateSessionParams, mode: 'payment' | 'subscription', expiresAt: number, marker: string) {
+/**
+ * What every Loops create carries. With `customer`, the customer's email goes to Loops as V3
+ * `customer_email` (loops-api.md §3.2), so its page is prefilled, beside `externalCustomerId`; the
+ * session object itself keeps Stripe's echo of the parameters (`customer_email` null: Stripe refuses
+ * it together with `customer`).
+ */
+function commonFields(
+  params: ParsedCreateSessionParams,
+  mode: 'payment' | 'subscription',
+  expiresAt: number,
+  marker: string,
+  customer: StoredCustomer | undefined,
+) {
   return {
     mode,
     expiresAt,
     successUrl: params.success_url,
     cancelUrl: params.cancel_url,
     customer: params.customer,
-    customerEmail: params.customer_email,
+    customerEmail: params.customer_email ?? customer?.email ?? undefined,
     clientReferenceId: params.client_reference_id,
     metadata: withOperationMarker(params.metadata, marker),
     paymentMethodTypes: params.allowed_payment_method_types ?? params.payment_method_types,

@@ -24,7 +24,7 @@ export interface ParamTreatment {
 
 const disabled = (value: ParamValue) => typeof value === 'object' && !Array.isArray(value) && value.enabled === 'false';
 const isFalse = (value: ParamValue) => value === 'false';
-const isEmptyList = (value: ParamValue) => (Array.isArray(value) ? value.length === 0 : value === '');
+export const isEmptyList = (value: ParamValue) => (Array.isArray(value) ? value.length === 0 : value === '');
 
 export const CREATE_SESSION_PARAMS: Record<string, ParamTreatment> = {
   line_items: {
@@ -40,7 +40,10 @@ export const CREATE_SESSION_PARAMS: Record<string, ParamTreatment> = {
     note: 'sent to Loops, which replaces `{CHECKOUT_SESSION_ID}` and appends `session_id` and `status`; echoed with the placeholder kept literal.',
   },
   cancel_url: { treatment: 'translated', note: 'sent to Loops; Loops appends `session_id` and `status=canceled`.' },
-  customer: { treatment: 'translated', note: 'sent to Loops as `customer` and `externalCustomerId`; echoed; filterable in list.' },
+  customer: {
+    treatment: 'translated',
+    note: "a customer of the tenant's directory (`/v1/customers`; else 400 `resource_missing` on `customer`, before anything is made); sent to Loops as `customer` and `externalCustomerId`, its email as `customer_email` (prefilled on Loops' page); echoed; filterable in list.",
+  },
   customer_email: { treatment: 'translated', note: 'sent to Loops as `customer_email`; echoed; filterable as `customer_details[email]`.' },
   client_reference_id: { treatment: 'translated', note: 'sent to Loops as `client_reference_id`; echoed and carried in events.' },
   metadata: {
@@ -61,7 +64,7 @@ export const CREATE_SESSION_PARAMS: Record<string, ParamTreatment> = {
   },
   expand: {
     treatment: 'applied',
-    note: '`line_items` (and `line_items.data.price.product`) are expanded; objects Loops does not provide (`payment_intent`, `customer`, …) are rendered as stubs: `id`, `object` and what the session knows, `null` for the rest.',
+    note: '`line_items` (and `line_items.data.price.product`) are expanded; `customer` to the full customer (its deleted stub once deleted); objects Loops does not provide (`payment_intent`, `subscription`, …) are rendered as stubs: `id`, `object` and what the session knows, `null` for the rest.',
   },
   ui_mode: {
     treatment: 'rejected',

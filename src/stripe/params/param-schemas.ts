@@ -52,10 +52,10 @@ export function httpUrl() {
     .refine(isHttpUrl, { message: 'Not a valid URL', ...issue('url_invalid') });
 }
 
-export function email() {
+export function email(maxLength = 800) {
   return z
     .string()
-    .max(800)
+    .max(maxLength)
     .refine((value) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value), { message: 'Invalid email address', ...issue('email_invalid') });
 }
 

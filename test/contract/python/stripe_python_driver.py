@@ -61,4 +61,22 @@ try:
 except stripe.error.AuthenticationError as error:
     report["auth"] = {"class": type(error).__name__, "http_status": error.http_status}
 
+customer = stripe.Customer.create(email="py.customer@example.com", name="Py Customer", metadata={"source": "python"})
+stripe.Customer.create(email="py.other@example.com")
+by_email = stripe.Customer.list(email="py.customer@example.com")
+modified = stripe.Customer.modify(customer.id, phone="+15550001111")
+found = stripe.Customer.search(query="metadata['source']:'python'")
+all_ids = [c.id for c in stripe.Customer.list(limit=1).auto_paging_iter()]
+deleted = stripe.Customer.delete(customer.id)
+report["customers"] = {
+    "created": {"id": customer.id, "object": customer.object, "email": customer.email, "metadata": dict(customer.metadata)},
+    "listed_ids": [c.id for c in by_email.data],
+    "listed_has_more": by_email.has_more,
+    "all_ids": all_ids,
+    "modified_phone": modified.phone,
+    "found": {"object": found.object, "ids": [c.id for c in found.data], "has_more": found.has_more},
+    "deleted": {"id": deleted.id, "deleted": deleted.deleted},
+    "retrieved_deleted": bool(stripe.Customer.retrieve(customer.id).get("deleted")),
+}
+
 print(json.dumps(report))
