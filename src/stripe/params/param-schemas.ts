@@ -5,7 +5,8 @@ import type { StripeIssueParams } from './validate-params';
  * Building blocks for Stripe parameter schemas. Every leaf arrives as a string (forms carry
  * nothing else; JSON scalars are stringified on the way in), so these parse strings.
  */
-const issue = (errorName: StripeIssueParams['errorName']) => ({ params: { errorName } satisfies StripeIssueParams });
+/** The catalogue error a custom issue is reported as (validate-params.ts). */
+export const issue = (errorName: StripeIssueParams['errorName']) => ({ params: { errorName } satisfies StripeIssueParams });
 
 /** Stripe reads an empty value (`key=`, or `null` from stripe-node) as "not set". */
 export function optional<T extends z.ZodType>(schema: T) {
@@ -61,10 +62,12 @@ export function email() {
 
 /**
  * An array parameter: `a[]=x` arrives as an array, `a[0]=x` (stripe-node's style) as a map with
- * integer keys, which becomes an array in index order, as stripe-mock's coercer does.
+ * integer keys, which becomes an array in index order, as stripe-mock's coercer does. The item
+ * count is checked before any item is: zod checks an array's size after parsing its items, so 5,000
+ * empty `line_items` were each validated (and refused) before the 100-item cap refused the list.
  */
 export function list<T extends z.ZodType>(item: T, maxItems: number) {
-  return z.preprocess(integerKeyedMapToArray, z.array(item).max(maxItems));
+  return z.preprocess(integerKeyedMapToArray, z.array(z.unknown()).max(maxItems).pipe(z.array(item)));
 }
 
 function integerKeyedMapToArray(value: unknown): unknown {
