@@ -1,5 +1,6 @@
 import { GatewayError } from '../../errors';
-import { eventTypeMatcher, listEventsSchema } from '../../stripe/params/event-params';
+import { listEventsSchema } from '../../stripe/params/event-params';
+import { eventTypeMatcher } from '../../stripe/params/event-type-pattern';
 import { checkCursors, matchesCreated, retrieveSchema } from '../../stripe/params/list-params';
 import type { ParamBag } from '../../stripe/params/param-bag';
 import { validateParams } from '../../stripe/params/validate-params';
