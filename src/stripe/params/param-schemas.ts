@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isIsoCurrency } from '../money';
 import type { StripeIssueParams } from './validate-params';
 
 /**
@@ -46,6 +47,12 @@ export function oneOf<const T extends readonly [string, ...string[]]>(values: T)
   return z.enum(values);
 }
 
+/**
+ * An absolute http(s) URL, as Stripe takes `success_url`, `cancel_url` and product images. A URL
+ * never carries a raw control character or space (RFC 3986 §2): the WHATWG parser behind `new
+ * URL` strips them at either end and drops tabs and newlines inside, so it accepted `" https://…"`
+ * and `"https://…\r\nX: y"`, which were then stored, echoed and sent to Loops as written.
+ */
 export function httpUrl() {
   return z
     .string()
@@ -58,6 +65,21 @@ export function email() {
     .string()
     .max(800)
     .refine((value) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value), { message: 'Invalid email address', ...issue('email_invalid') });
+}
+
+/** A currency: an ISO 4217 code in any case, read in lower case as Stripe echoes it. */
+export function currency() {
+  return z.string().transform((value, ctx) => {
+    if (!/^[A-Za-z]{3}$/.test(value) || !isIsoCurrency(value)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `Invalid currency: ${value.slice(0, 50)}. Use a three-letter ISO 4217 code, such as usd or eur.`,
+        ...issue('parameter_invalid'),
+      });
+      return z.NEVER;
+    }
+    return value.toLowerCase();
+  });
 }
 
 /**
@@ -125,7 +147,10 @@ export function metadata() {
   });
 }
 
+const RAW_IN_URL = /[\x00-\x20\x7f]/;
+
 export function isHttpUrl(value: string): boolean {
+  if (RAW_IN_URL.test(value)) return false;
   try {
     const url = new URL(value);
     return url.protocol === 'http:' || url.protocol === 'https:';
