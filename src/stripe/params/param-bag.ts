@@ -37,9 +37,11 @@ export function emptyBag(): ParamBag {
   return Object.create(null) as ParamBag;
 }
 
-export function assertSafeKey(key: string, path: string): void {
+/** `path` names the parameter in the error; a function is only called when the key is refused. */
+export function assertSafeKey(key: string, path: string | (() => string)): void {
   if (FORBIDDEN_KEYS.has(key)) {
-    throw new GatewayError('malformed_body', `Invalid parameter name: ${path}`, path);
+    const name = typeof path === 'string' ? path : path();
+    throw new GatewayError('malformed_body', `Invalid parameter name: ${name}`, name);
   }
 }
 

@@ -115,36 +115,40 @@ export function listIndexKeys(value: unknown): string[] | undefined {
 /** Stripe's metadata limits (stripe-surface.md §5.3): 50 keys, keys ≤ 40 chars, values ≤ 500. */
 export const METADATA_LIMITS = { maxKeys: 50, maxKeyLength: 40, maxValueLength: 500 } as const;
 
+/**
+ * The key count is checked before any value, as list() checks its length first: 5,000 keys each
+ * with a wrong value made 5,000 validation issues before the 50-key limit was looked at.
+ */
 export function metadata() {
-  return z.record(z.string(), z.string()).superRefine((record, ctx) => {
-    const keys = Object.keys(record);
-    if (keys.length > METADATA_LIMITS.maxKeys) {
+  const atMostMaxKeys = z.custom<unknown>((value) => !isObject(value) || Object.keys(value).length <= METADATA_LIMITS.maxKeys, {
+    message: `Invalid metadata: metadata can have at most ${METADATA_LIMITS.maxKeys} keys.`,
+    ...issue('parameter_invalid'),
+  });
+  return atMostMaxKeys.pipe(z.record(z.string(), z.string()).superRefine(checkMetadataEntries));
+}
+
+const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null;
+
+function checkMetadataEntries(record: Record<string, string>, ctx: z.RefinementCtx): void {
+  for (const key of Object.keys(record)) {
+    const value = record[key] ?? '';
+    if (key.length > METADATA_LIMITS.maxKeyLength || /[[\]]/.test(key)) {
       ctx.addIssue({
         code: 'custom',
-        message: `Invalid metadata: metadata can have at most ${METADATA_LIMITS.maxKeys} keys.`,
+        path: [key],
+        message: `Invalid metadata key: keys must be at most ${METADATA_LIMITS.maxKeyLength} characters and cannot contain '[' or ']'.`,
         ...issue('parameter_invalid'),
       });
     }
-    for (const key of keys) {
-      const value = record[key] ?? '';
-      if (key.length > METADATA_LIMITS.maxKeyLength || /[[\]]/.test(key)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [key],
-          message: `Invalid metadata key: keys must be at most ${METADATA_LIMITS.maxKeyLength} characters and cannot contain '[' or ']'.`,
-          ...issue('parameter_invalid'),
-        });
-      }
-      if (value.length > METADATA_LIMITS.maxValueLength) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [key],
-          message: `Invalid metadata value: values must be at most ${METADATA_LIMITS.maxValueLength} characters.`,
-          ...issue('parameter_invalid'),
-        });
-      }
+    if (value.length > METADATA_LIMITS.maxValueLength) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `Invalid metadata value: values must be at most ${METADATA_LIMITS.maxValueLength} characters.`,
+        ...issue('parameter_invalid'),
+      });
     }
-  });
+  }
 }
 
 const RAW_IN_URL = /[\x00-\x20\x7f]/;

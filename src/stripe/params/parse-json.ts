@@ -1,4 +1,5 @@
 import { GatewayError } from '../../errors';
+import { bracketPath } from './bracket-path';
 import { PARAM_LIMITS, assertSafeKey, emptyBag, tooManyValues, type ParamBag, type ParamValue } from './param-bag';
 
 /**
@@ -17,7 +18,7 @@ export function parseJson(text: string): ParamBag {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new GatewayError('malformed_body', 'Invalid request: a JSON body must be an object.');
   }
-  return toBag(parsed as Record<string, unknown>, '', 1, { values: 0 });
+  return toBag(parsed as Record<string, unknown>, undefined, 1, { values: 0 });
 }
 
 const QUOTE = 0x22;
@@ -71,24 +72,38 @@ function closingQuote(text: string, open: number): number {
 /**
  * The form limits apply to JSON too (docs/compatibility.md): a 1 MB JSON body could otherwise
  * carry far more than 5,000 parameters or keys of any length (found by test/property). Every
- * value counts, objects and lists included (param-bag.ts `maxValues`).
+ * value counts, objects and lists included (param-bag.ts `maxValues`). A value's bracket path is
+ * only spelled out for an error: building one string per value cost more than the rest of the walk.
  */
-function toBag(object: Record<string, unknown>, path: string, depth: number, count: { values: number }): ParamBag {
+function toBag(object: Record<string, unknown>, at: Place | undefined, depth: number, count: { values: number }): ParamBag {
   const bag = emptyBag();
-  for (const [key, value] of Object.entries(object)) {
-    const childPath = path ? `${path}[${key}]` : key;
-    if (key.length > PARAM_LIMITS.maxKeyLength) throw new GatewayError('malformed_body', `Invalid parameter name: ${childPath.slice(0, 100)}`);
-    assertSafeKey(key, childPath);
-    bag[key] = toValue(value, childPath, depth, count);
+  for (const key of Object.keys(object)) {
+    const place: Place = { parent: at, key };
+    if (key.length > PARAM_LIMITS.maxKeyLength) throw new GatewayError('malformed_body', `Invalid parameter name: ${pathOf(place).slice(0, 100)}`);
+    assertSafeKey(key, () => pathOf(place));
+    bag[key] = toValue(object[key], place, depth, count);
   }
   return bag;
 }
 
-function toValue(value: unknown, path: string, depth: number, count: { values: number }): ParamValue {
-  if (depth > PARAM_LIMITS.maxDepth) throw new GatewayError('malformed_body', `Invalid request: ${path} is nested too deeply.`);
+function toValue(value: unknown, at: Place, depth: number, count: { values: number }): ParamValue {
+  if (depth > PARAM_LIMITS.maxDepth) throw new GatewayError('malformed_body', `Invalid request: ${pathOf(at)} is nested too deeply.`);
   count.values += 1;
   if (count.values > PARAM_LIMITS.maxValues) throw tooManyValues();
   if (value === null || typeof value !== 'object') return value === null ? '' : String(value);
-  if (Array.isArray(value)) return value.map((item, i) => toValue(item, `${path}[${i}]`, depth + 1, count));
-  return toBag(value as Record<string, unknown>, path, depth + 1, count);
+  if (Array.isArray(value)) return value.map((item, i) => toValue(item, { parent: at, key: String(i) }, depth + 1, count));
+  return toBag(value as Record<string, unknown>, at, depth + 1, count);
+}
+
+/** Where a value sits, as the chain of keys above it. */
+interface Place {
+  parent: Place | undefined;
+  key: string;
+}
+
+/** `line_items[0][price]`. */
+function pathOf(place: Place): string {
+  const keys: string[] = [];
+  for (let at: Place | undefined = place; at; at = at.parent) keys.unshift(at.key);
+  return bracketPath(keys);
 }

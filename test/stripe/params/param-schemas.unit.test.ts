@@ -36,6 +36,25 @@ describe('list(): the item cap comes before any item is looked at', () => {
   });
 });
 
+describe('metadata(): the key count comes before any value', () => {
+  it('4,990 keys with wrong values: the one error about the count, not 4,990 about the values', () => {
+    const bag = parseJson(
+      JSON.stringify({ line_items: [{ price: 'p' }], metadata: Object.fromEntries(Array.from({ length: 4990 }, (_, i) => [`k${i}`, {}])) }),
+    );
+    expect(() => parseCreateSessionParams(bag, '2026-09-30.endive')).toThrow('Invalid metadata: metadata can have at most 50 keys.');
+  });
+
+  it('within the count, values and keys are checked as before', () => {
+    const run = (metadata: unknown) => () =>
+      parseCreateSessionParams(parseJson(JSON.stringify({ line_items: [{ price: 'p' }], metadata })), '2026-09-30.endive');
+    expect(run({ a: {} })).toThrow('Invalid string: metadata[a] must be a string.');
+    expect(run({ a: 'x'.repeat(501) })).toThrow('Invalid metadata value');
+    expect(run({ ['k'.repeat(41)]: 'x' })).toThrow('Invalid metadata key');
+    expect(run('x')).toThrow('Invalid');
+    expect(run(Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, 'v'])))()).toMatchObject({ metadata: { k0: 'v', k49: 'v' } });
+  });
+});
+
 describe('values Stripe refuses are refused here too (issue 10, validation gaps)', () => {
   const create = (params: Record<string, unknown>) => {
     try {

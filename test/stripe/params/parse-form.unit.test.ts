@@ -115,6 +115,14 @@ describe('parseJson', () => {
     expect(malformed(() => parseJson('{"a":{"b":{"c":{"d":{"e":{"f":{"g":{"h":{"i":1}}}}}}}}}'))).toContain('nested too deeply');
   });
 
+  it('names the parameter in its errors by its bracket path', () => {
+    expect(malformed(() => parseJson('{"a":{"b":{"c":{"d":{"e":{"f":{"g":{"h":{"i":1}}}}}}}}}'))).toBe(
+      'Invalid request: a[b][c][d][e][f][g][h][i] is nested too deeply.',
+    );
+    expect(malformed(() => parseJson('{"line_items":[{"price":"p"},{"__proto__":{}}]}'))).toBe('Invalid parameter name: line_items[1][__proto__]');
+    expect(malformed(() => parseJson(`{"metadata":{"${'k'.repeat(501)}":""}}`))).toBe(`Invalid parameter name: metadata[${'k'.repeat(91)}`);
+  });
+
   it('counts every value toward the 5,000, objects and lists included (a body of empty objects is no exception)', () => {
     const objects = (n: number) => JSON.stringify({ line_items: Array.from({ length: n }, () => ({})) });
     expect(malformed(() => parseJson(objects(5000)))).toContain('more than 5000');
