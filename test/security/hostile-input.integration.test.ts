@@ -2,6 +2,7 @@ import Redis from 'ioredis';
 import { tenantKeys } from '../../src/store/keys';
 import { DRILL_KEY, startDrill, waitUntil, type Drill } from '../helpers/drill-stack';
 import type { GatewayProcess } from '../helpers/gateway-process';
+import { fillToLimit, NEAR_LIMIT } from '../helpers/hostile-bodies';
 import { rawRequest, type RawResponse } from '../helpers/raw-http';
 import { STRIPE_ROUTES, routeName, type RouteIds } from './routes';
 
@@ -19,8 +20,6 @@ const ANSWER_WITHIN_MS = 5_000;
 const HEALTH_WITHIN_MS = 2_000;
 /** Hostile bodies are sent this many at once: a cost of 0.5 s each then stalls /healthz for seconds. */
 const BURST = 8;
-/** Just under the 1 MB body limit (src/http/read-raw-body.ts), so every body is read and decoded. */
-const NEAR_LIMIT = 1_000_000;
 
 const AUTH = { authorization: `Bearer ${DRILL_KEY}` };
 const FORM = { ...AUTH, 'content-type': 'application/x-www-form-urlencoded' };
@@ -137,30 +136,19 @@ describe('hostile input: answered in bounded time, /healthz answering meanwhile'
   });
 
   describe('bodies that cost far more than their size', () => {
-    /** `open` + units separated by `separator` + `close`, as many units as fit in NEAR_LIMIT bytes. */
-    const fill = (open: string, unit: (i: number) => string, close: string, separator: string) => {
-      const units: string[] = [];
-      for (let i = 0, length = open.length + close.length; ; i++) {
-        const next = unit(i);
-        length += next.length + separator.length;
-        if (length > NEAR_LIMIT) break;
-        units.push(next);
-      }
-      return open + units.join(separator) + close;
-    };
     const bodies: [string, Record<string, string>, () => string][] = [
-      ['JSON: a megabyte of empty line items', JSON_TYPE, () => fill('{"line_items":[', () => '{}', ']}', ',')],
-      ['JSON: a megabyte of empty lists', JSON_TYPE, () => fill('{"line_items":[', () => '[]', ']}', ',')],
-      ['JSON: a megabyte of metadata keys', JSON_TYPE, () => fill('{"metadata":{', (i) => `"k${i}":""`, '}}', ',')],
+      ['JSON: a megabyte of empty line items', JSON_TYPE, () => fillToLimit('{"line_items":[', () => '{}', ']}', ',')],
+      ['JSON: a megabyte of empty lists', JSON_TYPE, () => fillToLimit('{"line_items":[', () => '[]', ']}', ',')],
+      ['JSON: a megabyte of metadata keys', JSON_TYPE, () => fillToLimit('{"metadata":{', (i) => `"k${i}":""`, '}}', ',')],
       ['JSON: 400,000 nested lists', JSON_TYPE, () => `{"line_items":${'['.repeat(400_000)}${']'.repeat(400_000)}}`],
       [
         'JSON: 5,000 values (the most a body may carry) and a megabyte of commas in a string',
         JSON_TYPE,
         () => JSON.stringify({ a: ','.repeat(900_000), metadata: Object.fromEntries(Array.from({ length: 4990 }, (_, i) => [`k${i}`, ''])) }),
       ],
-      ['form: line_items[][x]= flood', FORM, () => fill('', () => 'line_items[][x]=', '', '&')],
-      ['form: line_items[i][x]= flood', FORM, () => fill('', (i) => `line_items[${i}][x]=`, '', '&')],
-      ['form: deep names flood', FORM, () => fill('', (i) => `line_items[${i}][price_data][product_data][metadata][k]=`, '', '&')],
+      ['form: line_items[][x]= flood', FORM, () => fillToLimit('', () => 'line_items[][x]=', '', '&')],
+      ['form: line_items[i][x]= flood', FORM, () => fillToLimit('', (i) => `line_items[${i}][x]=`, '', '&')],
+      ['form: deep names flood', FORM, () => fillToLimit('', (i) => `line_items[${i}][price_data][product_data][metadata][k]=`, '', '&')],
       ['form: a megabyte of separators', FORM, () => '&'.repeat(NEAR_LIMIT)],
       ['form: a megabyte of pluses', FORM, () => `metadata[a]=${'+'.repeat(NEAR_LIMIT - 20)}`],
       ['form: 2,000 long unknown names', FORM, () => Array.from({ length: 2000 }, (_, i) => `${'k'.repeat(480)}${i}=`).join('&')],
