@@ -57,7 +57,7 @@ export const ERROR_CATALOGUE = {
     status: 400,
     type: 'invalid_request_error',
     stripeCode: 'url_invalid',
-    when: 'success_url / cancel_url is not an absolute http(s) URL',
+    when: 'success_url / cancel_url (or a product image) is not an absolute http(s) URL, or carries raw spaces or control characters',
   },
   email_invalid: { status: 400, type: 'invalid_request_error', stripeCode: 'email_invalid', when: 'customer_email is not an email address' },
   malformed_body: {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { GatewayError } from '../errors';
 import { createdFilter, paginationShape } from '../stripe/params/list-params';
-import { boolean, list, oneOf, optional, text } from '../stripe/params/param-schemas';
+import { boolean, currency, list, oneOf, optional, text } from '../stripe/params/param-schemas';
 
 /** `GET /v1/prices/:id` and `GET /v1/products/:id`: only `expand` (stripe-surface.md §3.4). */
 export const retrieveCatalogSchema = z.object({ expand: optional(list(text(500), 20)) }).strict();
@@ -11,7 +11,7 @@ export const listPricesSchema = z
   .object({
     ...paginationShape,
     active: optional(boolean()),
-    currency: optional(z.string().regex(/^[A-Za-z]{3}$/)),
+    currency: optional(currency()),
     product: optional(text(255)),
     type: optional(oneOf(['one_time', 'recurring'])),
     lookup_keys: optional(list(text(200), 10)),

@@ -1,6 +1,7 @@
 import { GatewayError } from '../errors';
 import type { MappingEntry, ProductInfo } from '../mappings/mapping-file';
 import type { MappingStore } from '../store/mapping-store';
+import { isWellFormedId, noSuchObject } from '../stripe/ids';
 import { buildListObject } from '../stripe/objects/list-object';
 import { buildPriceObject } from '../stripe/objects/price-object';
 import { buildProductObject, type ProductFacts } from '../stripe/objects/product-object';
@@ -66,8 +67,8 @@ export function createCatalogService(deps: { mappings: MappingStore; now?: () =>
   async function retrievePrice(call: CallContext, id: string, bag: ParamBag) {
     const params = validateParams(retrieveCatalogSchema, bag);
     const expandProduct = parseCatalogExpand(params.expand, ['product']).has('product');
-    const entry = await deps.mappings.getPrice(call.tenant.config.id, id);
-    if (!entry) throw new GatewayError('resource_missing', `No such price: '${id}'`, 'id');
+    const entry = isWellFormedId('price', id) ? await deps.mappings.getPrice(call.tenant.config.id, id) : undefined;
+    if (!entry) throw noSuchObject('price', id);
     return renderPrice(call, id, entry, expandProduct);
   }
 
@@ -97,11 +98,12 @@ export function createCatalogService(deps: { mappings: MappingStore; now?: () =>
   }
 
   async function productFactsFor(tenantId: string, id: string): Promise<ProductFacts> {
+    if (!isWellFormedId('product', id)) throw noSuchObject('product', id);
     const info = await deps.mappings.getProduct(tenantId, id);
     if (info) return productFactsFromInfo(id, info);
     // A hand-written mapping file may describe products only through its price entries.
     const entry = (await sortedPrices(tenantId)).find((price) => price.entry.stripeProductId === id)?.entry;
-    if (!entry) throw new GatewayError('resource_missing', `No such product: '${id}'`, 'id');
+    if (!entry) throw noSuchObject('product', id);
     return productFactsFromMapping(entry, undefined);
   }
 

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { GatewayError } from '../errors';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -34,4 +35,36 @@ export function stableId(prefix: string, content: string, length = 24): string {
   let id = '';
   for (let i = 0; i < length; i++) id += ALPHABET[(digest[i % digest.length] ?? 0) % ALPHABET.length];
   return `${prefix}_${id}`;
+}
+
+/** The objects an id in a URL can name, as Stripe names them in "No such …" errors. */
+export type AddressedObject = 'checkout.session' | 'event' | 'price' | 'product';
+
+/**
+ * What an id in a URL may look like before it is used to find anything (issue 10 "Hardening"):
+ * the id becomes part of a Redis key (`…:session:<id>`, `…:event:<id>`) or of a Loops URL, so
+ * `evt_…:delivered` read the set beside an event as if it were the event, and Redis's WRONGTYPE
+ * answer was reported as a 503 outage. An id of another shape names nothing: 404, as from Stripe.
+ *
+ * - Sessions are Loops' ids (`cs_…`, loops-api.md §1, whose alphabet is not documented): letters,
+ *   digits, `_` and `-`, never `:`, `/`, `{`, `}`, spaces or controls.
+ * - Events are the gateway's own (`evt_` + base62, `randomId`).
+ * - Prices and products are the merchant's Stripe ids, which may be custom (legacy plan ids are
+ *   free text), and are only ever a field of a Redis hash: up to 255 characters (as
+ *   `line_items[][price]`), no control characters.
+ */
+const ID_SHAPES: Record<AddressedObject, RegExp> = {
+  'checkout.session': /^cs_[A-Za-z0-9_-]{1,252}$/,
+  event: /^evt_[A-Za-z0-9_]{1,251}$/,
+  price: /^[^\x00-\x1f\x7f]{1,255}$/,
+  product: /^[^\x00-\x1f\x7f]{1,255}$/,
+};
+
+export function isWellFormedId(object: AddressedObject, id: string): boolean {
+  return ID_SHAPES[object].test(id);
+}
+
+/** Stripe's answer for an id in a URL that names nothing of this tenant's (stripe-surface.md §5.5). */
+export function noSuchObject(object: AddressedObject, id: string): GatewayError {
+  return new GatewayError('resource_missing', `No such ${object}: '${id}'`, 'id');
 }

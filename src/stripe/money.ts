@@ -34,3 +34,13 @@ export function stripeChargeStep(currency: string): number {
   if (code === 'isk') return 100;
   return 1;
 }
+
+/**
+ * The ISO 4217 codes the runtime knows (ICU's list of current currencies), lower case. Stripe
+ * refuses any other `currency`; the mapping tool skips prices in any other (loops-money.ts).
+ */
+const ISO_CURRENCIES = new Set(Intl.supportedValuesOf('currency').map((code) => code.toLowerCase()));
+
+export function isIsoCurrency(currency: string): boolean {
+  return ISO_CURRENCIES.has(currency.toLowerCase());
+}

@@ -12,6 +12,8 @@ export interface RawRequest {
   path: string;
   headers?: Record<string, string>;
   body?: Buffer | string;
+  /** Gives up (rejects) when aborted, e.g. `AbortSignal.timeout(ms)` for a bounded wait. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -25,7 +27,8 @@ export function rawRequest(baseUrl: string, options: RawRequest): Promise<RawRes
   // as the next request on the connection.
   if (options.body !== undefined) headers['content-length'] = String(Buffer.byteLength(options.body));
   return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, method: options.method, path: options.path, headers, agent: false }, (res) => {
+    const target = { host: url.hostname, port: url.port, method: options.method, path: options.path, headers, agent: false, signal: options.signal };
+    const req = request(target, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));

@@ -37,14 +37,12 @@ function decode(parse: (text: string) => ParamBag, text: string): { bag: ParamBa
   }
 }
 
-/** Every key safe, every path within the depth limit, leaves are strings and within the pair limit. */
+/** Every key safe, every path within the depth limit, leaves are strings, and values (leaves, objects, lists) within the limit. */
 function expectWithinLimits(bag: ParamBag): void {
-  let leaves = 0;
+  let values = -1; // the root bag is not a value
   const walk = (value: ParamValue, depth: number) => {
-    if (typeof value === 'string') {
-      leaves += 1;
-      return;
-    }
+    values += 1;
+    if (typeof value === 'string') return;
     if (Array.isArray(value)) {
       expect(Object.getPrototypeOf(value)).toBe(Array.prototype);
       for (const item of value) {
@@ -64,7 +62,7 @@ function expectWithinLimits(bag: ParamBag): void {
     }
   };
   walk(bag, 1);
-  expect(leaves).toBeLessThanOrEqual(PARAM_LIMITS.maxPairs);
+  expect(values).toBeLessThanOrEqual(PARAM_LIMITS.maxValues);
 }
 
 const anyText = fc.oneof(
@@ -117,13 +115,15 @@ describe('parseForm / parseJson properties', () => {
     );
   });
 
-  it('limits: pairs, depth and key length are enforced at the boundary, for forms and JSON alike', () => {
-    const { maxPairs, maxDepth, maxKeyLength } = PARAM_LIMITS;
+  it('limits: values, depth and key length are enforced at the boundary, for forms and JSON alike', () => {
+    const { maxValues, maxDepth, maxKeyLength } = PARAM_LIMITS;
     fc.assert(
       fc.property(
         fc.constantFrom('form', 'json'),
         fc.oneof(
-          fc.record({ kind: fc.constant('pairs' as const), n: fc.integer({ min: maxPairs - 3, max: maxPairs + 3 }) }),
+          fc.record({ kind: fc.constant('pairs' as const), n: fc.integer({ min: maxValues - 3, max: maxValues + 3 }) }),
+          // Objects count as values too: `{"a":[{},…]}` holds n + 1 values, `a[i][k]=` pairs 2n + 1.
+          fc.record({ kind: fc.constant('objects' as const), n: fc.integer({ min: Math.floor(maxValues / 2) - 3, max: maxValues + 3 }) }),
           fc.record({ kind: fc.constant('depth' as const), n: fc.integer({ min: 1, max: maxDepth + 4 }) }),
           fc.record({ kind: fc.constant('key' as const), n: fc.integer({ min: maxKeyLength - 3, max: maxKeyLength + 3 }) }),
         ),
@@ -133,7 +133,13 @@ describe('parseForm / parseJson properties', () => {
           if (kind === 'pairs') {
             const keys = Array.from({ length: n }, (_, i) => `k${i}`);
             text = encoding === 'form' ? keys.map((k) => `${k}=1`).join('&') : JSON.stringify(Object.fromEntries(keys.map((k) => [k, 1])));
-            allowed = n <= maxPairs;
+            allowed = n <= maxValues;
+          } else if (kind === 'objects') {
+            text =
+              encoding === 'form'
+                ? Array.from({ length: n }, (_, i) => `a[${i}][k]=`).join('&')
+                : JSON.stringify({ a: Array.from({ length: n }, () => ({})) });
+            allowed = (encoding === 'form' ? 2 * n + 1 : n + 1) <= maxValues;
           } else if (kind === 'depth') {
             text = encoding === 'form' ? `a${'[a]'.repeat(n - 1)}=1` : `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`;
             allowed = n <= maxDepth;

@@ -1,5 +1,5 @@
 import { fromLoopsV3Amount, toLoopsV3Amount } from '../../loops/v3-amounts';
-import { currencyExponent } from '../../stripe/money';
+import { currencyExponent, isIsoCurrency } from '../../stripe/money';
 
 /**
  * Money between Stripe prices (integer minor units as Stripe counts them: cents, whole yen,
@@ -29,8 +29,6 @@ export function formatMoney(minor: number, currency: string): string {
  * [chosen] Loops documents no currency list, so the tool accepts any ISO 4217 code the runtime
  * knows and skips the rest (a typo'd or retired code in an old export) instead of sending it.
  */
-const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf('currency').map((code) => code.toLowerCase()));
-
 export function isSupportedCurrency(currency: string): boolean {
-  return KNOWN_CURRENCIES.has(currency.toLowerCase());
+  return isIsoCurrency(currency);
 }

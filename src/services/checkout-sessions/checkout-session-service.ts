@@ -1,6 +1,7 @@
 import { GatewayError } from '../../errors';
 import { isLoopsError, isLoopsRefusal } from '../../loops/loops-error';
 import { parseLineItemExpand, parseSessionExpand, type SessionExpansion } from '../../stripe/expand';
+import { isWellFormedId, noSuchObject } from '../../stripe/ids';
 import { buildListObject } from '../../stripe/objects/list-object';
 import type { ParamBag } from '../../stripe/params/param-bag';
 import {
@@ -38,9 +39,10 @@ type Rendered = Record<string, unknown>;
 export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
   const requestOf = (call: CallContext) => ({ id: call.requestId, idempotencyKey: call.idempotencyKey });
 
+  /** Every route with a session id comes through here first: an id of another shape is never looked up. */
   async function load(call: CallContext, id: string): Promise<SessionRecord> {
-    const record = await deps.sessions.get(call.tenant.config.id, id);
-    if (!record) throw new GatewayError('resource_missing', `No such checkout.session: '${id}'`, 'id');
+    const record = isWellFormedId('checkout.session', id) ? await deps.sessions.get(call.tenant.config.id, id) : undefined;
+    if (!record) throw noSuchObject('checkout.session', id);
     return record;
   }
 

@@ -1,8 +1,10 @@
 import { GatewayError } from '../../errors';
-import { eventTypeMatcher, listEventsSchema } from '../../stripe/params/event-params';
+import { listEventsSchema } from '../../stripe/params/event-params';
+import { eventTypeMatcher } from '../../stripe/params/event-type-pattern';
 import { checkCursors, matchesCreated, retrieveSchema } from '../../stripe/params/list-params';
 import type { ParamBag } from '../../stripe/params/param-bag';
 import { validateParams } from '../../stripe/params/validate-params';
+import { isWellFormedId, noSuchObject } from '../../stripe/ids';
 import { buildListObject } from '../../stripe/objects/list-object';
 import type { EventStore, StoredEvent } from '../../store/event-store';
 import { UnknownCursorError } from '../../store/list-scan';
@@ -12,8 +14,8 @@ import type { CallContext } from '../call-context';
 export function createEventQueries(events: EventStore) {
   async function retrieve(call: CallContext, id: string, bag: ParamBag): Promise<StoredEvent> {
     validateParams(retrieveSchema, bag);
-    const event = await events.get(call.tenant.config.id, id);
-    if (!event) throw new GatewayError('resource_missing', `No such event: '${id}'`, 'id');
+    const event = isWellFormedId('event', id) ? await events.get(call.tenant.config.id, id) : undefined;
+    if (!event) throw noSuchObject('event', id);
     return event;
   }
 

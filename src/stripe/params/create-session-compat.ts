@@ -37,9 +37,12 @@ export const CREATE_SESSION_PARAMS: Record<string, ParamTreatment> = {
   },
   success_url: {
     treatment: 'translated',
-    note: 'sent to Loops, which replaces `{CHECKOUT_SESSION_ID}` and appends `session_id` and `status`; echoed with the placeholder kept literal.',
+    note: 'an absolute http(s) URL without raw spaces or control characters (else 400 `url_invalid`); sent to Loops, which replaces `{CHECKOUT_SESSION_ID}` and appends `session_id` and `status`; echoed with the placeholder kept literal.',
   },
-  cancel_url: { treatment: 'translated', note: 'sent to Loops; Loops appends `session_id` and `status=canceled`.' },
+  cancel_url: {
+    treatment: 'translated',
+    note: 'checked as `success_url` is; sent to Loops; Loops appends `session_id` and `status=canceled`.',
+  },
   customer: {
     treatment: 'translated',
     note: "a customer of the tenant's directory (`/v1/customers`; else 400 `resource_missing` on `customer`, before anything is made); sent to Loops as `customer` and `externalCustomerId`, its email as `customer_email` (prefilled on Loops' page); echoed; filterable in list.",
@@ -56,11 +59,11 @@ export const CREATE_SESSION_PARAMS: Record<string, ParamTreatment> = {
   },
   allowed_payment_method_types: {
     treatment: 'translated',
-    note: 'Stripe-Version 2026-09-30 and later (earlier: `parameter_unknown`); sent to Loops as `payment_method_types`; echoed as `allowed_payment_method_types` and `payment_method_types`.',
+    note: "Stripe-Version 2026-09-30 and later (earlier: `parameter_unknown`); Stripe's payment method types only (stripe-node 23.1.0's list; others are a 400); sent to Loops as `payment_method_types`; echoed as `allowed_payment_method_types` and `payment_method_types`.",
   },
   payment_method_types: {
     treatment: 'translated',
-    note: 'Stripe-Version before 2026-09-30 (later: `parameter_unknown`, as in Stripe); sent to Loops; echoed as `payment_method_types`.',
+    note: 'Stripe-Version before 2026-09-30 (later: `parameter_unknown`, as in Stripe); the same types as `allowed_payment_method_types`; sent to Loops; echoed as `payment_method_types`.',
   },
   expand: {
     treatment: 'applied',
@@ -147,7 +150,7 @@ export const LINE_ITEM_PARAMS: Record<string, ParamTreatment> = {
   price: { treatment: 'translated', note: "a Stripe price id, looked up in the tenant's mappings; unmapped → 400 `resource_missing`." },
   price_data: {
     treatment: 'translated',
-    note: 'ad-hoc price: `currency`, `unit_amount` or whole-number `unit_amount_decimal`, `product` (a mapped Stripe product) or `product_data` (`name`, `description`, `images`, `metadata`, `unit_label`, `tax_code`), `recurring` (month/year, interval_count 1), `tax_behavior` (stored).',
+    note: 'ad-hoc price: `currency` (ISO 4217), `unit_amount` or whole-number `unit_amount_decimal`, `product` (a mapped Stripe product) or `product_data` (`name`, `description`, `images`, `metadata`, `unit_label`, `tax_code`), `recurring` (month/year, interval_count 1), `tax_behavior` (stored).',
   },
   quantity: { treatment: 'translated', note: 'passed to Loops; default 1.' },
   adjustable_quantity: {

@@ -5,7 +5,8 @@ import { collectionParamSchemas } from './collection-param-schemas';
 import { CREATE_SESSION_PARAMS } from './create-session-compat';
 import { checkAdjustableItems, checkLineItem } from './line-item-rules';
 import type { ParamBag, ParamValue } from './param-bag';
-import { boolean, email, httpUrl, integer, list, listIndexKeys, metadata, oneOf, optional, text } from './param-schemas';
+import { boolean, currency, email, httpUrl, integer, list, listIndexKeys, metadata, oneOf, optional, text } from './param-schemas';
+import { PAYMENT_METHOD_TYPES } from './payment-method-types';
 import { presentKeysSchema } from './present-keys';
 import { rejectUnsupported, type ParamPolicy } from './reject-unsupported';
 import { validateParams } from './validate-params';
@@ -29,10 +30,7 @@ const productDataSchema = z
 
 const priceDataSchema = z
   .object({
-    currency: z
-      .string()
-      .regex(/^[a-zA-Z]{3}$/, 'must be a three-letter ISO currency code')
-      .transform((c) => c.toLowerCase()),
+    currency: currency(),
     product: optional(text(255)),
     product_data: optional(productDataSchema),
     unit_amount: optional(integer(0, 99_999_999)),
@@ -71,8 +69,8 @@ export const createSessionSchema = z
     client_reference_id: optional(text(200)),
     metadata: optional(metadata()),
     expires_at: optional(integer(0)),
-    allowed_payment_method_types: optional(list(text(100), 50)),
-    payment_method_types: optional(list(text(100), 50)),
+    allowed_payment_method_types: optional(list(oneOf(PAYMENT_METHOD_TYPES), 50)),
+    payment_method_types: optional(list(oneOf(PAYMENT_METHOD_TYPES), 50)),
     expand: optional(list(text(500), 20)),
     locale: optional(text(10)),
     submit_type: optional(oneOf(['auto', 'book', 'donate', 'pay', 'subscribe'])),

@@ -1,6 +1,13 @@
 import { z } from 'zod';
+import { eventTypePatternProblem } from './event-type-pattern';
 import { createdFilter, paginationShape } from './list-params';
-import { boolean, list, optional, text } from './param-schemas';
+import { boolean, issue, list, optional, text } from './param-schemas';
+
+/** `type`: an event type or a wildcard pattern of whole parts (event-type-pattern.ts). */
+const eventTypePattern = text(255).superRefine((pattern, ctx) => {
+  const problem = eventTypePatternProblem(pattern);
+  if (problem) ctx.addIssue({ code: 'custom', message: `Invalid type: ${problem}`, ...issue('parameter_invalid') });
+});
 
 /** `GET /v1/events` (stripe-surface.md §6.1): `type` (with `*`), `types[]` (≤ 20), `created`, `delivery_success`. */
 export const listEventsSchema = z
@@ -8,20 +15,9 @@ export const listEventsSchema = z
     ...paginationShape,
     created: optional(createdFilter),
     delivery_success: optional(boolean()),
-    type: optional(text(255)),
+    type: optional(eventTypePattern),
     types: optional(list(text(255), 20)),
   })
   .strict();
 
 export type ListEventsParams = z.output<typeof listEventsSchema>;
-
-/** `checkout.session.*` → matches every `checkout.session.…` type. */
-export function eventTypeMatcher(pattern: string): (type: string) => boolean {
-  const regex = new RegExp(
-    `^${pattern
-      .split('*')
-      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*')}$`,
-  );
-  return (type) => regex.test(type);
-}

@@ -14,8 +14,13 @@ export interface ParamBag {
 export const PARAM_LIMITS = {
   /** Bracket levels in one name; Stripe's deepest create parameter needs 5. */
   maxDepth: 8,
-  /** 100 line items × a dozen fields, plus metadata and expansions, with room to spare. */
-  maxPairs: 5000,
+  /**
+   * Values in one request's bag: every leaf, and every object or list holding them (the root bag
+   * aside). 100 line items × a dozen fields, plus metadata and expansions, with room to spare.
+   * Containers count because they cost work too: `{"line_items":[{},{},…]}` carried 350,000
+   * empty objects in 1 MB, none of them a leaf, and took half a second of CPU to refuse.
+   */
+  maxValues: 5000,
   maxKeyLength: 500,
 } as const;
 
@@ -32,10 +37,17 @@ export function emptyBag(): ParamBag {
   return Object.create(null) as ParamBag;
 }
 
-export function assertSafeKey(key: string, path: string): void {
+/** `path` names the parameter in the error; a function is only called when the key is refused. */
+export function assertSafeKey(key: string, path: string | (() => string)): void {
   if (FORBIDDEN_KEYS.has(key)) {
-    throw new GatewayError('malformed_body', `Invalid parameter name: ${path}`, path);
+    const name = typeof path === 'string' ? path : path();
+    throw new GatewayError('malformed_body', `Invalid parameter name: ${name}`, name);
   }
+}
+
+/** The one message for a bag over `maxValues`, whichever decoder counts it. */
+export function tooManyValues(): GatewayError {
+  return new GatewayError('malformed_body', `Invalid request: more than ${PARAM_LIMITS.maxValues} parameters.`);
 }
 
 export function isParamBag(value: ParamValue | undefined): value is ParamBag {

@@ -1,33 +1,71 @@
 import { GatewayError } from '../../errors';
-import { PARAM_LIMITS, assertSafeKey, emptyBag, isParamBag, type ParamBag, type ParamValue } from './param-bag';
+import { PARAM_LIMITS, assertSafeKey, emptyBag, isParamBag, tooManyValues, type ParamBag, type ParamValue } from './param-bag';
 
 const KEY_PATTERN = /^([^[\]]+)((?:\[[^[\]]*\])*)$/;
+
+/** Values decoded so far (param-bag.ts `maxValues`): each pair's leaf and each object or list it opens. */
+interface Counter {
+  values: number;
+}
+
+function count(counter: Counter): void {
+  counter.values += 1;
+  if (counter.values > PARAM_LIMITS.maxValues) throw tooManyValues();
+}
 
 /**
  * Decodes `application/x-www-form-urlencoded` the way Stripe's Rack server does: `a[b][c]=v`
  * nests, `a[]=v` appends, `+` is a space, the last plain duplicate wins. Anything undecodable is
- * a 400, never an exception that escapes as a 500.
+ * a 400, never an exception that escapes as a 500. The work is linear in the text and stops at
+ * the value limit: pairs are found one at a time, not split all at once (a 1 MB body of `&` made
+ * a million empty strings first), and a run of separators is passed in one regular-expression scan.
  */
 export function parseForm(text: string): ParamBag {
   const root = emptyBag();
-  const pairs = text.split('&').filter((pair) => pair.length > 0);
-  if (pairs.length > PARAM_LIMITS.maxPairs) {
-    throw new GatewayError('malformed_body', `Invalid request: more than ${PARAM_LIMITS.maxPairs} parameters.`);
-  }
-  for (const pair of pairs) {
+  const counter: Counter = { values: 0 };
+  const plain = text.includes('+') ? plusAsSpace(text) : text;
+  for (let start = skipSeparators(plain, 0); start < plain.length;) {
+    const amp = plain.indexOf('&', start);
+    const end = amp === -1 ? plain.length : amp;
+    count(counter);
+    const pair = plain.slice(start, end);
     const equals = pair.indexOf('=');
     const name = decode(equals === -1 ? pair : pair.slice(0, equals));
     const value = equals === -1 ? '' : decode(pair.slice(equals + 1));
-    assign(root, splitName(name), value, name);
+    assign(root, splitName(name), value, name, counter);
+    start = skipSeparators(plain, end);
   }
   return root;
 }
 
+const SEPARATORS = /&*/y;
+
+/** Past the run of `&` at `from` (empty pairs are skipped, as Rack does), in one native scan. */
+function skipSeparators(text: string, from: number): number {
+  SEPARATORS.lastIndex = from;
+  SEPARATORS.test(text);
+  return SEPARATORS.lastIndex;
+}
+
+/**
+ * `+` means a space in names and values alike, so it is replaced once over the whole text, before
+ * pairs are cut out and percent-decoded (`%2B`, a literal plus, is decoded after). The pass runs
+ * over the UTF-16 code units: a regular-expression replace cost ~150 ns a match, 150 ms for a
+ * 1 MB body of `+`; this takes a few milliseconds, and keeps every other code unit as it was.
+ */
+function plusAsSpace(text: string): string {
+  const bytes = Buffer.from(text, 'utf16le');
+  for (let i = 0; i < bytes.length; i += 2) {
+    if (bytes[i] === 0x2b && bytes[i + 1] === 0) bytes[i] = 0x20;
+  }
+  return bytes.toString('utf16le');
+}
+
 function decode(component: string): string {
   // Most names and values carry no escape: decoding would return them unchanged.
-  if (!component.includes('%')) return component.includes('+') ? component.replace(/\+/g, ' ') : component;
+  if (!component.includes('%')) return component;
   try {
-    return decodeURIComponent(component.replace(/\+/g, ' '));
+    return decodeURIComponent(component);
   } catch {
     throw new GatewayError('malformed_body', 'Invalid request: malformed percent-encoding or invalid UTF-8.');
   }
@@ -47,14 +85,14 @@ function splitName(name: string): string[] {
   return segments;
 }
 
-function assign(root: ParamBag, segments: string[], value: string, name: string): void {
+function assign(root: ParamBag, segments: string[], value: string, name: string, counter: Counter): void {
   let container: ParamBag | ParamValue[] = root;
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i] ?? '';
     const last = i === segments.length - 1;
     const next = segments[i + 1];
     if (Array.isArray(container)) {
-      container = stepIntoList(container, segment, next, last, value, name);
+      container = stepIntoList(container, segment, next, last, value, name, counter);
       if (last) return;
       continue;
     }
@@ -69,6 +107,7 @@ function assign(root: ParamBag, segments: string[], value: string, name: string)
     }
     const wantsList = next === '';
     if (existing === undefined) {
+      count(counter);
       container[segment] = wantsList ? [] : emptyBag();
     } else if (typeof existing === 'string' || Array.isArray(existing) !== wantsList) {
       throw conflict(name);
@@ -88,6 +127,7 @@ function stepIntoList(
   last: boolean,
   value: string,
   name: string,
+  counter: Counter,
 ): ParamBag | ParamValue[] {
   if (segment !== '') throw conflict(name);
   if (last) {
@@ -97,6 +137,7 @@ function stepIntoList(
   if (next === '') throw conflict(name);
   const tail = list[list.length - 1];
   if (isParamBag(tail) && next !== undefined && !Object.hasOwn(tail, next)) return tail;
+  count(counter);
   const fresh = emptyBag();
   list.push(fresh);
   return fresh;

@@ -84,6 +84,21 @@ describe('parseForm (Rack-style)', () => {
     expect(malformed(() => parseForm('a[b][c][d][e][f][g][h][i]=1'))).toContain('nested too deeply');
     expect(malformed(() => parseForm(Array.from({ length: 5001 }, (_, i) => `k${i}=1`).join('&')))).toContain('more than 5000');
   });
+
+  it('counts the objects and lists a name opens toward the 5,000 values, not only the pairs', () => {
+    // 2,500 pairs, each opening an object of its own: 5,001 values with the list.
+    expect(malformed(() => parseForm(Array.from({ length: 2500 }, () => 'line_items[][x]=').join('&')))).toContain('more than 5000');
+    expect(malformed(() => parseForm(Array.from({ length: 2500 }, (_, i) => `line_items[${i}][x]=`).join('&')))).toContain('more than 5000');
+    expect(Object.keys(parseForm(Array.from({ length: 2499 }, (_, i) => `line_items[${i}][x]=`).join('&')).line_items ?? {})).toHaveLength(2499);
+  });
+
+  it('reads a megabyte of separators or pluses in one linear pass', () => {
+    const megabyte = 1024 * 1024;
+    expect(parseForm(`${'&'.repeat(megabyte)}a=1${'&'.repeat(megabyte)}`)).toEqual({ a: '1' });
+    expect(parseForm(`a=${'+'.repeat(megabyte)}`).a).toBe(' '.repeat(megabyte));
+    // `+` is a space in names too, and `%2B` stays a plus; other code units are kept as they are.
+    expect(parseForm('a+b=c+%2B+d&e=\u00e9+\ud83d\ude00+\ud800')).toEqual({ 'a b': 'c + d', e: '\u00e9 \ud83d\ude00 \ud800' });
+  });
 });
 
 describe('parseJson', () => {
@@ -98,6 +113,32 @@ describe('parseJson', () => {
     expect(malformed(() => parseJson('{"__proto__":{"x":1}}'))).toContain('Invalid parameter name');
     expect(Object.getPrototypeOf(parseJson('{"metadata":{"constructor":"1"}}').metadata)).toBeNull();
     expect(malformed(() => parseJson('{"a":{"b":{"c":{"d":{"e":{"f":{"g":{"h":{"i":1}}}}}}}}}'))).toContain('nested too deeply');
+  });
+
+  it('names the parameter in its errors by its bracket path', () => {
+    expect(malformed(() => parseJson('{"a":{"b":{"c":{"d":{"e":{"f":{"g":{"h":{"i":1}}}}}}}}}'))).toBe(
+      'Invalid request: a[b][c][d][e][f][g][h][i] is nested too deeply.',
+    );
+    expect(malformed(() => parseJson('{"line_items":[{"price":"p"},{"__proto__":{}}]}'))).toBe('Invalid parameter name: line_items[1][__proto__]');
+    expect(malformed(() => parseJson(`{"metadata":{"${'k'.repeat(501)}":""}}`))).toBe(`Invalid parameter name: metadata[${'k'.repeat(91)}`);
+  });
+
+  it('counts every value toward the 5,000, objects and lists included (a body of empty objects is no exception)', () => {
+    const objects = (n: number) => JSON.stringify({ line_items: Array.from({ length: n }, () => ({})) });
+    expect(malformed(() => parseJson(objects(5000)))).toContain('more than 5000');
+    expect(parseJson(objects(4999)).line_items).toHaveLength(4999);
+    expect(malformed(() => parseJson(JSON.stringify({ a: Array.from({ length: 5000 }, () => []) })))).toContain('more than 5000');
+  });
+
+  it('refuses a megabyte of values or of nesting before parsing it, and counts nothing inside strings', () => {
+    const megabyte = 1024 * 1024;
+    expect(malformed(() => parseJson(`{"line_items":[${'{},'.repeat(megabyte / 3)}{}]}`))).toContain('more than 5000');
+    expect(malformed(() => parseJson(`{"a":${'['.repeat(megabyte / 2)}${']'.repeat(megabyte / 2)}}`))).toContain('nested too deeply');
+    // Commas, brackets and escaped quotes inside strings are text, not values.
+    const text = `${',{['.repeat(3000)}\\"${'\\\\'.repeat(10)}`;
+    expect(parseJson(JSON.stringify({ a: text, b: 'x' }))).toEqual({ a: text, b: 'x' });
+    // The pre-check never refuses what the count accepts: 5,000 values, 4,999 commas.
+    expect(Object.keys(parseJson(JSON.stringify(Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, i])))))).toHaveLength(5000);
   });
 });
 
