@@ -25,6 +25,7 @@ import { createEventPublisher } from './services/events/event-publisher';
 import { createEventQueries } from './services/events/event-queries';
 import { createSessionEventSink } from './services/events/session-event-sink';
 import { createLineItemResolver } from './services/line-item-resolver';
+import { createListIndexBuild } from './services/list-index-build';
 import { createLoopsWebhookService } from './services/loops-webhooks/loops-webhook-service';
 import { createStores, type Stores } from './store/create-stores';
 import { closeRedisClient, createRedisClient, type RedisClient } from './store/redis-connection';
@@ -41,6 +42,8 @@ export interface ContainerOptions {
 
 /** How often each instance re-queues events a crash left in the outbox. */
 export const OUTBOX_DRAIN_INTERVAL_MS = 5_000;
+/** How often each instance adds objects stored before the list indexes to them (until done). */
+export const INDEX_BUILD_INTERVAL_MS = 2_000;
 
 export interface Container {
   config: Config;
@@ -51,7 +54,7 @@ export interface Container {
   stores: Stores;
   queue: DeliveryQueue;
   metrics: Metrics;
-  /** Background work of a serving instance: delivery worker, outbox drainer, expiry sweep. */
+  /** Background work of a serving instance: delivery worker, outbox drainer, expiry sweep, list index build. */
   startBackground(): void;
   drainOutbox(): Promise<number>;
   sweepExpired(): Promise<number>;
@@ -132,6 +135,12 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     logger,
   });
   const sweepExpired = createExpirySweep({ sessions: stores.sessions, sync, tenants, now, logger });
+  const buildListIndexes = createListIndexBuild({
+    sessions: stores.sessions,
+    events: stores.events,
+    tenantIds: config.tenants.map((tenant) => tenant.id),
+    logger,
+  });
 
   let draining = false;
   const readiness = {
@@ -179,6 +188,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
       queue.startWorker();
       background.push(startPeriodic('outbox drainer', OUTBOX_DRAIN_INTERVAL_MS, publisher.drainOutbox, logger));
       background.push(startPeriodic('expiry sweep', config.expirySweepIntervalMs, sweepExpired, logger));
+      background.push(startPeriodic('list index build', INDEX_BUILD_INTERVAL_MS, buildListIndexes, logger));
     },
     drainOutbox: publisher.drainOutbox,
     sweepExpired,

@@ -199,9 +199,10 @@ describe.each(implementations)('$name stores', (impl) => {
           expect(ttl).toBeLessThanOrEqual(EVENT_RETENTION_SECONDS);
           if (ttl === -1) lasting.push(key);
         }
-        // Only the two indexes last; both are trimmed as events age out.
+        // Only the two indexes last, both trimmed as events age out, and the one-word marker that
+        // the tenant's list indexes are complete (list indexes by type and delivery expire).
         const keys_ = redisSetup.keysFor(tenant);
-        expect(lasting.sort()).toEqual([keys_.eventIndex, keys_.eventOutbox].sort());
+        expect(lasting.sort()).toEqual([keys_.eventIndex, keys_.eventOutbox, keys_.eventsIndexed].sort());
         expect(keys.length).toBeGreaterThan(6);
       });
     }

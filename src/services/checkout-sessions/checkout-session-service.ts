@@ -8,11 +8,9 @@ import {
   expireSchema,
   listLineItemsSchema,
   listSessionsSchema,
-  matchesCreated,
   retrieveSchema,
   UNSUPPORTED_UPDATE_PARAMS,
   updateSessionSchema,
-  type ListSessionsParams,
 } from '../../stripe/params/list-params';
 import { validateParams } from '../../stripe/params/validate-params';
 import type { SessionRecord } from '../../store/session-record';
@@ -23,6 +21,7 @@ import { loopsV2TotalInMinorUnits } from '../../translate/loops-session-total';
 import { stateFromV2 } from '../../translate/session-state';
 import type { CallContext } from '../call-context';
 import { createCreateSession, type CreateSessionDeps } from './create-session';
+import { sessionListFilter } from './list-filters';
 import { paginateArray } from './paginate-array';
 import { lineItemsUrl, renderLineItems, renderSession } from './render-session';
 import type { SessionSync } from './session-sync';
@@ -132,7 +131,7 @@ export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
         limit: params.limit ?? 10,
         startingAfter: params.starting_after,
         endingBefore: params.ending_before,
-        matches: (record) => matchesListFilters(record, params),
+        ...sessionListFilter(params),
       });
       return buildListObject(
         '/v1/checkout/sessions',
@@ -170,22 +169,6 @@ function mergeMetadata(current: Record<string, string>, change: Record<string, s
     else merged[key] = value;
   }
   return merged;
-}
-
-function matchesListFilters(record: SessionRecord, params: ListSessionsParams): boolean {
-  const s = record.session;
-  const email = s.customer_details?.email ?? s.customer_email;
-  return (
-    (params.status === undefined || s.status === params.status) &&
-    (params.customer === undefined || s.customer === params.customer) &&
-    (params.customer_details === undefined || email?.toLowerCase() === params.customer_details.email.toLowerCase()) &&
-    (params.payment_link === undefined || s.payment_link === params.payment_link) &&
-    (params.payment_intent === undefined || s.payment_intent === params.payment_intent) &&
-    (params.subscription === undefined || s.subscription === params.subscription) &&
-    // The gateway never sets customer_account, so that filter matches nothing.
-    params.customer_account === undefined &&
-    matchesCreated(s.created, params.created)
-  );
 }
 
 function notOpen(record: SessionRecord): GatewayError {
