@@ -21,6 +21,7 @@ import { createCatalogService } from './services/catalog-service';
 import { createCheckoutSessionService } from './services/checkout-sessions/checkout-session-service';
 import { createExpirySweep } from './services/checkout-sessions/expiry-sweep';
 import { createSessionSync } from './services/checkout-sessions/session-sync';
+import { createSessionUpdateLocks, sessionUpdateLock } from './services/checkout-sessions/session-update-lock';
 import { createEventPublisher } from './services/events/event-publisher';
 import { createEventQueries } from './services/events/event-queries';
 import { createSessionEventSink } from './services/events/session-event-sink';
@@ -121,6 +122,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     sync,
     resolveLineItems: createLineItemResolver(stores.mappings),
     planChoices: { form: config.loopsContract.checkoutForm, lineItemReference: config.loopsContract.lineItemReference },
+    withUpdateLock: createSessionUpdateLocks(stores.sessions, sessionUpdateLock(config.loops.timeoutMs)),
     now,
     logger,
   });

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { GatewayError } from '../errors';
 import { encodeEntry, IDEMPOTENCY } from './idempotency-store';
 import type { TenantKeys } from './keys';
 import { listPage } from './list-scan';
@@ -151,7 +152,8 @@ export function createRedisSessionStore(redis: RedisClient, keysFor: (tenantId: 
         if (outcome === -1) return { kind: 'missing' };
         await sleep(casBackoffMs(attempt));
       }
-      throw new Error(`session ${id} kept changing under ${MAX_CAS_ATTEMPTS} concurrent updates`);
+      // Retryable, never a 500: nothing was written (metadata updates take turns and do not get here).
+      throw new GatewayError('lock_timeout', `The checkout session ${id} kept changing under concurrent updates; nothing was changed, please retry.`);
     },
     async trimIndex(tenantId, nowMs) {
       await redisCall(() => redis.zremrangebyscore(keysFor(tenantId).sessionIndex, '-inf', nowMs - SESSION_RETENTION_SECONDS * 1000));

@@ -119,6 +119,25 @@ describe.each(implementations)('$name stores', (impl) => {
     });
   });
 
+  describe('session update lock', () => {
+    it('is held by one token at a time, released only by its holder, and lapses with its lease', async () => {
+      const store = impl.sessions();
+      const tenant = `t-${impl.name}-lock`;
+      expect(await store.lockForUpdate(tenant, 'cs_locked', 'first', 200)).toBe(true);
+      expect(await store.lockForUpdate(tenant, 'cs_locked', 'second', 200)).toBe(false);
+      // Another session, another tenant: their own locks.
+      expect(await store.lockForUpdate(tenant, 'cs_other', 'second', 200)).toBe(true);
+      expect(await store.lockForUpdate(`${tenant}-b`, 'cs_locked', 'second', 200)).toBe(true);
+      await store.unlockForUpdate(tenant, 'cs_locked', 'second');
+      expect(await store.lockForUpdate(tenant, 'cs_locked', 'third', 200)).toBe(false);
+      await store.unlockForUpdate(tenant, 'cs_locked', 'first');
+      expect(await store.lockForUpdate(tenant, 'cs_locked', 'third', 100)).toBe(true);
+      // A holder that died: the lease lapses.
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(await store.lockForUpdate(tenant, 'cs_locked', 'fourth', 100)).toBe(true);
+    });
+  });
+
   describe('session transitions and their events', () => {
     it('records the event a transition announces in the same step as the session, and only for a real change', async () => {
       const { sessions, events } = impl.sessionsWithEvents();

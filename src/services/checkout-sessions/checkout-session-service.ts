@@ -25,10 +25,13 @@ import { sessionListFilter } from './list-filters';
 import { paginateArray } from './paginate-array';
 import { lineItemsUrl, renderLineItems, renderSession } from './render-session';
 import type { SessionSync } from './session-sync';
+import type { SessionUpdateLocks } from './session-update-lock';
 
 export interface CheckoutSessionServiceDeps extends CreateSessionDeps {
   sessions: SessionStore;
   sync: SessionSync;
+  /** How metadata updates of one session take turns (session-update-lock.ts). */
+  withUpdateLock: SessionUpdateLocks;
 }
 
 type Rendered = Record<string, unknown>;
@@ -61,23 +64,31 @@ export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
       );
     }
     const expansion = parseSessionExpand(params.expand, false);
+    const tenantId = call.tenant.config.id;
     // Loops' state first, as retrieve and expire do: a session Loops has ended (its webhook lost or
     // late) is settled now, and its metadata changes locally only (below).
-    const record = await deps.sync.refresh(call.tenant, await load(call, id));
-    if (params.metadata === undefined) return renderSession(record, expansion, call.stripeVersion);
-    const metadata = mergeMetadata(record.session.metadata, params.metadata);
-    if (Object.keys(metadata).length > 50)
-      throw new GatewayError('parameter_invalid', 'Invalid metadata: metadata can have at most 50 keys.', 'metadata');
-    checkLoopsMetadata(metadata);
-    // Stripe lets metadata change whatever the session's state (stripe-surface.md §5.5); Loops only
-    // while it is open, and nobody can pay an ended session, so Loops is told only then.
-    if (record.session.status === 'open') await updateMetadataInLoops(call, record, metadata);
-    const result = await deps.sessions.update(call.tenant.config.id, id, (current) => {
-      current.session.metadata = mergeMetadata(current.session.metadata, params.metadata ?? {});
-      return current;
+    const refreshed = await deps.sync.refresh(call.tenant, await load(call, id));
+    const change = params.metadata;
+    if (change === undefined) return renderSession(refreshed, expansion, call.stripeVersion);
+    // One update of a session at a time: each merges into what the last one stored and sends Loops
+    // the whole result, so Loops and the store see the same writes in the same order.
+    return deps.withUpdateLock(tenantId, id, async () => {
+      const record = await load(call, id);
+      const metadata = mergeMetadata(record.session.metadata, change);
+      if (Object.keys(metadata).length > 50)
+        throw new GatewayError('parameter_invalid', 'Invalid metadata: metadata can have at most 50 keys.', 'metadata');
+      checkLoopsMetadata(metadata);
+      // Stripe lets metadata change whatever the session's state (stripe-surface.md §5.5); Loops only
+      // while it is open, and nobody can pay an ended session, so Loops is told only then.
+      if (record.session.status === 'open') await updateMetadataInLoops(call, record, metadata);
+      // Exactly what Loops was sent (a settle meanwhile changes other fields, never metadata).
+      const result = await deps.sessions.update(tenantId, id, (current) => {
+        current.session.metadata = metadata;
+        return current;
+      });
+      if (result.kind === 'missing') throw new GatewayError('resource_missing', `No such checkout.session: '${id}'`, 'id');
+      return renderSession(result.record, expansion, call.stripeVersion);
     });
-    if (result.kind === 'missing') throw new GatewayError('resource_missing', `No such checkout.session: '${id}'`, 'id');
-    return renderSession(result.record, expansion, call.stripeVersion);
   }
 
   /** Loops refusing may mean it has ended the session: then it is settled, and the update stays local. */
