@@ -19,7 +19,7 @@ import { createLogger, type Logger } from './observability/logger';
 import type { TenantContext } from './services/call-context';
 import { createCatalogService } from './services/catalog-service';
 import { createCheckoutSessionService } from './services/checkout-sessions/checkout-session-service';
-import { createExpirySweep } from './services/checkout-sessions/expiry-sweep';
+import { createExpirySweep, expiryBacklog } from './services/checkout-sessions/expiry-sweep';
 import { createSessionSync } from './services/checkout-sessions/session-sync';
 import { createSessionUpdateLocks, sessionUpdateLock } from './services/checkout-sessions/session-update-lock';
 import { createEventPublisher } from './services/events/event-publisher';
@@ -58,7 +58,8 @@ export interface Container {
   /** Background work of a serving instance: delivery worker, outbox drainer, expiry sweep, list index build. */
   startBackground(): void;
   drainOutbox(): Promise<number>;
-  sweepExpired(): Promise<number>;
+  /** One expiry sweep run (`signal`: stop between sessions). */
+  sweepExpired(signal?: AbortSignal): Promise<number>;
   /** Loads each tenant's mapping file into the shared store (start-up and `mappings load`). */
   loadMappings(): Promise<void>;
   /** Stops taking work: /readyz answers 503 while in-flight requests finish. */
@@ -136,7 +137,22 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     now,
     logger,
   });
-  const sweepExpired = createExpirySweep({ sessions: stores.sessions, sync, tenants, now, logger });
+  const sweepExpired = createExpirySweep({
+    sessions: stores.sessions,
+    sync,
+    tenants,
+    now,
+    logger,
+    concurrency: config.expirySweepConcurrency,
+    onSettled: (tenant) => metrics.expirySettled.inc({ tenant }),
+  });
+  metrics.observeExpiryBacklog(() =>
+    expiryBacklog(
+      stores.sessions,
+      config.tenants.map((tenant) => tenant.id),
+      now(),
+    ),
+  );
   const buildListIndexes = createListIndexBuild({
     sessions: stores.sessions,
     events: stores.events,

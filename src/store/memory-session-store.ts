@@ -64,11 +64,13 @@ export function createMemorySessionStore(events: MemoryEventLog, idempotency?: I
     },
     // The sandbox keeps sessions for its lifetime: nothing to trim.
     async trimIndex() {},
-    async dueForExpiry(tenantId, nowSeconds, limit) {
-      return due(tenantId, nowSeconds)
+    async claimDueForExpiry(tenantId, nowSeconds, limit, claimUntilSeconds) {
+      const ids = due(tenantId, nowSeconds)
         .sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))
         .slice(0, limit)
         .map(([id]) => id);
+      for (const id of ids) of(tenantId).dueAt.set(id, claimUntilSeconds);
+      return ids;
     },
     async countDueForExpiry(tenantId, nowSeconds) {
       return due(tenantId, nowSeconds).length;

@@ -60,6 +60,12 @@ if ARGV[6] ~= '' then redis.call('SET', KEYS[4], ARGV[6], 'EX', ARGV[7]) end
 for i = 6, #KEYS do index_add(KEYS[i], ARGV[3], ARGV[4], ARGV[2], ARGV[8]) end
 return 1`);
 
+/** The sweep takes the earliest due sessions and moves them to when its claim lapses, in one step. */
+const claimDue = luaScript(`
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
+for _, id in ipairs(ids) do redis.call('ZADD', KEYS[1], 'XX', ARGV[3], id) end
+return ids`);
+
 /** Deletes an update lock only if this request still holds it (it may have lapsed and been retaken). */
 const unlock = luaScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -158,8 +164,9 @@ export function createRedisSessionStore(redis: RedisClient, keysFor: (tenantId: 
     async trimIndex(tenantId, nowMs) {
       await redisCall(() => redis.zremrangebyscore(keysFor(tenantId).sessionIndex, '-inf', nowMs - SESSION_RETENTION_SECONDS * 1000));
     },
-    async dueForExpiry(tenantId, nowSeconds, limit) {
-      return redisCall(() => redis.zrangebyscore(keysFor(tenantId).openByExpiry, '-inf', nowSeconds, 'LIMIT', 0, limit));
+    async claimDueForExpiry(tenantId, nowSeconds, limit, claimUntilSeconds) {
+      const ids = await redisCall(() => claimDue(redis, [keysFor(tenantId).openByExpiry], [nowSeconds, limit, claimUntilSeconds]));
+      return ids as string[];
     },
     async countDueForExpiry(tenantId, nowSeconds) {
       return redisCall(() => redis.zcount(keysFor(tenantId).openByExpiry, '-inf', nowSeconds));

@@ -50,11 +50,13 @@ export interface SessionStore {
   /** Drops index entries of sessions past their retention (their records are already gone). */
   trimIndex(tenantId: string, nowMs: number): Promise<void>;
   /**
-   * Ids of open sessions due for the expiry sweep at `nowSeconds`, earliest first: due at their
-   * `expires_at`, or when the sweep last asked to look again (`retryExpiryAt`).
+   * Claims up to `limit` open sessions due for the expiry sweep at `nowSeconds`, earliest first,
+   * and returns their ids: due at their `expires_at`, or when the sweep last asked to look again
+   * (`retryExpiryAt`). Claimed, they are not due again before `claimUntilSeconds` (unless moved
+   * back), so sweeps on several instances share a backlog instead of each working through all of it.
    */
-  dueForExpiry(tenantId: string, nowSeconds: number, limit: number): Promise<string[]>;
-  /** How many open sessions are due for the sweep at `nowSeconds` (its backlog). */
+  claimDueForExpiry(tenantId: string, nowSeconds: number, limit: number, claimUntilSeconds: number): Promise<string[]>;
+  /** How many open sessions are due for the sweep at `nowSeconds` and not claimed: its backlog. */
   countDueForExpiry(tenantId: string, nowSeconds: number): Promise<number>;
   /** The sweep could not settle the session now: it is due again at `atSeconds` (if still open). */
   retryExpiryAt(tenantId: string, id: string, atSeconds: number): Promise<void>;
