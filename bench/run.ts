@@ -5,13 +5,14 @@ import type { BenchReport } from './report/report';
 import { renderScreen } from './report/render';
 import { writeReport } from './report/write-report';
 import { createSessionSection } from './sections/create-session';
+import { listsSection } from './sections/lists';
 import { mappingSection } from './sections/mapping';
 import { webhooksSection } from './sections/webhooks';
 import { targetMet, type Section, type SectionResult } from './sections/section';
 import { readSettings, UsageError } from './settings';
 
 /** Every section, in run order. */
-const SECTIONS: Section[] = [createSessionSection, webhooksSection, mappingSection];
+const SECTIONS: Section[] = [createSessionSection, webhooksSection, mappingSection, listsSection];
 
 /**
  * `npm run bench`: builds the gateway once, runs each section (each starts and stops its own
