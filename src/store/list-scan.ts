@@ -56,7 +56,7 @@ export interface IndexedSource<T> {
   scoreOf(id: string): Promise<number | undefined>;
   /** How many entries an index has with min ≤ score ≤ max. */
   count(term: IndexTerm | undefined, min: number, max: number): Promise<number>;
-  /** Entries with min ≤ score ≤ max in the direction's order (older: descending), skipping `offset`. */
+  /** Entries with min ≤ score ≤ max in the direction's order (older: descending), skipping the first `offset`. */
   range(term: IndexTerm | undefined, direction: Direction, min: number, max: number, offset: number, count: number): Promise<IndexEntry[]>;
   /** Whether each id is in the term's index. */
   contains(term: IndexTerm, ids: string[]): Promise<boolean[]>;
@@ -153,7 +153,10 @@ function precedes(a: IndexEntry, b: IndexEntry, direction: Direction): boolean {
 
 /**
  * The entries of one or more indexes (an OR group) as one stream in the walk's order, strictly past
- * the cursor. Each index is read in chunks that double, from `firstRead` up to READ_MAX.
+ * the cursor. Each index is read in chunks that double, from `firstRead` up to READ_MAX; each chunk
+ * starts at the score where the last one ended (skipping the entries at that score already read),
+ * not at an offset from the start, so sessions leaving or joining an index meanwhile (a settle, a
+ * create) never make the walk skip an entry.
  */
 function mergedWalk<T>(
   source: IndexedSource<T>,
@@ -164,13 +167,27 @@ function mergedWalk<T>(
   anchor: IndexEntry | undefined,
   firstRead: number,
 ) {
-  const cursors = terms.map((term) => ({ term, buffer: [] as IndexEntry[], offset: 0, done: false, read: firstRead }));
+  const cursors = terms.map((term) => ({
+    term,
+    buffer: [] as IndexEntry[],
+    /** Where the next chunk starts: the score the last one ended at, and how many entries at it were read. */
+    from: direction === 'older' ? max : min,
+    atFrom: 0,
+    done: false,
+    read: firstRead,
+  }));
   const pastAnchor = (entry: IndexEntry) => anchor === undefined || precedes(anchor, entry, direction);
   async function head(cursor: (typeof cursors)[number]): Promise<IndexEntry | undefined> {
     while (cursor.buffer.length === 0 && !cursor.done) {
-      const entries = await source.range(cursor.term, direction, min, max, cursor.offset, cursor.read);
-      cursor.offset += entries.length;
+      const [low, high] = direction === 'older' ? [min, cursor.from] : [cursor.from, max];
+      const entries = await source.range(cursor.term, direction, low, high, cursor.atFrom, cursor.read);
       cursor.done = entries.length < cursor.read;
+      const last = entries[entries.length - 1];
+      if (last) {
+        const atLast = entries.filter((entry) => entry.score === last.score).length;
+        cursor.atFrom = last.score === cursor.from ? cursor.atFrom + atLast : atLast;
+        cursor.from = last.score;
+      }
       cursor.read = Math.min(READ_MAX, cursor.read * 2);
       cursor.buffer = entries.filter(pastAnchor);
     }

@@ -197,7 +197,7 @@ export function createExpirySweep(deps: ExpirySweepDeps) {
       if (putBack.length > 0) {
         deps.logger.info(
           { tenant: tenantId, sessions: putBack.length, pausedMs: Math.max(0, Math.round(pausedUntil - performance.now())) },
-          'expiry sweep paused',
+          'expiry sweep left sessions due: Loops asked it to slow down, or the run is ending',
         );
         await Promise.all(putBack.map((id) => deps.sessions.retryExpiryAt(tenantId, id, nowSeconds - SWEEP_GRACE_SECONDS)));
       }
