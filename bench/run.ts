@@ -6,13 +6,14 @@ import { renderScreen } from './report/render';
 import { writeReport } from './report/write-report';
 import { createSessionSection } from './sections/create-session';
 import { hostileInputSection } from './sections/hostile-input';
+import { listsSection } from './sections/lists';
 import { mappingSection } from './sections/mapping';
 import { webhooksSection } from './sections/webhooks';
 import { targetMet, type Section, type SectionResult } from './sections/section';
 import { readSettings, UsageError } from './settings';
 
 /** Every section, in run order. */
-const SECTIONS: Section[] = [createSessionSection, webhooksSection, mappingSection, hostileInputSection];
+const SECTIONS: Section[] = [createSessionSection, webhooksSection, mappingSection, hostileInputSection, listsSection];
 
 /**
  * `npm run bench`: builds the gateway once, runs each section (each starts and stops its own

@@ -10,6 +10,8 @@ export interface BenchSettings {
   /** Signed Loops events sent (and sessions created for them) in the webhooks section. */
   webhookEvents: number;
   mappingPrices: number;
+  /** Sessions, and as many events, stored for one tenant in the lists section. */
+  listObjects: number;
   /** Section ids to run; empty = all. */
   sections: string[];
   /** Exit non-zero when a target is missed (a CI gate); by default the report says so and exit is 0. */
@@ -36,6 +38,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): BenchSetting
     rate: number('BENCH_RATE', 200, 10_000),
     webhookEvents: Math.round(number('BENCH_WEBHOOK_EVENTS', 10_000, 1_000_000)),
     mappingPrices: Math.round(number('BENCH_MAPPING_PRICES', 10_000, 1_000_000)),
+    listObjects: Math.round(number('BENCH_LIST_OBJECTS', 100_000, 1_000_000)),
     sections: (env.BENCH_SECTIONS ?? '')
       .split(',')
       .map((s) => s.trim())

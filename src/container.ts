@@ -22,13 +22,15 @@ import type { TenantContext } from './services/call-context';
 import { createInFlightCreates } from './services/in-flight-creates';
 import { createCatalogService } from './services/catalog-service';
 import { createCheckoutSessionService } from './services/checkout-sessions/checkout-session-service';
-import { createExpirySweep } from './services/checkout-sessions/expiry-sweep';
+import { createExpirySweep, expiryBacklog } from './services/checkout-sessions/expiry-sweep';
 import { createCustomerService } from './services/customers/customer-service';
 import { createSessionSync } from './services/checkout-sessions/session-sync';
+import { createSessionUpdateLocks, sessionUpdateLock } from './services/checkout-sessions/session-update-lock';
 import { createEventPublisher } from './services/events/event-publisher';
 import { createEventQueries } from './services/events/event-queries';
 import { createSessionEventSink } from './services/events/session-event-sink';
 import { createLineItemResolver } from './services/line-item-resolver';
+import { createListIndexBuild } from './services/list-index-build';
 import { createLoopsWebhookService } from './services/loops-webhooks/loops-webhook-service';
 import { createStores, type Stores } from './store/create-stores';
 import { closeRedisClient, createRedisClient, createRedisProbe, type RedisClient } from './store/redis-connection';
@@ -45,6 +47,8 @@ export interface ContainerOptions {
 
 /** How often each instance re-queues events a crash left in the outbox. */
 export const OUTBOX_DRAIN_INTERVAL_MS = 5_000;
+/** How often each instance adds objects stored before the list indexes to them (until done). */
+export const INDEX_BUILD_INTERVAL_MS = 2_000;
 
 export interface Container {
   config: Config;
@@ -55,10 +59,11 @@ export interface Container {
   stores: Stores;
   queue: DeliveryQueue;
   metrics: Metrics;
-  /** Background work of a serving instance: delivery worker, outbox drainer, expiry sweep. */
+  /** Background work of a serving instance: delivery worker, outbox drainer, expiry sweep, list index build. */
   startBackground(): void;
   drainOutbox(): Promise<number>;
-  sweepExpired(): Promise<number>;
+  /** One expiry sweep run (`signal`: stop between sessions). */
+  sweepExpired(signal?: AbortSignal): Promise<number>;
   /** Loads each tenant's mapping file into the shared store (start-up and `mappings load`). */
   loadMappings(): Promise<void>;
   /** Stops taking work: /readyz answers 503 while in-flight requests finish. */
@@ -130,6 +135,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     operations: stores.idempotency,
     customers,
     planChoices: { form: config.loopsContract.checkoutForm, lineItemReference: config.loopsContract.lineItemReference },
+    withUpdateLock: createSessionUpdateLocks(stores.sessions, sessionUpdateLock(config.loops.timeoutMs)),
     now,
     logger,
   });
@@ -143,7 +149,28 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     now,
     logger,
   });
-  const sweepExpired = createExpirySweep({ sessions: stores.sessions, sync, tenants, now, logger });
+  const sweepExpired = createExpirySweep({
+    sessions: stores.sessions,
+    sync,
+    tenants,
+    now,
+    logger,
+    concurrency: config.expirySweepConcurrency,
+    onSettled: (tenant) => metrics.expirySettled.inc({ tenant }),
+  });
+  metrics.observeExpiryBacklog(() =>
+    expiryBacklog(
+      stores.sessions,
+      config.tenants.map((tenant) => tenant.id),
+      now(),
+    ),
+  );
+  const buildListIndexes = createListIndexBuild({
+    sessions: stores.sessions,
+    events: stores.events,
+    tenantIds: config.tenants.map((tenant) => tenant.id),
+    logger,
+  });
 
   let draining = false;
   const redisAnswers = redis ? createRedisProbe(redis) : async () => true;
@@ -188,6 +215,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
       queue.startWorker();
       background.push(startPeriodic('outbox drainer', OUTBOX_DRAIN_INTERVAL_MS, publisher.drainOutbox, logger));
       background.push(startPeriodic('expiry sweep', config.expirySweepIntervalMs, sweepExpired, logger));
+      background.push(startPeriodic('list index build', INDEX_BUILD_INTERVAL_MS, buildListIndexes, logger));
     },
     drainOutbox: publisher.drainOutbox,
     sweepExpired,

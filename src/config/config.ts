@@ -45,6 +45,8 @@ export interface Config {
   loopsWebhook: { signatureHeader: string; toleranceSeconds: number };
   webhooks: { retryScheduleMs: number[]; timeoutMs: number; concurrency: number };
   expirySweepIntervalMs: number;
+  /** Due sessions of one tenant the sweep settles at once. */
+  expirySweepConcurrency: number;
   rateLimit: { perSecond: number; burst: number };
   mappingsDir: string;
   tenants: TenantConfig[];

@@ -107,6 +107,14 @@ export const ERROR_CATALOGUE = {
     shouldRetry: true,
     when: 'an Idempotency-Key whose first request is still running',
   },
+  // Stripe's own answer when another request holds the object (its SDKs retry it when told to).
+  lock_timeout: {
+    status: 429,
+    type: 'invalid_request_error',
+    stripeCode: 'lock_timeout',
+    shouldRetry: true,
+    when: 'another request kept updating the same checkout session longer than the wait allows; nothing was changed, retrying is safe',
+  },
   rate_limit: {
     status: 429,
     type: 'invalid_request_error',

@@ -13,6 +13,7 @@ export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'gateway_' });
   let depthSource: (() => Promise<QueueDepth>) | undefined;
+  let backlogSource: (() => Promise<Record<string, number>>) | undefined;
 
   const metrics = {
     registry,
@@ -73,21 +74,45 @@ export function createMetrics() {
       labelNames: ['state'],
       registers: [registry],
       async collect() {
-        if (!depthSource) return;
-        try {
-          const depth = await depthSource();
-          for (const [state, count] of Object.entries(depth)) this.set({ state }, count);
-        } catch {
-          // Redis away: the gauge keeps its last values; /readyz reports the outage.
-        }
+        await collectInto(this, 'state', depthSource);
       },
     }),
     /** The queue is built after the metrics; it registers its depth here. */
     observeQueueDepth(source: () => Promise<QueueDepth>) {
       depthSource = source;
     },
+    // Tenants are configured, not created by requests: the label's values are bounded.
+    expiryBacklog: new Gauge({
+      name: 'gateway_expiry_sweep_backlog',
+      help: 'Open sessions past expires_at (and the sweep grace) not yet settled nor being settled, by tenant',
+      labelNames: ['tenant'],
+      registers: [registry],
+      async collect() {
+        await collectInto(this, 'tenant', backlogSource);
+      },
+    }),
+    expirySettled: new Counter({
+      name: 'gateway_expiry_sweep_settled_total',
+      help: 'Sessions the expiry sweep settled (expired, or completed when Loops reported them paid), by tenant',
+      labelNames: ['tenant'],
+      registers: [registry],
+    }),
+    /** The sweep is built after the metrics; it registers how its backlog is counted here. */
+    observeExpiryBacklog(source: () => Promise<Record<string, number>>) {
+      backlogSource = source;
+    },
   };
   return metrics;
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** Sets a gauge per label value from a source read at scrape time (counts kept in Redis). */
+async function collectInto(gauge: Gauge, label: string, source: (() => Promise<object>) | undefined): Promise<void> {
+  if (!source) return;
+  try {
+    for (const [value, count] of Object.entries(await source())) gauge.set({ [label]: value }, Number(count));
+  } catch {
+    // Redis away: the gauge keeps its last values; /readyz reports the outage.
+  }
+}

@@ -34,7 +34,7 @@ export function createStores(config: Config, redis: RedisClient | undefined, now
     const idempotency = createMemoryIdempotencyStore(lockSeconds, now);
     const events = createMemoryEventStore(now);
     return {
-      sessions: createMemorySessionStore(events, idempotency),
+      sessions: createMemorySessionStore(events, idempotency, now),
       idempotency,
       mappings: createCachedMappingStore(createMemoryMappingStore(), onMappingLookup, now),
       events,

@@ -51,7 +51,16 @@ export interface RecordResult {
 export interface EventStore {
   record(tenantId: string, event: StoredEvent, dedupeKey: string): Promise<RecordResult>;
   get(tenantId: string, id: string): Promise<StoredEvent | undefined>;
+  /** Newest first; `query.narrow` in the terms of event-indexes.ts. */
   list(tenantId: string, query: ListQuery<StoredEvent>): Promise<ListPage<StoredEvent>>;
+  /** The event types recorded in the last 30 days (a `type` wildcard is matched against them). */
+  types(tenantId: string): Promise<string[]>;
+  /**
+   * Adds up to `budget` events stored before the list indexes existed to them; true once every
+   * event of the tenant is indexed (until then a list reads every event, as before). The build
+   * starts `graceMs` after it is first asked for (store/redis-list-index.ts says why).
+   */
+  buildIndexes(tenantId: string, budget: number, graceMs: number): Promise<boolean>;
   /** Ids still in the outbox that were recorded before `beforeMs`, oldest first. */
   outbox(tenantId: string, beforeMs: number, limit: number): Promise<string[]>;
   leaveOutbox(tenantId: string, eventId: string): Promise<void>;

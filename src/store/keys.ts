@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { IndexTerm } from './list-scan';
 
 /**
  * Every Redis key the gateway writes, in one place. A tenant's keys carry its id in a hash tag
@@ -10,12 +11,25 @@ export function tenantKeys(prefix: string, tenantId: string) {
   return {
     session: (id: string) => `${base}:session:${id}`,
     sessionIndex: `${base}:sessions`,
+    /** A list index of sessions (session-indexes.ts); the value is a client's filter, so hashed. */
+    sessionsBy: (term: IndexTerm) => `${base}:sessions:by:${term.field}:${digest(term.value)}`,
+    /** Set once every session of the tenant is in its list indexes; until then lists walk every session. */
+    sessionsIndexed: `${base}:sessions:indexed`,
+    /** How far the build of the list indexes over sessions stored before them has got. */
+    sessionsIndexBuild: `${base}:sessions:index-build`,
+    /** Held while a metadata update talks to Loops and stores its change (one at a time per session). */
+    sessionUpdateLock: (id: string) => `${base}:session:${id}:update-lock`,
     openByExpiry: `${base}:sessions:open-by-expiry`,
     // Keys are checked to be at most 255 characters first; Redis keys take any bytes.
     idempotency: (key: string) => `${base}:idem:${key}`,
     operation: (operationKey: string) => `${base}:operation:${operationKey}`,
     event: (id: string) => `${base}:event:${id}`,
     eventIndex: `${base}:events`,
+    eventsBy: (term: IndexTerm) => `${base}:events:by:${term.field}:${digest(term.value)}`,
+    /** The event types recorded in the last 30 days, for `type` wildcards. */
+    eventTypes: `${base}:events:types`,
+    eventsIndexed: `${base}:events:indexed`,
+    eventsIndexBuild: `${base}:events:index-build`,
     eventOnce: (dedupeKey: string) => `${base}:event-once:${digest(dedupeKey)}`,
     eventOutbox: `${base}:events:outbox`,
     /** The endpoints that answered 2xx for an event (digests); expires with the event. */
@@ -37,7 +51,7 @@ export function tenantKeys(prefix: string, tenantId: string) {
 
 export type TenantKeys = ReturnType<typeof tenantKeys>;
 
-/** Free-form strings (event dedupe keys, Loops event ids, endpoint URLs) become fixed-length key parts. */
+/** Free-form strings (event dedupe keys, Loops event ids, endpoint URLs, list filter values) become fixed-length key parts. */
 export function digest(value: string): string {
   return createHash('sha256').update(value).digest('base64url');
 }

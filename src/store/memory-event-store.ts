@@ -1,5 +1,7 @@
+import { eventScore, eventTerm } from './event-indexes';
 import { loopsEventDone, type EventStore, type LoopsEventRecord, type StoredEvent } from './event-store';
-import { scanPage } from './list-scan';
+import { listPage } from './list-scan';
+import { MemoryIndexes } from './sorted-index';
 
 /**
  * What the in-memory session store needs to record a transition's event in the same step as the
@@ -22,11 +24,19 @@ export function createMemoryEventStore(now: () => number = Date.now): EventStore
     once: Map<string, string>;
     outbox: Map<string, number>;
     loopsEvents: Map<string, LoopsEventRecord>;
+    /** The list indexes, as Redis keeps them (event-indexes.ts). */
+    indexes: MemoryIndexes;
+    /** Recorded types, for `type` wildcards. */
+    types: Set<string>;
   }
   const tenants = new Map<string, Tenant>();
   const of = (tenantId: string): Tenant => {
     let tenant = tenants.get(tenantId);
-    if (!tenant) tenants.set(tenantId, (tenant = { events: new Map(), once: new Map(), outbox: new Map(), loopsEvents: new Map() }));
+    if (!tenant)
+      tenants.set(
+        tenantId,
+        (tenant = { events: new Map(), once: new Map(), outbox: new Map(), loopsEvents: new Map(), indexes: new MemoryIndexes(), types: new Set() }),
+      );
     return tenant;
   };
   /** As read: pending counts the endpoints without a 2xx yet, as in Redis. */
@@ -35,12 +45,15 @@ export function createMemoryEventStore(now: () => number = Date.now): EventStore
     event.pending_webhooks = Math.max(0, event.pending_webhooks - entry.deliveredTo.size);
     return event;
   };
-  const ordered = (tenant: Tenant) => [...tenant.events.values()].sort((a, b) => b.createdMs - a.createdMs || (a.event.id < b.event.id ? 1 : -1));
   const insert = (tenantId: string, event: StoredEvent) => {
     const tenant = of(tenantId);
-    const createdMs = now();
+    const createdMs = eventScore(event, now());
     tenant.events.set(event.id, { event: structuredClone(event), createdMs, deliveredTo: new Set() });
     tenant.outbox.set(event.id, createdMs);
+    tenant.indexes.main.add(event.id, createdMs);
+    tenant.indexes.add(eventTerm.type(event.type), event.id, createdMs);
+    tenant.indexes.add(eventTerm.delivery(event.pending_webhooks === 0), event.id, createdMs);
+    tenant.types.add(event.type);
   };
 
   return {
@@ -59,18 +72,17 @@ export function createMemoryEventStore(now: () => number = Date.now): EventStore
       return found && read(found);
     },
     async list(tenantId, query) {
-      const index = ordered(of(tenantId));
-      return scanPage(
-        {
-          rankOf: async (id) => {
-            const rank = index.findIndex((entry) => entry.event.id === id);
-            return rank === -1 ? undefined : rank;
-          },
-          range: async (start, stop) => index.slice(start, stop + 1).map(read),
-        },
+      const tenant = of(tenantId);
+      return listPage(
+        tenant.indexes.source((ids) => ids.map((id) => tenant.events.get(id)).map((entry) => entry && read(entry))),
         query,
       );
     },
+    async types(tenantId) {
+      return [...of(tenantId).types];
+    },
+    // Nothing is stored before the indexes: the sandbox starts empty.
+    buildIndexes: async () => true,
     async outbox(tenantId, beforeMs, limit) {
       return [...of(tenantId).outbox.entries()]
         .filter(([, at]) => at <= beforeMs)
@@ -82,7 +94,13 @@ export function createMemoryEventStore(now: () => number = Date.now): EventStore
       of(tenantId).outbox.delete(eventId);
     },
     async delivered(tenantId, eventId, endpointUrl) {
-      of(tenantId).events.get(eventId)?.deliveredTo.add(endpointUrl);
+      const tenant = of(tenantId);
+      const entry = tenant.events.get(eventId);
+      if (!entry) return;
+      entry.deliveredTo.add(endpointUrl);
+      if (entry.deliveredTo.size < entry.event.pending_webhooks) return;
+      tenant.indexes.remove(eventTerm.delivery(false), eventId);
+      tenant.indexes.add(eventTerm.delivery(true), eventId, entry.createdMs);
     },
     async deliveredEndpoints(tenantId, eventId, endpointUrls) {
       const deliveredTo = of(tenantId).events.get(eventId)?.deliveredTo;

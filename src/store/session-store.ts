@@ -24,6 +24,8 @@ export interface SessionStore {
    */
   insert(record: SessionRecord, answer?: IdempotentAnswer): Promise<void>;
   get(tenantId: string, id: string): Promise<SessionRecord | undefined>;
+  /** Several sessions in one round trip, in the order asked; `undefined` for one that is gone. */
+  getMany(tenantId: string, ids: string[]): Promise<(SessionRecord | undefined)[]>;
   /**
    * `change` returns the new record, or undefined to leave it as it is. Returns what is stored after.
    * `announce` names the Stripe event the change causes, if any; it is recorded (event log, list,
@@ -37,18 +39,37 @@ export interface SessionStore {
     change: (current: SessionRecord) => SessionRecord | undefined,
     announce?: (next: SessionRecord, previous: SessionRecord) => StoredEvent | undefined,
   ): Promise<UpdateResult>;
+  /** Newest first; `query.narrow` in the terms of session-indexes.ts. */
   list(tenantId: string, query: ListQuery<SessionRecord>): Promise<ListPage<SessionRecord>>;
+  /**
+   * Adds up to `budget` sessions stored before the list indexes existed to them; true once every
+   * session of the tenant is indexed (until then a list reads every session, as before). The build
+   * starts `graceMs` after it is first asked for (store/redis-list-index.ts says why).
+   */
+  buildIndexes(tenantId: string, budget: number, graceMs: number): Promise<boolean>;
   /** Drops index entries of sessions past their retention (their records are already gone). */
   trimIndex(tenantId: string, nowMs: number): Promise<void>;
   /**
-   * Ids of open sessions due for the expiry sweep at `nowSeconds`, earliest first: due at their
-   * `expires_at`, or when the sweep last asked to look again (`retryExpiryAt`).
+   * Claims up to `limit` open sessions due for the expiry sweep at `nowSeconds`, earliest first,
+   * and returns their ids: due at their `expires_at`, or when the sweep last asked to look again
+   * (`retryExpiryAt`). Claimed, they are not due again before `claimUntilSeconds` (unless moved
+   * back), so sweeps on several instances share a backlog instead of each working through all of it.
    */
-  dueForExpiry(tenantId: string, nowSeconds: number, limit: number): Promise<string[]>;
+  claimDueForExpiry(tenantId: string, nowSeconds: number, limit: number, claimUntilSeconds: number): Promise<string[]>;
+  /** How many open sessions are due for the sweep at `nowSeconds` and not claimed: its backlog. */
+  countDueForExpiry(tenantId: string, nowSeconds: number): Promise<number>;
   /** The sweep could not settle the session now: it is due again at `atSeconds` (if still open). */
   retryExpiryAt(tenantId: string, id: string, atSeconds: number): Promise<void>;
   /** The session's record is gone (past its retention): it leaves the sweep's index. */
   dropFromExpiryIndex(tenantId: string, id: string): Promise<void>;
+  /**
+   * Takes the session's update lock with `token` for `leaseMs` if nobody holds it; false if someone
+   * does. Metadata updates hold it while they talk to Loops and store their change
+   * (services/checkout-sessions/session-update-lock.ts).
+   */
+  lockForUpdate(tenantId: string, id: string, token: string, leaseMs: number): Promise<boolean>;
+  /** Releases the lock if `token` still holds it. */
+  unlockForUpdate(tenantId: string, id: string, token: string): Promise<void>;
 }
 
 export type UpdateResult =

@@ -3,7 +3,8 @@ import type { TenantConfig } from '../../src/config';
 import type { LoopsClient } from '../../src/loops/loops-client';
 import { LoopsError } from '../../src/loops/loops-error';
 import { createLogger } from '../../src/observability/logger';
-import { createExpirySweep } from '../../src/services/checkout-sessions/expiry-sweep';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createExpirySweep, expiryBacklog } from '../../src/services/checkout-sessions/expiry-sweep';
 import { createSessionSync } from '../../src/services/checkout-sessions/session-sync';
 import { createEventPublisher } from '../../src/services/events/event-publisher';
 import { createSessionEventSink } from '../../src/services/events/session-event-sink';
@@ -123,9 +124,11 @@ describe('expiry sweep', () => {
     const sessions: SessionStore = {
       ...memorySessions,
       get: async (tenantId, id) => (gone.has(id) ? undefined : memorySessions.get(tenantId, id)),
-      dueForExpiry: async (tenantId, nowSeconds, limit) => {
+      getMany: async (tenantId, ids) =>
+        (await memorySessions.getMany(tenantId, ids)).map((record) => (record && gone.has(record.session.id) ? undefined : record)),
+      claimDueForExpiry: async (tenantId, nowSeconds, limit, claimUntil) => {
         if (broken.has(tenantId)) throw new Error(`store of ${tenantId} unavailable`);
-        return memorySessions.dueForExpiry(tenantId, nowSeconds, limit);
+        return memorySessions.claimDueForExpiry(tenantId, nowSeconds, limit, claimUntil);
       },
     };
     const configs = tenantIds.map(tenantConfig);
@@ -133,7 +136,14 @@ describe('expiry sweep', () => {
     const publisher = createEventPublisher({ events, queue, tenants: new Map(configs.map((c) => [c.id, c])), now, logger });
     const sync = createSessionSync({ sessions, events: createSessionEventSink(publisher), now, logger, v3StatusFromV2 });
     const fake = fakeLoops(behaviourOf);
-    const sweep = createExpirySweep({ sessions, sync, tenants: configs.map((config) => ({ config, loops: fake.loops })), now, logger });
+    const sweep = createExpirySweep({
+      sessions,
+      sync,
+      tenants: configs.map((config) => ({ config, loops: fake.loops })),
+      now,
+      logger,
+      concurrency: 4,
+    });
     const insertOpen = (id: string, expiresAt: number, tenantId = 'default') =>
       sessions.insert(sessionRecord({ id, tenantId, createdMs: NOW - 3_600_000, expiresAt }));
     /** The Stripe events recorded about one session, by type. */
@@ -305,6 +315,71 @@ describe('expiry sweep', () => {
     gone.add('cs_due');
     expect(await sweep()).toBe(0);
     gone.delete('cs_due');
-    expect(await sessions.dueForExpiry('default', seconds, 10)).toEqual([]);
+    expect(await sessions.countDueForExpiry('default', Number.MAX_SAFE_INTEGER)).toBe(0);
+  });
+
+  describe('a backlog (issue 10, defect 8: 100 sessions per tenant per run made 10k take 50 minutes)', () => {
+    it('settles 1,000 due sessions in one run, `concurrency` at a time, without holding up another tenant', async () => {
+      const { sweep, sessions, insertOpen, status, loops } = setup(() => 'open', ['default', 'small']);
+      for (let i = 0; i < 1000; i++) await insertOpen(`cs_bulk_${String(i).padStart(4, '0')}`, seconds - 60 - i);
+      await insertOpen('cs_small', seconds - 30, 'small');
+      expect(await expiryBacklog(sessions, ['default', 'small'], NOW)).toEqual({ default: 1000, small: 1 });
+      let inFlight = 0;
+      let maxInFlight = 0;
+      const read = loops.loops.getSessionV3;
+      loops.loops.getSessionV3 = async (id) => {
+        const bulk = id.startsWith('cs_bulk');
+        if (bulk) maxInFlight = Math.max(maxInFlight, ++inFlight);
+        await sleep(1);
+        if (bulk) inFlight -= 1;
+        return read(id);
+      };
+      expect(await sweep()).toBe(1001);
+      expect(maxInFlight).toBe(4);
+      expect(await status('cs_bulk_0999')).toBe('expired');
+      expect(await status('cs_small', 'small')).toBe('expired');
+      // Tenants run side by side: the small tenant's session was not left behind the big backlog.
+      expect(loops.expired.indexOf('cs_small')).toBeLessThan(10);
+      expect(await expiryBacklog(sessions, ['default', 'small'], NOW)).toEqual({ default: 0, small: 0 });
+    });
+
+    it('pauses for Loops’ Retry-After on a 429 and settles the same sessions in the same run, without pushing them back', async () => {
+      const { sweep, insertOpen, status, loops, lines } = setup();
+      for (let i = 0; i < 20; i++) await insertOpen(`cs_busy_${String(i).padStart(2, '0')}`, seconds - 60 - i);
+      let limited = 0;
+      const limitedAt: number[] = [];
+      const read = loops.loops.getSessionV3;
+      loops.loops.getSessionV3 = async (id) => {
+        if (limited < 3) {
+          limited += 1;
+          limitedAt.push(performance.now());
+          throw new LoopsError({ kind: 'http', status: 429, message: 'Too many requests', retryAfterSeconds: 0.2 }, 'getSessionV3');
+        }
+        return read(id);
+      };
+      const started = performance.now();
+      expect(await sweep()).toBe(20);
+      expect(limited).toBe(3);
+      // Loops asked for 200 ms: the sweep waited at least that before its next read.
+      expect(performance.now() - started).toBeGreaterThanOrEqual(190);
+      expect(await status('cs_busy_00')).toBe('expired');
+      expect(lines.join('')).not.toContain('could not settle');
+    });
+
+    it('stops between sessions when asked (shutdown), leaving the rest due for the next run', async () => {
+      const { sweep, sessions, insertOpen, loops } = setup();
+      for (let i = 0; i < 300; i++) await insertOpen(`cs_stop_${String(i).padStart(3, '0')}`, seconds - 60 - i);
+      const stopping = new AbortController();
+      const expire = loops.loops.updateSessionV2;
+      loops.loops.updateSessionV2 = async (id, body) => {
+        if (loops.expired.length === 50) stopping.abort();
+        return expire(id, body);
+      };
+      const settled = await sweep(stopping.signal);
+      expect(settled).toBeGreaterThanOrEqual(50);
+      expect(settled).toBeLessThan(60);
+      expect(await sessions.countDueForExpiry('default', seconds)).toBe(300 - settled);
+      expect(await sweep()).toBe(300 - settled);
+    });
   });
 });

@@ -119,6 +119,25 @@ describe.each(implementations)('$name stores', (impl) => {
     });
   });
 
+  describe('session update lock', () => {
+    it('is held by one token at a time, released only by its holder, and lapses with its lease', async () => {
+      const store = impl.sessions();
+      const tenant = `t-${impl.name}-lock`;
+      expect(await store.lockForUpdate(tenant, 'cs_locked', 'first', 200)).toBe(true);
+      expect(await store.lockForUpdate(tenant, 'cs_locked', 'second', 200)).toBe(false);
+      // Another session, another tenant: their own locks.
+      expect(await store.lockForUpdate(tenant, 'cs_other', 'second', 200)).toBe(true);
+      expect(await store.lockForUpdate(`${tenant}-b`, 'cs_locked', 'second', 200)).toBe(true);
+      await store.unlockForUpdate(tenant, 'cs_locked', 'second');
+      expect(await store.lockForUpdate(tenant, 'cs_locked', 'third', 200)).toBe(false);
+      await store.unlockForUpdate(tenant, 'cs_locked', 'first');
+      expect(await store.lockForUpdate(tenant, 'cs_locked', 'third', 100)).toBe(true);
+      // A holder that died: the lease lapses.
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(await store.lockForUpdate(tenant, 'cs_locked', 'fourth', 100)).toBe(true);
+    });
+  });
+
   describe('session transitions and their events', () => {
     it('records the event a transition announces in the same step as the session, and only for a real change', async () => {
       const { sessions, events } = impl.sessionsWithEvents();
@@ -140,26 +159,31 @@ describe.each(implementations)('$name stores', (impl) => {
       const again = await sessions.update(tenant, r.session.id, expire, announce);
       expect(again.kind).toBe('unchanged');
       expect((await events.list(tenant, { limit: 10, matches: () => true })).records.map((e) => e.id)).toEqual([first.announced.id]);
-      expect(await sessions.dueForExpiry(tenant, Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
+      expect(await sessions.countDueForExpiry(tenant, Number.MAX_SAFE_INTEGER)).toBe(0);
     });
 
-    it('lets the sweep look at a session again later, and forget one whose record is gone', async () => {
+    it('lets the sweep claim due sessions, look at one again later, and forget one whose record is gone', async () => {
       const store = impl.sessions();
       const tenant = `t-${impl.name}-retry-at`;
       const due = sessionRecord({ id: 'cs_due_a', tenantId: tenant, createdMs: Date.now(), expiresAt: 1000 });
       const other = sessionRecord({ id: 'cs_due_b', tenantId: tenant, createdMs: Date.now(), expiresAt: 1001 });
       await store.insert(due);
       await store.insert(other);
-      expect(await store.dueForExpiry(tenant, 2000, 10)).toEqual(['cs_due_a', 'cs_due_b']);
+      expect(await store.countDueForExpiry(tenant, 2000)).toBe(2);
+      // Earliest first, at most `limit`; claimed sessions are not due again until the claim lapses.
+      expect(await store.claimDueForExpiry(tenant, 2000, 1, 3000)).toEqual(['cs_due_a']);
+      expect(await store.claimDueForExpiry(tenant, 2000, 10, 3000)).toEqual(['cs_due_b']);
+      expect(await store.claimDueForExpiry(tenant, 2000, 10, 3000)).toEqual([]);
+      expect(await store.countDueForExpiry(tenant, 2000)).toBe(0);
       await store.retryExpiryAt(tenant, 'cs_due_a', 5000);
-      expect(await store.dueForExpiry(tenant, 2000, 10)).toEqual(['cs_due_b']);
-      expect(await store.dueForExpiry(tenant, 5000, 10)).toEqual(['cs_due_b', 'cs_due_a']);
+      expect(await store.countDueForExpiry(tenant, 4000)).toBe(1);
+      expect(await store.claimDueForExpiry(tenant, 5000, 10, 6000)).toEqual(['cs_due_b', 'cs_due_a']);
       await store.dropFromExpiryIndex(tenant, 'cs_due_b');
-      expect(await store.dueForExpiry(tenant, 5000, 10)).toEqual(['cs_due_a']);
+      expect(await store.claimDueForExpiry(tenant, 6000, 10, 7000)).toEqual(['cs_due_a']);
       // A session that settled meanwhile is not put back.
       await store.update(tenant, 'cs_due_a', (current) => ({ ...current, session: { ...current.session, status: 'complete' } }));
       await store.retryExpiryAt(tenant, 'cs_due_a', 6000);
-      expect(await store.dueForExpiry(tenant, 9000, 10)).toEqual([]);
+      expect(await store.claimDueForExpiry(tenant, 9000, 10, 9000)).toEqual([]);
     });
   });
 
@@ -199,9 +223,10 @@ describe.each(implementations)('$name stores', (impl) => {
           expect(ttl).toBeLessThanOrEqual(EVENT_RETENTION_SECONDS);
           if (ttl === -1) lasting.push(key);
         }
-        // Only the two indexes last; both are trimmed as events age out.
+        // Only the two indexes last, both trimmed as events age out, and the one-word marker that
+        // the tenant's list indexes are complete (list indexes by type and delivery expire).
         const keys_ = redisSetup.keysFor(tenant);
-        expect(lasting.sort()).toEqual([keys_.eventIndex, keys_.eventOutbox].sort());
+        expect(lasting.sort()).toEqual([keys_.eventIndex, keys_.eventOutbox, keys_.eventsIndexed].sort());
         expect(keys.length).toBeGreaterThan(6);
       });
     }

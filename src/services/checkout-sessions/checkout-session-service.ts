@@ -9,11 +9,9 @@ import {
   expireSchema,
   listLineItemsSchema,
   listSessionsSchema,
-  matchesCreated,
   retrieveSchema,
   UNSUPPORTED_UPDATE_PARAMS,
   updateSessionSchema,
-  type ListSessionsParams,
 } from '../../stripe/params/list-params';
 import { validateParams } from '../../stripe/params/validate-params';
 import type { SessionRecord } from '../../store/session-record';
@@ -24,13 +22,17 @@ import { loopsV2TotalInMinorUnits } from '../../translate/loops-session-total';
 import { stateFromV2 } from '../../translate/session-state';
 import type { CallContext } from '../call-context';
 import { createCreateSession, type CreateSessionDeps } from './create-session';
+import { sessionListFilter } from './list-filters';
 import { paginateArray } from './paginate-array';
 import { lineItemsUrl, renderLineItems, renderSession, type ExpandedCustomers } from './render-session';
 import type { SessionSync } from './session-sync';
+import type { SessionUpdateLocks } from './session-update-lock';
 
 export interface CheckoutSessionServiceDeps extends CreateSessionDeps {
   sessions: SessionStore;
   sync: SessionSync;
+  /** How metadata updates of one session take turns (session-update-lock.ts). */
+  withUpdateLock: SessionUpdateLocks;
 }
 
 type Rendered = Record<string, unknown>;
@@ -77,23 +79,31 @@ export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
       );
     }
     const expansion = parseSessionExpand(params.expand, false);
+    const tenantId = call.tenant.config.id;
     // Loops' state first, as retrieve and expire do: a session Loops has ended (its webhook lost or
     // late) is settled now, and its metadata changes locally only (below).
-    const record = await deps.sync.refresh(call.tenant, await load(call, id));
-    if (params.metadata === undefined) return render(call, record, expansion);
-    const metadata = mergeMetadata(record.session.metadata, params.metadata);
-    if (Object.keys(metadata).length > 50)
-      throw new GatewayError('parameter_invalid', 'Invalid metadata: metadata can have at most 50 keys.', 'metadata');
-    checkLoopsMetadata(metadata);
-    // Stripe lets metadata change whatever the session's state (stripe-surface.md §5.5); Loops only
-    // while it is open, and nobody can pay an ended session, so Loops is told only then.
-    if (record.session.status === 'open') await updateMetadataInLoops(call, record, metadata);
-    const result = await deps.sessions.update(call.tenant.config.id, id, (current) => {
-      current.session.metadata = mergeMetadata(current.session.metadata, params.metadata ?? {});
-      return current;
+    const refreshed = await deps.sync.refresh(call.tenant, await load(call, id));
+    const change = params.metadata;
+    if (change === undefined) return render(call, refreshed, expansion);
+    // One update of a session at a time: each merges into what the last one stored and sends Loops
+    // the whole result, so Loops and the store see the same writes in the same order.
+    return deps.withUpdateLock(tenantId, id, async () => {
+      const record = await load(call, id);
+      const metadata = mergeMetadata(record.session.metadata, change);
+      if (Object.keys(metadata).length > 50)
+        throw new GatewayError('parameter_invalid', 'Invalid metadata: metadata can have at most 50 keys.', 'metadata');
+      checkLoopsMetadata(metadata);
+      // Stripe lets metadata change whatever the session's state (stripe-surface.md §5.5); Loops only
+      // while it is open, and nobody can pay an ended session, so Loops is told only then.
+      if (record.session.status === 'open') await updateMetadataInLoops(call, record, metadata);
+      // Exactly what Loops was sent (a settle meanwhile changes other fields, never metadata).
+      const result = await deps.sessions.update(tenantId, id, (current) => {
+        current.session.metadata = metadata;
+        return current;
+      });
+      if (result.kind === 'missing') throw new GatewayError('resource_missing', `No such checkout.session: '${id}'`, 'id');
+      return render(call, result.record, expansion);
     });
-    if (result.kind === 'missing') throw new GatewayError('resource_missing', `No such checkout.session: '${id}'`, 'id');
-    return render(call, result.record, expansion);
   }
 
   /** Loops refusing may mean it has ended the session: then it is settled, and the update stays local. */
@@ -147,7 +157,7 @@ export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
         limit: params.limit ?? 10,
         startingAfter: params.starting_after,
         endingBefore: params.ending_before,
-        matches: (record) => matchesListFilters(record, params),
+        ...sessionListFilter(params),
       });
       const customers = await customersFor(call, expansion, page.records);
       return buildListObject(
@@ -186,22 +196,6 @@ function mergeMetadata(current: Record<string, string>, change: Record<string, s
     else merged[key] = value;
   }
   return merged;
-}
-
-function matchesListFilters(record: SessionRecord, params: ListSessionsParams): boolean {
-  const s = record.session;
-  const email = s.customer_details?.email ?? s.customer_email;
-  return (
-    (params.status === undefined || s.status === params.status) &&
-    (params.customer === undefined || s.customer === params.customer) &&
-    (params.customer_details === undefined || email?.toLowerCase() === params.customer_details.email.toLowerCase()) &&
-    (params.payment_link === undefined || s.payment_link === params.payment_link) &&
-    (params.payment_intent === undefined || s.payment_intent === params.payment_intent) &&
-    (params.subscription === undefined || s.subscription === params.subscription) &&
-    // The gateway never sets customer_account, so that filter matches nothing.
-    params.customer_account === undefined &&
-    matchesCreated(s.created, params.created)
-  );
 }
 
 function notOpen(record: SessionRecord): GatewayError {

@@ -5,19 +5,44 @@ import type { SessionStore } from '../../store/session-store';
 import { stateFromV2, UnknownLoopsStateError, type LoopsSessionState } from '../../translate/session-state';
 import type { TenantContext } from '../call-context';
 import type { LoopsStateDetails } from './apply-loops-state';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { forEachBounded } from '../../mapping-tool/run/bounded-pool';
 import type { SessionSync } from './session-sync';
-import { loopsForgotSession, nextSweepLook } from './sweep-policy';
+import { loopsForgotSession, nextSweepLook, rateLimitPauseMs } from './sweep-policy';
 
 /** Loops' own expiry (and its webhook) gets this long to arrive before the sweep steps in. */
 export const SWEEP_GRACE_SECONDS = 10;
+/** Due sessions claimed (and their records read, one MGET) per round trip. */
 const BATCH = 100;
+/**
+ * How long a claimed batch is left to its instance before another may take it: far longer than a
+ * batch takes, and what a crash mid-batch delays those sessions by.
+ */
+const CLAIM_SECONDS = 300;
+/** A run stops claiming after this long (the next run carries on), so each run ends and logs. */
+export const SWEEP_RUN_BUDGET_MS = 5 * 60_000;
+
+export interface ExpirySweepDeps {
+  sessions: SessionStore;
+  sync: SessionSync;
+  tenants: TenantContext[];
+  now: () => number;
+  logger: Logger;
+  /** Sessions of one tenant settled at once (each is two Loops reads, then at most one update). */
+  concurrency: number;
+  /** Called per session settled (metrics). */
+  onSettled?: (tenantId: string) => void;
+}
+
+/** What became of one due session. */
+type Outcome = 'settled' | 'deferred' | { pauseMs: number };
 
 /**
  * Finds open sessions past `expires_at` and settles them, so `checkout.session.expired` is never
  * lost when Loops does not report an expiry. Loops is asked first (the customer may have paid at
  * the last second); if Loops still calls the session open, it is expired there too, so both sides
- * agree. Safe on every instance at once: settling is compare-and-set, and only the transition
- * records an event.
+ * agree. Safe on every instance at once: each claims its batches (SessionStore.claimDueForExpiry),
+ * settling is compare-and-set, and only the transition records an event.
  *
  * Only sessions past `expires_at` are due. One that Loops ends earlier (failed, or expired early)
  * without its webhook reaching the gateway is settled by the first retrieve, update or expire of
@@ -26,11 +51,16 @@ const BATCH = 100;
  * it sooner would mean asking Loops about every open session on every run, or paging Loops'
  * session list, whose order is undocumented (loops-api.md §3.2); docs/webhooks.md says so.
  *
+ * A backlog (10k sessions expiring together) is settled in one run at the pace Loops allows:
+ * tenants in parallel, so one tenant's backlog never holds up another's; per tenant, batches of
+ * due sessions read in one round trip and settled `concurrency` at a time; a 429 from Loops
+ * pauses that tenant for its Retry-After and leaves the session due (sweep-policy.ts).
+ *
  * One session or tenant never stops the others: a session that cannot be settled now (Loops away,
  * a state the gateway does not know, a 404 too soon to trust) is logged and looked at again later
  * (sweep-policy.ts), and a tenant whose store fails is logged and skipped until the next run.
  */
-export function createExpirySweep(deps: { sessions: SessionStore; sync: SessionSync; tenants: TenantContext[]; now: () => number; logger: Logger }) {
+export function createExpirySweep(deps: ExpirySweepDeps) {
   async function expireInLoops(
     tenant: TenantContext,
     record: SessionRecord,
@@ -70,75 +100,136 @@ export function createExpirySweep(deps: { sessions: SessionStore; sync: SessionS
     }
   }
 
-  /** True when the session settled. Failures of Loops are handled here; the store's propagate. */
-  async function sweepSession(tenant: TenantContext, id: string, nowSeconds: number): Promise<boolean> {
+  /** Failures of Loops are handled here; the store's propagate. */
+  async function sweepSession(tenant: TenantContext, id: string, record: SessionRecord | undefined, nowSeconds: number): Promise<Outcome> {
     const tenantId = tenant.config.id;
-    const record = await deps.sessions.get(tenantId, id);
     // Past its retention, or settled without leaving the index: nothing left to sweep.
     if (!record || record.session.status !== 'open') {
       await deps.sessions.dropFromExpiryIndex(tenantId, id);
-      return false;
+      return 'deferred';
     }
+    const lookAgain = async (message: string, fields: Record<string, unknown>, level: 'warn' | 'error' = 'warn') => {
+      const retryAt = nextSweepLook(nowSeconds, record.session.expires_at);
+      deps.logger[level]({ tenant: tenantId, session: id, ...fields, retryAt }, message);
+      await deps.sessions.retryExpiryAt(tenantId, id, retryAt);
+      return 'deferred' as const;
+    };
     let outcome: { state: LoopsSessionState; details: LoopsStateDetails };
     try {
       outcome = await finalState(tenant, record, nowSeconds);
     } catch (error) {
-      const retryAt = nextSweepLook(nowSeconds, record.session.expires_at);
-      deps.logger[error instanceof UnknownLoopsStateError ? 'error' : 'warn'](
-        { tenant: tenantId, session: id, err: (error as Error).message, retryAt },
+      const pauseMs = rateLimitPauseMs(error);
+      if (pauseMs !== undefined) return { pauseMs };
+      return lookAgain(
         'expiry sweep could not settle the session; it will look again later',
+        { err: (error as Error).message },
+        error instanceof UnknownLoopsStateError ? 'error' : 'warn',
       );
-      await deps.sessions.retryExpiryAt(tenantId, id, retryAt);
-      return false;
     }
     let settled;
     try {
       settled = await deps.sync.settle(tenantId, id, outcome.state, outcome.details, { source: 'sweep' });
     } catch (error) {
       // Nothing was written (the session and its event go together): look again soon.
-      const retryAt = nextSweepLook(nowSeconds, record.session.expires_at);
-      deps.logger.warn({ tenant: tenantId, session: id, err: (error as Error).message, retryAt }, 'expiry sweep could not store the settled session');
-      await deps.sessions.retryExpiryAt(tenantId, id, retryAt);
-      return false;
+      return lookAgain('expiry sweep could not store the settled session', { err: (error as Error).message });
     }
-    if (!settled) return false;
-    if (settled.session.status !== 'open') return true;
+    if (!settled) {
+      // Its record went while the sweep worked on it (retention): it leaves the index.
+      await deps.sessions.dropFromExpiryIndex(tenantId, id);
+      return 'deferred';
+    }
+    if (settled.session.status !== 'open') return 'settled';
     // Still open: Loops' answer cannot settle it yet (a completion without the total that an
-    // adjustable quantity needs, final-quantity.ts). Left due, it would be read on every run and,
-    // a hundred of them, hold back the tenant's other due sessions: look again later instead.
-    const retryAt = nextSweepLook(nowSeconds, record.session.expires_at);
-    deps.logger.warn({ tenant: tenantId, session: id, loopsState: outcome.state, retryAt }, 'expiry sweep could not settle the session yet');
-    await deps.sessions.retryExpiryAt(tenantId, id, retryAt);
-    return false;
+    // adjustable quantity needs, final-quantity.ts). Left due, it would be read on every run and
+    // hold back the tenant's other due sessions: look again later instead.
+    return lookAgain('expiry sweep could not settle the session yet', { loopsState: outcome.state });
   }
 
-  return async function sweep(): Promise<number> {
+  /** Settles a tenant's due sessions until none is left, the run's budget is spent, or it is stopped. */
+  async function sweepTenant(tenant: TenantContext, deadline: number, signal: AbortSignal | undefined): Promise<number> {
+    const tenantId = tenant.config.id;
+    const stopped = () => signal?.aborted === true || performance.now() >= deadline;
+    // Loops' 429s pause the whole tenant: every worker waits for the latest Retry-After.
+    let pausedUntil = 0;
     let settled = 0;
-    const nowSeconds = Math.floor(deps.now() / 1000);
-    for (const tenant of deps.tenants) {
-      const tenantId = tenant.config.id;
-      let due: string[];
-      try {
-        // Housekeeping rides along: list-index entries of sessions past their retention go.
-        await deps.sessions.trimIndex(tenantId, deps.now());
-        due = await deps.sessions.dueForExpiry(tenantId, nowSeconds - SWEEP_GRACE_SECONDS, BATCH);
-      } catch (error) {
-        deps.logger.error(
-          { tenant: tenantId, err: (error as Error).message },
-          'expiry sweep could not read the tenant’s sessions; other tenants carry on',
+    // Housekeeping rides along: list-index entries of sessions past their retention go.
+    await deps.sessions.trimIndex(tenantId, deps.now());
+    const pause = async () => {
+      const wait = pausedUntil - performance.now();
+      if (wait > 0) await sleep(wait, undefined, { signal }).catch(() => undefined);
+    };
+    while (!stopped()) {
+      // Loops asked for a pause longer than the run has left: the next run carries on.
+      if (pausedUntil >= deadline) break;
+      await pause();
+      if (stopped()) break;
+      const nowSeconds = Math.floor(deps.now() / 1000);
+      const ids = await deps.sessions.claimDueForExpiry(tenantId, nowSeconds - SWEEP_GRACE_SECONDS, BATCH, nowSeconds + CLAIM_SECONDS);
+      if (ids.length === 0) break;
+      const records = await deps.sessions.getMany(tenantId, ids);
+      /** Claimed but not settled in this batch (stopped, or paused by Loops): due again at once. */
+      const putBack: string[] = [];
+      await forEachBounded(
+        ids.map((id, i) => ({ id, record: records[i] })),
+        deps.concurrency,
+        async ({ id, record }) => {
+          if (pausedUntil < deadline) await pause();
+          if (stopped() || pausedUntil > performance.now()) {
+            putBack.push(id);
+            return;
+          }
+          try {
+            const outcome = await sweepSession(tenant, id, record, nowSeconds);
+            if (outcome === 'settled') {
+              settled += 1;
+              deps.onSettled?.(tenantId);
+            } else if (outcome !== 'deferred') {
+              pausedUntil = Math.max(pausedUntil, performance.now() + outcome.pauseMs);
+              putBack.push(id);
+            }
+          } catch (error) {
+            // The store failed (reading or moving the session): it stays claimed, due again when
+            // the claim lapses.
+            deps.logger.warn({ tenant: tenantId, session: id, err: (error as Error).message }, 'expiry sweep could not handle the session');
+          }
+        },
+      );
+      if (putBack.length > 0) {
+        deps.logger.info(
+          { tenant: tenantId, sessions: putBack.length, pausedMs: Math.max(0, Math.round(pausedUntil - performance.now())) },
+          'expiry sweep left sessions due: Loops asked it to slow down, or the run is ending',
         );
-        continue;
-      }
-      for (const id of due) {
-        try {
-          if (await sweepSession(tenant, id, nowSeconds)) settled += 1;
-        } catch (error) {
-          // The store failed (reading the session or moving it back): it stays due as it was.
-          deps.logger.warn({ tenant: tenantId, session: id, err: (error as Error).message }, 'expiry sweep could not handle the session');
-        }
+        await Promise.all(putBack.map((id) => deps.sessions.retryExpiryAt(tenantId, id, nowSeconds - SWEEP_GRACE_SECONDS)));
       }
     }
+    return settled;
+  }
+
+  /** One run over every tenant; `signal` (shutdown) stops it between sessions. */
+  return async function sweep(signal?: AbortSignal): Promise<number> {
+    const deadline = performance.now() + SWEEP_RUN_BUDGET_MS;
+    const counts = await Promise.all(
+      deps.tenants.map(async (tenant) => {
+        try {
+          return await sweepTenant(tenant, deadline, signal);
+        } catch (error) {
+          deps.logger.error(
+            { tenant: tenant.config.id, err: (error as Error).message },
+            'expiry sweep could not read the tenant’s sessions; other tenants carry on',
+          );
+          return 0;
+        }
+      }),
+    );
+    const settled = counts.reduce((a, b) => a + b, 0);
     if (settled > 0) deps.logger.info({ settled }, 'expiry sweep settled sessions');
     return settled;
   };
+}
+
+/** Due sessions not yet settled (nor being settled), per tenant: the `/metrics` backlog gauge. */
+export async function expiryBacklog(sessions: SessionStore, tenantIds: string[], nowMs: number): Promise<Record<string, number>> {
+  const due = Math.floor(nowMs / 1000) - SWEEP_GRACE_SECONDS;
+  const counts = await Promise.all(tenantIds.map((tenantId) => sessions.countDueForExpiry(tenantId, due)));
+  return Object.fromEntries(tenantIds.map((tenantId, i) => [tenantId, counts[i] ?? 0]));
 }

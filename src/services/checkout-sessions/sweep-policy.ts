@@ -1,4 +1,4 @@
-import type { LoopsError } from '../../loops/loops-error';
+import { isLoopsError, type LoopsError } from '../../loops/loops-error';
 
 /**
  * When the expiry sweep cannot settle a due session (Loops unreachable, an answer it cannot map,
@@ -25,4 +25,17 @@ export const LOOPS_FORGOT_AFTER_SECONDS = 3600;
 
 export function loopsForgotSession(error: LoopsError, nowSeconds: number, expiresAt: number): boolean {
   return error.failure.kind === 'http' && error.failure.status === 404 && nowSeconds - expiresAt > LOOPS_FORGOT_AFTER_SECONDS;
+}
+
+/**
+ * Loops said "not now" (429) about a session the sweep was settling: the tenant's sweep pauses for
+ * the `Retry-After` (a second when Loops gives none, at most a minute) and the session stays due,
+ * untouched — it is Loops' pace, not the session, that failed. Undefined for any other failure.
+ */
+export const SWEEP_RATE_LIMIT_PAUSE_MS = { default: 1_000, max: 60_000 } as const;
+
+export function rateLimitPauseMs(error: unknown): number | undefined {
+  if (!isLoopsError(error) || error.failure.kind !== 'http' || error.failure.status !== 429) return undefined;
+  const seconds = error.failure.retryAfterSeconds;
+  return Math.min(SWEEP_RATE_LIMIT_PAUSE_MS.max, seconds === undefined ? SWEEP_RATE_LIMIT_PAUSE_MS.default : seconds * 1000);
 }

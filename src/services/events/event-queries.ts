@@ -1,7 +1,6 @@
 import { GatewayError } from '../../errors';
 import { listEventsSchema } from '../../stripe/params/event-params';
-import { eventTypeMatcher } from '../../stripe/params/event-type-pattern';
-import { checkCursors, matchesCreated, retrieveSchema } from '../../stripe/params/list-params';
+import { checkCursors, retrieveSchema } from '../../stripe/params/list-params';
 import type { ParamBag } from '../../stripe/params/param-bag';
 import { validateParams } from '../../stripe/params/validate-params';
 import { isWellFormedId, noSuchObject } from '../../stripe/ids';
@@ -9,6 +8,7 @@ import { buildListObject } from '../../stripe/objects/list-object';
 import type { EventStore, StoredEvent } from '../../store/event-store';
 import { UnknownCursorError } from '../../store/list-scan';
 import type { CallContext } from '../call-context';
+import { eventListFilter } from './event-list-filter';
 
 /** `GET /v1/events` and `GET /v1/events/:id`: the tenant's events of the last 30 days. */
 export function createEventQueries(events: EventStore) {
@@ -25,18 +25,14 @@ export function createEventQueries(events: EventStore) {
     if (params.type !== undefined && params.types !== undefined) {
       throw new GatewayError('parameters_exclusive', 'You may only specify one of these parameters: type, types.', 'types');
     }
-    const typeMatches =
-      params.type !== undefined ? eventTypeMatcher(params.type) : params.types ? (type: string) => params.types?.includes(type) ?? false : () => true;
-    const matches = (event: StoredEvent) =>
-      typeMatches(event.type) &&
-      matchesCreated(event.created, params.created) &&
-      (params.delivery_success === undefined || (event.pending_webhooks === 0) === params.delivery_success);
+    const tenantId = call.tenant.config.id;
+    const filter = await eventListFilter(params, () => events.types(tenantId));
     try {
-      const page = await events.list(call.tenant.config.id, {
+      const page = await events.list(tenantId, {
         limit: params.limit ?? 10,
         startingAfter: params.starting_after,
         endingBefore: params.ending_before,
-        matches,
+        ...filter,
       });
       return buildListObject('/v1/events', page.records, page.hasMore);
     } catch (error) {
