@@ -7,7 +7,8 @@ import { encodeEntry, IDEMPOTENCY } from './idempotency-store';
 import type { TenantKeys } from './keys';
 import { luaScript } from './lua-script';
 import type { RedisClient } from './redis-connection';
-import { RECORD_EVENT_LUA, recordEventParams } from './redis-event-write';
+import { RECORD_EVENT_ARGS, RECORD_EVENT_KEYS, RECORD_EVENT_LUA, recordEventParams } from './redis-event-write';
+import { INDEX_ADD_LUA } from './redis-list-index';
 import type { IdempotentAnswer } from './session-store';
 import { redisCall } from './store-unavailable';
 
@@ -19,13 +20,13 @@ import { redisCall } from './store-unavailable';
  * call leaves none of it. The customer has no TTL: it is a directory entry, not a transient object.
  *
  * KEYS: 1 record, 2 creation index, 3-4 old exact/folded email index, 5-6 new ones (the record key
- * stands in for an unused one; the flags say which are used), 7-9 record_event's, 10 idempotency.
+ * stands in for an unused one; the flags say which are used), then record_event's, then idempotency.
  * ARGV: 1 expected version ('' to insert), 2 record JSON, 3 id, 4 creation ms, 5 leave old email
  * indexes, 6 enter new email indexes, 7 listed ('1') or not, 8 idempotency entry ('' for none),
- * 9 its TTL, 10-14 record_event's.
+ * 9 its TTL, then record_event's (redis-event-write.ts).
  * Returns 1 written, 0 the id is taken (insert), -1 missing, -2 changed since read.
  */
-const writeCustomer = luaScript(`${RECORD_EVENT_LUA}
+const writeCustomer = luaScript(`${INDEX_ADD_LUA}${RECORD_EVENT_LUA}
 local current = redis.call('GET', KEYS[1])
 if ARGV[1] == '' then
   if current then return 0 end
@@ -43,8 +44,8 @@ if ARGV[6] == '1' then
   redis.call('ZADD', KEYS[5], ARGV[4], ARGV[3])
   redis.call('ZADD', KEYS[6], ARGV[4], ARGV[3])
 end
-if ARGV[8] ~= '' then redis.call('SET', KEYS[10], ARGV[8], 'EX', ARGV[9]) end
-record_event(KEYS[7], KEYS[8], KEYS[9], ARGV[10], ARGV[11], ARGV[12], ARGV[13], ARGV[14])
+if ARGV[8] ~= '' then redis.call('SET', KEYS[${7 + RECORD_EVENT_KEYS}], ARGV[8], 'EX', ARGV[9]) end
+record_event(slice(KEYS, 7, ${RECORD_EVENT_KEYS}), slice(ARGV, 10, ${RECORD_EVENT_ARGS}))
 return 1`);
 
 const score = (ms: number) => (ms === Infinity ? '+inf' : ms === -Infinity ? '-inf' : String(ms));
