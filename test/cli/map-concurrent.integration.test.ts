@@ -1,7 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Redis from 'ioredis';
 import { readMappingFile } from '../../src/mappings/mapping-files';
+import { tenantKeys } from '../../src/store/keys';
+import { waitFor } from '../helpers/wait-for';
 import { startLoopsProxy } from '../helpers/loops-proxy';
 import { bulkCatalog } from '../helpers/stripe-catalog-fixtures';
 import { startMappingHarness, type MappingHarness } from '../helpers/mapping-harness';
@@ -30,10 +33,19 @@ describe('map: two runs at once', () => {
   };
 
   it('sharing Redis: the second run waits for the first, then links everything it made', async () => {
-    // Slow enough (24 creates × 60 ms, 2 at a time) that the two processes overlap.
+    // The second run starts once the first holds the tenant's lock, and the first is slow enough
+    // (24 creates × 500 ms, 2 at a time) to still hold it when the second, a process of its own that
+    // may take seconds to start on a loaded machine, asks for it.
     await h.loops.admin('DELETE', '/_emulator/faults');
-    await h.loops.admin('POST', '/_emulator/faults', { method: 'POST', path: '/api/v3/products', mode: 'latency', latencyMs: 60 });
+    await h.loops.admin('POST', '/_emulator/faults', { method: 'POST', path: '/api/v3/products', mode: 'latency', latencyMs: 500 });
     const first = h.spawnCli('map-products', ['--concurrency', '2']);
+    const redis = new Redis(h.env.REDIS_URL ?? '');
+    try {
+      const lock = tenantKeys(h.env.REDIS_KEY_PREFIX ?? '', 'default').lock('map-products');
+      await waitFor(async () => (await redis.exists(lock)) === 1, 30_000, 'the first run to hold the lock');
+    } finally {
+      redis.disconnect();
+    }
     const second = h.spawnCli('map-products', ['--concurrency', '2'], { MAPPINGS_DIR: otherDir });
     const runs = await Promise.all([first.done, second.done]);
     for (const run of runs) expect(run.code).toBe(0);
