@@ -21,7 +21,9 @@ import { createLogger, type Logger } from './observability/logger';
 import type { TenantContext } from './services/call-context';
 import { createInFlightCreates } from './services/in-flight-creates';
 import { createCatalogService } from './services/catalog-service';
+import { createCheckoutCompletion } from './services/checkout-sessions/checkout-completion';
 import { createCheckoutSessionService } from './services/checkout-sessions/checkout-session-service';
+import { createLoopsCheckoutSubscriptions } from './services/checkout-sessions/checkout-subscriptions';
 import { createExpirySweep } from './services/checkout-sessions/expiry-sweep';
 import { createCustomerService } from './services/customers/customer-service';
 import { createSessionSync } from './services/checkout-sessions/session-sync';
@@ -117,7 +119,11 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
   metrics.observeQueueDepth(() => queue.depth());
   const publisher = createEventPublisher({ events: stores.events, queue, tenants: tenantConfigs, now, logger });
   const customers = createCustomerService({ customers: stores.customers, publisher, logger });
-  const sync = createSessionSync({ sessions: stores.sessions, events: createSessionEventSink(publisher), now, logger });
+  // The subscription core's seam (issue 12): until it is connected, a stand-in that reads Loops.
+  const checkoutSubscriptions = createLoopsCheckoutSubscriptions({ contract: config.loopsContract, logger });
+  const tenantsById = new Map(tenants.map((tenant) => [tenant.config.id, tenant]));
+  const completion = createCheckoutCompletion({ tenants: tenantsById, customers, subscriptions: checkoutSubscriptions, now, logger });
+  const sync = createSessionSync({ sessions: stores.sessions, events: createSessionEventSink(publisher), completion, now, logger });
   // Loops creates left unanswered linger until Loops may no longer carry them out (services/in-flight-creates.ts).
   const settleMs = loopsCreateSettleMs(config.loops.timeoutMs);
   const inFlight = createInFlightCreates(settleMs);
@@ -130,6 +136,8 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     operations: stores.idempotency,
     customers,
     planChoices: { form: config.loopsContract.checkoutForm, lineItemReference: config.loopsContract.lineItemReference },
+    contract: config.loopsContract,
+    subscriptions: checkoutSubscriptions,
     now,
     logger,
   });

@@ -8,6 +8,7 @@ import type { ParamBag, ParamValue } from './param-bag';
 import { boolean, email, httpUrl, integer, list, listIndexKeys, metadata, oneOf, optional, text } from './param-schemas';
 import { presentKeysSchema } from './present-keys';
 import { rejectUnsupported, type ParamPolicy } from './reject-unsupported';
+import { checkModeParams, subscriptionDataSchema } from './subscription-data-params';
 import { validateParams } from './validate-params';
 
 export const MAX_LINE_ITEMS = 100;
@@ -77,6 +78,7 @@ export const createSessionSchema = z
     locale: optional(text(10)),
     submit_type: optional(oneOf(['auto', 'book', 'donate', 'pay', 'subscribe'])),
     customer_creation: optional(oneOf(['always', 'if_required'])),
+    subscription_data: optional(subscriptionDataSchema),
     integration_identifier: optional(text(200)),
     origin_context: optional(oneOf(['mobile_app', 'web'])),
     custom_text: optional(
@@ -117,6 +119,7 @@ export type ParsedCreateSessionParams = Omit<CreateSessionParams, 'line_items'> 
  */
 export function parseCreateSessionParams(bag: ParamBag, stripeVersion: string, policy: ParamPolicy): ParsedCreateSessionParams {
   const params = validateParams(createSessionSchemaFor(bag), bag);
+  checkModeParams(bag, params.mode);
   rejectUnsupported(bag, CREATE_SESSION_PARAMS, [], policy);
   checkPaymentMethodParam(bag, stripeVersion);
   checkCustomerParams(params);
