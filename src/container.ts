@@ -5,6 +5,7 @@ import { createApp } from './app';
 import type { Config } from './config';
 import { buildKeyRegistry } from './http/middleware/authenticate';
 import type { GatewayState } from './http/gateway-state';
+import { billingPortalRoutes } from './http/routes/billing-portal';
 import { catalogRoutes } from './http/routes/catalog';
 import { checkoutSessionRoutes } from './http/routes/checkout-sessions';
 import { customerRoutes } from './http/routes/customers';
@@ -20,6 +21,8 @@ import { mappingFilePath, readMappingFile } from './mappings/mapping-files';
 import { createLogger, type Logger } from './observability/logger';
 import type { TenantContext } from './services/call-context';
 import { createInFlightCreates } from './services/in-flight-creates';
+import { createPortalConfigurationService } from './services/billing-portal/portal-configuration-service';
+import { createPortalSessionService } from './services/billing-portal/portal-session-service';
 import { createCatalogService } from './services/catalog-service';
 import { createCheckoutCompletion } from './services/checkout-sessions/checkout-completion';
 import { createCheckoutSessionService } from './services/checkout-sessions/checkout-session-service';
@@ -151,6 +154,14 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     now,
     logger,
   });
+  const portalConfigurations = createPortalConfigurationService({ configurations: stores.portalConfigurations, publisher, now, logger });
+  const portalSessions = createPortalSessionService({
+    customers,
+    configurations: portalConfigurations,
+    publisher,
+    contract: config.loopsContract,
+    logger,
+  });
   const sweepExpired = createExpirySweep({ sessions: stores.sessions, sync, tenants, now, logger });
 
   let draining = false;
@@ -171,6 +182,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
       eventRoutes(createEventQueries(stores.events)),
       catalogRoutes(createCatalogService({ mappings: stores.mappings, now })),
       customerRoutes(customers),
+      billingPortalRoutes(portalSessions, portalConfigurations),
     ],
     publicRoutes: [
       healthRoutes(readiness),
