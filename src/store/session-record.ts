@@ -50,10 +50,14 @@ export const sessionRecordSchema = z.object({
   /**
    * What completing the session needs beyond Loops' report (checkout-completion.ts): the `cus_…`
    * id of the customer the gateway creates then (subscription mode without `customer`, or
-   * `customer_creation: always`), picked at create and sent to Loops as `externalCustomerId`; and
-   * `subscription_data[description]`, which Loops does not take, for the subscription core.
+   * `customer_creation: always`), picked at create and sent to Loops as `externalCustomerId`; and,
+   * in subscription mode, what the subscription core needs to know of the request that made it:
+   * its `Stripe-Version` (the subscription's billing mode follows it, stripe-billing-surface.md §0.6)
+   * and `subscription_data[description]`, which Loops does not take.
    */
-  completion: z.object({ customerToCreate: z.string().optional(), subscriptionDescription: z.string().optional() }).optional(),
+  completion: z
+    .object({ customerToCreate: z.string().optional(), stripeVersion: z.string().optional(), subscriptionDescription: z.string().optional() })
+    .optional(),
 });
 
 export type SessionRecord = z.infer<typeof sessionRecordSchema>;

@@ -1,4 +1,5 @@
 import Stripe from 'stripe';
+import { postLoopsEvent } from '../helpers/loops-webhooks';
 import { startMerchantReceiver, type MerchantReceiver } from '../helpers/merchant-receiver';
 import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
 import { waitFor } from '../helpers/wait-for';
@@ -238,6 +239,65 @@ describe('checkout in subscription mode (stripe-node)', () => {
     expect((await stack.loops.api('GET', `/api/v3/subscriptions/${completed.json.subscription}`)).json).toMatchObject({
       status: 'trialing',
       trial_end: trialEnd,
+    });
+  });
+
+  describe('completion reported piecemeal or while Loops fails (Loops webhooks off: the test plays them)', () => {
+    let targets: unknown;
+    beforeAll(async () => {
+      targets = (await stack.loops.admin('GET', '/_emulator/webhooks')).json.targets;
+      await stack.loops.admin('PUT', '/_emulator/webhooks', { targets: [] });
+    });
+    afterAll(async () => {
+      await stack.loops.admin('DELETE', '/_emulator/faults');
+      await stack.loops.admin('PUT', '/_emulator/webhooks', { targets });
+    });
+
+    it('a charge webhook alone (no customer_details) completes the session whole: one V3 read fills what it lacks', async () => {
+      const session = await stripe.checkout.sessions.create({ mode: 'subscription', line_items: [{ price: 'price_pro_monthly', quantity: 1 }] });
+      await complete(session.id, { email: 'charge.first@example.com', name: 'Charlie First' });
+      const { charge } = (await stack.loops.admin('GET', `/_emulator/sessions/${session.id}`)).json;
+      expect(charge).toMatchObject({ checkout_session: session.id, subscription: expect.stringMatching(/^sub_/) });
+      const answer = await postLoopsEvent(stack.url, { id: `evt_charge_first_${session.id}`, type: 'charge.succeeded', data: { object: charge } });
+      expect(answer).toMatchObject({ status: 200, json: { outcome: 'processed' } });
+      const event = await completedEventOf(session.id);
+      expect(event.data.object).toMatchObject({
+        payment_status: 'paid',
+        subscription: charge.subscription,
+        customer_details: { email: 'charge.first@example.com', name: 'Charlie First' },
+        invoice: expect.stringMatching(/^in_/),
+        customer: expect.stringMatching(/^cus_/),
+      });
+    });
+
+    it('Loops cannot be read at completion: nothing is completed (a 502 to retry), then the completion lands whole and once', async () => {
+      const session = await stripe.checkout.sessions.create({ mode: 'subscription', line_items: [{ price: 'price_pro_monthly', quantity: 1 }] });
+      const completed = await complete(session.id, { email: 'flaky@example.com', name: 'Flaky Loops' });
+      await stack.loops.admin('POST', '/_emulator/faults', { method: 'GET', path: '/api/v3/subscriptions/*', mode: 'error', status: 503 });
+      const webhook = { id: `evt_completed_${session.id}`, type: 'checkout.session.completed', data: { object: completed.json } };
+      // Loops' webhook is answered with a failure, so Loops sends it again; a retrieve fails retryably.
+      expect((await postLoopsEvent(stack.url, webhook)).status).toBe(502);
+      await expect(stripe.checkout.sessions.retrieve(session.id)).rejects.toMatchObject({ statusCode: 502 });
+      expect((await stripe.checkout.sessions.list({ limit: 100 })).data.find((s) => s.id === session.id)).toMatchObject({
+        status: 'open',
+        subscription: null,
+        invoice: null,
+      });
+
+      await stack.loops.admin('DELETE', '/_emulator/faults');
+      expect((await postLoopsEvent(stack.url, webhook)).json.outcome).toBe('processed');
+      const retrieved = await stripe.checkout.sessions.retrieve(session.id);
+      expect(retrieved).toMatchObject({
+        status: 'complete',
+        payment_status: 'paid',
+        subscription: completed.json.subscription,
+        invoice: expect.stringMatching(/^in_/),
+      });
+      const customer = retrieved.customer as string;
+      expect(await recordedFor((e) => e.type === 'customer.created' && (e.data.object as { id: string }).id === customer)).toHaveLength(1);
+      expect(await recordedFor((e) => e.type === 'checkout.session.completed' && (e.data.object as { id: string }).id === session.id)).toHaveLength(
+        1,
+      );
     });
   });
 });

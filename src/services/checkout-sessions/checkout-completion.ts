@@ -71,7 +71,13 @@ export function createCheckoutCompletion(deps: CheckoutCompletionDeps) {
       }
       const customer = customerToCreate ?? session.customer;
       const subscription = subscriptionMode ? (report.subscription ?? null) : undefined;
-      const invoice = subscription ? await deps.subscriptions.firstInvoiceId(tenant, subscription, { sessionId: session.id, customer }) : null;
+      const link = {
+        sessionId: session.id,
+        customer,
+        ...(record.completion?.stripeVersion ? { stripeVersion: record.completion.stripeVersion } : {}),
+        ...(record.completion?.subscriptionDescription ? { description: record.completion.subscriptionDescription } : {}),
+      };
+      const invoice = subscription ? await deps.subscriptions.firstInvoiceId(tenant, subscription, link) : null;
       if (subscriptionMode && !subscription) {
         deps.logger.warn({ tenant: record.tenantId, session: session.id }, 'Loops completed a subscription checkout without naming its subscription');
       }

@@ -22,8 +22,19 @@ type Rendered = Record<string, unknown>;
  * deferred to the next report of it (a webhook retry, a retrieve, the sweep).
  */
 export interface CheckoutSubscriptions {
-  firstInvoiceId(tenant: TenantContext, subscriptionId: string, link: { sessionId: string; customer: string | null }): Promise<string | null>;
+  firstInvoiceId(tenant: TenantContext, subscriptionId: string, link: CheckoutLink): Promise<string | null>;
   forExpansion(call: CallContext, ids: readonly string[]): Promise<ReadonlyMap<string, Rendered>>;
+}
+
+/** What the checkout tells the subscription core about the subscription it created. */
+export interface CheckoutLink {
+  sessionId: string;
+  /** The customer the subscription belongs to (the session's, or the one created at completion). */
+  customer: string | null;
+  /** The `Stripe-Version` of the request that created the session (its billing mode follows it). */
+  stripeVersion?: string;
+  /** `subscription_data[description]`, which Loops does not take. */
+  description?: string;
 }
 
 /** Invoice ids are stable per (tenant, subscription, period start), so every path that sees a period names the same invoice. */

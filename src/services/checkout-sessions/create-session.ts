@@ -118,9 +118,10 @@ export function createCreateSession(deps: CreateSessionDeps) {
 function completionOf(call: CallContext, params: ParsedCreateSessionParams, mode: 'payment' | 'subscription'): SessionRecord['completion'] {
   const createsCustomer = params.customer === undefined && (mode === 'subscription' || params.customer_creation === 'always');
   const description = params.subscription_data?.description;
-  if (!createsCustomer && description === undefined) return undefined;
+  if (!createsCustomer && mode !== 'subscription') return undefined;
   return {
     ...(createsCustomer ? { customerToCreate: stableId('cus', `${call.tenant.config.id}\ncheckout-customer\n${call.operationKey}`) } : {}),
+    ...(mode === 'subscription' ? { stripeVersion: call.stripeVersion } : {}),
     ...(description !== undefined ? { subscriptionDescription: description } : {}),
   };
 }
