@@ -242,6 +242,29 @@ describe('checkout in subscription mode (stripe-node)', () => {
     });
   });
 
+  it('a create retried after Loops made the session but failed to answer gives Loops the same customer id: one session', async () => {
+    const stats = async () => (await stack.loops.admin('GET', '/_emulator/stats')).json.sessionsCreated as number;
+    const before = await stats();
+    await stack.loops.admin('POST', '/_emulator/faults', {
+      method: 'POST',
+      path: '/api/v3/checkout/sessions',
+      mode: 'error',
+      status: 503,
+      phase: 'after',
+      times: 1,
+    });
+    const session = await stack
+      .stripe({ maxNetworkRetries: 2 })
+      .checkout.sessions.create(
+        { mode: 'subscription', line_items: [{ price: 'price_pro_monthly', quantity: 1 }], subscription_data: { trial_period_days: 3 } },
+        { idempotencyKey: 'subscription-create-retried' },
+      );
+    expect((await stats()) - before).toBe(1);
+    const externalCustomerId = (await stack.loops.admin('GET', `/_emulator/sessions/${session.id}`)).json.v3.externalCustomerId;
+    await complete(session.id, { email: 'retried@example.com' });
+    expect((await completedEventOf(session.id)).data.object).toMatchObject({ customer: externalCustomerId });
+  });
+
   describe('completion reported piecemeal or while Loops fails (Loops webhooks off: the test plays them)', () => {
     let targets: unknown;
     beforeAll(async () => {

@@ -86,7 +86,8 @@ export function createPortalSessionService(deps: PortalSessionServiceDeps) {
       },
       `billing-portal-session:${loops.id}`,
     );
-    deps.logger.info({ portalSession: loops.id, customer: customer.id }, 'billing portal session created');
+    // Not its id: Loops' portal page needs no key, so the `bps_` id opens it (loops-api.md §8.5).
+    deps.logger.info({ customer: customer.id }, 'billing portal session created');
     return expandConfiguration ? { ...session, configuration: deps.configurations.render(call, configuration) } : session;
   };
 }
