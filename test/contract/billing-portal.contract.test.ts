@@ -1,7 +1,7 @@
 import Stripe from 'stripe';
 import configurationFixture from '../fixtures/billing_portal.configuration.json';
 import sessionFixture from '../fixtures/billing_portal.session.json';
-import { startStack, type Stack } from '../helpers/stack';
+import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
 
 /**
  * The billing portal through the official stripe package (issue 12; stripe-billing-surface.md §9):
@@ -145,6 +145,16 @@ describe('billing portal (stripe-node)', () => {
     });
     expect(created.id).toMatch(/^bpc_/);
     expect(await stripe.billingPortal.configurations.retrieve(created.id)).toEqual(created);
+    // `features.subscription_pause` is absent from 2024-04-10 until 2026-10-28.endive (stripe-billing-surface.md §12).
+    expect(created.features.subscription_pause).toEqual({ enabled: false, duration: { type: 'indefinite', interval_options: [] } });
+    const inVersion = async (version: string) =>
+      (await (
+        await fetch(`${stack.url}/v1/billing_portal/configurations/${created.id}`, {
+          headers: { authorization: `Bearer ${TEST_KEYS.gateway}`, 'stripe-version': version },
+        })
+      ).json()) as { features: Record<string, unknown> };
+    expect(Object.keys((await inVersion('2024-06-20')).features)).not.toContain('subscription_pause');
+    expect(Object.keys((await inVersion('2023-10-16')).features)).toContain('subscription_pause');
 
     const updated = await stripe.billingPortal.configurations.update(created.id, {
       name: 'Starter',
