@@ -1,6 +1,8 @@
 import { ERROR_CATALOGUE } from '../src/errors/catalogue';
 import { CREATE_SESSION_PARAMS, LINE_ITEM_PARAMS, type ParamTreatment } from '../src/stripe/params/create-session-compat';
 import { CUSTOMER_PARAMS } from '../src/stripe/params/customer-compat';
+import { PORTAL_CONFIGURATION_PARAMS, PORTAL_SESSION_PARAMS } from '../src/stripe/params/portal-compat';
+import { SUBSCRIPTION_DATA_PARAMS } from '../src/stripe/params/subscription-data-params';
 
 /**
  * Tables in docs/ that are generated from the code that enforces them, so they cannot drift:
@@ -11,7 +13,10 @@ export const GENERATED_BLOCKS: Record<string, { file: string; render: () => stri
   'create-params': { file: 'docs/compatibility.md', render: () => paramTable(CREATE_SESSION_PARAMS, '') },
   'readme-create-params': { file: 'README.md', render: () => paramTable(CREATE_SESSION_PARAMS, '') },
   'line-item-params': { file: 'docs/compatibility.md', render: () => paramTable(LINE_ITEM_PARAMS, 'line_items[N]') },
+  'subscription-data-params': { file: 'docs/compatibility.md', render: () => paramTable(SUBSCRIPTION_DATA_PARAMS, 'subscription_data') },
   'customer-params': { file: 'docs/compatibility.md', render: () => paramTable(CUSTOMER_PARAMS, '') },
+  'portal-session-params': { file: 'docs/compatibility.md', render: () => paramTable(PORTAL_SESSION_PARAMS, '') },
+  'portal-configuration-params': { file: 'docs/compatibility.md', render: () => paramTable(PORTAL_CONFIGURATION_PARAMS, '') },
   errors: { file: 'docs/errors.md', render: errorTable },
 };
 

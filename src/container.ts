@@ -5,6 +5,7 @@ import { createApp } from './app';
 import type { Config } from './config';
 import { buildKeyRegistry } from './http/middleware/authenticate';
 import type { GatewayState } from './http/gateway-state';
+import { billingPortalRoutes } from './http/routes/billing-portal';
 import { catalogRoutes } from './http/routes/catalog';
 import { checkoutSessionRoutes } from './http/routes/checkout-sessions';
 import { customerRoutes } from './http/routes/customers';
@@ -20,8 +21,12 @@ import { mappingFilePath, readMappingFile } from './mappings/mapping-files';
 import { createLogger, type Logger } from './observability/logger';
 import type { TenantContext } from './services/call-context';
 import { createInFlightCreates } from './services/in-flight-creates';
+import { createPortalConfigurationService } from './services/billing-portal/portal-configuration-service';
+import { createPortalSessionService } from './services/billing-portal/portal-session-service';
 import { createCatalogService } from './services/catalog-service';
+import { createCheckoutCompletion } from './services/checkout-sessions/checkout-completion';
 import { createCheckoutSessionService } from './services/checkout-sessions/checkout-session-service';
+import { createLoopsCheckoutSubscriptions } from './services/checkout-sessions/checkout-subscriptions';
 import { createExpirySweep, expiryBacklog } from './services/checkout-sessions/expiry-sweep';
 import { createCustomerService } from './services/customers/customer-service';
 import { createSessionSync } from './services/checkout-sessions/session-sync';
@@ -122,7 +127,11 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
   metrics.observeQueueDepth(() => queue.depth());
   const publisher = createEventPublisher({ events: stores.events, queue, tenants: tenantConfigs, now, logger });
   const customers = createCustomerService({ customers: stores.customers, publisher, logger });
-  const sync = createSessionSync({ sessions: stores.sessions, events: createSessionEventSink(publisher), now, logger });
+  // The subscription core's seam (issue 12): until it is connected, a stand-in that reads Loops.
+  const checkoutSubscriptions = createLoopsCheckoutSubscriptions({ contract: config.loopsContract, logger });
+  const tenantsById = new Map(tenants.map((tenant) => [tenant.config.id, tenant]));
+  const completion = createCheckoutCompletion({ tenants: tenantsById, customers, subscriptions: checkoutSubscriptions, now, logger });
+  const sync = createSessionSync({ sessions: stores.sessions, events: createSessionEventSink(publisher), completion, now, logger });
   // Loops creates left unanswered linger until Loops may no longer carry them out (services/in-flight-creates.ts).
   const settleMs = loopsCreateSettleMs(config.loops.timeoutMs);
   const inFlight = createInFlightCreates(settleMs);
@@ -136,6 +145,8 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     customers,
     planChoices: { form: config.loopsContract.checkoutForm, lineItemReference: config.loopsContract.lineItemReference },
     withUpdateLock: createSessionUpdateLocks(stores.sessions, sessionUpdateLock(config.loops.timeoutMs)),
+    contract: config.loopsContract,
+    subscriptions: checkoutSubscriptions,
     now,
     logger,
   });
@@ -147,6 +158,14 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     sync,
     publisher,
     now,
+    logger,
+  });
+  const portalConfigurations = createPortalConfigurationService({ configurations: stores.portalConfigurations, publisher, now, logger });
+  const portalSessions = createPortalSessionService({
+    customers,
+    configurations: portalConfigurations,
+    publisher,
+    contract: config.loopsContract,
     logger,
   });
   const sweepExpired = createExpirySweep({
@@ -190,6 +209,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
       eventRoutes(createEventQueries(stores.events)),
       catalogRoutes(createCatalogService({ mappings: stores.mappings, now })),
       customerRoutes(customers),
+      billingPortalRoutes(portalSessions, portalConfigurations),
     ],
     publicRoutes: [
       healthRoutes(readiness),

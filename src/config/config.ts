@@ -21,6 +21,13 @@ export interface TenantConfig {
   strictParams: boolean;
 }
 
+/** loops-api.md §8's three [chosen] groups (src/loops/contract-choices.ts), per deployment. */
+export interface LoopsContractSwitches {
+  subscriptions: boolean;
+  customerPortal: boolean;
+  trials: boolean;
+}
+
 export interface SandboxConfig {
   /** The in-process emulator's port and the Loops key it accepts. */
   emulatorPort: number;
@@ -41,7 +48,7 @@ export interface Config {
     | { kind: 'cluster'; nodes: { host: string; port: number }[]; keyPrefix: string };
   loops: { timeoutMs: number };
   /** The contract's open questions (loops-api.md §7), settable per deployment. */
-  loopsContract: { checkoutForm: 'line_items' | 'product'; lineItemReference: 'price' | 'product' };
+  loopsContract: { checkoutForm: 'line_items' | 'product'; lineItemReference: 'price' | 'product' } & LoopsContractSwitches;
   loopsWebhook: { signatureHeader: string; toleranceSeconds: number };
   webhooks: { retryScheduleMs: number[]; timeoutMs: number; concurrency: number };
   expirySweepIntervalMs: number;

@@ -20,6 +20,12 @@ const list = z
 const wholeNumber = z.string().regex(/^\d+$/, { error: 'expected a whole number' }).transform(Number);
 const port = wholeNumber.pipe(z.int().min(0).max(65535));
 const positiveInt = wholeNumber.pipe(z.int().positive());
+/** `true` or `false`, nothing else (a typo must not silently switch a contract group off). */
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false'])
+    .default(fallback ? 'true' : 'false')
+    .transform((value) => value === 'true');
 
 export const envSchema = z.object({
   PORT: port.default(4242),
@@ -46,6 +52,10 @@ export const envSchema = z.object({
   /** loops-api.md §2/§7.3: how a Stripe line item is sent to Loops V3. */
   LOOPS_CHECKOUT_FORM: z.enum(['line_items', 'product']).default(LOOPS_CONTRACT.checkoutForm),
   LOOPS_LINE_ITEM_REFERENCE: z.enum(['price', 'product']).default(LOOPS_CONTRACT.lineItemReference),
+  /** loops-api.md §8: the three [chosen] groups, each on or off (contract-choices.ts); off refuses the Stripe calls needing it. */
+  LOOPS_SUBSCRIPTIONS: flag(LOOPS_CONTRACT.subscriptions),
+  LOOPS_CUSTOMER_PORTAL: flag(LOOPS_CONTRACT.customerPortal),
+  LOOPS_TRIALS: flag(LOOPS_CONTRACT.trials),
 
   GATEWAY_API_KEYS: list,
   STRIPE_WEBHOOK_SECRET: list,
@@ -67,10 +77,7 @@ export const envSchema = z.object({
   RATE_LIMIT_BURST: positiveInt.optional(),
 
   /** `true`: refuse create parameters Loops' page cannot honour instead of echoing them (docs/compatibility.md). */
-  STRICT_PARAMS: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((value) => value === 'true'),
+  STRICT_PARAMS: flag(false),
 
   MAPPINGS_DIR: z.string().min(1).default('./mappings'),
   TENANTS_FILE: z.string().min(1).optional(),

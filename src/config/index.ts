@@ -1,2 +1,2 @@
-export type { Config, TenantConfig, WebhookEndpointConfig, SandboxConfig } from './config';
+export type { Config, TenantConfig, WebhookEndpointConfig, SandboxConfig, LoopsContractSwitches } from './config';
 export { loadConfig, ConfigError, DEFAULT_TENANT, DEFAULT_LOOPS_API_BASE } from './load-config';

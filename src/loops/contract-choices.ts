@@ -52,14 +52,16 @@ export const LOOPS_CONTRACT = {
    * `charge.failed` / `subscription.updated` / `subscription.canceled` (loops-webhook-schemas.ts
    * LOOPS_SUBSCRIPTION_EVENT_OBJECTS), and a completed V3 session names it in `subscription`
    * (read when present; else `subscription.created`'s `checkout_session` links them). Needed by the
-   * Stripe subscription reads, updates, cancels and `customer.subscription.*` / `invoice.*` events.
-   * Subscription-mode checkout creation itself is §7.5's question, not this switch.
+   * Stripe subscription reads, updates, cancels and `customer.subscription.*` / `invoice.*` events,
+   * and by `mode=subscription` checkouts (their completed session shows the subscription and its
+   * first invoice; without this switch they are refused). Env LOOPS_SUBSCRIPTIONS.
    */
   subscriptions: true as boolean,
   /**
    * `customerPortal` (§8.2): `POST /api/v3/customer-portal/sessions {externalCustomerId, returnUrl}`
    * answers a `customer_portal.session` with a hosted `url` (loops-client.ts `createPortalSession`,
-   * `loopsPortalSessionSchema`). Needed by Stripe's `POST /v1/billing_portal/sessions`.
+   * `loopsPortalSessionSchema`). Needed by Stripe's `POST /v1/billing_portal/sessions`. Env
+   * LOOPS_CUSTOMER_PORTAL.
    */
   customerPortal: true as boolean,
   /**
@@ -67,6 +69,7 @@ export const LOOPS_CONTRACT = {
    * (1–730) or `.trial_end` (unix seconds, ≥ 2 days ahead), charges nothing at checkout and
    * completes with `payment_status: "no_payment_required"`; the subscription is `trialing` until
    * its first charge. Needed by Stripe's `subscription_data[trial_period_days]` / `[trial_end]`.
+   * Env LOOPS_TRIALS.
    * (`customer_details` on completed sessions, §8, needs no switch: it is read when present.)
    */
   trials: true as boolean,

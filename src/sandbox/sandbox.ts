@@ -56,6 +56,7 @@ export function sandboxBanner(config: Config, port: number, emulatorUrl: string,
   const host = browsableHost(config.host);
   const gateway = `http://${host}:${port}`;
   const price = Object.entries(catalog.prices).find(([, entry]) => !entry.recurring)?.[0] ?? 'price_sandbox_tshirt';
+  const recurring = Object.entries(catalog.prices).find(([, entry]) => entry.recurring)?.[0];
   const snippet =
     `const Stripe = require('stripe'); ` +
     `const stripe = new Stripe('${key}', { host: '${host}', port: ${port}, protocol: 'http' }); ` +
@@ -75,5 +76,17 @@ export function sandboxBanner(config: Config, port: number, emulatorUrl: string,
     'or with curl:',
     `  curl ${gateway}/v1/checkout/sessions -u ${key}: -d mode=payment -d "line_items[0][price]=${price}" -d "line_items[0][quantity]=1" -d success_url=https://example.com/success`,
     '',
+    ...(recurring ? subscriptionLines(gateway, key, recurring) : []),
   ].join('\n');
+}
+
+/** A subscription with a trial on the catalog's recurring price, then the customer portal (loops-api.md §8). */
+function subscriptionLines(gateway: string, key: string, price: string): string[] {
+  return [
+    `A subscription with a 14-day trial (${price} is a recurring price); once paid, retrieve the session for its \`customer\`:`,
+    `  curl ${gateway}/v1/checkout/sessions -u ${key}: -d mode=subscription -d "line_items[0][price]=${price}" -d "line_items[0][quantity]=1" -d "subscription_data[trial_period_days]=14" -d success_url=https://example.com/success`,
+    "and open Loops' customer portal for that customer:",
+    `  curl ${gateway}/v1/billing_portal/sessions -u ${key}: -d customer=cus_... -d return_url=https://example.com/account`,
+    '',
+  ];
 }

@@ -10,12 +10,15 @@ import { createMemoryCustomerStore } from './memory-customer-store';
 import { createMemoryEventStore } from './memory-event-store';
 import { createMemoryIdempotencyStore } from './memory-idempotency-store';
 import { createMemoryMappingStore } from './memory-mapping-store';
+import { createMemoryPortalConfigurationStore } from './memory-portal-configuration-store';
 import { createMemorySessionStore } from './memory-session-store';
 import type { RedisClient } from './redis-connection';
 import { createRedisCustomerStore } from './redis-customer-store';
 import { createRedisEventStore } from './redis-event-store';
 import { createRedisIdempotencyStore } from './redis-idempotency-store';
 import { createRedisMappingStore } from './redis-mapping-store';
+import { createRedisPortalConfigurationStore } from './redis-portal-configuration-store';
+import type { PortalConfigurationStore } from './portal-configuration-store';
 import { createRedisSessionStore } from './redis-session-store';
 import type { SessionStore } from './session-store';
 
@@ -25,6 +28,8 @@ export interface Stores {
   mappings: MappingStore & { clear(): void };
   events: EventStore;
   customers: CustomerStore;
+  /** Billing portal configurations (kept by the gateway: Loops' portal is configured in Loops). */
+  portalConfigurations: PortalConfigurationStore;
 }
 
 /** Redis-backed stores, or the in-memory ones when there is no Redis (the sandbox). */
@@ -39,6 +44,7 @@ export function createStores(config: Config, redis: RedisClient | undefined, now
       mappings: createCachedMappingStore(createMemoryMappingStore(), onMappingLookup, now),
       events,
       customers: createMemoryCustomerStore(events, idempotency),
+      portalConfigurations: createMemoryPortalConfigurationStore(events, idempotency),
     };
   }
   const prefix = config.redis.keyPrefix;
@@ -49,5 +55,6 @@ export function createStores(config: Config, redis: RedisClient | undefined, now
     mappings: createCachedMappingStore(createRedisMappingStore(redis, keysFor), onMappingLookup, now),
     events: createRedisEventStore(redis, keysFor, now),
     customers: createRedisCustomerStore(redis, keysFor, now),
+    portalConfigurations: createRedisPortalConfigurationStore(redis, prefix, keysFor, now),
   };
 }

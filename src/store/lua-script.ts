@@ -17,3 +17,18 @@ export function luaScript(source: string) {
     }
   };
 }
+
+/**
+ * The head of a versioned write script: KEYS[1] is the record, ARGV[1] the version it was read at
+ * ('' to insert). Returns 0 when an insert finds the id taken, -1 when the record is gone, -2 when
+ * it changed since it was read; otherwise the script goes on to write. Prepend it to the body.
+ */
+export const INSERT_OR_COMPARE_VERSION_LUA = `
+local current = redis.call('GET', KEYS[1])
+if ARGV[1] == '' then
+  if current then return 0 end
+else
+  if not current then return -1 end
+  if tostring(cjson.decode(current).version) ~= ARGV[1] then return -2 end
+end
+`;

@@ -1,3 +1,4 @@
+import { updateInMemory } from './compare-and-set';
 import { listWindow, scanWindow, type SortedIndex } from './customer-index';
 import { foldEmail, liveCustomer, type CustomerRecord } from './customer-record';
 import type { CustomerIndex, CustomerStore, CustomerUpdateResult } from './customer-store';
@@ -58,16 +59,7 @@ export function createMemoryCustomerStore(events: MemoryEventLog, idempotency?: 
       return record && copy(record);
     },
     async update(tenantId, id, change, announce): Promise<CustomerUpdateResult> {
-      const records = of(tenantId);
-      const current = records.get(id);
-      if (!current) return { kind: 'missing' };
-      const next = change(copy(current));
-      if (!next) return { kind: 'unchanged', record: copy(current) };
-      const stored = { ...copy(next), version: current.version + 1 };
-      const announced = announce(copy(stored), copy(current));
-      events.insert(tenantId, announced);
-      records.set(id, stored);
-      return { kind: 'updated', record: copy(stored), previous: copy(current), announced };
+      return updateInMemory(of(tenantId), id, change, announce, (event) => events.insert(tenantId, event));
     },
     list(tenantId, query) {
       return listWindow(sortedIndex(tenantId, query.index), query, async (id) => of(tenantId).get(id)?.createdMs);

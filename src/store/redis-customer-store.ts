@@ -1,11 +1,11 @@
-import { compareAndSet } from './compare-and-set';
+import { compareAndSetAnnounced } from './compare-and-set';
 import { listWindow, scanWindow, type SortedIndex } from './customer-index';
 import { customerRecordSchema, foldEmail, isCustomerId, liveCustomer, type CustomerRecord } from './customer-record';
 import type { CustomerIndex, CustomerStore, CustomerUpdateResult, ScanPosition } from './customer-store';
 import type { StoredEvent } from './event-store';
 import { encodeEntry, IDEMPOTENCY } from './idempotency-store';
 import type { TenantKeys } from './keys';
-import { luaScript } from './lua-script';
+import { INSERT_OR_COMPARE_VERSION_LUA, luaScript } from './lua-script';
 import type { RedisClient } from './redis-connection';
 import { RECORD_EVENT_ARGS, RECORD_EVENT_KEYS, RECORD_EVENT_LUA, recordEventParams } from './redis-event-write';
 import { INDEX_ADD_LUA } from './redis-list-index';
@@ -26,15 +26,7 @@ import { redisCall } from './store-unavailable';
  * 9 its TTL, then record_event's (redis-event-write.ts).
  * Returns 1 written, 0 the id is taken (insert), -1 missing, -2 changed since read.
  */
-const writeCustomer = luaScript(`${INDEX_ADD_LUA}${RECORD_EVENT_LUA}
-local current = redis.call('GET', KEYS[1])
-if ARGV[1] == '' then
-  if current then return 0 end
-else
-  if not current then return -1 end
-  if tostring(cjson.decode(current).version) ~= ARGV[1] then return -2 end
-end
-redis.call('SET', KEYS[1], ARGV[2])
+const writeCustomer = luaScript(`${INDEX_ADD_LUA}${RECORD_EVENT_LUA}${INSERT_OR_COMPARE_VERSION_LUA}redis.call('SET', KEYS[1], ARGV[2])
 if ARGV[5] == '1' then
   redis.call('ZREM', KEYS[3], ARGV[3])
   redis.call('ZREM', KEYS[4], ARGV[3])
@@ -134,18 +126,14 @@ export function createRedisCustomerStore(redis: RedisClient, keysFor: (tenantId:
       return { kind: 'exists', record: existing };
     },
     get,
-    async update(tenantId, id, change, announce): Promise<CustomerUpdateResult> {
-      const result = await compareAndSet<CustomerRecord, StoredEvent>(
+    update(tenantId, id, change, announce): Promise<CustomerUpdateResult> {
+      return compareAndSetAnnounced(
         `customer ${id}`,
         () => get(tenantId, id),
         change,
-        async (next, current) => {
-          const announced = announce(structuredClone(next), structuredClone(current));
-          const outcome = await write(next, current, announced);
-          return outcome === 1 ? { outcome: 'written', written: announced } : { outcome: outcome === -1 ? 'missing' : 'conflict' };
-        },
+        announce,
+        (next, current, event) => write(next, current, event),
       );
-      return result.kind === 'written' ? { kind: 'updated', record: result.record, previous: result.previous, announced: result.written } : result;
     },
     list(tenantId, query) {
       // A cursor is a client's string: only a customer id reaches a key.

@@ -22,6 +22,9 @@ export const storedSessionObjectSchema = z
     payment_intent: z.string().nullable(),
     payment_link: z.string().nullable(),
     subscription: z.string().nullable(),
+    /** The subscription's first invoice, once a subscription-mode session completes (optional: older records). */
+    invoice: z.string().nullable().optional(),
+    mode: z.enum(['payment', 'subscription']).optional(),
     currency: z.string().nullable(),
     amount_total: z.number().int().nullable(),
     payment_method_types: z.array(z.string()).optional(),
@@ -44,6 +47,17 @@ export const sessionRecordSchema = z.object({
   products: z.record(z.string(), z.object({ id: z.string(), object: z.literal('product') }).loose()),
   /** The request that created it, for the `request` field of the events it causes. */
   createdBy: z.object({ requestId: z.string().nullable(), idempotencyKey: z.string().nullable() }),
+  /**
+   * What completing the session needs beyond Loops' report (checkout-completion.ts): the `cus_…`
+   * id of the customer the gateway creates then (subscription mode without `customer`, or
+   * `customer_creation: always`), picked at create and sent to Loops as `externalCustomerId`; and,
+   * in subscription mode, what the subscription core needs to know of the request that made it:
+   * its `Stripe-Version` (the subscription's billing mode follows it, stripe-billing-surface.md §0.6)
+   * and `subscription_data[description]`, which Loops does not take.
+   */
+  completion: z
+    .object({ customerToCreate: z.string().optional(), stripeVersion: z.string().optional(), subscriptionDescription: z.string().optional() })
+    .optional(),
 });
 
 export type SessionRecord = z.infer<typeof sessionRecordSchema>;

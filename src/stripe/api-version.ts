@@ -55,3 +55,11 @@ export function hasCustomerDiscountParams(stripeVersion: string): boolean {
 export function hasCustomerBusinessNames(stripeVersion: string): boolean {
   return isAtLeast(stripeVersion, CUSTOMER_NAMES_ADDED_IN);
 }
+
+/**
+ * The portal configuration's `features.subscription_pause` was removed in `2024-04-10` and added
+ * back in `2026-10-28.endive` (stripe-billing-surface.md §12).
+ */
+export function hasPortalSubscriptionPause(stripeVersion: string): boolean {
+  return !isAtLeast(stripeVersion, '2024-04-10') || isAtLeast(stripeVersion, '2026-10-28');
+}

@@ -11,7 +11,7 @@ export const MAX_AMOUNT_TOTAL = 99_999_999;
 /**
  * Rules that span line items, checked once every price is known, with Stripe's own wording where
  * Stripe has one: one currency, recurring prices only in subscription mode, Loops-representable
- * intervals, and a total within range.
+ * intervals, one item in subscription mode, and a total within range.
  */
 export function checkLineItems(items: readonly CheckedLineItem[], mode: 'payment' | 'subscription'): { currency: string; amountTotal: number } {
   const currency = items[0]?.price.currency ?? 'usd';
@@ -39,6 +39,16 @@ export function checkLineItems(items: readonly CheckedLineItem[], mode: 'payment
       );
     }
     amountTotal += item.price.unitAmount * item.quantity;
+  }
+  if (mode === 'subscription' && items.length > 1) {
+    // loops-api.md §8.1 [chosen]: a Loops subscription holds one product, so Loops refuses a
+    // subscription checkout of several items; said here, naming the parameter, before Loops is asked.
+    throw new GatewayError(
+      'parameter_unsupported',
+      `The gateway supports exactly one line item in \`subscription\` mode (a Loops subscription holds one product); this request has ${items.length}. ` +
+        'Sell the other items in a separate `payment` mode session.',
+      'line_items',
+    );
   }
   if (mode === 'subscription' && !items.some((item) => item.price.recurring)) {
     throw new GatewayError(

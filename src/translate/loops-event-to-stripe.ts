@@ -1,13 +1,14 @@
 import { loopsChargeSchema, loopsSubscriptionSchema, type LoopsCharge, type LoopsEvent } from '../loops/loops-webhook-schemas';
 import { loopsV3SessionSchema } from '../loops/loops-schemas';
 import { fromLoopsV3Amount } from '../loops/v3-amounts';
+import { completionReportOfV3, type CompletionReport } from './completion-report';
 import { loopsTotalInMinorUnits } from './loops-session-total';
 import type { LoopsSessionState } from './session-state';
 
 /** What one Loops webhook event means for the gateway. */
 export type LoopsEventAction =
   /** A session reached a state; the session sync emits the Stripe event (once per session). */
-  | {
+  | ({
       kind: 'settle';
       sessionId: string;
       state: LoopsSessionState;
@@ -15,7 +16,7 @@ export type LoopsEventAction =
       customerEmail?: string | null;
       /** What Loops charged, in Stripe's minor units: it tells an adjustable item's final quantity. */
       amountTotal?: number | null;
-    }
+    } & CompletionReport)
   /** A Stripe `charge.*` event about the session's charge. */
   | { kind: 'charge'; stripeType: 'charge.succeeded' | 'charge.refunded'; sessionId: string; charge: LoopsCharge }
   | { kind: 'subscription'; sessionId: string; subscriptionId: string };
@@ -34,6 +35,7 @@ const session =
         paymentIntent: parsed.payment_intent,
         customerEmail: parsed.customer_email,
         amountTotal: loopsTotalInMinorUnits(parsed),
+        ...completionReportOfV3(parsed),
       },
     ];
   };
@@ -63,6 +65,9 @@ export const LOOPS_EVENT_TABLE: Record<string, Translator> = {
         customerEmail: charge.customer_email,
         // The charge is the session's payment: its amount is the session's total.
         amountTotal: fromLoopsV3Amount(charge.amount, charge.currency),
+        // Something was paid; a subscription checkout's charge names its subscription (§8.4).
+        noPaymentRequired: false,
+        ...(charge.subscription ? { subscription: charge.subscription } : {}),
       },
       { kind: 'charge', stripeType: 'charge.succeeded', sessionId: sessionOfCharge(charge), charge },
     ];

@@ -1,5 +1,5 @@
 import { GatewayError } from '../errors';
-import type { LoopsV2CreateSessionBody, LoopsV3CreateSessionBody } from '../loops/loops-schemas';
+import type { LoopsSubscriptionData, LoopsV2CreateSessionBody, LoopsV3CreateSessionBody } from '../loops/loops-schemas';
 import type { ResolvedLineItem } from './resolved-line-item';
 
 /** What every Loops session create carries besides its items. */
@@ -7,13 +7,22 @@ export interface CheckoutCommon {
   mode: 'payment' | 'subscription';
   successUrl?: string;
   cancelUrl?: string;
+  /** The `customer` the merchant named (echoed to Loops V3 as `customer`). */
   customer?: string;
+  /**
+   * Whose checkout it is for Loops (loops-api.md §8: Loops has no customer object): the id of the
+   * customer the gateway creates at completion (subscription mode, `customer_creation: always`),
+   * so Loops' subscription and portal know it from the start; `customer` when not given.
+   */
+  externalCustomerId?: string;
   customerEmail?: string;
   clientReferenceId?: string;
   metadata?: Record<string, string>;
   paymentMethodTypes?: string[];
   /** Unix seconds. */
   expiresAt: number;
+  /** §8.3 trial and starting metadata of the subscription (subscription mode). */
+  subscriptionData?: LoopsSubscriptionData;
 }
 
 export interface PlanChoices {
@@ -36,6 +45,7 @@ export type LoopsCheckoutPlan =
  *    (or the product id, per LOOPS_LINE_ITEM_REFERENCE: the contract's open question §7.3).
  */
 export function planLoopsCheckout(items: ResolvedLineItem[], common: CheckoutCommon, choices: PlanChoices): LoopsCheckoutPlan {
+  const externalCustomerId = common.externalCustomerId ?? common.customer;
   const linkItem = items.find((item) => item.target.kind === 'payment_link');
   if (linkItem && linkItem.target.kind === 'payment_link') {
     if (items.length > 1 || linkItem.quantity !== 1 || linkItem.adjustableQuantity?.enabled) {
@@ -45,12 +55,19 @@ export function planLoopsCheckout(items: ResolvedLineItem[], common: CheckoutCom
         `line_items[${linkItem.index}][price]`,
       );
     }
+    if (common.subscriptionData) {
+      throw new GatewayError(
+        'parameter_unsupported',
+        `${linkItem.price.id} is mapped to a Loops payment link, whose checkouts take no trial or subscription metadata (Loops V2); map it to a Loops product to use \`subscription_data\`.`,
+        'subscription_data',
+      );
+    }
     return {
       api: 'v2',
       expiresAt: common.expiresAt,
       body: {
         paymentLinkId: linkItem.target.paymentLinkId,
-        ...(common.customer ? { externalCustomerId: common.customer } : {}),
+        ...(externalCustomerId ? { externalCustomerId } : {}),
         ...(common.metadata ? { metadata: common.metadata } : {}),
         ...(common.successUrl ? { successUrl: common.successUrl } : {}),
         ...(common.cancelUrl ? { cancelUrl: common.cancelUrl } : {}),
@@ -79,12 +96,14 @@ export function planLoopsCheckout(items: ResolvedLineItem[], common: CheckoutCom
       mode: common.mode,
       ...(common.successUrl ? { success_url: common.successUrl } : {}),
       ...(common.cancelUrl ? { cancel_url: common.cancelUrl } : {}),
-      ...(common.customer ? { customer: common.customer, externalCustomerId: common.customer } : {}),
+      ...(common.customer ? { customer: common.customer } : {}),
+      ...(externalCustomerId ? { externalCustomerId } : {}),
       ...(common.customerEmail ? { customer_email: common.customerEmail } : {}),
       ...(common.clientReferenceId ? { client_reference_id: common.clientReferenceId } : {}),
       ...(common.metadata ? { metadata: common.metadata } : {}),
       ...(common.paymentMethodTypes ? { payment_method_types: common.paymentMethodTypes } : {}),
       expires_at: common.expiresAt,
+      ...(common.subscriptionData ? { subscription_data: common.subscriptionData } : {}),
     },
   };
 }

@@ -138,4 +138,13 @@ describe('loadConfig', () => {
     expect(loadConfig({}, readNothing).tenants[0]?.strictParams).toBe(false);
     expect(() => loadConfig({ STRICT_PARAMS: 'yes' }, readNothing)).toThrow(/STRICT_PARAMS/);
   });
+
+  it('reads the three §8 switches (LOOPS_SUBSCRIPTIONS, LOOPS_CUSTOMER_PORTAL, LOOPS_TRIALS): on by default, true or false only', () => {
+    expect(loadConfig({}, readNothing).loopsContract).toMatchObject({ subscriptions: true, customerPortal: true, trials: true });
+    const off = loadConfig({ LOOPS_SUBSCRIPTIONS: 'false', LOOPS_CUSTOMER_PORTAL: 'false', LOOPS_TRIALS: 'false' }, readNothing);
+    expect(off.loopsContract).toMatchObject({ subscriptions: false, customerPortal: false, trials: false });
+    expect(() => loadConfig({ LOOPS_TRIALS: 'off', LOOPS_SUBSCRIPTIONS: '0' }, readNothing)).toThrow(
+      /LOOPS_TRIALS[\s\S]*LOOPS_SUBSCRIPTIONS|LOOPS_SUBSCRIPTIONS[\s\S]*LOOPS_TRIALS/,
+    );
+  });
 });

@@ -53,7 +53,18 @@ describe('hostile requests on every route', () => {
     const price = await stripe.prices.retrieve('price_mug');
     if (!event) throw new Error('expiring a session should have recorded an event');
     const customer = await stripe.customers.create({ email: 'property.customer@example.com' });
-    ids = { session: open.id, event: event.id, price: price.id, product: String(price.product), customer: customer.id };
+    const configuration = await stripe.billingPortal.configurations.create({ features: { subscription_cancel: { enabled: true } } });
+    // The tenant's default portal configuration is made on its first use (a list): made here, so
+    // a valid read among the hostile ones does not show it appearing.
+    await stripe.billingPortal.configurations.list();
+    ids = {
+      session: open.id,
+      event: event.id,
+      price: price.id,
+      product: String(price.product),
+      customer: customer.id,
+      configuration: configuration.id,
+    };
     probe = storedStateProbe(stack, () => [ids.session]);
   });
   afterAll(async () => {

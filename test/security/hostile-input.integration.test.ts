@@ -52,7 +52,15 @@ describe('hostile input: answered in bounded time, /healthz answering meanwhile'
     await waitUntil('the events to be delivered', async () => drill.receiver.accepted().length >= 3, 20_000);
     const price = await stripe.prices.retrieve('price_mug');
     const customer = await stripe.customers.create({ email: 'hostile@example.com' });
-    ids = { session: open.id, event: event.id, price: price.id, product: String(price.product), customer: customer.id };
+    const configuration = await stripe.billingPortal.configurations.create({ features: { subscription_cancel: { enabled: true } } });
+    ids = {
+      session: open.id,
+      event: event.id,
+      price: price.id,
+      product: String(price.product),
+      customer: customer.id,
+      configuration: configuration.id,
+    };
   }, 120_000);
 
   afterAll(async () => {
@@ -341,6 +349,45 @@ describe('hostile input: answered in bounded time, /healthz answering meanwhile'
       cap: 30,
       item: '=en',
     },
+    ...(['POST', 'GET'] as const).map((method) => ({
+      route: `${method} /v1/billing_portal/configurations`,
+      method,
+      path: () => '/v1/billing_portal/configurations',
+      ...(method === 'POST' ? { base: 'features[subscription_cancel][enabled]=true' } : {}),
+      param: 'expand',
+      name: 'expand',
+      cap: 20,
+      item: '=x',
+    })),
+    {
+      route: 'POST /v1/billing_portal/configurations',
+      method: 'POST',
+      path: () => '/v1/billing_portal/configurations',
+      base: 'features[subscription_update][enabled]=true',
+      param: 'features[subscription_update][products]',
+      name: 'features[subscription_update][products]',
+      cap: 10,
+      item: '[product]=prod_x',
+    },
+    ...(['POST', 'GET'] as const).map((method) => ({
+      route: `${method} /v1/billing_portal/configurations/:id`,
+      method,
+      path: () => `/v1/billing_portal/configurations/${ids.configuration}`,
+      param: 'expand',
+      name: 'expand',
+      cap: 20,
+      item: '=x',
+    })),
+    {
+      route: 'POST /v1/billing_portal/sessions',
+      method: 'POST',
+      path: () => '/v1/billing_portal/sessions',
+      base: `customer=${'cus_hostile'}&return_url=${encodeURIComponent('https://merchant.example/account')}`,
+      param: 'expand',
+      name: 'expand',
+      cap: 20,
+      item: '=x',
+    },
   ];
   /** Routes whose parameters hold no list at all (`customers.del` takes none). */
   const WITHOUT_LISTS = ['DELETE /v1/customers/:id'];
@@ -377,6 +424,7 @@ describe('hostile input: answered in bounded time, /healthz answering meanwhile'
       price: 'price',
       product: 'product',
       customer: 'customer',
+      configuration: 'billing_portal.configuration',
     };
     const idRoutes = STRIPE_ROUTES.filter((route) => route.owns !== undefined);
 

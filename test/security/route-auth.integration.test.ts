@@ -59,7 +59,11 @@ describe('security: every route', () => {
     const [event] = (await acme.events.list({ limit: 1 })).data;
     if (!event) throw new Error('expiring a session should have recorded an event');
     const customer = await acme.customers.create({ email: 'acme.customer@example.com' });
-    ids = { session: session.id, event: event.id, price: ACME_ONLY_PRICE, product, customer: customer.id };
+    const configuration = await acme.billingPortal.configurations.create({ features: { subscription_cancel: { enabled: true } } });
+    // Each tenant's default portal configuration is made on its first use (a list): made here, so
+    // no test's before-and-after comparison sees it appear.
+    await stack.stripe({ key: GLOBEX, maxNetworkRetries: 0 }).billingPortal.configurations.list();
+    ids = { session: session.id, event: event.id, price: ACME_ONLY_PRICE, product, customer: customer.id, configuration: configuration.id };
     probe = storedStateProbe(stack, () => [ids.session]);
   });
   afterAll(async () => {
@@ -162,7 +166,8 @@ describe('security: every route', () => {
         const changes = await probe.changesSince(before);
         expect(changes.length).toBeGreaterThan(0);
         expect(changes.filter((change) => !change.includes(':{globex}:'))).toEqual([]);
-        expect((await send({ method: 'GET' }, `/v1/customers/${JSON.parse(response.text).id}`, `Bearer ${ACME}`)).status).toBe(404);
+        const createdPath = route.createdPath ?? ((id: string) => `/v1/customers/${id}`);
+        expect((await send({ method: 'GET' }, createdPath(JSON.parse(response.text).id), `Bearer ${ACME}`)).status).toBe(404);
         const owner = await send(route, pathOf(route), `Bearer ${ACME}`, route.validBody(ids));
         expect(owner.status).toBe(200);
         return;
@@ -174,10 +179,10 @@ describe('security: every route', () => {
         expect(paged.status).toBe(400);
         expect(errorOf(paged)).toMatchObject({ code: 'resource_missing', param: 'starting_after' });
       } else {
-        // Create: the other tenant's price is not a price here.
+        // Create: the other tenant's price (or customer) is not one here.
         const response = await send(route, pathOf(route), globex, route.validBody(ids));
         expect(response.status).toBe(400);
-        expect(errorOf(response)).toMatchObject({ code: 'resource_missing', message: expect.stringContaining(ids.price) });
+        expect(errorOf(response)).toMatchObject({ code: 'resource_missing', message: expect.stringContaining(ids[route.names ?? 'price']) });
       }
       expect(await probe.changesSince(before)).toEqual([]);
 

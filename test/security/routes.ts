@@ -13,6 +13,8 @@ export interface RouteIds {
   price: string;
   product: string;
   customer: string;
+  /** A billing portal configuration the tenant created (not its default). */
+  configuration: string;
 }
 
 export interface StripeRoute {
@@ -28,6 +30,10 @@ export interface StripeRoute {
   finds?: keyof RouteIds;
   /** A create that names nothing of another tenant: another tenant's key makes an object of its own. */
   ownCreate?: boolean;
+  /** For an `ownCreate`: where the created object is retrieved (default: the customer). */
+  createdPath?(id: string): string;
+  /** For a create that names an object of its owner: which (default: the price). */
+  names?: keyof RouteIds;
   /** Changes stored state when it succeeds. */
   mutates: boolean;
   /** A form body the owner's key gets a 2xx for (the session being open; `ids.price` mapped). */
@@ -111,6 +117,47 @@ export const STRIPE_ROUTES: StripeRoute[] = [
     pattern: '/v1/customers/:id',
     path: (ids) => `/v1/customers/${ids.customer}`,
     owns: 'customer',
+    mutates: true,
+    validBody: () => 'metadata[changed_by]=someone_else',
+  },
+  {
+    method: 'POST',
+    pattern: '/v1/billing_portal/sessions',
+    path: () => '/v1/billing_portal/sessions',
+    names: 'customer',
+    mutates: true,
+    validBody: (ids) => `customer=${ids.customer}&return_url=${encodeURIComponent('https://merchant.example/account')}`,
+  },
+  {
+    method: 'POST',
+    pattern: '/v1/billing_portal/configurations',
+    path: () => '/v1/billing_portal/configurations',
+    ownCreate: true,
+    createdPath: (id) => `/v1/billing_portal/configurations/${id}`,
+    mutates: true,
+    validBody: () => 'features[subscription_cancel][enabled]=true',
+  },
+  {
+    method: 'GET',
+    pattern: '/v1/billing_portal/configurations',
+    path: () => '/v1/billing_portal/configurations',
+    cursor: 'configuration',
+    mutates: false,
+    validBody: () => '',
+  },
+  {
+    method: 'GET',
+    pattern: '/v1/billing_portal/configurations/:id',
+    path: (ids) => `/v1/billing_portal/configurations/${ids.configuration}`,
+    owns: 'configuration',
+    mutates: false,
+    validBody: () => '',
+  },
+  {
+    method: 'POST',
+    pattern: '/v1/billing_portal/configurations/:id',
+    path: (ids) => `/v1/billing_portal/configurations/${ids.configuration}`,
+    owns: 'configuration',
     mutates: true,
     validBody: () => 'metadata[changed_by]=someone_else',
   },

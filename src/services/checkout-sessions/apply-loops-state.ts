@@ -1,10 +1,12 @@
 import { buildCustomerDetails } from '../../stripe/objects/checkout-session-object';
 import type { SessionRecord } from '../../store/session-record';
 import { applyFinalQuantity } from './final-quantity';
+import type { CompletionReport } from '../../translate/completion-report';
 import { STRIPE_SESSION_STATE, type LoopsSessionState } from '../../translate/session-state';
+import type { CompletionFacts } from './checkout-completion';
 
 /** What Loops told us beyond the state itself. */
-export interface LoopsStateDetails {
+export interface LoopsStateDetails extends CompletionReport {
   paymentIntent?: string | null;
   customerEmail?: string | null;
   /**
@@ -17,9 +19,17 @@ export interface LoopsStateDetails {
 
 /**
  * A stored session moved to a Loops state (or left as it is: undefined). Final states are final:
- * a late "expired" never overrides "complete", and nothing reopens a session.
+ * a late "expired" never overrides "complete", and nothing reopens a session. A completion takes
+ * what checkout-completion.ts gathered (`facts`): the customer details, the customer it created,
+ * the subscription and its first invoice, and whether anything was paid, all in this one write,
+ * so the `checkout.session.completed` recorded with it and every later read agree.
  */
-export function applyLoopsState(record: SessionRecord, state: LoopsSessionState, details: LoopsStateDetails = {}): SessionRecord | undefined {
+export function applyLoopsState(
+  record: SessionRecord,
+  state: LoopsSessionState,
+  details: LoopsStateDetails = {},
+  facts?: CompletionFacts,
+): SessionRecord | undefined {
   const target = STRIPE_SESSION_STATE[state];
   const session = record.session;
   if (session.status !== 'open' || target.status === 'open') return undefined;
@@ -30,8 +40,15 @@ export function applyLoopsState(record: SessionRecord, state: LoopsSessionState,
   // Stripe: "url … only present when the session is active".
   session.url = null;
   if (target.status === 'complete') {
-    session.customer_details = buildCustomerDetails(details.customerEmail ?? session.customer_email);
-    if (details.paymentIntent) session.payment_intent = details.paymentIntent;
+    const typed = facts?.customerDetails ?? details.customerDetails;
+    session.customer_details = buildCustomerDetails(typed?.email ?? details.customerEmail ?? session.customer_email, typed?.name ?? null);
+    if (facts?.noPaymentRequired ?? details.noPaymentRequired) session.payment_status = 'no_payment_required';
+    if (facts?.customer && session.customer === null) session.customer = facts.customer;
+    if (session.mode === 'subscription') {
+      // Stripe: a subscription checkout has no PaymentIntent of its own (the invoice has it, §11).
+      if (facts?.subscription) session.subscription = facts.subscription;
+      if (facts?.invoice) session.invoice = facts.invoice;
+    } else if (details.paymentIntent) session.payment_intent = details.paymentIntent;
   }
   return record;
 }

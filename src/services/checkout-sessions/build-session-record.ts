@@ -28,6 +28,7 @@ export function buildSessionRecord(
   items: ResolvedLineItem[],
   loops: LoopsOutcome,
   totals: SessionTotals,
+  completion?: SessionRecord['completion'],
 ): SessionRecord {
   const session = buildCheckoutSessionObject({
     id: loops.id,
@@ -61,5 +62,6 @@ export function buildSessionRecord(
     lineItems,
     products,
     createdBy: { requestId: call.requestId, idempotencyKey: call.idempotencyKey },
+    ...(completion ? { completion } : {}),
   };
 }

@@ -24,7 +24,8 @@ import type { CallContext } from '../call-context';
 import { createCreateSession, type CreateSessionDeps } from './create-session';
 import { sessionListFilter } from './list-filters';
 import { paginateArray } from './paginate-array';
-import { lineItemsUrl, renderLineItems, renderSession, type ExpandedCustomers } from './render-session';
+import type { CheckoutSubscriptions } from './checkout-subscriptions';
+import { lineItemsUrl, renderLineItems, renderSession, type ExpandedObjects } from './render-session';
 import type { SessionSync } from './session-sync';
 import type { SessionUpdateLocks } from './session-update-lock';
 
@@ -33,6 +34,8 @@ export interface CheckoutSessionServiceDeps extends CreateSessionDeps {
   sync: SessionSync;
   /** How metadata updates of one session take turns (session-update-lock.ts). */
   withUpdateLock: SessionUpdateLocks;
+  /** `expand[]=subscription` (checkout-subscriptions.ts). */
+  subscriptions: Pick<CheckoutSubscriptions, 'forExpansion'>;
 }
 
 type Rendered = Record<string, unknown>;
@@ -48,17 +51,19 @@ export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
     return record;
   }
 
-  /** The directory's customers of these sessions, when `customer` is expanded. */
-  async function customersFor(call: CallContext, expansion: SessionExpansion, records: SessionRecord[]): Promise<ExpandedCustomers | undefined> {
-    if (!expansion.references.includes('customer')) return undefined;
-    return deps.customers.forExpansion(
-      call,
-      records.flatMap((record) => (record.session.customer === null ? [] : [record.session.customer])),
-    );
+  /** The full objects of these sessions' expanded id fields: the directory's customers, the subscriptions. */
+  async function expandedFor(call: CallContext, expansion: SessionExpansion, records: SessionRecord[]): Promise<ExpandedObjects> {
+    const ids = (field: 'customer' | 'subscription') =>
+      expansion.references.includes(field) ? records.flatMap((record) => (record.session[field] === null ? [] : [record.session[field]])) : [];
+    const [customers, subscriptions] = [ids('customer'), ids('subscription')];
+    return {
+      ...(customers.length > 0 ? { customer: await deps.customers.forExpansion(call, customers) } : {}),
+      ...(subscriptions.length > 0 ? { subscription: await deps.subscriptions.forExpansion(call, subscriptions) } : {}),
+    };
   }
 
   async function render(call: CallContext, record: SessionRecord, expansion: SessionExpansion): Promise<Rendered> {
-    return renderSession(record, expansion, call.stripeVersion, await customersFor(call, expansion, [record]));
+    return renderSession(record, expansion, call.stripeVersion, await expandedFor(call, expansion, [record]));
   }
 
   async function retrieve(call: CallContext, id: string, bag: ParamBag): Promise<Rendered> {
@@ -159,10 +164,10 @@ export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
         endingBefore: params.ending_before,
         ...sessionListFilter(params),
       });
-      const customers = await customersFor(call, expansion, page.records);
+      const expanded = await expandedFor(call, expansion, page.records);
       return buildListObject(
         '/v1/checkout/sessions',
-        page.records.map((record) => renderSession(record, expansion, call.stripeVersion, customers)),
+        page.records.map((record) => renderSession(record, expansion, call.stripeVersion, expanded)),
         page.hasMore,
       );
     } catch (error) {

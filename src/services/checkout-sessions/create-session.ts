@@ -1,16 +1,21 @@
+import type { LoopsContractSwitches } from '../../config';
 import { GatewayError } from '../../errors';
 import type { Logger } from '../../observability/logger';
 import { parseSessionExpand } from '../../stripe/expand';
+import { stableId } from '../../stripe/ids';
 import { renderCustomer } from '../../stripe/objects/customer-object';
 import { parseCreateSessionParams, type ParsedCreateSessionParams } from '../../stripe/params/create-session-params';
 import type { ParamBag } from '../../stripe/params/param-bag';
 import type { StoredCustomer } from '../../store/customer-record';
+import type { SessionRecord } from '../../store/session-record';
 import type { SessionStore } from '../../store/session-store';
 import { checkLineItems } from '../../translate/check-line-items';
 import { checkLoopsMetadata } from '../../translate/check-loops-metadata';
 import { operationMarker, withOperationMarker } from '../../translate/operation-marker';
 import { planLoopsCheckout, type PlanChoices } from '../../translate/plan-loops-checkout';
+import { requireContract } from '../../translate/require-contract';
 import type { ResolvedLineItem } from '../../translate/resolved-line-item';
+import { loopsSubscriptionData } from '../../translate/subscription-data';
 import type { CallContext } from '../call-context';
 import type { CheckoutCustomers } from '../customers/customer-service';
 import type { ResolveLineItems } from '../line-item-resolver';
@@ -27,6 +32,8 @@ export interface CreateSessionDeps extends CreateInLoopsDeps {
   sessions: SessionStore;
   customers: CheckoutCustomers;
   planChoices: PlanChoices;
+  /** loops-api.md §8's switches: subscription mode needs `subscriptions`, a trial `trials`. */
+  contract: LoopsContractSwitches;
   now: () => number;
   logger: Logger;
 }
@@ -45,8 +52,11 @@ export function createCreateSession(deps: CreateSessionDeps) {
     checkLoopsMetadata(params.metadata);
     const expansion = parseSessionExpand(params.expand, false);
     const mode = params.mode === 'subscription' ? 'subscription' : 'payment';
+    if (mode === 'subscription') requireContract(deps.contract, 'subscriptions', 'A `subscription` mode Checkout Session', 'mode');
     const nowMs = call.startedAtMs;
     const expiresAt = checkExpiresAt(params.expires_at, Math.floor(nowMs / 1000));
+    const subscriptionData = loopsSubscriptionData(params.subscription_data, Math.floor(nowMs / 1000), deps.contract);
+    const completion = completionOf(call, params, mode);
     // The customer is checked before any Loops product is made (price_data): a refused create makes nothing.
     const customer = params.customer === undefined ? undefined : await deps.customers.forCheckout(call, params.customer);
     // The rules across items run before any Loops product is made: a refused request makes nothing.
@@ -55,13 +65,18 @@ export function createCreateSession(deps: CreateSessionDeps) {
       checked: { currency, amountTotal },
     } = await deps.resolveLineItems(call, params.line_items, (described) => checkLineItems(described, mode));
     const marker = operationMarker(call.operationKey);
-    const plan = planLoopsCheckout(items, commonFields(params, mode, expiresAt, marker, customer), deps.planChoices);
+    const common = commonFields(params, mode, expiresAt, marker, customer);
+    const plan = planLoopsCheckout(
+      items,
+      { ...common, externalCustomerId: completion?.customerToCreate ?? common.customer, ...(subscriptionData ? { subscriptionData } : {}) },
+      deps.planChoices,
+    );
     const loops = await createInLoops(call, plan, marker, deps);
     await checkAmount(call, loops, amountTotal, currency, items);
 
-    const record = buildSessionRecord(call, params, items, loops, { mode, currency, amountTotal, nowMs });
+    const record = buildSessionRecord(call, params, items, loops, { mode, currency, amountTotal, nowMs }, completion);
     // Serialised once: these bytes are the answer, and the same bytes are kept for replay.
-    const expanded = customer && new Map([[customer.id, renderCustomer(customer, call.stripeVersion)]]);
+    const expanded = customer && { customer: new Map([[customer.id, renderCustomer(customer, call.stripeVersion)]]) };
     const json = JSON.stringify(renderSession(record, expansion, call.stripeVersion, expanded));
     const answer = call.idempotency ? { ...call.idempotency, response: { status: 200, body: json, requestId: call.requestId } } : undefined;
     await deps.sessions.insert(record, answer);
@@ -90,6 +105,25 @@ export function createCreateSession(deps: CreateSessionDeps) {
         'the operator should run `npm run mappings -- verify`.',
     );
   }
+}
+
+/**
+ * What the session's completion will need (session-record.ts `completion`). Where Stripe creates a
+ * customer at completion (subscription mode without `customer`; `customer_creation: always`,
+ * stripe-billing-surface.md §11), its id is picked now, derived from the operation (so a retried
+ * create picks the same one, and finds its earlier Loops session by it), and sent to Loops as
+ * `externalCustomerId`: Loops' subscription and portal then belong to the customer the gateway
+ * creates once the session completes. The session's `customer` stays null until then, as in Stripe.
+ */
+function completionOf(call: CallContext, params: ParsedCreateSessionParams, mode: 'payment' | 'subscription'): SessionRecord['completion'] {
+  const createsCustomer = params.customer === undefined && (mode === 'subscription' || params.customer_creation === 'always');
+  const description = params.subscription_data?.description;
+  if (!createsCustomer && mode !== 'subscription') return undefined;
+  return {
+    ...(createsCustomer ? { customerToCreate: stableId('cus', `${call.tenant.config.id}\ncheckout-customer\n${call.operationKey}`) } : {}),
+    ...(mode === 'subscription' ? { stripeVersion: call.stripeVersion } : {}),
+    ...(description !== undefined ? { subscriptionDescription: description } : {}),
+  };
 }
 
 function checkExpiresAt(requested: number | undefined, nowSeconds: number): number {

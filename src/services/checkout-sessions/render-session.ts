@@ -1,11 +1,15 @@
 import { DEFAULT_STRIPE_VERSION, hostedUiMode, usesAllowedPaymentMethodTypes } from '../../stripe/api-version';
-import type { SessionExpansion } from '../../stripe/expand';
+import type { SessionExpansion, SessionIdReference } from '../../stripe/expand';
 import { buildListObject } from '../../stripe/objects/list-object';
 import { buildReferenceStub, type ReferenceContext } from '../../stripe/objects/reference-stubs';
 import type { SessionRecord, StoredSessionObject } from '../../store/session-record';
 
-/** The directory's customers for `expand[]=customer`, by id, already rendered in the request's version. */
-export type ExpandedCustomers = ReadonlyMap<string, Record<string, unknown>>;
+/**
+ * Full objects for expanded id fields, by field and id, already rendered in the request's version:
+ * the directory's customers (`expand[]=customer`), the subscription core's subscriptions
+ * (`expand[]=subscription`). An id without one gets the reference stub.
+ */
+export type ExpandedObjects = Partial<Record<SessionIdReference, ReadonlyMap<string, Record<string, unknown>>>>;
 
 export const lineItemsUrl = (sessionId: string) => `/v1/checkout/sessions/${sessionId}/line_items`;
 
@@ -16,21 +20,22 @@ export const lineItemsUrl = (sessionId: string) => `/v1/checkout/sessions/${sess
  * - `ui_mode`: `hosted` before 2026-03-25, `hosted_page` from then on;
  * - `allowed_payment_method_types` exists from 2026-09-30 on; earlier versions do not have the
  *   field (`payment_method_types`, present in every version, carries the same list).
- * An expanded `customer` is the full customer when the directory has it (`customers`).
+ * An expanded `customer` is the full customer when the directory has it, an expanded
+ * `subscription` the subscription (`expanded`).
  */
 export function renderSession(
   record: SessionRecord,
   expansion: SessionExpansion,
   stripeVersion = DEFAULT_STRIPE_VERSION,
-  customers?: ExpandedCustomers,
+  expanded: ExpandedObjects = {},
 ): Record<string, unknown> {
   const session: Record<string, unknown> = { ...record.session, ui_mode: hostedUiMode(stripeVersion) };
   if (!usesAllowedPaymentMethodTypes(stripeVersion)) delete session.allowed_payment_method_types;
   for (const field of expansion.references) {
     const id = session[field];
     if (typeof id !== 'string') continue;
-    // A customer of the directory expands to itself (or its deleted stub); the rest to stubs.
-    session[field] = (field === 'customer' ? customers?.get(id) : undefined) ?? buildReferenceStub(field, id, referenceContext(record.session));
+    // A customer of the directory expands to itself (or its deleted stub), a subscription to itself; the rest to stubs.
+    session[field] = expanded[field]?.get(id) ?? buildReferenceStub(field, id, referenceContext(record.session));
   }
   if (expansion.lineItems) {
     // Every item, has_more false: a merchant fulfilling from the expansion never misses one.

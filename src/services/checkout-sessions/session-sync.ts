@@ -3,11 +3,13 @@ import { isLoopsError } from '../../loops/loops-error';
 import type { Logger } from '../../observability/logger';
 import type { SessionRecord } from '../../store/session-record';
 import type { SessionStore } from '../../store/session-store';
+import { completionReportOfV3 } from '../../translate/completion-report';
 import { loopsTotalInMinorUnits, loopsV2TotalInMinorUnits } from '../../translate/loops-session-total';
 import { stateFromV2, stateFromV3, stateFromV3AndV2, UnknownLoopsStateError, type LoopsSessionState } from '../../translate/session-state';
 import type { TenantContext } from '../call-context';
 import type { SessionEventSink, SettleSource } from '../session-events';
 import { applyLoopsState, type LoopsStateDetails } from './apply-loops-state';
+import type { CheckoutCompletion, CompletionFacts } from './checkout-completion';
 
 export interface SessionSyncDeps {
   sessions: SessionStore;
@@ -16,6 +18,8 @@ export interface SessionSyncDeps {
   logger: Logger;
   /** Read V2 `status` beside V3 (default LOOPS_CONTRACT.v3StatusFromV2; tests set both ways). */
   v3StatusFromV2?: boolean;
+  /** What a completion writes beyond the state: customer, subscription, invoice (checkout-completion.ts). */
+  completion?: CheckoutCompletion;
 }
 
 /**
@@ -34,10 +38,11 @@ export function createSessionSync(deps: SessionSyncDeps) {
     details: LoopsStateDetails,
     cause: SettleSource,
   ): Promise<SessionRecord | undefined> {
+    const facts = state === 'completed' ? await completionFacts(tenantId, id, details) : undefined;
     const result = await deps.sessions.update(
       tenantId,
       id,
-      (current) => applyLoopsState(current, state, details),
+      (current) => applyLoopsState(current, state, details, facts),
       (next, previous) =>
         previous.session.status === 'open' && next.session.status !== 'open'
           ? deps.events.eventFor(next, { ...cause, loopsState: state })
@@ -46,6 +51,13 @@ export function createSessionSync(deps: SessionSyncDeps) {
     if (result.kind === 'missing') return undefined;
     if (result.kind === 'updated' && result.announced) await deps.events.recorded(tenantId, result.announced);
     return result.record;
+  }
+
+  /** Gathered before the compare-and-set (it may call Loops and create the customer), for a session still open. */
+  async function completionFacts(tenantId: string, id: string, details: LoopsStateDetails): Promise<CompletionFacts | undefined> {
+    if (!deps.completion) return undefined;
+    const current = await deps.sessions.get(tenantId, id);
+    return current?.session.status === 'open' ? deps.completion(current, details) : undefined;
   }
 
   /**
@@ -66,7 +78,12 @@ export function createSessionSync(deps: SessionSyncDeps) {
     if (v3.status === 'rejected') throw v3.reason;
     const loops = v3.value;
     // The total settles a completed session with an adjustable quantity (final-quantity.ts).
-    const details = { paymentIntent: loops.payment_intent, customerEmail: loops.customer_email, amountTotal: loopsTotalInMinorUnits(loops) };
+    const details = {
+      paymentIntent: loops.payment_intent,
+      customerEmail: loops.customer_email,
+      amountTotal: loopsTotalInMinorUnits(loops),
+      ...completionReportOfV3(loops),
+    };
     const fromV3 = stateFromV3(loops, Math.floor(deps.now() / 1000));
     // Paid in V3 is completed whatever V2 says: a payment never waits on a status the gateway cannot map.
     if (fromV3 === 'completed') return { state: fromV3, details };

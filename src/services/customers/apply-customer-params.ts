@@ -71,7 +71,7 @@ function mergeInvoiceSettings(
 }
 
 /** Stripe metadata update: `metadata=` clears all, `metadata[k]=` removes k, others set; 50 keys at most after. */
-function mergeMetadata(current: Record<string, string>, change: Record<string, string> | ''): Record<string, string> {
+export function mergeMetadata(current: Record<string, string>, change: Record<string, string> | ''): Record<string, string> {
   const merged = change === '' ? {} : { ...current };
   for (const [key, value] of Object.entries(change === '' ? {} : change)) {
     if (value === '') delete merged[key];

@@ -220,16 +220,17 @@ export function createCustomerService(deps: CustomerServiceDeps) {
 
   /**
    * The seam for completed checkouts (issue 11): Stripe Checkout creates a customer when a session
-   * completes without one (`customer_creation`, stripe-billing-surface.md §10.1 A). Once Loops'
-   * completed sessions carry `customer_details`, the completion path calls this. The id derives
-   * from the session, so however often the completion is processed, it makes one customer and one
-   * `customer.created` (an automatic event: `request` is null).
+   * completes without one (`customer_creation`, stripe-billing-surface.md §10.1 A), from the
+   * `customer_details` Loops returns (checkout-completion.ts). The id is the one the session picked
+   * at create and gave Loops as `externalCustomerId` (`id`), else derived from the session; either
+   * way however often the completion is processed, it makes one customer and one `customer.created`
+   * (an automatic event: `request` is null).
    */
   async function createForCompletedCheckout(
     tenantId: string,
-    facts: { sessionId: string; email: string | null; name: string | null; livemode: boolean; nowMs: number },
+    facts: { id?: string; sessionId: string; email: string | null; name: string | null; livemode: boolean; nowMs: number },
   ): Promise<StoredCustomer | undefined> {
-    const id = stableId('cus', `${tenantId}\ncheckout\n${facts.sessionId}`);
+    const id = facts.id ?? stableId('cus', `${tenantId}\ncheckout\n${facts.sessionId}`);
     const customer = {
       ...buildCustomerObject({ id, created: Math.floor(facts.nowMs / 1000), livemode: facts.livemode }),
       email: facts.email,

@@ -60,7 +60,7 @@ export function buildCheckoutSessionObject(facts: SessionFacts) {
     discounts: [],
     expires_at: facts.expiresAt,
     integration_identifier: params.integration_identifier ?? null,
-    invoice: null,
+    invoice: null as string | null,
     invoice_creation: null,
     livemode: facts.livemode,
     locale: params.locale ?? null,
@@ -111,8 +111,8 @@ export type CustomerDetails = {
   tax_ids: [];
 };
 
-export function buildCustomerDetails(email: string | null): CustomerDetails {
-  return { address: null, business_name: null, email, individual_name: null, name: null, phone: null, tax_exempt: 'none', tax_ids: [] };
+export function buildCustomerDetails(email: string | null, name: string | null = null): CustomerDetails {
+  return { address: null, business_name: null, email, individual_name: null, name, phone: null, tax_exempt: 'none', tax_ids: [] };
 }
 
 export type StripeCheckoutSession = ReturnType<typeof buildCheckoutSessionObject>;

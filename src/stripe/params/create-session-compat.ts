@@ -33,7 +33,7 @@ export const CREATE_SESSION_PARAMS: Record<string, ParamTreatment> = {
   },
   mode: {
     treatment: 'translated',
-    note: '`payment` and `subscription` go to Loops as `mode`; `setup` is refused (Loops has no setup sessions). Defaults to `payment`.',
+    note: '`payment` and `subscription` go to Loops as `mode`; `setup` is refused (Loops has no setup sessions). Defaults to `payment`. `subscription` needs LOOPS_SUBSCRIPTIONS and exactly one line item (a Loops subscription holds one product); without `customer`, the customer is created when the session completes (as `customer_creation`).',
   },
   success_url: {
     treatment: 'translated',
@@ -67,7 +67,7 @@ export const CREATE_SESSION_PARAMS: Record<string, ParamTreatment> = {
   },
   expand: {
     treatment: 'applied',
-    note: '`line_items` (and `line_items.data.price.product`) are expanded; `customer` to the full customer (its deleted stub once deleted); objects Loops does not provide (`payment_intent`, `subscription`, …) are rendered as stubs: `id`, `object` and what the session knows, `null` for the rest.',
+    note: '`line_items` (and `line_items.data.price.product`) are expanded; `customer` to the full customer (its deleted stub once deleted); `subscription` to the subscription; objects Loops does not provide (`payment_intent`, `invoice`, …) are rendered as stubs: `id`, `object` and what the session knows, `null` for the rest.',
   },
   ui_mode: {
     treatment: 'rejected',
@@ -81,7 +81,10 @@ export const CREATE_SESSION_PARAMS: Record<string, ParamTreatment> = {
     accepts: (v) => v === 'auto',
     note: '`required` is echoed, but the Loops page collects the billing address it needs itself and returns none.',
   },
-  customer_creation: { treatment: 'stored', note: 'echoed; Loops keeps its own customer records.' },
+  customer_creation: {
+    treatment: 'translated',
+    note: "payment mode only (subscription mode: Stripe's 400). `always` without `customer`: the gateway picks the customer's `cus_…` id now and sends it to Loops as `externalCustomerId`, and creates the customer in the tenant's directory when the session completes, from Loops' `customer_details` (`customer.created`, then `checkout.session.completed` carrying `customer`). `if_required`: echoed, no customer (as Stripe's guest checkout).",
+  },
   payment_method_collection: {
     treatment: 'unhonoured',
     accepts: (v) => v === 'always',
@@ -107,13 +110,19 @@ export const CREATE_SESSION_PARAMS: Record<string, ParamTreatment> = {
   },
   shipping_options: { treatment: 'rejected', accepts: isEmptyList, note: 'shipping rates change what the customer pays.' },
   optional_items: { treatment: 'rejected', accepts: isEmptyList, note: 'optional items change what the customer pays.' },
-  subscription_data: { treatment: 'rejected', note: 'trials, billing anchors and subscription metadata have no Loops equivalent.' },
-  payment_intent_data: { treatment: 'rejected', note: 'capture method, statement descriptors, receipts and transfers have no Loops equivalent.' },
+  subscription_data: {
+    treatment: 'translated',
+    note: 'subscription mode only: `trial_period_days` or `trial_end` and `metadata` go to Loops (loops-api.md §8.3), `description` is kept; the other fields are refused (the `subscription_data` table in docs/compatibility.md).',
+  },
+  payment_intent_data: {
+    treatment: 'rejected',
+    note: "capture method, statement descriptors, receipts and transfers have no Loops equivalent (in subscription mode: Stripe's own 400).",
+  },
   setup_intent_data: { treatment: 'rejected', note: 'Loops has no setup sessions.' },
   invoice_creation: {
     treatment: 'rejected',
     accepts: disabled,
-    note: 'the customer would not receive the invoice: Loops makes none for one-time payments.',
+    note: "the customer would not receive the invoice: Loops makes none for one-time payments (in subscription mode: Stripe's own 400).",
   },
   tax_id_collection: { treatment: 'unhonoured', accepts: disabled, note: 'echoed; the Loops page does not collect tax ids.' },
   phone_number_collection: { treatment: 'unhonoured', accepts: disabled, note: 'echoed; the Loops page does not collect phone numbers.' },

@@ -9,6 +9,7 @@ import { boolean, currency, email, httpUrl, integer, list, listIndexKeys, metada
 import { PAYMENT_METHOD_TYPES } from './payment-method-types';
 import { presentKeysSchema } from './present-keys';
 import { rejectUnsupported, type ParamPolicy } from './reject-unsupported';
+import { checkModeParams, subscriptionDataSchema } from './subscription-data-params';
 import { validateParams } from './validate-params';
 
 export const MAX_LINE_ITEMS = 100;
@@ -75,6 +76,7 @@ export const createSessionSchema = z
     locale: optional(text(10)),
     submit_type: optional(oneOf(['auto', 'book', 'donate', 'pay', 'subscribe'])),
     customer_creation: optional(oneOf(['always', 'if_required'])),
+    subscription_data: optional(subscriptionDataSchema),
     integration_identifier: optional(text(200)),
     origin_context: optional(oneOf(['mobile_app', 'web'])),
     custom_text: optional(
@@ -115,6 +117,7 @@ export type ParsedCreateSessionParams = Omit<CreateSessionParams, 'line_items'> 
  */
 export function parseCreateSessionParams(bag: ParamBag, stripeVersion: string, policy: ParamPolicy): ParsedCreateSessionParams {
   const params = validateParams(createSessionSchemaFor(bag), bag);
+  checkModeParams(bag, params.mode);
   rejectUnsupported(bag, CREATE_SESSION_PARAMS, [], policy);
   checkPaymentMethodParam(bag, stripeVersion);
   checkCustomerParams(params);
