@@ -424,7 +424,7 @@ describe('hostile input: answered in bounded time, /healthz answering meanwhile'
       price: 'price',
       product: 'product',
       customer: 'customer',
-      configuration: 'billing_portal.configuration',
+      configuration: 'configuration',
     };
     const idRoutes = STRIPE_ROUTES.filter((route) => route.owns !== undefined);
 

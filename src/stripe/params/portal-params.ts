@@ -24,7 +24,8 @@ function emptyable<T extends z.ZodType>(schema: T, mode: Mode) {
 
 /** An `Emptyable<Array>`: `field=` is the empty list. */
 function emptyableList<T extends z.ZodType>(item: T, maxItems: number) {
-  return z.union([z.literal('').transform((): z.output<T>[] => []), list(item, maxItems)]).optional();
+  // A preprocess rather than a union, so a list over its cap reports the cap, not "Invalid input".
+  return z.preprocess((value) => (value === '' ? [] : value), list(item, maxItems)).optional();
 }
 
 const CUSTOMER_UPDATES = ['address', 'email', 'name', 'phone', 'shipping', 'tax_id'] as const;
@@ -60,7 +61,7 @@ function featuresShape(mode: Mode) {
                   enabled: boolean(),
                   options:
                     mode === 'create'
-                      ? z.union([z.literal('').transform((): string[] => []), list(oneOf(CANCELLATION_REASONS), 8)])
+                      ? z.preprocess((value) => (value === '' ? [] : value), list(oneOf(CANCELLATION_REASONS), 8))
                       : emptyableList(oneOf(CANCELLATION_REASONS), 8),
                   feedback_options: emptyableList(text(5000), 20),
                 })
