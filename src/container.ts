@@ -9,6 +9,8 @@ import { catalogRoutes } from './http/routes/catalog';
 import { checkoutSessionRoutes } from './http/routes/checkout-sessions';
 import { eventRoutes } from './http/routes/events';
 import { healthRoutes } from './http/routes/health';
+import { invoiceRoutes } from './http/routes/invoices';
+import { subscriptionRoutes } from './http/routes/subscriptions';
 import { loopsWebhookRoutes } from './http/routes/loops-webhooks';
 import { metricsRoutes } from './http/routes/metrics';
 import { rateLimit } from './http/middleware/rate-limit';
@@ -26,6 +28,10 @@ import { createEventQueries } from './services/events/event-queries';
 import { createSessionEventSink } from './services/events/session-event-sink';
 import { createLineItemResolver } from './services/line-item-resolver';
 import { createLoopsWebhookService } from './services/loops-webhooks/loops-webhook-service';
+import { createBillingServices } from './services/subscriptions/billing-services';
+import type { BillingContract } from './services/subscriptions/billing-switch';
+import type { CustomerLookup } from './services/subscriptions/render-billing';
+import type { SubscriptionSync } from './services/subscriptions/subscription-sync';
 import { createStores, type Stores } from './store/create-stores';
 import { closeRedisClient, createRedisClient, createRedisProbe, type RedisClient } from './store/redis-connection';
 import { startPeriodic, type Periodic } from './background/periodic';
@@ -37,6 +43,10 @@ export interface ContainerOptions {
   logger?: Logger;
   /** Milliseconds since the epoch; tests move time forward. */
   now?: () => number;
+  /** The loops-api.md §8 switches (default LOOPS_CONTRACT); tests turn them off. */
+  billingContract?: Partial<BillingContract>;
+  /** Expanded `customer` on subscriptions and invoices (the customer directory); stubs without it. */
+  customers?: CustomerLookup;
 }
 
 /** How often each instance re-queues events a crash left in the outbox. */
@@ -55,6 +65,13 @@ export interface Container {
   startBackground(): void;
   drainOutbox(): Promise<number>;
   sweepExpired(): Promise<number>;
+  /** One run of the subscription sweep (services/subscriptions/subscription-sweep.ts). */
+  sweepSubscriptions(): Promise<number>;
+  /**
+   * The subscription sync, the seam checkout completion calls with a completed session's
+   * subscription (`syncFromLoops`) and whose `firstInvoiceId` fills the session's `invoice`.
+   */
+  subscriptionSync: SubscriptionSync;
   /** Loads each tenant's mapping file into the shared store (start-up and `mappings load`). */
   loadMappings(): Promise<void>;
   /** Stops taking work: /readyz answers 503 while in-flight requests finish. */
@@ -121,6 +138,15 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     now,
     logger,
   });
+  const billing = createBillingServices({
+    stores,
+    publisher,
+    tenants,
+    now,
+    logger,
+    ...(options.billingContract ? { contract: options.billingContract } : {}),
+    ...(options.customers ? { customers: options.customers } : {}),
+  });
   const loopsWebhooks = createLoopsWebhookService({
     tenants: tenantConfigs,
     toleranceSeconds: config.loopsWebhook.toleranceSeconds,
@@ -130,6 +156,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     publisher,
     now,
     logger,
+    subscriptions: billing.webhooks,
   });
   const sweepExpired = createExpirySweep({ sessions: stores.sessions, sync, tenants, now, logger });
 
@@ -150,6 +177,8 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
       checkoutSessionRoutes(checkoutSessions),
       eventRoutes(createEventQueries(stores.events)),
       catalogRoutes(createCatalogService({ mappings: stores.mappings, now })),
+      subscriptionRoutes(billing.subscriptions),
+      invoiceRoutes(billing.invoices),
     ],
     publicRoutes: [
       healthRoutes(readiness),
@@ -175,9 +204,12 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
       queue.startWorker();
       background.push(startPeriodic('outbox drainer', OUTBOX_DRAIN_INTERVAL_MS, publisher.drainOutbox, logger));
       background.push(startPeriodic('expiry sweep', config.expirySweepIntervalMs, sweepExpired, logger));
+      background.push(startPeriodic('subscription sweep', config.subscriptionSweepIntervalMs, billing.sweep, logger));
     },
     drainOutbox: publisher.drainOutbox,
     sweepExpired,
+    sweepSubscriptions: billing.sweep,
+    subscriptionSync: billing.sync,
     async loadMappings() {
       for (const tenant of config.tenants) {
         // No file: keep what the shared store has (another instance or `mappings load` put it there).

@@ -45,6 +45,8 @@ export interface Config {
   loopsWebhook: { signatureHeader: string; toleranceSeconds: number };
   webhooks: { retryScheduleMs: number[]; timeoutMs: number; concurrency: number };
   expirySweepIntervalMs: number;
+  /** The subscription sweep (services/subscriptions/subscription-sweep.ts). */
+  subscriptionSweepIntervalMs: number;
   rateLimit: { perSecond: number; burst: number };
   mappingsDir: string;
   tenants: TenantConfig[];

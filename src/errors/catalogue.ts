@@ -97,6 +97,17 @@ export const ERROR_CATALOGUE = {
     type: 'invalid_request_error',
     when: 'the object cannot make that change now (e.g. expiring a session that is not open)',
   },
+  canceled_subscription_fields: {
+    status: 400,
+    type: 'invalid_request_error',
+    stripeCode: 'invalid_canceled_subscription_fields',
+    when: 'a change other than `metadata` or `cancellation_details` to a canceled subscription',
+  },
+  loops_contract_off: {
+    status: 400,
+    type: 'invalid_request_error',
+    when: 'a call that needs a part of the Loops contract switched off in `src/loops/contract-choices.ts` (subscriptions, customer portal, trials: loops-api.md §8)',
+  },
   authentication_missing: { status: 401, type: 'invalid_request_error', when: 'no API key was sent' },
   authentication_invalid: { status: 401, type: 'invalid_request_error', when: 'the API key is not one the gateway knows' },
   idempotency_mismatch: { status: 400, type: 'idempotency_error', when: 'an Idempotency-Key reused with another endpoint or other parameters' },

@@ -15,12 +15,18 @@ import { createRedisIdempotencyStore } from './redis-idempotency-store';
 import { createRedisMappingStore } from './redis-mapping-store';
 import { createRedisSessionStore } from './redis-session-store';
 import type { SessionStore } from './session-store';
+import { createMemorySubscriptionStore } from './memory-subscription-store';
+import { createRedisSubscriptionStore } from './redis-subscription-store';
+import { subscriptionKeysCache } from './subscription-keys';
+import type { SubscriptionStore } from './subscription-store';
 
 export interface Stores {
   sessions: SessionStore;
   idempotency: IdempotencyStore;
   mappings: MappingStore & { clear(): void };
   events: EventStore;
+  /** Subscriptions and their invoices (loops-api.md §8), written with their events. */
+  subscriptions: SubscriptionStore;
 }
 
 /** Redis-backed stores, or the in-memory ones when there is no Redis (the sandbox). */
@@ -34,6 +40,7 @@ export function createStores(config: Config, redis: RedisClient | undefined, now
       idempotency,
       mappings: createCachedMappingStore(createMemoryMappingStore(), onMappingLookup, now),
       events,
+      subscriptions: createMemorySubscriptionStore(events),
     };
   }
   const prefix = config.redis.keyPrefix;
@@ -43,5 +50,6 @@ export function createStores(config: Config, redis: RedisClient | undefined, now
     idempotency: createRedisIdempotencyStore(redis, keysFor, lockSeconds),
     mappings: createCachedMappingStore(createRedisMappingStore(redis, keysFor), onMappingLookup, now),
     events: createRedisEventStore(redis, keysFor, now),
+    subscriptions: createRedisSubscriptionStore(redis, subscriptionKeysCache(prefix), keysFor, now),
   };
 }

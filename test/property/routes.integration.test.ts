@@ -52,7 +52,18 @@ describe('hostile requests on every route', () => {
     const [event] = (await stripe.events.list({ limit: 1 })).data;
     const price = await stripe.prices.retrieve('price_mug');
     if (!event) throw new Error('expiring a session should have recorded an event');
-    ids = { session: open.id, event: event.id, price: price.id, product: String(price.product) };
+    // A subscription (and its first invoice), brought in by the gateway's first read of it.
+    const subscribed = await stripe.checkout.sessions.create({ mode: 'subscription', line_items: [{ price: 'price_pro_monthly', quantity: 1 }] });
+    const completed = await stack.loops.admin('POST', `/_emulator/sessions/${subscribed.id}/complete`, {});
+    const subscription = await stripe.subscriptions.retrieve(String(completed.json.subscription));
+    ids = {
+      session: open.id,
+      event: event.id,
+      price: price.id,
+      product: String(price.product),
+      subscription: subscription.id,
+      invoice: String(subscription.latest_invoice),
+    };
     probe = storedStateProbe(stack, () => [ids.session]);
   });
   afterAll(async () => {
@@ -105,6 +116,8 @@ describe('hostile requests on every route', () => {
           fc.constant(ids[route.owns]),
           fc.constantFrom(
             'cs_test_does_not_exist',
+            'sub_test_does_not_exist',
+            'in_nope',
             'evt_nope',
             '__proto__',
             'constructor',
@@ -155,10 +168,11 @@ describe('hostile requests on every route', () => {
           if (type !== undefined) headers['content-type'] = type;
           if (stripeVersion !== undefined) headers['stripe-version'] = stripeVersion;
           if (idempotencyKey !== undefined) headers['idempotency-key'] = idempotencyKey;
-          const what = `${route.method} ${base}${search ? `?${search}` : ''}`;
+          const target = search ? `${base}${base.includes('?') ? '&' : '?'}${search}` : base;
+          const what = `${route.method} ${target}`;
           const before = await storedState();
           const builtinsBefore = builtinKeys();
-          const response = await rawRequest(stack.url, { method: route.method, path: `${base}${search ? `?${search}` : ''}`, headers, body });
+          const response = await rawRequest(stack.url, { method: route.method, path: target, headers, body });
           expectWellFormed(response, what);
           expect(pollutionSince(builtinsBefore)).toEqual([]);
           // Hostile writes are refused; reads may answer 200 but change nothing.

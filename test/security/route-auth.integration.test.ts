@@ -58,7 +58,19 @@ describe('security: every route', () => {
     await acme.checkout.sessions.expire(other.id);
     const [event] = (await acme.events.list({ limit: 1 })).data;
     if (!event) throw new Error('expiring a session should have recorded an event');
-    ids = { session: session.id, event: event.id, price: ACME_ONLY_PRICE, product };
+    // A subscription of acme's, bought through acme's checkout; with Loops' webhooks off here, acme's
+    // first read of it brings it (and its first invoice) into the gateway.
+    const subscribed = await acme.checkout.sessions.create({ mode: 'subscription', line_items: [{ price: 'price_pro_monthly', quantity: 1 }] });
+    const completed = await stack.loops.admin('POST', `/_emulator/sessions/${subscribed.id}/complete`, {});
+    const subscription = await acme.subscriptions.retrieve(String(completed.json.subscription));
+    ids = {
+      session: session.id,
+      event: event.id,
+      price: ACME_ONLY_PRICE,
+      product,
+      subscription: subscription.id,
+      invoice: String(subscription.latest_invoice),
+    };
     probe = storedStateProbe(stack, () => [ids.session]);
   });
   afterAll(async () => {
@@ -150,6 +162,11 @@ describe('security: every route', () => {
         expect(response.status).toBe(404);
         expect(errorOf(response)).toMatchObject({ type: 'invalid_request_error', code: 'resource_missing' });
         expect(errorOf(response).message).toContain(ids[route.owns]);
+      } else if (route.finds) {
+        // A search finds only the tenant's own objects.
+        const found = await send(route, pathOf(route), globex);
+        expect(found.status).toBe(200);
+        expect(found.text).not.toContain(ids[route.finds]);
       } else if (route.cursor) {
         const listed = await send(route, `${pathOf(route)}?limit=100`, globex);
         expect(listed.status).toBe(200);

@@ -12,10 +12,12 @@ export interface RouteIds {
   event: string;
   price: string;
   product: string;
+  subscription: string;
+  invoice: string;
 }
 
 export interface StripeRoute {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   /** The router's pattern, as `routesRegisteredBy` reports it. */
   pattern: string;
   path(ids: RouteIds): string;
@@ -23,6 +25,8 @@ export interface StripeRoute {
   owns?: keyof RouteIds;
   /** For lists: the kind of id `starting_after` takes. */
   cursor?: keyof RouteIds;
+  /** For searches: the kind of object found; `path` carries a query that finds the owner's one. */
+  finds?: keyof RouteIds;
   /** Changes stored state when it succeeds. */
   mutates: boolean;
   /** A form body the owner's key gets a 2xx for (the session being open; `ids.price` mapped). */
@@ -75,6 +79,50 @@ export const STRIPE_ROUTES: StripeRoute[] = [
   { method: 'GET', pattern: '/v1/prices', path: () => '/v1/prices', cursor: 'price', mutates: false, validBody: () => '' },
   { method: 'GET', pattern: '/v1/prices/:id', path: (ids) => `/v1/prices/${ids.price}`, owns: 'price', mutates: false, validBody: () => '' },
   { method: 'GET', pattern: '/v1/products/:id', path: (ids) => `/v1/products/${ids.product}`, owns: 'product', mutates: false, validBody: () => '' },
+  { method: 'GET', pattern: '/v1/subscriptions', path: () => '/v1/subscriptions', cursor: 'subscription', mutates: false, validBody: () => '' },
+  {
+    method: 'GET',
+    pattern: '/v1/subscriptions/search',
+    path: () => `/v1/subscriptions/search?query=${encodeURIComponent("status:'active'")}`,
+    finds: 'subscription',
+    mutates: false,
+    validBody: () => '',
+  },
+  {
+    method: 'GET',
+    pattern: '/v1/subscriptions/:id',
+    path: (ids) => `/v1/subscriptions/${ids.subscription}`,
+    owns: 'subscription',
+    mutates: false,
+    validBody: () => '',
+  },
+  {
+    method: 'POST',
+    pattern: '/v1/subscriptions/:id',
+    path: (ids) => `/v1/subscriptions/${ids.subscription}`,
+    owns: 'subscription',
+    mutates: true,
+    validBody: () => 'metadata[changed_by]=someone_else',
+  },
+  { method: 'GET', pattern: '/v1/invoices', path: () => '/v1/invoices', cursor: 'invoice', mutates: false, validBody: () => '' },
+  { method: 'GET', pattern: '/v1/invoices/:id', path: (ids) => `/v1/invoices/${ids.invoice}`, owns: 'invoice', mutates: false, validBody: () => '' },
+  {
+    method: 'GET',
+    pattern: '/v1/invoices/:id/lines',
+    path: (ids) => `/v1/invoices/${ids.invoice}/lines`,
+    owns: 'invoice',
+    mutates: false,
+    validBody: () => '',
+  },
+  // Last: its owner's control cancels the subscription (the routes above still answer for it).
+  {
+    method: 'DELETE',
+    pattern: '/v1/subscriptions/:id',
+    path: (ids) => `/v1/subscriptions/${ids.subscription}`,
+    owns: 'subscription',
+    mutates: true,
+    validBody: () => '',
+  },
 ];
 
 export interface PublicRoute {

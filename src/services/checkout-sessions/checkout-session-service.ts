@@ -2,6 +2,7 @@ import { GatewayError } from '../../errors';
 import { isLoopsError, isLoopsRefusal } from '../../loops/loops-error';
 import { parseLineItemExpand, parseSessionExpand } from '../../stripe/expand';
 import { buildListObject } from '../../stripe/objects/list-object';
+import { mergeMetadata } from '../../stripe/params/merge-metadata';
 import type { ParamBag } from '../../stripe/params/param-bag';
 import {
   checkCursors,
@@ -160,17 +161,6 @@ export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
 }
 
 export type CheckoutSessionService = ReturnType<typeof createCheckoutSessionService>;
-
-/** Stripe metadata update: `metadata=` clears all, `metadata[k]=` removes k, others set. */
-function mergeMetadata(current: Record<string, string>, change: Record<string, string> | ''): Record<string, string> {
-  if (change === '') return {};
-  const merged = { ...current };
-  for (const [key, value] of Object.entries(change)) {
-    if (value === '') delete merged[key];
-    else merged[key] = value;
-  }
-  return merged;
-}
 
 function matchesListFilters(record: SessionRecord, params: ListSessionsParams): boolean {
   const s = record.session;
