@@ -56,3 +56,12 @@ export function periodEndAfter(anchor: number, interval: LoopsInterval, start: n
   }
   return addIntervals(start, interval, 1);
 }
+
+/** Whether `point` is a period start on the grid from `anchor` (the anchor itself included). */
+export function onGrid(anchor: number, interval: LoopsInterval, point: number): boolean {
+  for (let k = 0; k < MAX_GRID_STEPS; k++) {
+    const start = addIntervals(anchor, interval, k);
+    if (start >= point) return start === point;
+  }
+  return false;
+}

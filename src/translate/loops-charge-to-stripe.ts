@@ -46,3 +46,12 @@ export function chargeObjectFromLoops(charge: LoopsCharge, context: ChargeContex
     status: 'failed' as const,
   };
 }
+
+/**
+ * A charge succeeds once, so its `charge.succeeded` is keyed by the charge: Loops resending it
+ * under another event id (or the renewal path seeing it too) announces nothing new. A charge is
+ * refunded as often as it is partly refunded, so `charge.refunded` stays keyed by Loops' event.
+ */
+export function chargeEventDedupeKey(type: string, chargeId: string, loopsEventId: string): string {
+  return type === 'charge.refunded' ? `loops:${loopsEventId}` : `loops-charge:${chargeId}:${type}`;
+}

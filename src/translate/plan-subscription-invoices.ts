@@ -126,6 +126,9 @@ export function planInvoices(
   // While past_due, `latest_charge` is the failed attempt, not the payment of the current period.
   const paymentOfCurrentPeriod = loops.status === 'past_due' ? null : loops.latest_charge;
 
+  // The periods to bill now, oldest first: on first sight every period since the first (the trial's
+  // end, or the start when the anchor is exact); later, the renewals since the last paid period.
+  let starts: number[] = [];
   if (!previous) {
     if (loops.trial_start !== null && loops.trial_end !== null) {
       makePaid({
@@ -138,47 +141,44 @@ export function planInvoices(
       });
     }
     const inTrial = loops.trial_start !== null && loops.current_period_start === loops.trial_start;
-    if (!inTrial) {
-      const first = loops.trial_start === null && Math.abs(loops.current_period_start - loops.created) <= FIRST_PERIOD_TOLERANCE_SECONDS;
-      makePaid({
-        start: loops.current_period_start,
-        end: loops.current_period_end,
-        trial: false,
-        reason: first ? 'subscription_create' : 'subscription_cycle',
-        chargeId: paymentOfCurrentPeriod,
-        paidAt: loops.current_period_start,
-      });
-    }
+    if (!inTrial) starts = periodStartsBetween(next.anchor, loops.interval, loops.trial_start ?? next.anchor - 1, loops.current_period_start);
   } else if (books.paidThrough === null || loops.current_period_start > books.paidThrough) {
-    // Renewals since the last paid period, the current one last.
-    const starts =
+    starts =
       books.paidThrough === null
         ? [loops.current_period_start]
         : periodStartsBetween(next.anchor, loops.interval, books.paidThrough, loops.current_period_start);
-    starts.forEach((start, index) => {
-      const end = starts[index + 1] ?? loops.current_period_end;
-      const current = index === starts.length - 1;
-      const open = books.open;
-      if (open && open.periodStart === start) {
-        // The retry that succeeded: the open invoice is paid.
-        const paid: InvoiceRecord = {
-          ...open,
-          status: 'paid',
-          periodEnd: end,
-          chargeId: (current ? paymentOfCurrentPeriod : null) ?? open.chargeId,
-          paidAt: nowSeconds,
-          nextPaymentAttempt: null,
-        };
-        books.open = null;
-        books.paidThrough = start;
-        books.latest = paid.id;
-        written.push(paid);
-        announce(paid, ['invoice.paid', 'paid'], ['invoice.payment_succeeded', 'paid']);
-      } else {
-        makePaid({ start, end, trial: false, reason: 'subscription_cycle', chargeId: current ? paymentOfCurrentPeriod : null, paidAt: start });
-      }
-    });
   }
+  starts.forEach((start, index) => {
+    const end = starts[index + 1] ?? loops.current_period_end;
+    const current = index === starts.length - 1;
+    const open = books.open;
+    if (open && open.periodStart === start) {
+      // The retry that succeeded: the open invoice is paid.
+      const paid: InvoiceRecord = {
+        ...open,
+        status: 'paid',
+        periodEnd: end,
+        chargeId: (current ? paymentOfCurrentPeriod : null) ?? open.chargeId,
+        paidAt: nowSeconds,
+        nextPaymentAttempt: null,
+      };
+      books.open = null;
+      books.paidThrough = start;
+      books.latest = paid.id;
+      written.push(paid);
+      announce(paid, ['invoice.paid', 'paid'], ['invoice.payment_succeeded', 'paid']);
+      return;
+    }
+    const first = !previous && index === 0 && loops.trial_start === null && Math.abs(start - loops.created) <= FIRST_PERIOD_TOLERANCE_SECONDS;
+    makePaid({
+      start,
+      end,
+      trial: false,
+      reason: first ? 'subscription_create' : 'subscription_cycle',
+      chargeId: current ? paymentOfCurrentPeriod : null,
+      paidAt: start,
+    });
+  });
 
   const open = books.open;
   if (open && (loops.status !== 'past_due' || open.periodStart !== loops.current_period_end)) {

@@ -6,6 +6,7 @@ import { stableId } from '../stripe/ids';
 import { previousAttributes } from '../stripe/objects/previous-attributes';
 import { buildSubscriptionObject } from '../stripe/objects/subscription-object';
 import type { InvoiceRecord, StoredPrice, SubscriptionRecord } from '../store/subscription-record';
+import { onGrid } from './billing-period';
 import { planInvoices, type ChargeHint, type PlannedInvoiceEvent } from './plan-subscription-invoices';
 
 /**
@@ -37,6 +38,8 @@ export interface NewSubscriptionFacts {
   price: StoredPrice;
   product: Record<string, unknown> | null;
   productName: string;
+  /** When the gateway first saw it (ms): orders subscriptions Loops created within the same second. */
+  observedMs?: number;
 }
 
 /** Changes the merchant's call makes beside Loops' state (Loops holds none of these). */
@@ -79,17 +82,15 @@ function newRecord(facts: NewSubscriptionFacts, loops: LoopsV3Subscription): Sub
     tenantId: facts.tenantId,
     id: loops.id,
     livemode: loops.livemode,
-    createdMs: loops.created * 1000,
+    // Loops dates in whole seconds; within its second, the order the gateway saw them in.
+    createdMs: loops.created * 1000 + Math.min(999, Math.max(0, (facts.observedMs ?? 0) - loops.created * 1000)),
     billingMode: facts.billingMode,
     customer: facts.customer,
     item: { id: stableId('si', `${facts.tenantId}\n${loops.id}`), created: loops.created },
     price: facts.price,
     product: facts.product,
     productName: facts.productName,
-    // Loops renews from the trial end, or from the first period's start (§8.1). A subscription
-    // first seen later in life takes its current period start: exact, except for a first period
-    // that started on a day later months lack (then only the current period is billed on catch-up).
-    anchor: loops.trial_end ?? loops.current_period_start,
+    anchor: anchorOf(loops),
     loops,
     cancelRequest: null,
     cancellation: { comment: null, feedback: null },
@@ -98,6 +99,18 @@ function newRecord(facts: NewSubscriptionFacts, loops: LoopsV3Subscription): Sub
     trialWillEndSent: false,
     dueAt: null,
   };
+}
+
+/**
+ * Where the period grid starts (§8.1: Loops renews from the trial end, or from the first period's
+ * start, which is its `created`). Loops names only the current period, so `created` is taken only
+ * if the grid from it lands exactly on the current period's start; otherwise (a Loops whose first
+ * period does not start at `created`) the current period's start, which is exact for every
+ * renewal to come, though earlier periods are then not reconstructed.
+ */
+function anchorOf(loops: LoopsV3Subscription): number {
+  if (loops.trial_end !== null) return loops.trial_end;
+  return onGrid(loops.created, loops.interval, loops.current_period_start) ? loops.created : loops.current_period_start;
 }
 
 /** The record a Loops state implies and what announcing it takes; undefined when nothing changed. */

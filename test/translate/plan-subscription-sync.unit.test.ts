@@ -282,6 +282,34 @@ describe('planSubscriptionSync: one Loops state, one set of events', () => {
     expect(plan?.record.dueAt).toBeNull();
   });
 
+  it('first seen after two renewals (its webhooks lost): every period since the first is invoiced, the first as subscription_create', () => {
+    const plan = planSubscriptionSync({
+      previous: undefined,
+      create: facts(),
+      loops: loopsSub({
+        current_period_start: addIntervals(T0, 'month', 2),
+        current_period_end: addIntervals(T0, 'month', 3),
+        latest_charge: 'ch_3',
+      }),
+      nowSeconds: addIntervals(T0, 'month', 2) + 10,
+    });
+    expect(plan?.record.anchor).toBe(T0);
+    expect(plan?.invoices.map((invoice) => [invoice.periodStart, invoice.billingReason, invoice.chargeId])).toEqual([
+      [T0, 'subscription_create', null],
+      [addIntervals(T0, 'month', 1), 'subscription_cycle', null],
+      [addIntervals(T0, 'month', 2), 'subscription_cycle', 'ch_3'],
+    ]);
+    // A Loops whose first period does not start at `created`: only the current period is certain.
+    const offGrid = planSubscriptionSync({
+      previous: undefined,
+      create: facts(),
+      loops: loopsSub({ created: T0 - 7, current_period_start: addIntervals(T0, 'month', 2), current_period_end: addIntervals(T0, 'month', 3) }),
+      nowSeconds: addIntervals(T0, 'month', 2) + 10,
+    });
+    expect(offGrid?.record.anchor).toBe(addIntervals(T0, 'month', 2));
+    expect(offGrid?.invoices.map((invoice) => invoice.billingReason)).toEqual(['subscription_cycle']);
+  });
+
   it('periodStartsBetween bounds its work and falls back to the current period off the grid', () => {
     expect(periodStartsBetween(T0, 'month', T0, addIntervals(T0, 'month', 2))).toEqual([addIntervals(T0, 'month', 1), addIntervals(T0, 'month', 2)]);
     expect(periodStartsBetween(T0, 'month', T0, T0 + 40 * DAY)).toEqual([T0 + 40 * DAY]);

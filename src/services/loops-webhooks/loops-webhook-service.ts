@@ -7,7 +7,7 @@ import { verifyLoopsSignature } from '../../loops/verify-webhook-signature';
 import type { Logger } from '../../observability/logger';
 import type { EventStore } from '../../store/event-store';
 import type { SessionStore } from '../../store/session-store';
-import { chargeObjectFromLoops } from '../../translate/loops-charge-to-stripe';
+import { chargeEventDedupeKey, chargeObjectFromLoops } from '../../translate/loops-charge-to-stripe';
 import { translateLoopsEvent, type LoopsEventAction } from '../../translate/loops-event-to-stripe';
 import type { SessionSync } from '../checkout-sessions/session-sync';
 import type { EventPublisher } from '../events/event-publisher';
@@ -143,7 +143,7 @@ export function createLoopsWebhookService(deps: LoopsWebhookDeps) {
         await deps.publisher.publish(
           tenantId,
           { type: action.stripeType, object, livemode: record.session.livemode, request: AUTOMATIC },
-          `loops:${event.id}`,
+          chargeEventDedupeKey(action.stripeType, action.charge.id, event.id),
         );
         return true;
       }

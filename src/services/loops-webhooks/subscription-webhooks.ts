@@ -4,7 +4,7 @@ import type { Logger } from '../../observability/logger';
 import type { SubscriptionStore } from '../../store/subscription-store';
 import type { LoopsEventAction } from '../../translate/loops-event-to-stripe';
 import { loopsErrorToStripe } from '../../translate/loops-error-to-stripe';
-import { chargeObjectFromLoops } from '../../translate/loops-charge-to-stripe';
+import { chargeEventDedupeKey, chargeObjectFromLoops } from '../../translate/loops-charge-to-stripe';
 import { subscriptionMetadata } from '../../stripe/objects/subscription-object';
 import type { EventPublisher } from '../events/event-publisher';
 import type { BillingContract } from '../subscriptions/billing-switch';
@@ -65,7 +65,7 @@ export function createSubscriptionWebhooks(deps: SubscriptionWebhookDeps, publis
     await publisher.publish(
       tenantId,
       { type: action.stripeType, object, livemode: record.livemode, request: AUTOMATIC },
-      `loops-charge:${action.charge.id}:${action.stripeType}`,
+      chargeEventDedupeKey(action.stripeType, action.charge.id, event.id),
     );
     return true;
   }

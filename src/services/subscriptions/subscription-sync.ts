@@ -87,7 +87,8 @@ export function createSubscriptionSync(deps: SubscriptionSyncDeps) {
         if (previous) deps.logger.warn({ tenant: tenantId, subscription: id }, 'Loops no longer knows a stored subscription; keeping the stored one');
         return previous;
       }
-      const create = previous ? undefined : await deps.facts(tenant, loops, hints);
+      const facts = previous ? undefined : await deps.facts(tenant, loops, hints);
+      const create = facts && { ...facts, observedMs: deps.now() };
       if (!previous && !create) return undefined;
       const plan = planSubscriptionSync({
         previous,
