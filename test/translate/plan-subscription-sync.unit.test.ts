@@ -1,61 +1,9 @@
-import type { LoopsV3Subscription } from '../../src/loops/loops-schemas';
-import { buildPriceObject } from '../../src/stripe/objects/price-object';
-import { storedPriceSchema, type SubscriptionRecord } from '../../src/store/subscription-record';
 import { addIntervals, periodStartsBetween } from '../../src/translate/billing-period';
-import { planSubscriptionSync, type NewSubscriptionFacts, type SyncPlan } from '../../src/translate/plan-subscription-sync';
+import { planSubscriptionSync, type SyncPlan } from '../../src/translate/plan-subscription-sync';
+import { DAY, T0, loopsSub, newFacts, stored } from '../helpers/subscription-records';
 
-const DAY = 86_400;
-const T0 = Date.UTC(2026, 0, 31, 12, 0, 0) / 1000; // a 31st: renewals land on month ends
-
-const price = storedPriceSchema.parse(
-  buildPriceObject(
-    { id: 'price_pro', productId: 'prod_pro', currency: 'usd', unitAmount: 900, recurring: { interval: 'month', intervalCount: 1 } },
-    false,
-  ),
-);
-const facts = (billingMode: 'classic' | 'flexible' = 'flexible'): NewSubscriptionFacts => ({
-  tenantId: 't1',
-  billingMode,
-  customer: null,
-  price,
-  product: null,
-  productName: 'Pro',
-});
-
-function loopsSub(overrides: Partial<LoopsV3Subscription> = {}): LoopsV3Subscription {
-  return {
-    id: 'sub_plan1',
-    object: 'subscription',
-    status: 'active',
-    externalCustomerId: 'cus_1',
-    customer_email: 'ada@example.com',
-    productId: 'prod_loops',
-    price: 'price_loops',
-    quantity: 1,
-    amount: 900,
-    currency: 'usd',
-    interval: 'month',
-    current_period_start: T0,
-    current_period_end: addIntervals(T0, 'month', 1),
-    trial_start: null,
-    trial_end: null,
-    cancel_at_period_end: false,
-    canceled_at: null,
-    ended_at: null,
-    checkout_session: 'cs_1',
-    latest_charge: 'ch_first',
-    metadata: { plan: 'pro' },
-    created: T0,
-    livemode: false,
-    ...overrides,
-  };
-}
-
+const facts = newFacts;
 const types = (plan: SyncPlan | undefined) => plan?.events.map((event) => event.type) ?? [];
-const stored = (plan: SyncPlan | undefined): SubscriptionRecord => {
-  if (!plan) throw new Error('expected a plan');
-  return { ...plan.record, version: plan.record.version + 1 };
-};
 
 describe('planSubscriptionSync: one Loops state, one set of events', () => {
   it('a new paid subscription: created, then its first invoice made and paid', () => {
