@@ -92,7 +92,8 @@ export function createSubscriptionSweep(deps: SubscriptionSweepDeps) {
     await forEachBounded(due, SWEEP_LIMITS.perTenant, async (id) => {
       if (await sweepOne(tenant, id, nowSeconds)) changed += 1;
     });
-    return changed + (await discover(tenant));
+    const adopted = await discover(tenant);
+    return changed + adopted;
   }
 
   return async function sweep(): Promise<number> {
@@ -100,7 +101,9 @@ export function createSubscriptionSweep(deps: SubscriptionSweepDeps) {
     const nowSeconds = Math.floor(deps.now() / 1000);
     let changed = 0;
     await forEachBounded(deps.tenants, SWEEP_LIMITS.tenants, async (tenant) => {
-      changed += await sweepTenant(tenant, nowSeconds);
+      // Read `changed` only after the await: tenants run at once.
+      const tenantChanged = await sweepTenant(tenant, nowSeconds);
+      changed += tenantChanged;
     });
     if (changed > 0) deps.logger.info({ changed }, 'subscription sweep brought subscriptions up to date');
     return changed;
