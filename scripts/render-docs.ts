@@ -1,5 +1,6 @@
 import { ERROR_CATALOGUE } from '../src/errors/catalogue';
 import { CREATE_SESSION_PARAMS, LINE_ITEM_PARAMS, type ParamTreatment } from '../src/stripe/params/create-session-compat';
+import { UPDATE_SUBSCRIPTION_PARAMS } from '../src/stripe/params/subscription-update-compat';
 
 /**
  * Tables in docs/ that are generated from the code that enforces them, so they cannot drift:
@@ -11,6 +12,7 @@ export const GENERATED_BLOCKS: Record<string, { file: string; render: () => stri
   'readme-create-params': { file: 'README.md', render: () => paramTable(CREATE_SESSION_PARAMS, '') },
   'line-item-params': { file: 'docs/compatibility.md', render: () => paramTable(LINE_ITEM_PARAMS, 'line_items[N]') },
   errors: { file: 'docs/errors.md', render: errorTable },
+  'subscription-update-params': { file: 'docs/compatibility.md', render: () => paramTable(UPDATE_SUBSCRIPTION_PARAMS, '') },
 };
 
 const TREATMENT_LABEL: Record<ParamTreatment['treatment'], string> = {
