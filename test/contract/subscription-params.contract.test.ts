@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { flushLoops, subscribeThroughGateway } from '../helpers/billing';
+import { flushLoops, subscribeOnLoops, subscribeThroughGateway } from '../helpers/billing';
 import { startStack, type Stack } from '../helpers/stack';
 
 /**
@@ -212,7 +212,43 @@ describe('subscriptions and invoices: parameters, lists and search (stripe-node)
     });
   });
 
-  it('with LOOPS_CONTRACT.subscriptions off, every subscription and invoice call is a clear 400', async () => {
+  it('an expanded customer comes from the customer directory when one is wired in (a stub without)', async () => {
+    const lookups: string[] = [];
+    const wired = await startStack({
+      memory: true,
+      container: {
+        customers: {
+          get: async (tenantId, id, version) => {
+            lookups.push(`${tenantId}/${id}/${version}`);
+            return id === 'cus_in_directory' ? { id, object: 'customer', name: 'From the directory' } : undefined;
+          },
+        },
+      },
+    });
+    try {
+      const client = wired.stripe({ maxNetworkRetries: 0 });
+      const { subscription } = await subscribeOnLoops(wired, { externalCustomerId: 'cus_in_directory' });
+      const expanded = await client.subscriptions.retrieve(subscription, { expand: ['customer', 'latest_invoice.customer'] });
+      expect(expanded.customer).toEqual({ id: 'cus_in_directory', object: 'customer', name: 'From the directory' });
+      expect((expanded.latest_invoice as Stripe.Invoice).customer).toEqual({
+        id: 'cus_in_directory',
+        object: 'customer',
+        name: 'From the directory',
+      });
+      expect(lookups).toEqual(['default/cus_in_directory/2026-10-28.endive', 'default/cus_in_directory/2026-10-28.endive']);
+      const { subscription: unknown } = await subscribeOnLoops(wired, { externalCustomerId: 'cus_not_in_directory' });
+      expect((await client.subscriptions.retrieve(unknown, { expand: ['customer'] })).customer).toMatchObject({
+        id: 'cus_not_in_directory',
+        object: 'customer',
+        email: 'grace@example.com',
+        name: null,
+      });
+    } finally {
+      await wired.close();
+    }
+  });
+
+  it('with LOOPS_CONTRACT.subscriptions off, every subscription and invoice call is a clear 400 and Loops’ subscription webhooks are ignored', async () => {
     const off = await startStack({ memory: true, container: { billingContract: { subscriptions: false } } });
     try {
       const client = off.stripe({ maxNetworkRetries: 0 });
@@ -227,6 +263,10 @@ describe('subscriptions and invoices: parameters, lists and search (stripe-node)
       ]) {
         await expect(call()).rejects.toMatchObject({ statusCode: 400, message: expect.stringContaining('LOOPS_CONTRACT.subscriptions') });
       }
+      // Loops' subscription webhooks are ignored: nothing is announced, Loops is not asked.
+      await subscribeOnLoops(off, { externalCustomerId: 'cus_switched_off' });
+      const announced = await client.events.list({ limit: 100 });
+      expect(announced.data.filter((event) => /^(customer\.subscription|invoice)\./.test(event.type))).toEqual([]);
       expect(
         (await off.loops.admin('GET', '/_emulator/stats')).json.requests.filter((r: { path: string }) => r.path.includes('subscriptions')),
       ).toEqual([]);

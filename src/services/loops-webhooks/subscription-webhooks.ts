@@ -1,6 +1,7 @@
 import type { LoopsEvent } from '../../loops/loops-webhook-schemas';
 import { isLoopsError } from '../../loops/loops-error';
 import type { Logger } from '../../observability/logger';
+import { isSubscriptionId } from '../../stripe/params/billing-ids';
 import type { SubscriptionStore } from '../../store/subscription-store';
 import type { LoopsEventAction } from '../../translate/loops-event-to-stripe';
 import { loopsErrorToStripe } from '../../translate/loops-error-to-stripe';
@@ -30,7 +31,8 @@ const AUTOMATIC = { id: null, idempotency_key: null };
  */
 export function createSubscriptionWebhooks(deps: SubscriptionWebhookDeps, publisher: EventPublisher, logger: Logger) {
   async function apply(tenantId: string, event: LoopsEvent, action: SubscriptionAction): Promise<boolean> {
-    if (!deps.contract.subscriptions) return false;
+    // Loops' ids become store keys only once they look like subscription ids.
+    if (!deps.contract.subscriptions || !isSubscriptionId(action.subscriptionId)) return false;
     if (action.kind === 'subscription_sync') {
       let record;
       try {
