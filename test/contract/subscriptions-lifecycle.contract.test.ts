@@ -117,6 +117,18 @@ describe('subscriptions and invoices: the life cycle (stripe-node, test clock)',
     expect(invoice).toMatchObject({ subscription: id, paid: true, payment_intent: null, subscription_details: { metadata: {} } });
     expect(typeof invoice.charge).toBe('string');
     expect(invoice.lines.data[0]).toMatchObject({ type: 'subscription', price: { id: 'price_pro_monthly' }, plan: { id: 'price_pro_monthly' } });
+    // Expanded, the subscription goes where each version keeps it.
+    const oldExpanded = (await stripe.invoices.retrieve(
+      String(old.latest_invoice),
+      { expand: ['subscription'] },
+      { apiVersion: OLD },
+    )) as unknown as {
+      subscription: Stripe.Subscription;
+    };
+    expect(oldExpanded.subscription).toMatchObject({ id, object: 'subscription', current_period_end: oldFields.current_period_end });
+    const current = await stripe.invoices.retrieve(String(old.latest_invoice), { expand: ['parent.subscription_details.subscription'] });
+    expect(current.parent?.subscription_details?.subscription).toMatchObject({ id, object: 'subscription' });
+    expect('subscription' in current).toBe(false);
     const listed = await stripe.subscriptions.list({ customer: 'cus_life_old' }, { apiVersion: OLD });
     expect((listed.data[0] as unknown as { current_period_end: number }).current_period_end).toBe(oldFields.current_period_end);
   });
@@ -150,6 +162,26 @@ describe('subscriptions and invoices: the life cycle (stripe-node, test clock)',
     expect(invoices.data.map((invoice) => invoice.billing_reason)).toEqual(['subscription_cycle', 'subscription_create']);
   });
 
+  it('a quantity change goes to Loops now and is charged from the next renewal, without proration', async () => {
+    const customer = 'cus_life_quantity';
+    const { subscription: id } = await subscribeThroughGateway(stack, stripe, { customer });
+    const before = await stripe.subscriptions.retrieve(id);
+    const item = before.items.data[0];
+    const updated = await stripe.subscriptions.update(id, { items: [{ id: item?.id ?? '', quantity: 2 }] });
+    expect(updated.items.data[0]?.quantity).toBe(2);
+    expect(await stripe.invoices.retrieve(String(before.latest_invoice))).toMatchObject({ amount_paid: 900 });
+    await advance(stack, (item?.current_period_end ?? 0) - (await emulatorNow(stack)).now + 1);
+    const renewal = await stripe.invoices.retrieve(String((await stripe.subscriptions.retrieve(id)).latest_invoice));
+    expect(renewal).toMatchObject({ billing_reason: 'subscription_cycle', amount_paid: 1800 });
+    expect(renewal.lines.data[0]).toMatchObject({ quantity: 2, amount: 1800 });
+    // stripe-node reads decimals as Stripe.Decimal, so the gateway's must be numeric strings (§0.4).
+    expect(String(renewal.lines.data[0]?.pricing?.unit_amount_decimal)).toBe('900');
+    await flushLoops(stack);
+    await receiver.waitFor(() => updatedEvents(id).length >= 2);
+    const quantityChange = updatedEvents(id).find((event) => event.request?.id === updated.lastResponse.requestId);
+    expect(quantityChange?.data.previous_attributes).toMatchObject({ items: { data: [expect.objectContaining({ quantity: 1 })] } });
+  });
+
   it('fail-next-charge: invoice.payment_failed and past_due, then the retry succeeds and it is active again', async () => {
     const customer = 'cus_life_dunning';
     const { subscription: id } = await subscribeThroughGateway(stack, stripe, { customer });
@@ -181,7 +213,13 @@ describe('subscriptions and invoices: the life cycle (stripe-node, test clock)',
     const recovered = await stripe.subscriptions.retrieve(id);
     expect(recovered.status).toBe('active');
     expect(recovered.items.data[0]?.current_period_start).toBe(end);
-    expect(await stripe.invoices.retrieve(open.id ?? '')).toMatchObject({ status: 'paid', attempt_count: 2, amount_paid: 900 });
+    const paid = await stripe.invoices.retrieve(open.id ?? '', { expand: ['payments'] });
+    expect(paid).toMatchObject({ status: 'paid', attempt_count: 2, amount_paid: 900 });
+    // The declined attempt and the one that paid, newest first, each naming its Loops charge.
+    expect(paid.payments?.data.map((payment) => [payment.status, payment.amount_paid])).toEqual([
+      ['paid', 900],
+      ['canceled', null],
+    ]);
     await expectEvents(id, customer, {
       'customer.subscription.created': 1,
       'customer.subscription.updated': 2,
