@@ -1,7 +1,7 @@
 import { Cluster } from 'ioredis';
 import type Stripe from 'stripe';
 import { tenantKeys } from '../../src/store/keys';
-import { advance, countTypes, emulatorNow, eventsAbout, subscribeThroughGateway } from '../helpers/billing';
+import { advance, emulatorNow, expectEventCounts, subscribeThroughGateway } from '../helpers/billing';
 import { startMerchantReceiver, type MerchantReceiver } from '../helpers/merchant-receiver';
 import { startRedisCluster, type RedisClusterProcess } from '../helpers/redis-cluster';
 import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
@@ -68,12 +68,7 @@ describe('subscriptions on a 3-node Redis Cluster (stripe-node)', () => {
       'invoice.payment_succeeded': 2,
       'charge.succeeded': 2,
     };
-    await receiver?.waitFor(() => {
-      const seen = countTypes(eventsAbout(receiver as MerchantReceiver, id, customer));
-      return Object.entries(expected).every(([type, count]) => (seen[type] ?? 0) >= count);
-    });
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(countTypes(eventsAbout(receiver as MerchantReceiver, id, customer))).toEqual(expected);
+    await expectEventCounts(receiver as MerchantReceiver, id, customer, expected);
   });
 
   it('every subscription and invoice key of the tenant sits in the tenant’s slot', async () => {

@@ -2,7 +2,7 @@ import Stripe from 'stripe';
 import { addIntervals } from '../../src/translate/billing-period';
 import {
   advance,
-  countTypes,
+  expectEventCounts,
   DAY,
   emulatorNow,
   eventsAbout,
@@ -44,16 +44,7 @@ describe('subscriptions and invoices: the life cycle (stripe-node, test clock)',
   afterEach(() => stack?.close());
   afterAll(() => receiver?.close());
 
-  /** Waits for the merchant to have received exactly these counts of events about `id`. */
-  const expectEvents = async (id: string, customer: string, counts: Record<string, number>) => {
-    await receiver.waitFor(() => {
-      const seen = countTypes(eventsAbout(receiver, id, customer));
-      return Object.entries(counts).every(([type, count]) => (seen[type] ?? 0) >= count);
-    });
-    // A moment for anything that should not come (a second copy) to arrive, then the exact counts.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(countTypes(eventsAbout(receiver, id, customer))).toEqual(counts);
-  };
+  const expectEvents = (id: string, customer: string, counts: Record<string, number>) => expectEventCounts(receiver, id, customer, counts);
   const updatedEvents = (id: string) =>
     eventsAbout(receiver, id).filter((event) => event.type === 'customer.subscription.updated' && (event.data.object as { id: string }).id === id);
 

@@ -111,6 +111,32 @@ export function eventsAbout(receiver: MerchantReceiver, id: string, customer?: s
   });
 }
 
+/**
+ * Waits until the merchant has at least these counts of events about a subscription (its own,
+ * its invoices', its customer's charges), lets anything that should not come (a second copy)
+ * arrive, then expects exactly these counts. Counts, not an order: delivery order is not
+ * guaranteed (stripe-billing-surface.md §10.1).
+ */
+export async function expectEventCounts(receiver: MerchantReceiver, id: string, customer: string, counts: Record<string, number>): Promise<void> {
+  await receiver.waitFor(() => {
+    const seen = countTypes(eventsAbout(receiver, id, customer));
+    return Object.entries(counts).every(([type, count]) => (seen[type] ?? 0) >= count);
+  });
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  expect(countTypes(eventsAbout(receiver, id, customer))).toEqual(counts);
+}
+
+/**
+ * A subscription (and its first invoice) for the route suites: bought through the gateway's
+ * checkout with Loops' webhooks off, brought in by the gateway's first read of it.
+ */
+export async function subscriptionReadBack(stack: Stack, stripe: Stripe): Promise<{ subscription: string; invoice: string }> {
+  const session = await stripe.checkout.sessions.create({ mode: 'subscription', line_items: [{ price: 'price_pro_monthly', quantity: 1 }] });
+  const completed = await stack.loops.admin('POST', `/_emulator/sessions/${session.id}/complete`, {});
+  const subscription = await stripe.subscriptions.retrieve(String(completed.json.subscription));
+  return { subscription: subscription.id, invoice: String(subscription.latest_invoice) };
+}
+
 /** Event types per type, counted (delivery order is not guaranteed, §10.1). */
 export function countTypes(events: Stripe.Event[]): Record<string, number> {
   const counts: Record<string, number> = {};

@@ -4,6 +4,7 @@ import { IDEMPOTENCY } from '../../src/store/idempotency-store';
 import { rawRequest, type RawResponse } from '../helpers/raw-http';
 import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
 import { storedStateProbe } from '../helpers/stored-state';
+import { subscriptionReadBack } from '../helpers/billing';
 import { PUBLIC_ROUTES, routeName, routesRegisteredBy, STRIPE_ROUTES, type RouteIds, type StripeRoute } from '../security/routes';
 import {
   builtinKeys,
@@ -52,17 +53,14 @@ describe('hostile requests on every route', () => {
     const [event] = (await stripe.events.list({ limit: 1 })).data;
     const price = await stripe.prices.retrieve('price_mug');
     if (!event) throw new Error('expiring a session should have recorded an event');
-    // A subscription (and its first invoice), brought in by the gateway's first read of it.
-    const subscribed = await stripe.checkout.sessions.create({ mode: 'subscription', line_items: [{ price: 'price_pro_monthly', quantity: 1 }] });
-    const completed = await stack.loops.admin('POST', `/_emulator/sessions/${subscribed.id}/complete`, {});
-    const subscription = await stripe.subscriptions.retrieve(String(completed.json.subscription));
+    // A subscription and its first invoice, brought in by the gateway's first read (Loops' webhooks are off here).
+    const billing = await subscriptionReadBack(stack, stripe);
     ids = {
       session: open.id,
       event: event.id,
       price: price.id,
       product: String(price.product),
-      subscription: subscription.id,
-      invoice: String(subscription.latest_invoice),
+      ...billing,
     };
     probe = storedStateProbe(stack, () => [ids.session]);
   });

@@ -3,6 +3,7 @@ import { loopsSignature } from '../helpers/loops-webhooks';
 import { rawRequest, type RawResponse } from '../helpers/raw-http';
 import { loopsWebhookSecretFor, startStack, TEST_KEYS, type Stack } from '../helpers/stack';
 import { storedStateProbe } from '../helpers/stored-state';
+import { subscriptionReadBack } from '../helpers/billing';
 import { PUBLIC_ROUTES, routeName, STRIPE_ROUTES, type RouteIds, type StripeRoute } from './routes';
 
 /**
@@ -58,18 +59,14 @@ describe('security: every route', () => {
     await acme.checkout.sessions.expire(other.id);
     const [event] = (await acme.events.list({ limit: 1 })).data;
     if (!event) throw new Error('expiring a session should have recorded an event');
-    // A subscription of acme's, bought through acme's checkout; with Loops' webhooks off here, acme's
-    // first read of it brings it (and its first invoice) into the gateway.
-    const subscribed = await acme.checkout.sessions.create({ mode: 'subscription', line_items: [{ price: 'price_pro_monthly', quantity: 1 }] });
-    const completed = await stack.loops.admin('POST', `/_emulator/sessions/${subscribed.id}/complete`, {});
-    const subscription = await acme.subscriptions.retrieve(String(completed.json.subscription));
+    // A subscription and its first invoice, brought in by the gateway's first read (Loops' webhooks are off here).
+    const billing = await subscriptionReadBack(stack, acme);
     ids = {
       session: session.id,
       event: event.id,
       price: ACME_ONLY_PRICE,
       product,
-      subscription: subscription.id,
-      invoice: String(subscription.latest_invoice),
+      ...billing,
     };
     probe = storedStateProbe(stack, () => [ids.session]);
   });

@@ -1,7 +1,17 @@
 import { createHmac } from 'node:crypto';
 import Stripe from 'stripe';
 import { addIntervals } from '../../src/translate/billing-period';
-import { advance, countTypes, DAY, emulatorNow, eventsAbout, flushLoops, movableClock, subscribeThroughGateway } from '../helpers/billing';
+import {
+  advance,
+  countTypes,
+  DAY,
+  expectEventCounts,
+  emulatorNow,
+  eventsAbout,
+  flushLoops,
+  movableClock,
+  subscribeThroughGateway,
+} from '../helpers/billing';
 import { startLoopsWebhookCapture, type CapturedLoopsWebhook } from '../helpers/loops-webhook-capture';
 import { startMerchantReceiver, type MerchantReceiver } from '../helpers/merchant-receiver';
 import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
@@ -32,15 +42,7 @@ describe('subscription webhooks: lost, duplicated, out of order', () => {
   afterEach(() => stack?.close());
   afterAll(() => receiver?.close());
 
-  /** Waits for at least these counts, lets stragglers arrive, then checks the counts exactly. */
-  const expectEvents = async (id: string, customer: string, counts: Record<string, number>) => {
-    await receiver.waitFor(() => {
-      const seen = countTypes(eventsAbout(receiver, id, customer));
-      return Object.entries(counts).every(([type, count]) => (seen[type] ?? 0) >= count);
-    });
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(countTypes(eventsAbout(receiver, id, customer))).toEqual(counts);
-  };
+  const expectEvents = (id: string, customer: string, counts: Record<string, number>) => expectEventCounts(receiver, id, customer, counts);
   /** Runs the gateway's sweep at the emulator's time (its due times are Loops' times). */
   const sweepAtLoopsTime = async () => clock.at((await emulatorNow(stack)).offsetSeconds, () => stack.container.sweepSubscriptions());
 
