@@ -3,6 +3,7 @@ import { CREATE_SESSION_PARAMS, LINE_ITEM_PARAMS, type ParamTreatment } from '..
 import { CUSTOMER_PARAMS } from '../src/stripe/params/customer-compat';
 import { PORTAL_CONFIGURATION_PARAMS, PORTAL_SESSION_PARAMS } from '../src/stripe/params/portal-compat';
 import { SUBSCRIPTION_DATA_PARAMS } from '../src/stripe/params/subscription-data-params';
+import { UPDATE_SUBSCRIPTION_PARAMS } from '../src/stripe/params/subscription-update-compat';
 
 /**
  * Tables in docs/ that are generated from the code that enforces them, so they cannot drift:
@@ -18,6 +19,7 @@ export const GENERATED_BLOCKS: Record<string, { file: string; render: () => stri
   'portal-session-params': { file: 'docs/compatibility.md', render: () => paramTable(PORTAL_SESSION_PARAMS, '') },
   'portal-configuration-params': { file: 'docs/compatibility.md', render: () => paramTable(PORTAL_CONFIGURATION_PARAMS, '') },
   errors: { file: 'docs/errors.md', render: errorTable },
+  'subscription-update-params': { file: 'docs/compatibility.md', render: () => paramTable(UPDATE_SUBSCRIPTION_PARAMS, '') },
 };
 
 const TREATMENT_LABEL: Record<ParamTreatment['treatment'], string> = {

@@ -11,6 +11,8 @@ import { checkoutSessionRoutes } from './http/routes/checkout-sessions';
 import { customerRoutes } from './http/routes/customers';
 import { eventRoutes } from './http/routes/events';
 import { healthRoutes } from './http/routes/health';
+import { invoiceRoutes } from './http/routes/invoices';
+import { subscriptionRoutes } from './http/routes/subscriptions';
 import { loopsWebhookRoutes } from './http/routes/loops-webhooks';
 import { metricsRoutes } from './http/routes/metrics';
 import { rateLimit } from './http/middleware/rate-limit';
@@ -26,9 +28,10 @@ import { createPortalSessionService } from './services/billing-portal/portal-ses
 import { createCatalogService } from './services/catalog-service';
 import { createCheckoutCompletion } from './services/checkout-sessions/checkout-completion';
 import { createCheckoutSessionService } from './services/checkout-sessions/checkout-session-service';
-import { createLoopsCheckoutSubscriptions } from './services/checkout-sessions/checkout-subscriptions';
 import { createExpirySweep, expiryBacklog } from './services/checkout-sessions/expiry-sweep';
 import { createCustomerService } from './services/customers/customer-service';
+import { isCustomerId } from './store/customer-record';
+import { renderCustomer } from './stripe/objects/customer-object';
 import { createSessionSync } from './services/checkout-sessions/session-sync';
 import { createSessionUpdateLocks, sessionUpdateLock } from './services/checkout-sessions/session-update-lock';
 import { createEventPublisher } from './services/events/event-publisher';
@@ -37,6 +40,10 @@ import { createSessionEventSink } from './services/events/session-event-sink';
 import { createLineItemResolver } from './services/line-item-resolver';
 import { createListIndexBuild } from './services/list-index-build';
 import { createLoopsWebhookService } from './services/loops-webhooks/loops-webhook-service';
+import { createBillingServices } from './services/subscriptions/billing-services';
+import type { BillingContract } from './services/subscriptions/billing-switch';
+import type { CustomerLookup } from './services/subscriptions/render-billing';
+import type { SubscriptionSync } from './services/subscriptions/subscription-sync';
 import { createStores, type Stores } from './store/create-stores';
 import { closeRedisClient, createRedisClient, createRedisProbe, type RedisClient } from './store/redis-connection';
 import { startPeriodic, type Periodic } from './background/periodic';
@@ -48,6 +55,10 @@ export interface ContainerOptions {
   logger?: Logger;
   /** Milliseconds since the epoch; tests move time forward. */
   now?: () => number;
+  /** The loops-api.md §8 switches (default LOOPS_CONTRACT); tests turn them off. */
+  billingContract?: Partial<BillingContract>;
+  /** Expanded `customer` on subscriptions and invoices (the customer directory); stubs without it. */
+  customers?: CustomerLookup;
 }
 
 /** How often each instance re-queues events a crash left in the outbox. */
@@ -69,6 +80,13 @@ export interface Container {
   drainOutbox(): Promise<number>;
   /** One expiry sweep run (`signal`: stop between sessions). */
   sweepExpired(signal?: AbortSignal): Promise<number>;
+  /** One run of the subscription sweep (services/subscriptions/subscription-sweep.ts). */
+  sweepSubscriptions(): Promise<number>;
+  /**
+   * The subscription sync, the seam checkout completion calls with a completed session's
+   * subscription (`syncFromLoops`) and whose `firstInvoiceId` fills the session's `invoice`.
+   */
+  subscriptionSync: SubscriptionSync;
   /** Loads each tenant's mapping file into the shared store (start-up and `mappings load`). */
   loadMappings(): Promise<void>;
   /** Stops taking work: /readyz answers 503 while in-flight requests finish. */
@@ -127,8 +145,23 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
   metrics.observeQueueDepth(() => queue.depth());
   const publisher = createEventPublisher({ events: stores.events, queue, tenants: tenantConfigs, now, logger });
   const customers = createCustomerService({ customers: stores.customers, publisher, logger });
-  // The subscription core's seam (issue 12): until it is connected, a stand-in that reads Loops.
-  const checkoutSubscriptions = createLoopsCheckoutSubscriptions({ contract: config.loopsContract, logger });
+  const billing = createBillingServices({
+    stores,
+    publisher,
+    tenants,
+    now,
+    logger,
+    contract: options.billingContract ?? { subscriptions: config.loopsContract.subscriptions },
+    // An expanded `customer` on a subscription or invoice is the directory's customer (or its deleted stub).
+    customers: options.customers ?? {
+      async get(tenantId, id, stripeVersion) {
+        const record = isCustomerId(id) ? await stores.customers.get(tenantId, id) : undefined;
+        return record && renderCustomer(record.customer, stripeVersion);
+      },
+    },
+  });
+  // A subscription-mode checkout brings its subscription in through the core (services/subscriptions/checkout-link.ts).
+  const checkoutSubscriptions = billing.checkout;
   const tenantsById = new Map(tenants.map((tenant) => [tenant.config.id, tenant]));
   const completion = createCheckoutCompletion({ tenants: tenantsById, customers, subscriptions: checkoutSubscriptions, now, logger });
   const sync = createSessionSync({ sessions: stores.sessions, events: createSessionEventSink(publisher), completion, now, logger });
@@ -159,6 +192,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     publisher,
     now,
     logger,
+    subscriptions: billing.webhooks,
   });
   const portalConfigurations = createPortalConfigurationService({ configurations: stores.portalConfigurations, publisher, now, logger });
   const portalSessions = createPortalSessionService({
@@ -210,6 +244,8 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
       catalogRoutes(createCatalogService({ mappings: stores.mappings, now })),
       customerRoutes(customers),
       billingPortalRoutes(portalSessions, portalConfigurations),
+      subscriptionRoutes(billing.subscriptions),
+      invoiceRoutes(billing.invoices),
     ],
     publicRoutes: [
       healthRoutes(readiness),
@@ -236,9 +272,12 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
       background.push(startPeriodic('outbox drainer', OUTBOX_DRAIN_INTERVAL_MS, publisher.drainOutbox, logger));
       background.push(startPeriodic('expiry sweep', config.expirySweepIntervalMs, sweepExpired, logger));
       background.push(startPeriodic('list index build', INDEX_BUILD_INTERVAL_MS, buildListIndexes, logger));
+      background.push(startPeriodic('subscription sweep', config.subscriptionSweepIntervalMs, billing.sweep, logger));
     },
     drainOutbox: publisher.drainOutbox,
     sweepExpired,
+    sweepSubscriptions: billing.sweep,
+    subscriptionSync: billing.sync,
     async loadMappings() {
       for (const tenant of config.tenants) {
         // No file: keep what the shared store has (another instance or `mappings load` put it there).

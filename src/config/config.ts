@@ -54,6 +54,8 @@ export interface Config {
   expirySweepIntervalMs: number;
   /** Due sessions of one tenant the sweep settles at once. */
   expirySweepConcurrency: number;
+  /** The subscription sweep (services/subscriptions/subscription-sweep.ts). */
+  subscriptionSweepIntervalMs: number;
   rateLimit: { perSecond: number; burst: number };
   mappingsDir: string;
   tenants: TenantConfig[];

@@ -71,6 +71,8 @@ export const envSchema = z.object({
   /** How often open sessions past `expires_at` are looked for. */
   EXPIRY_SWEEP_INTERVAL_MS: positiveInt.default(30_000),
   EXPIRY_SWEEP_CONCURRENCY: positiveInt.default(8),
+  /** How often subscriptions due for a look (renewal, retry, trial end) are read from Loops. */
+  SUBSCRIPTION_SWEEP_INTERVAL_MS: positiveInt.default(60_000),
 
   /** Per API key and instance, like Stripe's limit; 0 turns it off. Burst defaults to twice the rate. */
   RATE_LIMIT_PER_SECOND: wholeNumber.default(100),

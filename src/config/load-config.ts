@@ -71,6 +71,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, readFile:
     webhooks: { retryScheduleMs, timeoutMs: env.WEBHOOK_TIMEOUT_MS, concurrency: env.WEBHOOK_CONCURRENCY },
     expirySweepIntervalMs: env.EXPIRY_SWEEP_INTERVAL_MS,
     expirySweepConcurrency: env.EXPIRY_SWEEP_CONCURRENCY,
+    subscriptionSweepIntervalMs: env.SUBSCRIPTION_SWEEP_INTERVAL_MS,
     rateLimit: { perSecond: env.RATE_LIMIT_PER_SECOND, burst: env.RATE_LIMIT_BURST ?? Math.max(1, 2 * env.RATE_LIMIT_PER_SECOND) },
     loopsWebhook: { signatureHeader: env.LOOPS_WEBHOOK_SIGNATURE_HEADER, toleranceSeconds: env.LOOPS_WEBHOOK_TOLERANCE_SECONDS },
     mappingsDir: env.MAPPINGS_DIR,

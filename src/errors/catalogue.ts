@@ -97,6 +97,12 @@ export const ERROR_CATALOGUE = {
     type: 'invalid_request_error',
     when: 'the object cannot make that change now (e.g. expiring a session that is not open)',
   },
+  canceled_subscription_fields: {
+    status: 400,
+    type: 'invalid_request_error',
+    stripeCode: 'invalid_canceled_subscription_fields',
+    when: 'a change other than `metadata` or `cancellation_details` to a canceled subscription',
+  },
   loops_contract_off: {
     status: 400,
     type: 'invalid_request_error',

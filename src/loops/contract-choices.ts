@@ -73,4 +73,10 @@ export const LOOPS_CONTRACT = {
    * (`customer_details` on completed sessions, §8, needs no switch: it is read when present.)
    */
   trials: true as boolean,
+  /**
+   * §8.1 [chosen]: a failed renewal is retried `count` times, `spacingSeconds` apart from the period
+   * end; the last failed retry ends the subscription. The gateway reads it to show an open
+   * invoice's `next_payment_attempt` and to know when to read Loops again (the subscription sweep).
+   */
+  subscriptionRenewalRetries: { count: 3, spacingSeconds: 86_400 },
 } as const;

@@ -21,6 +21,10 @@ import { createRedisPortalConfigurationStore } from './redis-portal-configuratio
 import type { PortalConfigurationStore } from './portal-configuration-store';
 import { createRedisSessionStore } from './redis-session-store';
 import type { SessionStore } from './session-store';
+import { createMemorySubscriptionStore } from './memory-subscription-store';
+import { createRedisSubscriptionStore } from './redis-subscription-store';
+import { subscriptionKeysCache } from './subscription-keys';
+import type { SubscriptionStore } from './subscription-store';
 
 export interface Stores {
   sessions: SessionStore;
@@ -30,6 +34,8 @@ export interface Stores {
   customers: CustomerStore;
   /** Billing portal configurations (kept by the gateway: Loops' portal is configured in Loops). */
   portalConfigurations: PortalConfigurationStore;
+  /** Subscriptions and their invoices (loops-api.md §8), written with their events. */
+  subscriptions: SubscriptionStore;
 }
 
 /** Redis-backed stores, or the in-memory ones when there is no Redis (the sandbox). */
@@ -45,6 +51,7 @@ export function createStores(config: Config, redis: RedisClient | undefined, now
       events,
       customers: createMemoryCustomerStore(events, idempotency),
       portalConfigurations: createMemoryPortalConfigurationStore(events, idempotency),
+      subscriptions: createMemorySubscriptionStore(events),
     };
   }
   const prefix = config.redis.keyPrefix;
@@ -56,5 +63,6 @@ export function createStores(config: Config, redis: RedisClient | undefined, now
     events: createRedisEventStore(redis, keysFor, now),
     customers: createRedisCustomerStore(redis, keysFor, now),
     portalConfigurations: createRedisPortalConfigurationStore(redis, prefix, keysFor, now),
+    subscriptions: createRedisSubscriptionStore(redis, subscriptionKeysCache(prefix), keysFor, now),
   };
 }

@@ -1,6 +1,7 @@
 import type { CustomerRecord } from './customer-record';
 import type { CreatedWindow, CustomerListQuery, ScanChunk, ScanPosition } from './customer-store';
-import { UnknownCursorError, type ListPage } from './list-scan';
+import type { ListPage } from './list-scan';
+import { scanPage, type OrderedSource } from './rank-scan';
 
 /**
  * One customer index as the list and search reads see it: entries ordered newest first (creation
@@ -76,68 +77,4 @@ export async function scanWindow(index: SortedIndex, window: CreatedWindow, afte
   const stop = Math.min(start + count - 1, end);
   const entries = start > stop ? [] : await index.entries(start, stop);
   return { entries, ended: stop >= end };
-}
-
-/**
- * The rank-based pager the customer indexes page with (a window of ranks of one sorted set; a
- * cursor outside the index is placed by its creation time, above). Sessions and events page with
- * list-scan.ts `listPage` over score ranges and several indexes; customers need only one index at a
- * time. Cursor semantics are Stripe's (stripe-surface.md §3.3): exclusive cursors, `ending_before`
- * returns the items just newer than the cursor, `has_more` from one match more than asked for.
- */
-interface RankQuery<T> {
-  limit: number;
-  startingAfter?: string;
-  endingBefore?: string;
-  matches: (record: T) => boolean;
-}
-
-/** An index ordered newest first; rank 0 is the newest object. */
-interface OrderedSource<T> {
-  rankOf(id: string): Promise<number | undefined>;
-  /**
-   * Ranks start..stop inclusive (fewer at the end of the index), newest first; `undefined` where
-   * an index entry's record is already gone, so a short answer always means the index ended.
-   */
-  range(start: number, stop: number): Promise<(T | undefined)[]>;
-}
-
-const CHUNK = 100;
-
-/**
- * Stripe cursor pagination over a filtered index (stripe-surface.md §3.3): cursors are exclusive,
- * `ending_before` returns the items just newer than the cursor, and `has_more` is computed by
- * finding one match more than asked for, so it is never a guess.
- */
-async function scanPage<T>(source: OrderedSource<T>, query: RankQuery<T>): Promise<ListPage<T>> {
-  const cursor = query.endingBefore ?? query.startingAfter;
-  const cursorRank = cursor === undefined ? undefined : await source.rankOf(cursor);
-  if (cursor !== undefined && cursorRank === undefined) throw new UnknownCursorError(cursor);
-  const found =
-    query.endingBefore !== undefined
-      ? await scanNewer(source, query, cursorRank ?? 0)
-      : await scanOlder(source, query, cursorRank === undefined ? 0 : cursorRank + 1);
-  const hasMore = found.length > query.limit;
-  const page = found.slice(0, query.limit);
-  return { records: query.endingBefore !== undefined ? page.reverse() : page, hasMore };
-}
-
-async function scanOlder<T>(source: OrderedSource<T>, query: RankQuery<T>, from: number): Promise<T[]> {
-  const found: T[] = [];
-  for (let start = from; found.length <= query.limit; start += CHUNK) {
-    const chunk = await source.range(start, start + CHUNK - 1);
-    for (const record of chunk) if (record && found.length <= query.limit && query.matches(record)) found.push(record);
-    if (chunk.length < CHUNK) break;
-  }
-  return found;
-}
-
-/** Walks from the cursor towards the newest, nearest first. */
-async function scanNewer<T>(source: OrderedSource<T>, query: RankQuery<T>, cursorRank: number): Promise<T[]> {
-  const found: T[] = [];
-  for (let stop = cursorRank - 1; stop >= 0 && found.length <= query.limit; stop -= CHUNK) {
-    const chunk = await source.range(Math.max(0, stop - CHUNK + 1), stop);
-    for (const record of chunk.reverse()) if (record && found.length <= query.limit && query.matches(record)) found.push(record);
-  }
-  return found;
 }

@@ -25,7 +25,11 @@ export async function startDrill(options: { redisUrl: string; env?: Record<strin
   await writeMappingFile(
     mappingsDir,
     'default',
-    await createLoopsCatalog(emulator.url, TEST_KEYS.loops, [{ stripePriceId: 'price_mug', name: 'Mug', unitAmount: 1250, currency: 'usd' }]),
+    await createLoopsCatalog(emulator.url, TEST_KEYS.loops, [
+      { stripePriceId: 'price_mug', name: 'Mug', unitAmount: 1250, currency: 'usd' },
+      // For the suites that need a subscription (test/helpers/billing.ts subscriptionReadBack).
+      { stripePriceId: 'price_pro_monthly', name: 'Pro plan', unitAmount: 900, currency: 'usd', recurring: 'month' },
+    ]),
   );
   const env: Record<string, string> = {
     REDIS_URL: options.redisUrl,

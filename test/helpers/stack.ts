@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Stripe from 'stripe';
 import { loadConfig } from '../../src/config';
-import { createContainer, type Container } from '../../src/container';
+import { createContainer, type Container, type ContainerOptions } from '../../src/container';
 import { createHttpServer } from '../../src/http/http-server';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator';
 import { writeMappingFile } from '../../src/mappings/mapping-files';
@@ -60,6 +60,8 @@ export interface StackOptions {
   now?: () => number;
   /** The gateway's logger (default: silent); the log scan passes one writing to memory. */
   logger?: Logger;
+  /** Further container options (the §8 switches, a customer lookup). */
+  container?: Pick<ContainerOptions, 'billingContract' | 'customers'>;
 }
 
 export interface Stack {
@@ -117,7 +119,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...options.env,
   };
   const config = loadConfig(env);
-  const container = createContainer(config, { logger: options.logger ?? createLogger('silent'), ...(options.now ? { now: options.now } : {}) });
+  const container = createContainer(config, {
+    logger: options.logger ?? createLogger('silent'),
+    ...(options.now ? { now: options.now } : {}),
+    ...options.container,
+  });
   await container.loadMappings();
   if (options.background !== false) container.startBackground();
   // Built as main.ts builds it: the same request deadlines and malformed-HTTP answers.

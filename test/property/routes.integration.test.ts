@@ -4,6 +4,7 @@ import { IDEMPOTENCY } from '../../src/store/idempotency-store';
 import { rawRequest, type RawResponse } from '../helpers/raw-http';
 import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
 import { storedStateProbe } from '../helpers/stored-state';
+import { subscriptionReadBack } from '../helpers/billing';
 import { PUBLIC_ROUTES, routeName, routesRegisteredBy, STRIPE_ROUTES, type RouteIds, type StripeRoute } from '../security/routes';
 import {
   builtinKeys,
@@ -57,6 +58,8 @@ describe('hostile requests on every route', () => {
     // The tenant's default portal configuration is made on its first use (a list): made here, so
     // a valid read among the hostile ones does not show it appearing.
     await stripe.billingPortal.configurations.list();
+    // A subscription and its first invoice, brought in by the gateway's first read (Loops' webhooks are off here).
+    const billing = await subscriptionReadBack(stack, stripe);
     ids = {
       session: open.id,
       event: event.id,
@@ -64,6 +67,7 @@ describe('hostile requests on every route', () => {
       product: String(price.product),
       customer: customer.id,
       configuration: configuration.id,
+      ...billing,
     };
     probe = storedStateProbe(stack, () => [ids.session]);
   });
@@ -117,6 +121,8 @@ describe('hostile requests on every route', () => {
           fc.constant(ids[route.owns]),
           fc.constantFrom(
             'cs_test_does_not_exist',
+            'sub_test_does_not_exist',
+            'in_nope',
             'evt_nope',
             '__proto__',
             'constructor',
@@ -167,10 +173,11 @@ describe('hostile requests on every route', () => {
           if (type !== undefined) headers['content-type'] = type;
           if (stripeVersion !== undefined) headers['stripe-version'] = stripeVersion;
           if (idempotencyKey !== undefined) headers['idempotency-key'] = idempotencyKey;
-          const what = `${route.method} ${base}${search ? `?${search}` : ''}`;
+          const target = search ? `${base}${base.includes('?') ? '&' : '?'}${search}` : base;
+          const what = `${route.method} ${target}`;
           const before = await storedState();
           const builtinsBefore = builtinKeys();
-          const response = await rawRequest(stack.url, { method: route.method, path: `${base}${search ? `?${search}` : ''}`, headers, body });
+          const response = await rawRequest(stack.url, { method: route.method, path: target, headers, body });
           expectWellFormed(response, what);
           expect(pollutionSince(builtinsBefore)).toEqual([]);
           // Hostile writes are refused; reads may answer 200 but change nothing.

@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { subscriptionReadBack } from '../helpers/billing';
 import { tenantKeys } from '../../src/store/keys';
 import { DRILL_KEY, startDrill, waitUntil, type Drill } from '../helpers/drill-stack';
 import type { GatewayProcess } from '../helpers/gateway-process';
@@ -60,6 +61,7 @@ describe('hostile input: answered in bounded time, /healthz answering meanwhile'
       product: String(price.product),
       customer: customer.id,
       configuration: configuration.id,
+      ...(await subscriptionReadBack(drill, stripe)),
     };
   }, 120_000);
 
@@ -185,7 +187,7 @@ describe('hostile input: answered in bounded time, /healthz answering meanwhile'
   /** Every `list(...)` of the parameter schemas, on a route that takes it, with its cap. */
   const LISTS: {
     route: string;
-    method: 'GET' | 'POST';
+    method: 'GET' | 'POST' | 'DELETE';
     path: () => string;
     param: string;
     name: string;
@@ -388,6 +390,88 @@ describe('hostile input: answered in bounded time, /healthz answering meanwhile'
       cap: 20,
       item: '=x',
     },
+    {
+      route: 'GET /v1/subscriptions',
+      method: 'GET',
+      path: () => '/v1/subscriptions',
+      param: 'expand',
+      name: 'expand',
+      cap: 20,
+      item: '=data.x',
+    },
+    {
+      route: 'GET /v1/subscriptions/search',
+      method: 'GET',
+      path: () => '/v1/subscriptions/search',
+      base: `query=${encodeURIComponent("status:'active'")}`,
+      param: 'expand',
+      name: 'expand',
+      cap: 20,
+      item: '=data.x',
+    },
+    {
+      route: 'GET /v1/subscriptions/:id',
+      method: 'GET',
+      path: () => `/v1/subscriptions/${ids.subscription}`,
+      param: 'expand',
+      name: 'expand',
+      cap: 20,
+      item: '=x',
+    },
+    {
+      route: 'POST /v1/subscriptions/:id',
+      method: 'POST',
+      path: () => `/v1/subscriptions/${ids.subscription}`,
+      param: 'expand',
+      name: 'expand',
+      cap: 20,
+      item: '=x',
+    },
+    {
+      route: 'DELETE /v1/subscriptions/:id',
+      method: 'DELETE',
+      path: () => `/v1/subscriptions/${ids.subscription}`,
+      param: 'expand',
+      name: 'expand',
+      cap: 20,
+      item: '=x',
+    },
+    {
+      route: 'GET /v1/invoices',
+      method: 'GET',
+      path: () => '/v1/invoices',
+      param: 'expand',
+      name: 'expand',
+      cap: 20,
+      item: '=data.x',
+    },
+    {
+      route: 'GET /v1/invoices/:id',
+      method: 'GET',
+      path: () => `/v1/invoices/${ids.invoice}`,
+      param: 'expand',
+      name: 'expand',
+      cap: 20,
+      item: '=x',
+    },
+    {
+      route: 'GET /v1/invoices/:id/lines',
+      method: 'GET',
+      path: () => `/v1/invoices/${ids.invoice}/lines`,
+      param: 'expand',
+      name: 'expand',
+      cap: 20,
+      item: '=data.x',
+    },
+    {
+      route: 'POST /v1/subscriptions/:id',
+      method: 'POST',
+      path: () => `/v1/subscriptions/${ids.subscription}`,
+      param: 'items',
+      name: 'items',
+      cap: 20,
+      item: '[quantity]=1',
+    },
   ];
   /** Routes whose parameters hold no list at all (`customers.del` takes none). */
   const WITHOUT_LISTS = ['DELETE /v1/customers/:id'];
@@ -401,14 +485,14 @@ describe('hostile input: answered in bounded time, /healthz answering meanwhile'
       ['cap + 1, indexed', (cap: number) => cap + 1, true],
       ['cap + 1, a[] style', (cap: number) => cap + 1, false],
       // A query string must fit Node's 16 KB header limit; a body may be far longer.
-      ['hundreds of items', () => (list.method === 'GET' ? 300 : 2000), true],
+      ['hundreds of items', () => (list.method === 'POST' ? 2000 : 300), true],
     ])('%s: a 400 naming the list, /healthz answering', async (_what, count, indexed) => {
       const n = count(list.cap);
       const pairs = Array.from({ length: n }, (_, i) => `${list.param}[${indexed ? i : ''}]${list.item}`);
       const params = [list.base, ...pairs].filter(Boolean).join('&');
       const headers = { ...FORM, ...list.headers };
       const probed = await whileProbingHealth([
-        () => (list.method === 'GET' ? send('GET', `${list.path()}?${params}`, headers) : send('POST', list.path(), headers, params)),
+        () => (list.method === 'POST' ? send('POST', list.path(), headers, params) : send(list.method, `${list.path()}?${params}`, headers)),
       ]);
       expectHealthy(probed);
       const [response] = probed.responses as [RawResponse];
@@ -425,6 +509,8 @@ describe('hostile input: answered in bounded time, /healthz answering meanwhile'
       product: 'product',
       customer: 'customer',
       configuration: 'configuration',
+      subscription: 'subscription',
+      invoice: 'invoice',
     };
     const idRoutes = STRIPE_ROUTES.filter((route) => route.owns !== undefined);
 

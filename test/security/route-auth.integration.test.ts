@@ -3,6 +3,7 @@ import { loopsSignature } from '../helpers/loops-webhooks';
 import { rawRequest, type RawResponse } from '../helpers/raw-http';
 import { loopsWebhookSecretFor, startStack, TEST_KEYS, type Stack } from '../helpers/stack';
 import { storedStateProbe } from '../helpers/stored-state';
+import { subscriptionReadBack } from '../helpers/billing';
 import { PUBLIC_ROUTES, routeName, STRIPE_ROUTES, type RouteIds, type StripeRoute } from './routes';
 
 /**
@@ -63,7 +64,17 @@ describe('security: every route', () => {
     // Each tenant's default portal configuration is made on its first use (a list): made here, so
     // no test's before-and-after comparison sees it appear.
     await stack.stripe({ key: GLOBEX, maxNetworkRetries: 0 }).billingPortal.configurations.list();
-    ids = { session: session.id, event: event.id, price: ACME_ONLY_PRICE, product, customer: customer.id, configuration: configuration.id };
+    // A subscription and its first invoice, brought in by the gateway's first read (Loops' webhooks are off here).
+    const billing = await subscriptionReadBack(stack, acme);
+    ids = {
+      session: session.id,
+      event: event.id,
+      price: ACME_ONLY_PRICE,
+      product,
+      customer: customer.id,
+      configuration: configuration.id,
+      ...billing,
+    };
     probe = storedStateProbe(stack, () => [ids.session]);
   });
   afterAll(async () => {
@@ -156,6 +167,7 @@ describe('security: every route', () => {
         expect(errorOf(response)).toMatchObject({ type: 'invalid_request_error', code: 'resource_missing' });
         expect(errorOf(response).message).toContain(ids[route.owns]);
       } else if (route.finds) {
+        // A search finds only the tenant's own objects.
         const found = await send(route, pathOf(route), globex);
         expect(found.status).toBe(200);
         expect(found.text).not.toContain(ids[route.finds]);

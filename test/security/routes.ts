@@ -15,6 +15,8 @@ export interface RouteIds {
   customer: string;
   /** A billing portal configuration the tenant created (not its default). */
   configuration: string;
+  subscription: string;
+  invoice: string;
 }
 
 export interface StripeRoute {
@@ -160,6 +162,50 @@ export const STRIPE_ROUTES: StripeRoute[] = [
     owns: 'configuration',
     mutates: true,
     validBody: () => 'metadata[changed_by]=someone_else',
+  },
+  { method: 'GET', pattern: '/v1/subscriptions', path: () => '/v1/subscriptions', cursor: 'subscription', mutates: false, validBody: () => '' },
+  {
+    method: 'GET',
+    pattern: '/v1/subscriptions/search',
+    path: () => `/v1/subscriptions/search?query=${encodeURIComponent("status:'active'")}`,
+    finds: 'subscription',
+    mutates: false,
+    validBody: () => '',
+  },
+  {
+    method: 'GET',
+    pattern: '/v1/subscriptions/:id',
+    path: (ids) => `/v1/subscriptions/${ids.subscription}`,
+    owns: 'subscription',
+    mutates: false,
+    validBody: () => '',
+  },
+  {
+    method: 'POST',
+    pattern: '/v1/subscriptions/:id',
+    path: (ids) => `/v1/subscriptions/${ids.subscription}`,
+    owns: 'subscription',
+    mutates: true,
+    validBody: () => 'metadata[changed_by]=someone_else',
+  },
+  { method: 'GET', pattern: '/v1/invoices', path: () => '/v1/invoices', cursor: 'invoice', mutates: false, validBody: () => '' },
+  { method: 'GET', pattern: '/v1/invoices/:id', path: (ids) => `/v1/invoices/${ids.invoice}`, owns: 'invoice', mutates: false, validBody: () => '' },
+  {
+    method: 'GET',
+    pattern: '/v1/invoices/:id/lines',
+    path: (ids) => `/v1/invoices/${ids.invoice}/lines`,
+    owns: 'invoice',
+    mutates: false,
+    validBody: () => '',
+  },
+  // Its owner's control cancels the subscription (the routes above still answer for it).
+  {
+    method: 'DELETE',
+    pattern: '/v1/subscriptions/:id',
+    path: (ids) => `/v1/subscriptions/${ids.subscription}`,
+    owns: 'subscription',
+    mutates: true,
+    validBody: () => '',
   },
   // Last: its owner's control request deletes the customer the routes above address.
   {

@@ -3,6 +3,7 @@ import { isLoopsError, isLoopsRefusal } from '../../loops/loops-error';
 import { parseLineItemExpand, parseSessionExpand, type SessionExpansion } from '../../stripe/expand';
 import { isWellFormedId, noSuchObject } from '../../stripe/ids';
 import { buildListObject } from '../../stripe/objects/list-object';
+import { mergeMetadata } from '../../stripe/params/merge-metadata';
 import type { ParamBag } from '../../stripe/params/param-bag';
 import {
   checkCursors,
@@ -191,17 +192,6 @@ export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
 }
 
 export type CheckoutSessionService = ReturnType<typeof createCheckoutSessionService>;
-
-/** Stripe metadata update: `metadata=` clears all, `metadata[k]=` removes k, others set. */
-function mergeMetadata(current: Record<string, string>, change: Record<string, string> | ''): Record<string, string> {
-  if (change === '') return {};
-  const merged = { ...current };
-  for (const [key, value] of Object.entries(change)) {
-    if (value === '') delete merged[key];
-    else merged[key] = value;
-  }
-  return merged;
-}
 
 function notOpen(record: SessionRecord): GatewayError {
   return new GatewayError(

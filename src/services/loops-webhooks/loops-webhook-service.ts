@@ -3,16 +3,16 @@ import type { TenantConfig } from '../../config';
 import { GatewayError } from '../../errors';
 import { LOOPS_CONTRACT } from '../../loops/contract-choices';
 import { loopsEventSchema, type LoopsEvent } from '../../loops/loops-webhook-schemas';
-import { fromLoopsV3Amount } from '../../loops/v3-amounts';
 import { verifyLoopsSignature } from '../../loops/verify-webhook-signature';
 import type { Logger } from '../../observability/logger';
-import { buildChargeObject } from '../../stripe/objects/charge-object';
 import type { EventStore } from '../../store/event-store';
 import type { SessionStore } from '../../store/session-store';
+import { chargeEventDedupeKey, chargeObjectFromLoops } from '../../translate/loops-charge-to-stripe';
 import { translateLoopsEvent, type LoopsEventAction } from '../../translate/loops-event-to-stripe';
 import type { SessionSync } from '../checkout-sessions/session-sync';
 import type { EventPublisher } from '../events/event-publisher';
 import { InvalidLoopsEventShapeError } from './invalid-shape-error';
+import { createSubscriptionWebhooks, type SubscriptionWebhookDeps } from './subscription-webhooks';
 
 export interface LoopsWebhookDeps {
   tenants: ReadonlyMap<string, TenantConfig>;
@@ -23,6 +23,8 @@ export interface LoopsWebhookDeps {
   publisher: EventPublisher;
   now: () => number;
   logger: Logger;
+  /** The §8.4 events (loops-api.md): without it, or with LOOPS_CONTRACT.subscriptions off, they are ignored. */
+  subscriptions?: SubscriptionWebhookDeps;
 }
 
 export type WebhookOutcome = 'processed' | 'duplicate' | 'ignored';
@@ -43,6 +45,7 @@ export function createLoopsWebhookService(deps: LoopsWebhookDeps) {
    * so no signature can match it.
    */
   const noTenantSecret = randomBytes(32).toString('hex');
+  const subscriptionEvents = deps.subscriptions ? createSubscriptionWebhooks(deps.subscriptions, deps.publisher, deps.logger) : undefined;
 
   async function handle(tenantId: string, rawBody: Buffer, signature: string | undefined): Promise<WebhookOutcome> {
     const tenant = deps.tenants.get(tenantId);
@@ -73,8 +76,10 @@ export function createLoopsWebhookService(deps: LoopsWebhookDeps) {
       await deps.events.recordLoopsEvent(tenantId, event.id, { outcome: 'unknown_type', type: event.type, receivedAt: deps.now(), event });
       return 'ignored';
     }
-    let known = true;
-    for (const action of actions) known = (await apply(tenantId, event, action)) && known;
+    // Handled when any action found its object: a subscription Loops created from a checkout the
+    // gateway did not make is still synced, though no session of its is stored.
+    let known = false;
+    for (const action of actions) known = (await apply(tenantId, event, action)) || known;
     await deps.events.recordLoopsEvent(
       tenantId,
       event.id,
@@ -101,8 +106,11 @@ export function createLoopsWebhookService(deps: LoopsWebhookDeps) {
     throw new InvalidLoopsEventShapeError(`Loops event ${event.id} (${event.type}) has an unexpected shape: ${problem}`);
   }
 
-  /** Returns false when the event is about a session this gateway did not create. */
+  /** Returns false when the event is about a session (or subscription) that is not this tenant's. */
   async function apply(tenantId: string, event: LoopsEvent, action: LoopsEventAction): Promise<boolean> {
+    if (action.kind === 'subscription_sync' || action.kind === 'subscription_charge') {
+      return subscriptionEvents ? subscriptionEvents.apply(tenantId, event, action) : false;
+    }
     const record = await deps.sessions.get(tenantId, action.sessionId);
     if (!record) {
       deps.logger.warn(
@@ -123,26 +131,19 @@ export function createLoopsWebhookService(deps: LoopsWebhookDeps) {
         });
         return true;
       case 'charge': {
-        const { charge } = action;
-        const currency = charge.currency.toLowerCase();
-        const object = buildChargeObject({
-          id: charge.id,
-          // V3 amounts, like the session total this charge settles (loops-event-to-stripe.ts).
-          amount: fromLoopsV3Amount(charge.amount, currency),
-          amountRefunded: fromLoopsV3Amount(charge.amount_refunded, currency),
-          currency,
-          created: charge.created ?? Math.floor(deps.now() / 1000),
+        const object = chargeObjectFromLoops(action.charge, {
           livemode: record.session.livemode,
           metadata: record.session.metadata,
-          paymentIntent: charge.payment_intent ?? record.session.payment_intent,
           customer: record.session.customer,
-          email: charge.customer_email ?? record.session.customer_email,
+          email: record.session.customer_email,
+          paymentIntent: record.session.payment_intent,
           description: null,
+          createdFallback: Math.floor(deps.now() / 1000),
         });
         await deps.publisher.publish(
           tenantId,
           { type: action.stripeType, object, livemode: record.session.livemode, request: AUTOMATIC },
-          `loops:${event.id}`,
+          chargeEventDedupeKey(action.stripeType, action.charge.id, event.id),
         );
         return true;
       }

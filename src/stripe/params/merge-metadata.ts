@@ -1,0 +1,13 @@
+/**
+ * Stripe's metadata update (stripe-surface.md §5.3): `metadata=` clears every key, `metadata[k]=`
+ * removes `k`, any other value sets it; keys not named stay.
+ */
+export function mergeMetadata(current: Record<string, string>, change: Record<string, string> | ''): Record<string, string> {
+  if (change === '') return {};
+  const merged = { ...current };
+  for (const [key, value] of Object.entries(change)) {
+    if (value === '') delete merged[key];
+    else merged[key] = value;
+  }
+  return merged;
+}
