@@ -15,8 +15,10 @@ import { rateLimit } from './http/middleware/rate-limit';
 import { createMetrics, type Metrics } from './observability/metrics';
 import { createLoopsClient } from './loops/loops-client';
 import { mappingFilePath, readMappingFile } from './mappings/mapping-files';
+import { describeMerge } from './mappings/merge-catalog';
 import { createLogger, type Logger } from './observability/logger';
 import type { TenantContext } from './services/call-context';
+import { loadCatalogFile } from './services/catalog-load';
 import { createCatalogService } from './services/catalog-service';
 import { createCheckoutSessionService } from './services/checkout-sessions/checkout-session-service';
 import { createExpirySweep } from './services/checkout-sessions/expiry-sweep';
@@ -55,7 +57,7 @@ export interface Container {
   startBackground(): void;
   drainOutbox(): Promise<number>;
   sweepExpired(): Promise<number>;
-  /** Loads each tenant's mapping file into the shared store (start-up and `mappings load`). */
+  /** Merges each tenant's mapping file into the shared catalog (start-up; services/catalog-load.ts). */
   loadMappings(): Promise<void>;
   /** Stops taking work: /readyz answers 503 while in-flight requests finish. */
   drain(): void;
@@ -157,7 +159,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     stripeRoutes: [
       checkoutSessionRoutes(checkoutSessions),
       eventRoutes(createEventQueries(stores.events)),
-      catalogRoutes(createCatalogService({ mappings: stores.mappings, now })),
+      catalogRoutes(createCatalogService({ mappings: stores.mappings, publisher, logger, now })),
     ],
     publicRoutes: [healthRoutes(readiness), metricsRoutes(metrics), loopsWebhookRoutes(loopsWebhooks, config.loopsWebhook.signatureHeader, metrics)],
   });
@@ -193,8 +195,10 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
           continue;
         }
         const file = await readMappingFile(config.mappingsDir, tenant.id);
-        await stores.mappings.replaceAll(tenant.id, file);
-        logger.info({ tenant: tenant.id, prices: Object.keys(file.prices).length }, 'mappings loaded');
+        // Merged, never replaced: what was made or changed through the API survives a restart (docs/mappings.md "One catalog").
+        const { report, written } = await loadCatalogFile(stores.mappings, tenant.id, file, { force: false });
+        for (const line of describeMerge(report)) logger.warn({ tenant: tenant.id }, `mappings: ${line}`);
+        logger.info({ tenant: tenant.id, prices: Object.keys(file.prices).length, written }, 'mappings loaded');
       }
     },
     drain() {

@@ -32,7 +32,7 @@ export function createStores(config: Config, redis: RedisClient | undefined, now
     return {
       sessions: createMemorySessionStore(events, idempotency),
       idempotency,
-      mappings: createCachedMappingStore(createMemoryMappingStore(), onMappingLookup, now),
+      mappings: createCachedMappingStore(createMemoryMappingStore(events, idempotency), onMappingLookup, now),
       events,
     };
   }
@@ -41,7 +41,7 @@ export function createStores(config: Config, redis: RedisClient | undefined, now
   return {
     sessions: createRedisSessionStore(redis, keysFor, now),
     idempotency: createRedisIdempotencyStore(redis, keysFor, lockSeconds),
-    mappings: createCachedMappingStore(createRedisMappingStore(redis, keysFor), onMappingLookup, now),
+    mappings: createCachedMappingStore(createRedisMappingStore(redis, keysFor, now), onMappingLookup, now),
     events: createRedisEventStore(redis, keysFor, now),
   };
 }

@@ -38,3 +38,11 @@ export function hostedUiMode(stripeVersion: string): UiMode {
 export function usesAllowedPaymentMethodTypes(stripeVersion: string): boolean {
   return isAtLeast(stripeVersion, ALLOWED_PAYMENT_METHOD_TYPES_IN);
 }
+
+/** 2024-04-10 renamed the product's `features` to `marketing_features` (stripe-billing-surface.md §12). */
+const MARKETING_FEATURES_IN = '2024-04-10';
+
+/** The name a product's marketing features have in a version (object field and create/update parameter). */
+export function productFeaturesField(stripeVersion: string): 'features' | 'marketing_features' {
+  return isAtLeast(stripeVersion, MARKETING_FEATURES_IN) ? 'marketing_features' : 'features';
+}
