@@ -52,7 +52,8 @@ describe('hostile requests on every route', () => {
     const [event] = (await stripe.events.list({ limit: 1 })).data;
     const price = await stripe.prices.retrieve('price_mug');
     if (!event) throw new Error('expiring a session should have recorded an event');
-    ids = { session: open.id, event: event.id, price: price.id, product: String(price.product) };
+    const emptyProduct = (await stripe.products.create({ name: 'Nothing to sell yet' })).id;
+    ids = { session: open.id, event: event.id, price: price.id, product: String(price.product), emptyProduct };
     probe = storedStateProbe(stack, () => [ids.session]);
   });
   afterAll(async () => {
@@ -155,10 +156,12 @@ describe('hostile requests on every route', () => {
           if (type !== undefined) headers['content-type'] = type;
           if (stripeVersion !== undefined) headers['stripe-version'] = stripeVersion;
           if (idempotencyKey !== undefined) headers['idempotency-key'] = idempotencyKey;
-          const what = `${route.method} ${base}${search ? `?${search}` : ''}`;
+          // A search route's path already carries its query.
+          const target = `${base}${search ? `${base.includes('?') ? '&' : '?'}${search}` : ''}`;
+          const what = `${route.method} ${target}`;
           const before = await storedState();
           const builtinsBefore = builtinKeys();
-          const response = await rawRequest(stack.url, { method: route.method, path: `${base}${search ? `?${search}` : ''}`, headers, body });
+          const response = await rawRequest(stack.url, { method: route.method, path: target, headers, body });
           expectWellFormed(response, what);
           expect(pollutionSince(builtinsBefore)).toEqual([]);
           // Hostile writes are refused; reads may answer 200 but change nothing.

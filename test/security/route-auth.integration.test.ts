@@ -58,7 +58,8 @@ describe('security: every route', () => {
     await acme.checkout.sessions.expire(other.id);
     const [event] = (await acme.events.list({ limit: 1 })).data;
     if (!event) throw new Error('expiring a session should have recorded an event');
-    ids = { session: session.id, event: event.id, price: ACME_ONLY_PRICE, product };
+    const emptyProduct = (await acme.products.create({ name: 'Nothing to sell yet' })).id;
+    ids = { session: session.id, event: event.id, price: ACME_ONLY_PRICE, product, emptyProduct };
     probe = storedStateProbe(stack, () => [ids.session]);
   });
   afterAll(async () => {
@@ -143,7 +144,7 @@ describe('security: every route', () => {
     });
 
     it('with the other tenant’s key on this tenant’s ids: resource_missing, nothing changed; the owner’s key works', async () => {
-      const before = await probe.snapshot();
+      let before = await probe.snapshot();
       const globex = `Bearer ${GLOBEX}`;
       if (route.owns) {
         const response = await send(route, pathOf(route), globex, route.validBody(ids));
@@ -157,17 +158,31 @@ describe('security: every route', () => {
         const paged = await send(route, `${pathOf(route)}?starting_after=${ids[route.cursor]}`, globex);
         expect(paged.status).toBe(400);
         expect(errorOf(paged)).toMatchObject({ code: 'resource_missing', param: 'starting_after' });
+      } else if (route.searches) {
+        const found = await send(route, pathOf(route), globex);
+        expect(found.status).toBe(200);
+        expect(found.text).not.toContain(ids[route.searches]);
+      } else if (route.createsOwn) {
+        // Nothing of the owner's is named: the other tenant creates in its own catalog, and only there.
+        const response = await send(route, pathOf(route), globex, route.validBody(ids));
+        expect(response.status).toBe(200);
+        const changes = await probe.changesSince(before);
+        expect(changes.length).toBeGreaterThan(0);
+        expect(changes.filter((change) => !change.includes('{globex}'))).toEqual([]);
+        before = await probe.snapshot();
       } else {
-        // Create: the other tenant's price is not a price here.
+        // Create: the other tenant's price (or product) is not one here.
+        const references = route.references ?? 'price';
         const response = await send(route, pathOf(route), globex, route.validBody(ids));
         expect(response.status).toBe(400);
-        expect(errorOf(response)).toMatchObject({ code: 'resource_missing', message: expect.stringContaining(ids.price) });
+        expect(errorOf(response)).toMatchObject({ code: 'resource_missing', message: expect.stringContaining(ids[references]) });
       }
       expect(await probe.changesSince(before)).toEqual([]);
 
       // The control: the same request with the owner's key succeeds, so the ids were real.
       const owner = await send(route, pathOf(route), `Bearer ${ACME}`, route.validBody(ids));
       expect(owner.status).toBe(200);
+      if (route.searches) expect(owner.text).toContain(ids[route.searches]);
     });
   });
 

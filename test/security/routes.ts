@@ -12,10 +12,12 @@ export interface RouteIds {
   event: string;
   price: string;
   product: string;
+  /** A product of the owner without prices: the one `DELETE /v1/products/:id` may delete. */
+  emptyProduct: string;
 }
 
 export interface StripeRoute {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   /** The router's pattern, as `routesRegisteredBy` reports it. */
   pattern: string;
   path(ids: RouteIds): string;
@@ -23,6 +25,12 @@ export interface StripeRoute {
   owns?: keyof RouteIds;
   /** For lists: the kind of id `starting_after` takes. */
   cursor?: keyof RouteIds;
+  /** For searches: the owner's object the query finds, which another tenant's search must not. */
+  searches?: keyof RouteIds;
+  /** For creates: the owner's object the valid body names (default `price`), unknown to another tenant. */
+  references?: keyof RouteIds;
+  /** A create that names nothing of the owner's: another tenant's key creates in its own catalog only. */
+  createsOwn?: boolean;
   /** Changes stored state when it succeeds. */
   mutates: boolean;
   /** A form body the owner's key gets a 2xx for (the session being open; `ids.price` mapped). */
@@ -75,6 +83,56 @@ export const STRIPE_ROUTES: StripeRoute[] = [
   { method: 'GET', pattern: '/v1/prices', path: () => '/v1/prices', cursor: 'price', mutates: false, validBody: () => '' },
   { method: 'GET', pattern: '/v1/prices/:id', path: (ids) => `/v1/prices/${ids.price}`, owns: 'price', mutates: false, validBody: () => '' },
   { method: 'GET', pattern: '/v1/products/:id', path: (ids) => `/v1/products/${ids.product}`, owns: 'product', mutates: false, validBody: () => '' },
+  {
+    method: 'GET',
+    pattern: '/v1/prices/search',
+    path: (ids) => `/v1/prices/search?query=${encodeURIComponent(`product:'${ids.product}'`)}`,
+    searches: 'price',
+    mutates: false,
+    validBody: () => '',
+  },
+  {
+    method: 'POST',
+    pattern: '/v1/prices',
+    path: () => '/v1/prices',
+    references: 'product',
+    mutates: true,
+    validBody: (ids) => `product=${ids.product}&unit_amount=700&currency=usd`,
+  },
+  {
+    method: 'POST',
+    pattern: '/v1/prices/:id',
+    path: (ids) => `/v1/prices/${ids.price}`,
+    owns: 'price',
+    mutates: true,
+    validBody: () => 'metadata[changed_by]=someone_else',
+  },
+  { method: 'GET', pattern: '/v1/products', path: () => '/v1/products', cursor: 'product', mutates: false, validBody: () => '' },
+  {
+    method: 'GET',
+    pattern: '/v1/products/search',
+    path: (ids) => `/v1/products/search?query=${encodeURIComponent(`-name:'${ids.product}'`)}`,
+    searches: 'product',
+    mutates: false,
+    validBody: () => '',
+  },
+  { method: 'POST', pattern: '/v1/products', path: () => '/v1/products', createsOwn: true, mutates: true, validBody: () => 'name=Security%20probe' },
+  {
+    method: 'POST',
+    pattern: '/v1/products/:id',
+    path: (ids) => `/v1/products/${ids.product}`,
+    owns: 'product',
+    mutates: true,
+    validBody: () => 'metadata[changed_by]=someone_else',
+  },
+  {
+    method: 'DELETE',
+    pattern: '/v1/products/:id',
+    path: (ids) => `/v1/products/${ids.emptyProduct}`,
+    owns: 'emptyProduct',
+    mutates: true,
+    validBody: () => '',
+  },
 ];
 
 export interface PublicRoute {
