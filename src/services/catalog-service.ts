@@ -13,7 +13,7 @@ import { decodePageToken, encodePageToken } from '../stripe/params/search-page-t
 import { matchesSearch, parseSearchQuery, type SearchFields, type SearchValue } from '../stripe/params/search-query';
 import { validateParams } from '../stripe/params/validate-params';
 import type { CallContext } from './call-context';
-import { createLoopsProductMaker, type MakeLoopsProduct } from './catalog-new-price';
+import { createLoopsProductMaker } from './catalog-new-price';
 import { parseCatalogExpand } from './catalog-params';
 import { createPriceWrites, presentationOf } from './catalog-price-writes';
 import { createProductWrites } from './catalog-product-writes';
@@ -45,8 +45,6 @@ export interface CatalogServiceDeps {
   publisher: EventPublisher;
   logger: Logger;
   now?: () => number;
-  /** Tests replace how a price's Loops product is made; the default is the mapping tool's create. */
-  makeLoopsProduct?: MakeLoopsProduct;
 }
 
 /**
@@ -64,7 +62,7 @@ export function createCatalogService(deps: CatalogServiceDeps) {
     publisher: deps.publisher,
     logger: deps.logger,
     now,
-    makeLoopsProduct: deps.makeLoopsProduct ?? createLoopsProductMaker(),
+    makeLoopsProduct: createLoopsProductMaker(),
   };
   const prices = createPriceWrites(context);
   const products = createProductWrites(context);
@@ -146,8 +144,6 @@ export function createCatalogService(deps: CatalogServiceDeps) {
     createProduct: products.create,
     updateProduct: products.update,
     deleteProduct: products.del,
-    /** For tests and operators: the catalog view a tenant's requests read. */
-    view: (tenantId: string): Promise<CatalogView> => snapshots.current(tenantId),
   };
 }
 
