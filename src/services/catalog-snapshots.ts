@@ -39,15 +39,22 @@ export function catalogView(snapshot: CatalogSnapshot): CatalogView {
   let lookupKeys: Map<string, string> | undefined;
   let described: Map<string, ProductFacts> | undefined;
 
-  /** Products from their own entries, then those only price entries name (the first such price describes it). */
+  /**
+   * Products from their own entries, then those only price entries name, each described by its
+   * newest price (the first in list order). One pass, no sort: a write builds this for its new view.
+   */
   const describedProducts = (): Map<string, ProductFacts> => {
     if (described) return described;
+    const newest = new Map<string, PricedEntry>();
+    for (const [id, entry] of prices) {
+      const productId = entry.stripeProductId;
+      if (!productId || products.has(productId)) continue;
+      const current = newest.get(productId);
+      if (!current || newestFirst(entry.created, id, current.entry.created, current.id) < 0) newest.set(productId, { id, entry });
+    }
     described = new Map();
     for (const [id, info] of products) described.set(id, productFactsFromInfo(id, info));
-    for (const { entry } of view.sortedPrices()) {
-      const id = entry.stripeProductId;
-      if (id && !described.has(id)) described.set(id, productFactsFromMapping(entry, undefined));
-    }
+    for (const [id, { entry }] of newest) described.set(id, productFactsFromMapping(entry, undefined));
     return described;
   };
 
