@@ -32,7 +32,7 @@ export function createStores(config: Config, redis: RedisClient | undefined, now
     return {
       sessions: createMemorySessionStore(events, idempotency),
       idempotency,
-      mappings: createCachedMappingStore(createMemoryMappingStore(events, idempotency), onMappingLookup, now),
+      mappings: createCachedMappingStore(createMemoryMappingStore(events, idempotency, now), onMappingLookup, now),
       events,
     };
   }

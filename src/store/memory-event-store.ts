@@ -6,7 +6,8 @@ import { scanPage } from './list-scan';
  * session (see SessionStore.update): a synchronous write, so nothing runs in between.
  */
 export interface MemoryEventLog {
-  insert(tenantId: string, event: StoredEvent): void;
+  /** `createdMs` orders events recorded in one step (a catalog change's), as their Redis scores do. */
+  insert(tenantId: string, event: StoredEvent, createdMs?: number): void;
 }
 
 /** The sandbox's event log; same semantics as Redis, nothing survives a restart. */
@@ -36,9 +37,8 @@ export function createMemoryEventStore(now: () => number = Date.now): EventStore
     return event;
   };
   const ordered = (tenant: Tenant) => [...tenant.events.values()].sort((a, b) => b.createdMs - a.createdMs || (a.event.id < b.event.id ? 1 : -1));
-  const insert = (tenantId: string, event: StoredEvent) => {
+  const insert = (tenantId: string, event: StoredEvent, createdMs = now()) => {
     const tenant = of(tenantId);
-    const createdMs = now();
     tenant.events.set(event.id, { event: structuredClone(event), createdMs, deliveredTo: new Set() });
     tenant.outbox.set(event.id, createdMs);
   };

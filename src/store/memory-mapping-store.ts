@@ -8,7 +8,7 @@ import type { MemoryEventLog } from './memory-event-store';
  * change and its events synchronously (nothing runs in between, as the Redis script guarantees);
  * given the idempotency store, it stores the request's answer with it.
  */
-export function createMemoryMappingStore(events?: MemoryEventLog, idempotency?: IdempotencyStore): MappingStore {
+export function createMemoryMappingStore(events?: MemoryEventLog, idempotency?: IdempotencyStore, now: () => number = Date.now): MappingStore {
   interface Tenant {
     version: number;
     prices: Map<string, MappingEntry>;
@@ -54,7 +54,8 @@ export function createMemoryMappingStore(events?: MemoryEventLog, idempotency?: 
         tenant.tombstones.set(id, at);
       }
       trimTombstones(tenant);
-      for (const event of change.events ?? []) events?.insert(tenantId, event);
+      const nowMs = now();
+      (change.events ?? []).forEach((event, i) => events?.insert(tenantId, event, nowMs + i));
       tenant.version += 1;
       const answer = change.answer;
       if (answer) await idempotency?.complete(tenantId, answer.key, answer.fingerprint, answer.response);
