@@ -17,9 +17,12 @@ describe('docs generated from code', () => {
     expect(Object.keys(createSessionSchema.shape).sort()).toEqual(Object.keys(CREATE_SESSION_PARAMS).sort());
   });
 
-  it.each(Object.entries(CATALOG_PARAMS))('the catalog table of %s names exactly the parameters its schema accepts', (_endpoint, { schema, params }) => {
-    expect(Object.keys(params).sort()).toEqual(Object.keys(schema.shape).sort());
-  });
+  it.each(Object.entries(CATALOG_PARAMS))(
+    'the catalog table of %s names exactly the parameters its schema accepts',
+    (_endpoint, { schema, params }) => {
+      expect(Object.keys(params).sort()).toEqual(Object.keys(schema.shape).sort());
+    },
+  );
 
   it('the catalog tables cover every product and price route the gateway serves', () => {
     const served = STRIPE_ROUTES.map(routeName).filter((name) => / \/v1\/(prices|products)/.test(name));

@@ -19,7 +19,8 @@ const pagination = {
 };
 const refusedForLoops = (what: string) => `refused with a 400 naming it: ${what}`;
 const search = {
-  query: "Stripe's query language: `field:'value'`, `~` (substring), `-` (not), `metadata['key']`, `null`, clauses joined by AND, OR or a space (AND); at most 10 clauses, 1,000 characters",
+  query:
+    "Stripe's query language: `field:'value'`, `~` (substring), `-` (not), `metadata['key']`, `null`, clauses joined by AND, OR or a space (AND); at most 10 clauses, 1,000 characters",
   limit: '1–100, default 10',
   page: 'the `next_page` of the previous page (an opaque token)',
 };
@@ -30,7 +31,8 @@ export const CATALOG_PARAMS: Record<string, CatalogEndpoint> = {
     params: {
       name: 'required',
       active: 'stored; default `true`',
-      default_price_data: 'a price made with the product (one Loops product, as `prices.create`); `currency`, `unit_amount` or whole-number `unit_amount_decimal`, `recurring` (`interval`, `interval_count`), `tax_behavior`, `metadata`; `currency_options` and `custom_unit_amount` refused',
+      default_price_data:
+        'a price made with the product (one Loops product, as `prices.create`); `currency`, `unit_amount` or whole-number `unit_amount_decimal`, `recurring` (`interval`, `interval_count`), `tax_behavior`, `metadata`; `currency_options` and `custom_unit_amount` refused',
       expand: '`default_price`',
       features: 'the pre-2024-04-10 name of `marketing_features`: accepted with a `Stripe-Version` before 2024-04-10, `parameter_unknown` after',
       id: 'a caller-chosen id (letters, digits, `_ - . :`); one the tenant already uses is 400 `resource_already_exists`',
@@ -100,13 +102,15 @@ export const CATALOG_PARAMS: Record<string, CatalogEndpoint> = {
       nickname: 'stored and echoed',
       product: 'an existing product; exclusive with `product_data`',
       product_data: 'a product made with the price: `name`, `active`, `id`, `metadata`, `statement_descriptor`, `tax_code`, `unit_label`',
-      recurring: '`interval` month or year (every 12 months is yearly), `interval_count` 1; `trial_period_days` stored and echoed (Loops has no trials); metered `usage_type` or a `meter`, weekly, daily or other counts refused with the reason',
+      recurring:
+        '`interval` month or year (every 12 months is yearly), `interval_count` 1; `trial_period_days` stored and echoed (Loops has no trials); metered `usage_type` or a `meter`, weekly, daily or other counts refused with the reason',
       tax_behavior: 'stored and echoed',
       tiers: refusedForLoops('tiered pricing'),
       tiers_mode: refusedForLoops('tiered pricing'),
       transfer_lookup_key: 'moves the lookup key from the price holding it (that price gets a `price.updated`)',
       transform_quantity: refusedForLoops('package pricing'),
-      unit_amount: 'minor units; a KWD/BHD/JOD/OMR/TND amount not ending in 0 or an ISK amount not a multiple of 100 is refused (Stripe cannot charge it)',
+      unit_amount:
+        'minor units; a KWD/BHD/JOD/OMR/TND amount not ending in 0 or an ISK amount not a multiple of 100 is refused (Stripe cannot charge it)',
       unit_amount_decimal: 'whole minor units only (a fraction of one is refused); exclusive with `unit_amount`',
     },
   },
