@@ -1,4 +1,5 @@
 import { ERROR_CATALOGUE } from '../src/errors/catalogue';
+import { CATALOG_PARAMS } from '../src/stripe/params/catalog-compat';
 import { CREATE_SESSION_PARAMS, LINE_ITEM_PARAMS, type ParamTreatment } from '../src/stripe/params/create-session-compat';
 import { CUSTOMER_PARAMS } from '../src/stripe/params/customer-compat';
 import { PORTAL_CONFIGURATION_PARAMS, PORTAL_SESSION_PARAMS } from '../src/stripe/params/portal-compat';
@@ -20,7 +21,20 @@ export const GENERATED_BLOCKS: Record<string, { file: string; render: () => stri
   'portal-configuration-params': { file: 'docs/compatibility.md', render: () => paramTable(PORTAL_CONFIGURATION_PARAMS, '') },
   errors: { file: 'docs/errors.md', render: errorTable },
   'subscription-update-params': { file: 'docs/compatibility.md', render: () => paramTable(UPDATE_SUBSCRIPTION_PARAMS, '') },
+  'catalog-params': { file: 'docs/compatibility.md', render: catalogTables },
 };
+
+/** One table per product and price endpoint (src/stripe/params/catalog-compat.ts). */
+function catalogTables(): string {
+  return Object.entries(CATALOG_PARAMS)
+    .map(([endpoint, { params }]) => {
+      const rows = Object.entries(params)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([name, note]) => `| \`${name}\` | ${note} |`);
+      return [`**\`${endpoint}\`**`, '', ...(rows.length > 0 ? ['| parameter | details |', '|---|---|', ...rows] : ['No parameters.'])].join('\n');
+    })
+    .join('\n\n');
+}
 
 const TREATMENT_LABEL: Record<ParamTreatment['treatment'], string> = {
   translated: 'translated for Loops, stored and echoed',

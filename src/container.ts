@@ -20,11 +20,13 @@ import { createMetrics, type Metrics } from './observability/metrics';
 import { createLoopsClient } from './loops/loops-client';
 import { loopsCreateSettleMs } from './loops/retry-policy';
 import { mappingFilePath, readMappingFile } from './mappings/mapping-files';
+import { describeMerge } from './mappings/merge-catalog';
 import { createLogger, type Logger } from './observability/logger';
 import type { TenantContext } from './services/call-context';
 import { createInFlightCreates } from './services/in-flight-creates';
 import { createPortalConfigurationService } from './services/billing-portal/portal-configuration-service';
 import { createPortalSessionService } from './services/billing-portal/portal-session-service';
+import { loadCatalogFile } from './services/catalog-load';
 import { createCatalogService } from './services/catalog-service';
 import { createCheckoutCompletion } from './services/checkout-sessions/checkout-completion';
 import { createCheckoutSessionService } from './services/checkout-sessions/checkout-session-service';
@@ -87,7 +89,7 @@ export interface Container {
    * subscription (`syncFromLoops`) and whose `firstInvoiceId` fills the session's `invoice`.
    */
   subscriptionSync: SubscriptionSync;
-  /** Loads each tenant's mapping file into the shared store (start-up and `mappings load`). */
+  /** Merges each tenant's mapping file into the shared catalog (start-up; services/catalog-load.ts). */
   loadMappings(): Promise<void>;
   /** Stops taking work: /readyz answers 503 while in-flight requests finish. */
   drain(): void;
@@ -241,7 +243,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     stripeRoutes: [
       checkoutSessionRoutes(checkoutSessions),
       eventRoutes(createEventQueries(stores.events)),
-      catalogRoutes(createCatalogService({ mappings: stores.mappings, now })),
+      catalogRoutes(createCatalogService({ mappings: stores.mappings, publisher, logger, now })),
       customerRoutes(customers),
       billingPortalRoutes(portalSessions, portalConfigurations),
       subscriptionRoutes(billing.subscriptions),
@@ -289,8 +291,10 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
           continue;
         }
         const file = await readMappingFile(config.mappingsDir, tenant.id);
-        await stores.mappings.replaceAll(tenant.id, file);
-        logger.info({ tenant: tenant.id, prices: Object.keys(file.prices).length }, 'mappings loaded');
+        // Merged, never replaced: what was made or changed through the API survives a restart (docs/mappings.md "One catalog").
+        const { report, written } = await loadCatalogFile(stores.mappings, tenant.id, file, { force: false });
+        for (const line of describeMerge(report)) logger.warn({ tenant: tenant.id }, `mappings: ${line}`);
+        logger.info({ tenant: tenant.id, prices: Object.keys(file.prices).length, written }, 'mappings loaded');
       }
     },
     drain() {

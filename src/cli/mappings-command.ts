@@ -1,13 +1,14 @@
 import { buildCliDeps } from './cli-deps';
 import type { CommandIo } from './command-io';
 import { MAPPINGS_USAGE, parseMappingsArgs } from './mappings-args';
+import { exportCommand } from './mappings-export';
 import { loadCommand } from './mappings-load';
 import { showCommand } from './mappings-show';
 import { verifyCommand } from './mappings-verify';
 import { EXIT_UNAVAILABLE, unavailableLine } from './unavailable-error';
 
 /**
- * `mappings load|verify|show <id>` → exit status; UsageError for the entry to report. Loops or
+ * `mappings load|export|verify|show <id>` → exit status; UsageError for the entry to report. Loops or
  * Redis out of reach → one line on stderr and exit 3, so a script can tell an outage from findings.
  */
 export async function runMappingsCommand(argv: string[], io: CommandIo): Promise<number> {
@@ -22,6 +23,8 @@ export async function runMappingsCommand(argv: string[], io: CommandIo): Promise
     switch (args.command) {
       case 'load':
         return await loadCommand(deps, args, out);
+      case 'export':
+        return await exportCommand(deps, args, out);
       case 'verify':
         return await verifyCommand(deps, args, out);
       case 'show':

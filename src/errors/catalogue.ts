@@ -91,6 +91,17 @@ export const ERROR_CATALOGUE = {
     stripeCode: 'resource_missing',
     when: 'an id in a parameter (a price, a cursor) that does not exist or is not mapped',
   },
+  resource_already_exists: {
+    status: 400,
+    type: 'invalid_request_error',
+    stripeCode: 'resource_already_exists',
+    when: 'a caller-chosen id (`products.create` `id`, `product_data[id]`) that the tenant already uses',
+  },
+  catalog_limit: {
+    status: 400,
+    type: 'invalid_request_error',
+    when: "a product or price create that would take the tenant's catalog past 10,000 of either (`CATALOG_LIMITS`)",
+  },
   route_unknown: { status: 404, type: 'invalid_request_error', when: 'a /v1 path the gateway does not provide' },
   invalid_state: {
     status: 400,

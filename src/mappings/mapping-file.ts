@@ -7,6 +7,9 @@ import { z } from 'zod';
  */
 export const recurringSchema = z.object({ interval: z.enum(['month', 'year']), intervalCount: z.number().int().min(1).max(1).default(1) }).nullable();
 
+/** See `MappingEntry.apiRevision`. */
+const apiRevisionSchema = z.number().int().min(0).optional();
+
 export const mappingEntrySchema = z
   .object({
     loopsProductId: z.string().min(1).optional(),
@@ -28,6 +31,12 @@ export const mappingEntrySchema = z
     created: z.number().int().optional(),
     /** Stripe's `recurring.trial_period_days`, echoed only: Loops has no trials. */
     trialPeriodDays: z.number().int().min(1).nullable().optional(),
+    /**
+     * When the price was last created or changed through the gateway's API (ms): the merge rule of
+     * `mappings load` and start-up keeps such a change over an older file (docs/mappings.md
+     * "One catalog"). Absent on entries that only ever came from a file or `npm run map`.
+     */
+    apiRevision: apiRevisionSchema,
   })
   .loose()
   .refine((entry) => Boolean(entry.loopsProductId) !== Boolean(entry.loopsPaymentLinkId), {
@@ -51,6 +60,14 @@ export const productInfoSchema = z
     statementDescriptor: z.string().nullable().optional(),
     /** Unix seconds; Stripe's `updated` (defaults to `created` when absent). */
     updated: z.number().int().optional(),
+    /** Echoed on Stripe product objects (null / [] when absent). */
+    url: z.string().nullable().optional(),
+    shippable: z.boolean().nullable().optional(),
+    /** Stripe's `marketing_features` (`features` before 2024-04-10). */
+    marketingFeatures: z.array(z.object({ name: z.string() })).optional(),
+    packageDimensions: z.object({ height: z.number(), length: z.number(), weight: z.number(), width: z.number() }).nullable().optional(),
+    /** As on prices: when the product was last created or changed through the API (ms). */
+    apiRevision: apiRevisionSchema,
   })
   .loose();
 

@@ -1,34 +1,5 @@
-import { z } from 'zod';
 import { GatewayError } from '../errors';
-import { createdFilter, paginationShape } from '../stripe/params/list-params';
-import { boolean, currency, list, oneOf, optional, text } from '../stripe/params/param-schemas';
-
-/** `GET /v1/prices/:id` and `GET /v1/products/:id`: only `expand` (stripe-surface.md §3.4). */
-export const retrieveCatalogSchema = z.object({ expand: optional(list(text(500), 20)) }).strict();
-
-/** `GET /v1/prices`: Stripe's list parameters for prices (API reference "List all prices"). */
-export const listPricesSchema = z
-  .object({
-    ...paginationShape,
-    active: optional(boolean()),
-    currency: optional(currency()),
-    product: optional(text(255)),
-    type: optional(oneOf(['one_time', 'recurring'])),
-    lookup_keys: optional(list(text(200), 10)),
-    created: optional(createdFilter),
-    recurring: optional(
-      z
-        .object({
-          interval: optional(oneOf(['day', 'week', 'month', 'year'])),
-          usage_type: optional(oneOf(['licensed', 'metered'])),
-          meter: optional(text(255)),
-        })
-        .strict(),
-    ),
-  })
-  .strict();
-
-export type ListPricesParams = z.output<typeof listPricesSchema>;
+import { productFeaturesField } from '../stripe/api-version';
 
 /**
  * The expansions a catalog request asked for, checked against what the gateway can expand: a
@@ -40,4 +11,16 @@ export function parseCatalogExpand(expand: string[] | undefined, allowed: readon
     if (!allowed.includes(path)) throw new GatewayError('parameter_invalid', `This property cannot be expanded (${path}).`, 'expand');
   }
   return new Set(expand);
+}
+
+/**
+ * The product's marketing features are `features` before 2024-04-10 and `marketing_features`
+ * since (stripe-billing-surface.md §12): the name the request's version does not know is refused
+ * as Stripe refuses an unknown parameter. Returns what was sent under the right name.
+ */
+export function marketingFeaturesParam<T>(params: { features?: T; marketing_features?: T }, stripeVersion: string): T | undefined {
+  const known = productFeaturesField(stripeVersion);
+  const other = known === 'features' ? 'marketing_features' : 'features';
+  if (params[other] !== undefined) throw new GatewayError('parameter_unknown', `Received unknown parameter: ${other}`, other);
+  return params[known];
 }

@@ -46,6 +46,14 @@ export function createLineItemResolver({ mappings, inFlight, logger }: LineItemR
         `line_items[${item.index}][price]`,
       );
     }
+    if (entry.active === false) {
+      // Stripe's answer to a Checkout line item with an archived price (stripe-billing-surface.md §5 `active`).
+      throw new GatewayError(
+        'parameter_invalid',
+        'The price specified is inactive. This field only accepts active prices.',
+        `line_items[${item.index}][price]`,
+      );
+    }
     const product = entry.stripeProductId ? await mappings.getProduct(tenantId, entry.stripeProductId) : undefined;
     return {
       ...common(item),

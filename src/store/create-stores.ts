@@ -47,7 +47,7 @@ export function createStores(config: Config, redis: RedisClient | undefined, now
     return {
       sessions: createMemorySessionStore(events, idempotency, now),
       idempotency,
-      mappings: createCachedMappingStore(createMemoryMappingStore(), onMappingLookup, now),
+      mappings: createCachedMappingStore(createMemoryMappingStore(events, idempotency, now), onMappingLookup, now),
       events,
       customers: createMemoryCustomerStore(events, idempotency),
       portalConfigurations: createMemoryPortalConfigurationStore(events, idempotency),
@@ -59,7 +59,7 @@ export function createStores(config: Config, redis: RedisClient | undefined, now
   return {
     sessions: createRedisSessionStore(redis, keysFor, now),
     idempotency: createRedisIdempotencyStore(redis, keysFor, lockSeconds),
-    mappings: createCachedMappingStore(createRedisMappingStore(redis, keysFor), onMappingLookup, now),
+    mappings: createCachedMappingStore(createRedisMappingStore(redis, keysFor, now), onMappingLookup, now),
     events: createRedisEventStore(redis, keysFor, now),
     customers: createRedisCustomerStore(redis, keysFor, now),
     portalConfigurations: createRedisPortalConfigurationStore(redis, prefix, keysFor, now),

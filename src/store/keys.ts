@@ -37,6 +37,10 @@ export function tenantKeys(prefix: string, tenantId: string) {
     loopsEvent: (id: string) => `${base}:loops-event:${digest(id)}`,
     mappings: `${base}:mappings:prices`,
     products: `${base}:mappings:products`,
+    /** Bumped by every write of the catalog (prices, products): readers revalidate caches by it. */
+    catalogVersion: `${base}:mappings:version`,
+    /** Products deleted through the API (id → ms), so a file load does not bring them back. */
+    catalogTombstones: `${base}:mappings:deleted-products`,
     adhocPrices: `${base}:adhoc-prices`,
     lock: (name: string) => `${base}:lock:${name}`,
     /** The customer directory (store/customer-record.ts); ids are checked (`cus_…`) before they get here. */

@@ -8,7 +8,8 @@ import { MemoryIndexes } from './sorted-index';
  * session (see SessionStore.update): a synchronous write, so nothing runs in between.
  */
 export interface MemoryEventLog {
-  insert(tenantId: string, event: StoredEvent): void;
+  /** `createdMs` orders events recorded in one step (a catalog change's), as their Redis scores do. */
+  insert(tenantId: string, event: StoredEvent, createdMs?: number): void;
 }
 
 /** The sandbox's event log; same semantics as Redis, nothing survives a restart. */
@@ -45,9 +46,9 @@ export function createMemoryEventStore(now: () => number = Date.now): EventStore
     event.pending_webhooks = Math.max(0, event.pending_webhooks - entry.deliveredTo.size);
     return event;
   };
-  const insert = (tenantId: string, event: StoredEvent) => {
+  const insert = (tenantId: string, event: StoredEvent, recordedMs = now()) => {
     const tenant = of(tenantId);
-    const createdMs = eventScore(event, now());
+    const createdMs = eventScore(event, recordedMs);
     tenant.events.set(event.id, { event: structuredClone(event), createdMs, deliveredTo: new Set() });
     tenant.outbox.set(event.id, createdMs);
     tenant.indexes.main.add(event.id, createdMs);

@@ -63,3 +63,11 @@ export function hasCustomerBusinessNames(stripeVersion: string): boolean {
 export function hasPortalSubscriptionPause(stripeVersion: string): boolean {
   return !isAtLeast(stripeVersion, '2024-04-10') || isAtLeast(stripeVersion, '2026-10-28');
 }
+
+/** 2024-04-10 renamed the product's `features` to `marketing_features` (stripe-billing-surface.md §12). */
+const MARKETING_FEATURES_IN = '2024-04-10';
+
+/** The name a product's marketing features have in a version (object field and create/update parameter). */
+export function productFeaturesField(stripeVersion: string): 'features' | 'marketing_features' {
+  return isAtLeast(stripeVersion, MARKETING_FEATURES_IN) ? 'marketing_features' : 'features';
+}

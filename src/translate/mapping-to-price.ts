@@ -38,3 +38,26 @@ export function loopsTargetFromMapping(entry: MappingEntry): LoopsTarget {
   if (entry.loopsPaymentLinkId) return { kind: 'payment_link', paymentLinkId: entry.loopsPaymentLinkId };
   return { kind: 'product', productId: entry.loopsProductId ?? '', priceId: entry.loopsPriceId ?? null };
 }
+
+/** A product entry of the mapping file (or one made through the API) as Stripe shows it. */
+export function productFactsFromInfo(id: string, info: ProductInfo): ProductFacts {
+  return {
+    id,
+    name: info.name,
+    description: info.description ?? null,
+    images: info.images,
+    active: info.active,
+    metadata: info.metadata,
+    created: info.created,
+    defaultPriceId: info.defaultPriceId ?? null,
+    unitLabel: info.unitLabel ?? null,
+    taxCode: info.taxCode ?? null,
+    ...(info.type ? { type: info.type } : {}),
+    statementDescriptor: info.statementDescriptor ?? null,
+    ...(info.updated !== undefined ? { updated: info.updated } : {}),
+    url: info.url ?? null,
+    shippable: info.shippable ?? null,
+    marketingFeatures: info.marketingFeatures ?? [],
+    packageDimensions: info.packageDimensions ?? null,
+  };
+}

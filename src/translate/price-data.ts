@@ -1,23 +1,29 @@
 import { createHash } from 'node:crypto';
 import { GatewayError } from '../errors';
 import type { LoopsV3CreateProductBody } from '../loops/loops-schemas';
-import { toLoopsV3Amount } from '../loops/v3-amounts';
+import { buildLoopsProductBody } from '../mapping-tool/convert/convert-price';
+import { loopsIntervalOf } from '../mapping-tool/convert/loops-interval';
 import { stableId } from '../stripe/ids';
 import type { PriceDataParams } from '../stripe/params/create-session-params';
 import type { PriceFacts } from '../stripe/objects/price-object';
 import type { ProductFacts } from '../stripe/objects/product-object';
 
-/** Loops products and sessions recur monthly or yearly only (loops-api.md §3.3 `recurringInterval`). */
+/**
+ * Loops products and sessions recur monthly or yearly only (loops-api.md §3.3 `recurringInterval`);
+ * the rule is the mapping tool's (`loopsIntervalOf`: every 12 months is yearly), refused here
+ * with a 400 naming `param` when it has no answer.
+ */
 export function loopsRecurringInterval(recurring: PriceFacts['recurring'], param: string): 'month' | 'year' | undefined {
   if (!recurring) return undefined;
-  if ((recurring.interval !== 'month' && recurring.interval !== 'year') || recurring.intervalCount !== 1) {
+  const interval = loopsIntervalOf({ interval: recurring.interval, interval_count: recurring.intervalCount });
+  if (!interval) {
     throw new GatewayError(
       'parameter_unsupported',
-      `Loops only supports prices that recur every month or every year; ${recurring.intervalCount} ${recurring.interval}(s) cannot be represented.`,
+      `Loops only supports prices that recur every month or every year (every 12 months counts as yearly); ${recurring.intervalCount} ${recurring.interval}(s) cannot be represented.`,
       param,
     );
   }
-  return recurring.interval;
+  return interval;
 }
 
 /** Whole minor units from `unit_amount` or `unit_amount_decimal` (Loops has no fractional cents). */
@@ -66,19 +72,19 @@ export function describePriceData(tenantId: string, data: PriceDataParams, param
   return { contentHash, price, product: productFacts };
 }
 
-/** The Loops V3 product that stands for an ad-hoc price (loops-api.md §3.3). */
+/** The Loops V3 product that stands for an ad-hoc price: the mapping tool's builder, tagged with the content. */
 export function loopsProductBodyFor(price: PriceFacts, product: ProductFacts, contentHash: string, param: string): LoopsV3CreateProductBody {
-  const interval = loopsRecurringInterval(price.recurring, `${param}[recurring]`);
-  return {
+  return buildLoopsProductBody({
+    stripePriceId: price.id,
+    stripeProductId: product.id,
     name: product.name,
-    ...(product.description ? { description: product.description } : {}),
-    ...(product.images && product.images.length > 0 ? { images: product.images } : {}),
-    metadata: { stripe_price_id: price.id, stripe_product_id: product.id, gateway_price_data: contentHash.slice(0, 32) },
-    amountType: 'FIXED',
-    priceAmount: toLoopsV3Amount(price.unitAmount, price.currency),
-    priceCurrency: price.currency,
-    ...(interval ? { recurringInterval: interval } : {}),
-    ...(product.unitLabel ? { unit_label: product.unitLabel } : {}),
-    ...(product.taxCode ? { tax_code: product.taxCode } : {}),
-  };
+    description: product.description,
+    images: product.images,
+    unitLabel: product.unitLabel,
+    taxCode: product.taxCode,
+    unitAmount: price.unitAmount,
+    currency: price.currency,
+    interval: loopsRecurringInterval(price.recurring, `${param}[recurring]`),
+    extraMetadata: { gateway_price_data: contentHash.slice(0, 32) },
+  });
 }

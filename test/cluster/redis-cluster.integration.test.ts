@@ -201,6 +201,33 @@ describe('the gateway on a 3-node Redis Cluster (stripe-node)', () => {
     expect(types).toEqual(['customer.deleted', ...Array.from({ length: 5 }, () => 'customer.updated'), 'customer.created']);
   });
 
+  it('writes the catalog through the API on the cluster: product, price (its Loops product), archive, delete, with their events', async () => {
+    const product = await stripe.products.create({ name: 'Cluster plan' });
+    const price = await stripe.prices.create({
+      product: product.id,
+      unit_amount: 700,
+      currency: 'usd',
+      recurring: { interval: 'month' },
+      lookup_key: 'cluster',
+    });
+    expect(
+      (await stripe.prices.list({ lookup_keys: ['cluster'], expand: ['data.product'] })).data.map((p) => [p.id, (p.product as Stripe.Product).name]),
+    ).toEqual([[price.id, 'Cluster plan']]);
+    expect((await stripe.checkout.sessions.create({ mode: 'subscription', line_items: [{ price: price.id, quantity: 1 }] })).amount_total).toBe(700);
+    await stripe.prices.update(price.id, { active: false });
+    await expect(stripe.checkout.sessions.create({ mode: 'subscription', line_items: [{ price: price.id, quantity: 1 }] })).rejects.toMatchObject({
+      statusCode: 400,
+    });
+    const empty = await stripe.products.create({ name: 'Cluster leftover' });
+    expect((await stripe.products.del(empty.id)).deleted).toBe(true);
+    const types = (await stripe.events.list({ types: ['product.created', 'price.created', 'price.updated', 'product.deleted'], limit: 10 })).data.map(
+      (e) => e.type,
+    );
+    expect(types).toEqual(['product.deleted', 'product.created', 'price.updated', 'price.created', 'product.created']);
+    const k = keys();
+    expect(await inspect.exists(k.catalogVersion, k.catalogTombstones, k.mappings, k.products)).toBe(4);
+  });
+
   it('keeps a tenant’s keys in one slot on the node serving it, and spreads tenants over slots and nodes', async () => {
     const session = await stripe.checkout.sessions.create(
       { mode: 'payment', line_items: [{ price: 'price_mug', quantity: 1 }] },
@@ -216,6 +243,8 @@ describe('the gateway on a 3-node Redis Cluster (stripe-node)', () => {
       k.eventOutbox,
       k.mappings,
       k.products,
+      k.catalogVersion,
+      k.catalogTombstones,
     ];
     const slots = await Promise.all(together.map(keyslot));
     expect(new Set(slots).size).toBe(1);

@@ -16,7 +16,7 @@ describe('Python stripe package (python3-stripe)', () => {
   });
   afterAll(() => stack.close());
 
-  it('creates, retrieves, lists (auto-paging) and gets Stripe error classes; customers create, list, modify, search, delete', async () => {
+  it('creates, retrieves, lists (auto-paging) and gets Stripe error classes; customers create, list, modify, search, delete; makes and lists a catalog', async () => {
     const driver = join(__dirname, 'python', 'stripe_python_driver.py');
     const { stdout } = await promisify(execFile)(PYTHON, [driver, stack.url, TEST_KEYS.gateway], { timeout: 60_000 }).catch(
       (error: { stderr?: string }) => {
@@ -63,5 +63,22 @@ describe('Python stripe package (python3-stripe)', () => {
     expect(customers.found).toEqual({ object: 'search_result', ids: [id], has_more: false });
     expect(customers.deleted).toEqual({ id, deleted: true });
     expect(customers.retrieved_deleted).toBe(true);
+    // Products and prices through the API (issue 11): created, listed by lookup key with the product expanded, auto-paged.
+    const catalog = report.catalog;
+    expect(catalog.product).toEqual({ id: expect.stringMatching(/^prod_/), name: 'Py plan', description: 'Made from Python' });
+    expect(catalog.monthly).toEqual({
+      id: expect.stringMatching(/^price_/),
+      product: catalog.product.id,
+      unit_amount: 1200,
+      interval: 'month',
+      trial_period_days: 14,
+    });
+    expect(catalog.by_key).toEqual([
+      ['py_monthly', 'Py plan', 1200],
+      ['py_yearly', 'Py plan', 12000],
+    ]);
+    expect(catalog.recurring_ids).toEqual(expect.arrayContaining([catalog.monthly.id, catalog.yearly_id, 'price_pro_monthly']));
+    expect(new Set(catalog.recurring_ids).size).toBe(catalog.recurring_ids.length);
+    expect(catalog.weekly).toEqual({ class: 'InvalidRequestError', http_status: 400, param: 'recurring[interval]' });
   });
 });

@@ -60,6 +60,7 @@ describe('hostile requests on every route', () => {
     await stripe.billingPortal.configurations.list();
     // A subscription and its first invoice, brought in by the gateway's first read (Loops' webhooks are off here).
     const billing = await subscriptionReadBack(stack, stripe);
+    const emptyProduct = (await stripe.products.create({ name: 'Nothing to sell yet' })).id;
     ids = {
       session: open.id,
       event: event.id,
@@ -68,6 +69,7 @@ describe('hostile requests on every route', () => {
       customer: customer.id,
       configuration: configuration.id,
       ...billing,
+      emptyProduct,
     };
     probe = storedStateProbe(stack, () => [ids.session]);
   });

@@ -62,6 +62,7 @@ describe('hostile input: answered in bounded time, /healthz answering meanwhile'
       customer: customer.id,
       configuration: configuration.id,
       ...(await subscriptionReadBack(drill, stripe)),
+      emptyProduct: (await stripe.products.create({ name: 'Nothing to sell yet' })).id,
     };
   }, 120_000);
 
@@ -472,9 +473,123 @@ describe('hostile input: answered in bounded time, /healthz answering meanwhile'
       cap: 20,
       item: '[quantity]=1',
     },
+    {
+      route: 'GET /v1/prices/search',
+      method: 'GET',
+      path: () => '/v1/prices/search',
+      base: `query=${encodeURIComponent("active:'true'")}`,
+      param: 'expand',
+      name: 'expand',
+      cap: 20,
+      item: '=data.x',
+    },
+    {
+      route: 'POST /v1/prices',
+      method: 'POST',
+      path: () => '/v1/prices',
+      base: 'product_data[name]=Probe&currency=usd&unit_amount=100',
+      param: 'expand',
+      name: 'expand',
+      cap: 20,
+      item: '=x',
+    },
+    {
+      route: 'POST /v1/prices/:id',
+      method: 'POST',
+      path: () => `/v1/prices/${ids.price}`,
+      param: 'expand',
+      name: 'expand',
+      cap: 20,
+      item: '=x',
+    },
+    {
+      route: 'GET /v1/products',
+      method: 'GET',
+      path: () => '/v1/products',
+      param: 'expand',
+      name: 'expand',
+      cap: 20,
+      item: '=data.x',
+    },
+    {
+      route: 'GET /v1/products',
+      method: 'GET',
+      path: () => '/v1/products',
+      param: 'ids',
+      name: 'ids',
+      cap: 100,
+      item: '=prod_x',
+    },
+    {
+      route: 'GET /v1/products/search',
+      method: 'GET',
+      path: () => '/v1/products/search',
+      base: `query=${encodeURIComponent("active:'true'")}`,
+      param: 'expand',
+      name: 'expand',
+      cap: 20,
+      item: '=data.x',
+    },
+    {
+      route: 'POST /v1/products',
+      method: 'POST',
+      path: () => '/v1/products',
+      base: 'name=Probe',
+      param: 'expand',
+      name: 'expand',
+      cap: 20,
+      item: '=x',
+    },
+    {
+      route: 'POST /v1/products',
+      method: 'POST',
+      path: () => '/v1/products',
+      base: 'name=Probe',
+      param: 'images',
+      name: 'images',
+      cap: 8,
+      item: '=https%3A%2F%2Fexample.com%2Fa.png',
+    },
+    {
+      route: 'POST /v1/products',
+      method: 'POST',
+      path: () => '/v1/products',
+      base: 'name=Probe',
+      param: 'marketing_features',
+      name: 'marketing_features',
+      cap: 15,
+      item: '[name]=Fast',
+    },
+    {
+      route: 'POST /v1/products/:id',
+      method: 'POST',
+      path: () => `/v1/products/${ids.product}`,
+      param: 'expand',
+      name: 'expand',
+      cap: 20,
+      item: '=x',
+    },
+    {
+      route: 'POST /v1/products/:id',
+      method: 'POST',
+      path: () => `/v1/products/${ids.product}`,
+      param: 'images',
+      name: 'images',
+      cap: 8,
+      item: '=https%3A%2F%2Fexample.com%2Fa.png',
+    },
+    {
+      route: 'POST /v1/products/:id',
+      method: 'POST',
+      path: () => `/v1/products/${ids.product}`,
+      param: 'marketing_features',
+      name: 'marketing_features',
+      cap: 15,
+      item: '[name]=Fast',
+    },
   ];
-  /** Routes whose parameters hold no list at all (`customers.del` takes none). */
-  const WITHOUT_LISTS = ['DELETE /v1/customers/:id'];
+  /** Routes whose parameters hold no list at all (`customers.del` and `products.del` take none). */
+  const WITHOUT_LISTS = ['DELETE /v1/customers/:id', 'DELETE /v1/products/:id'];
 
   it('the list table covers every Stripe route', () => {
     expect([...new Set([...LISTS.map((list) => list.route), ...WITHOUT_LISTS])].sort()).toEqual(STRIPE_ROUTES.map(routeName).sort());
@@ -511,6 +626,7 @@ describe('hostile input: answered in bounded time, /healthz answering meanwhile'
       configuration: 'configuration',
       subscription: 'subscription',
       invoice: 'invoice',
+      emptyProduct: 'product',
     };
     const idRoutes = STRIPE_ROUTES.filter((route) => route.owns !== undefined);
 

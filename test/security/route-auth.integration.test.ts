@@ -66,6 +66,7 @@ describe('security: every route', () => {
     await stack.stripe({ key: GLOBEX, maxNetworkRetries: 0 }).billingPortal.configurations.list();
     // A subscription and its first invoice, brought in by the gateway's first read (Loops' webhooks are off here).
     const billing = await subscriptionReadBack(stack, acme);
+    const emptyProduct = (await acme.products.create({ name: 'Nothing to sell yet' })).id;
     ids = {
       session: session.id,
       event: event.id,
@@ -74,6 +75,7 @@ describe('security: every route', () => {
       customer: customer.id,
       configuration: configuration.id,
       ...billing,
+      emptyProduct,
     };
     probe = storedStateProbe(stack, () => [ids.session]);
   });
@@ -159,7 +161,7 @@ describe('security: every route', () => {
     });
 
     it('with the other tenant’s key on this tenant’s ids: resource_missing, nothing changed; the owner’s key works', async () => {
-      const before = await probe.snapshot();
+      let before = await probe.snapshot();
       const globex = `Bearer ${GLOBEX}`;
       if (route.owns) {
         const response = await send(route, pathOf(route), globex, route.validBody(ids));
@@ -191,7 +193,7 @@ describe('security: every route', () => {
         expect(paged.status).toBe(400);
         expect(errorOf(paged)).toMatchObject({ code: 'resource_missing', param: 'starting_after' });
       } else {
-        // Create: the other tenant's price (or customer) is not one here.
+        // Create: the other tenant's price (or customer, or product) is not one here.
         const response = await send(route, pathOf(route), globex, route.validBody(ids));
         expect(response.status).toBe(400);
         expect(errorOf(response)).toMatchObject({ code: 'resource_missing', message: expect.stringContaining(ids[route.names ?? 'price']) });
@@ -201,6 +203,7 @@ describe('security: every route', () => {
       // The control: the same request with the owner's key succeeds, so the ids were real.
       const owner = await send(route, pathOf(route), `Bearer ${ACME}`, route.validBody(ids));
       expect(owner.status).toBe(200);
+      if (route.finds) expect(owner.text).toContain(ids[route.finds]);
     });
   });
 

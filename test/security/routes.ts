@@ -17,6 +17,8 @@ export interface RouteIds {
   configuration: string;
   subscription: string;
   invoice: string;
+  /** A product of the owner without prices: the one `DELETE /v1/products/:id` may delete. */
+  emptyProduct: string;
 }
 
 export interface StripeRoute {
@@ -88,6 +90,56 @@ export const STRIPE_ROUTES: StripeRoute[] = [
   { method: 'GET', pattern: '/v1/prices', path: () => '/v1/prices', cursor: 'price', mutates: false, validBody: () => '' },
   { method: 'GET', pattern: '/v1/prices/:id', path: (ids) => `/v1/prices/${ids.price}`, owns: 'price', mutates: false, validBody: () => '' },
   { method: 'GET', pattern: '/v1/products/:id', path: (ids) => `/v1/products/${ids.product}`, owns: 'product', mutates: false, validBody: () => '' },
+  {
+    method: 'GET',
+    pattern: '/v1/prices/search',
+    path: (ids) => `/v1/prices/search?query=${encodeURIComponent(`product:'${ids.product}'`)}`,
+    finds: 'price',
+    mutates: false,
+    validBody: () => '',
+  },
+  {
+    method: 'POST',
+    pattern: '/v1/prices',
+    path: () => '/v1/prices',
+    names: 'product',
+    mutates: true,
+    validBody: (ids) => `product=${ids.product}&unit_amount=700&currency=usd`,
+  },
+  {
+    method: 'POST',
+    pattern: '/v1/prices/:id',
+    path: (ids) => `/v1/prices/${ids.price}`,
+    owns: 'price',
+    mutates: true,
+    validBody: () => 'metadata[changed_by]=someone_else',
+  },
+  { method: 'GET', pattern: '/v1/products', path: () => '/v1/products', cursor: 'product', mutates: false, validBody: () => '' },
+  {
+    method: 'GET',
+    pattern: '/v1/products/search',
+    path: (ids) => `/v1/products/search?query=${encodeURIComponent(`-name:'${ids.product}'`)}`,
+    finds: 'product',
+    mutates: false,
+    validBody: () => '',
+  },
+  {
+    method: 'POST',
+    pattern: '/v1/products',
+    path: () => '/v1/products',
+    ownCreate: true,
+    createdPath: (id) => `/v1/products/${id}`,
+    mutates: true,
+    validBody: () => 'name=Security%20probe',
+  },
+  {
+    method: 'POST',
+    pattern: '/v1/products/:id',
+    path: (ids) => `/v1/products/${ids.product}`,
+    owns: 'product',
+    mutates: true,
+    validBody: () => 'metadata[changed_by]=someone_else',
+  },
   {
     method: 'POST',
     pattern: '/v1/customers',
@@ -196,6 +248,14 @@ export const STRIPE_ROUTES: StripeRoute[] = [
     path: (ids) => `/v1/invoices/${ids.invoice}/lines`,
     owns: 'invoice',
     mutates: false,
+    validBody: () => '',
+  },
+  {
+    method: 'DELETE',
+    pattern: '/v1/products/:id',
+    path: (ids) => `/v1/products/${ids.emptyProduct}`,
+    owns: 'emptyProduct',
+    mutates: true,
     validBody: () => '',
   },
   // Its owner's control cancels the subscription (the routes above still answer for it).

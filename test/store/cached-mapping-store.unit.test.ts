@@ -73,4 +73,26 @@ describe('cached mapping store', () => {
     await store.getPrice('t', 'price_later');
     expect(loads).toEqual(['price_later']);
   });
+
+  it('a write by another instance empties the cache within versionCheckMs, at one version read per interval', async () => {
+    const inner = createMemoryMappingStore();
+    const versionReads: string[] = [];
+    let now = 0;
+    const watched = createCachedMappingStore(
+      { ...inner, catalogVersion: (tenantId) => (versionReads.push(tenantId), inner.catalogVersion(tenantId)) },
+      () => {},
+      () => now,
+    );
+    await inner.putEntries('t', { price_a: ENTRY }, {});
+    expect(await watched.getPrice('t', 'price_a')).toEqual(ENTRY);
+    // Another instance archives the price: its own cache is cleared, this one's is not yet.
+    const version = await inner.catalogVersion('t');
+    await inner.commit('t', version, { prices: { price_a: { ...ENTRY, active: false } } });
+    await Promise.all(Array.from({ length: 20 }, () => watched.getPrice('t', 'price_a')));
+    expect((await watched.getPrice('t', 'price_a'))?.active).toBeUndefined();
+    expect(versionReads).toEqual(['t']);
+    now += MAPPING_CACHE.versionCheckMs;
+    expect((await watched.getPrice('t', 'price_a'))?.active).toBe(false);
+    expect(versionReads).toEqual(['t', 't']);
+  });
 });

@@ -7,6 +7,7 @@ import { createMemoryMappingStore } from '../../src/store/memory-mapping-store';
 import { createMemorySessionStore } from '../../src/store/memory-session-store';
 import { createRedisIdempotencyStore } from '../../src/store/redis-idempotency-store';
 import { createRedisMappingStore } from '../../src/store/redis-mapping-store';
+import { MAX_TOMBSTONES } from '../../src/store/mapping-store';
 import { createRedisSessionStore } from '../../src/store/redis-session-store';
 import { UnknownCursorError } from '../../src/store/session-store';
 import type { MappingFile } from '../../src/mappings/mapping-file';
@@ -24,6 +25,15 @@ const implementations = [
     idempotency: (lockSeconds = 60) => createRedisIdempotencyStore(redisSetup.redis, redisSetup.keysFor, lockSeconds),
     mappings: () => createRedisMappingStore(redisSetup.redis, redisSetup.keysFor),
     events: () => createRedisEventStore(redisSetup.redis, redisSetup.keysFor),
+    /** A catalog, the event log its writes record to and the idempotency store its answers go to. */
+    catalogWithEvents: () => {
+      const idempotency = createRedisIdempotencyStore(redisSetup.redis, redisSetup.keysFor, 60);
+      return {
+        mappings: createRedisMappingStore(redisSetup.redis, redisSetup.keysFor),
+        events: createRedisEventStore(redisSetup.redis, redisSetup.keysFor),
+        idempotency,
+      };
+    },
     /** A session store and the event log its transitions write to. */
     sessionsWithEvents: () => {
       const events = createRedisEventStore(redisSetup.redis, redisSetup.keysFor);
@@ -36,6 +46,11 @@ const implementations = [
     idempotency: (lockSeconds = 60) => createMemoryIdempotencyStore(lockSeconds),
     mappings: createMemoryMappingStore,
     events: () => createMemoryEventStore(),
+    catalogWithEvents: () => {
+      const events = createMemoryEventStore();
+      const idempotency = createMemoryIdempotencyStore(60);
+      return { mappings: createMemoryMappingStore(events, idempotency), events, idempotency };
+    },
     sessionsWithEvents: () => {
       const events = createMemoryEventStore();
       return { sessions: createMemorySessionStore(events), events };
@@ -322,6 +337,103 @@ describe.each(implementations)('$name stores', (impl) => {
       expect(Object.keys(await store.allPrices('acme')).sort()).toEqual(['price_a', 'price_b']);
       await store.replaceAll('acme', { version: 1, prices: {}, products: {} });
       expect(await store.allPrices('acme')).toEqual({});
+    });
+
+    const tenant = () => `catalog-${impl.name}-${++counter}`;
+    const entry = (amount: number, apiRevision?: number) => ({
+      loopsProductId: `lp_${amount}`,
+      productName: 'P',
+      currency: 'usd',
+      unitAmount: amount,
+      recurring: null,
+      ...(apiRevision !== undefined ? { apiRevision } : {}),
+    });
+
+    it('commits a change with its events and answer only at the version it was planned on', async () => {
+      const { mappings, events, idempotency } = impl.catalogWithEvents();
+      const t = tenant();
+      const snapshot = await mappings.snapshot(t);
+      expect(snapshot).toEqual({ version: 0, prices: {}, products: {}, tombstones: {} });
+      const begun = await idempotency.begin(t, 'key-1', 'fp-1', 'op-1', Date.now());
+      expect(begun.kind).toBe('started');
+      const answer = { key: 'key-1', fingerprint: 'fp-1', response: { status: 200, body: '{"id":"price_1"}', requestId: 'req_1' } };
+      const change = {
+        prices: { price_1: entry(100, 5) },
+        products: { prod_1: { name: 'One', apiRevision: 5 } },
+        events: [
+          stripeEvent('evt_catalog_1', 0, { id: 'prod_1', object: 'product' }),
+          stripeEvent('evt_catalog_2', 0, { id: 'price_1', object: 'price' }),
+        ],
+        answer,
+      };
+      expect(await mappings.commit(t, 0, change)).toBe(true);
+      // Planned on a version that is gone: nothing written.
+      expect(await mappings.commit(t, 0, { prices: { price_2: entry(200) } })).toBe(false);
+      expect(await mappings.catalogVersion(t)).toBe(1);
+      const after = await mappings.snapshot(t);
+      expect(after).toEqual({
+        version: 1,
+        prices: { price_1: entry(100, 5) },
+        products: { prod_1: { name: 'One', apiRevision: 5 } },
+        tombstones: {},
+      });
+      expect((await events.get(t, 'evt_catalog_1'))?.data.object).toEqual({ id: 'prod_1', object: 'product' });
+      expect(await events.get(t, 'evt_catalog_2')).toBeDefined();
+      // Recorded in generation order, and in the outbox for delivery.
+      expect((await events.list(t, { limit: 10, matches: () => true })).records.map((e) => e.id)).toEqual(['evt_catalog_2', 'evt_catalog_1']);
+      expect(await events.outbox(t, Date.now() + 60_000, 10)).toEqual(expect.arrayContaining(['evt_catalog_1', 'evt_catalog_2']));
+      expect(await idempotency.begin(t, 'key-1', 'fp-1', 'op-1', Date.now())).toMatchObject({ kind: 'replay', response: answer.response });
+
+      expect(await mappings.commit(t, 1, { deletedProducts: { prod_1: 9 } })).toBe(true);
+      expect(await mappings.snapshot(t)).toMatchObject({ version: 2, products: {}, tombstones: { prod_1: 9 } });
+      // Made again: the tombstone goes.
+      expect(await mappings.commit(t, 2, { products: { prod_1: { name: 'Again' } } })).toBe(true);
+      expect(await mappings.snapshot(t)).toMatchObject({ version: 3, products: { prod_1: { name: 'Again' } }, tombstones: {} });
+    });
+
+    it('putEntries (the batch tool) keeps entries changed through the API more recently, and products deleted through it', async () => {
+      const store = impl.mappings();
+      const t = tenant();
+      await store.commit(t, 0, { prices: { price_api: entry(100, 50), price_old: entry(100, 10) }, deletedProducts: { prod_gone: 50 } });
+      const kept = await store.putEntries(
+        t,
+        { price_api: entry(999), price_old: entry(300, 20), price_new: entry(400) },
+        { prod_gone: { name: 'Back?' }, prod_new: { name: 'New' } },
+      );
+      expect(kept.sort()).toEqual(['price_api', 'prod_gone']);
+      const snapshot = await store.snapshot(t);
+      expect(snapshot.prices).toEqual({ price_api: entry(100, 50), price_old: entry(300, 20), price_new: entry(400) });
+      expect(snapshot.products).toEqual({ prod_new: { name: 'New' } });
+      expect(snapshot.version).toBe(2);
+    });
+
+    it('replaceAt swaps a whole catalog only at the version it was read at', async () => {
+      const store = impl.mappings();
+      const t = tenant();
+      await store.replaceAll(t, file(100));
+      const version = await store.catalogVersion(t);
+      await store.commit(t, version, { prices: { price_b: entry(5, 1) } });
+      expect(await store.replaceAt(t, version, file(300), {})).toBe(false);
+      expect((await store.getPrice(t, 'price_a'))?.unitAmount).toBe(100);
+      expect(await store.replaceAt(t, version + 1, file(300), { prod_x: 7 })).toBe(true);
+      expect(await store.snapshot(t)).toEqual({
+        version: version + 2,
+        prices: file(300).prices,
+        products: file(300).products,
+        tombstones: { prod_x: 7 },
+      });
+    });
+
+    it('remembers at most MAX_TOMBSTONES deleted products, forgetting the oldest', async () => {
+      const store = impl.mappings();
+      const t = tenant();
+      const deleted = Object.fromEntries(Array.from({ length: MAX_TOMBSTONES + 2 }, (_, i) => [`prod_${i}`, 1000 + i]));
+      expect(await store.commit(t, 0, { deletedProducts: deleted })).toBe(true);
+      const { tombstones } = await store.snapshot(t);
+      expect(Object.keys(tombstones)).toHaveLength(MAX_TOMBSTONES);
+      expect(tombstones.prod_0).toBeUndefined();
+      expect(tombstones.prod_1).toBeUndefined();
+      expect(tombstones[`prod_${MAX_TOMBSTONES + 1}`]).toBe(1000 + MAX_TOMBSTONES + 1);
     });
   });
 });

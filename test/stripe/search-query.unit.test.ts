@@ -11,6 +11,8 @@ const valueOf = (field: string, key?: string) =>
   field === 'metadata' ? (customer.metadata as Record<string, string>)[key ?? ''] : ((customer as Record<string, unknown>)[field] as never);
 const matches = (query: string) => matchesSearch(parseSearchQuery(query, CUSTOMER_FIELDS), valueOf);
 
+const PRICE_FIELDS: SearchFields = { active: 'boolean', type: 'text', currency: 'text' };
+
 describe('Stripe search queries', () => {
   it('parses the clauses stripe-node users write, with AND or OR', () => {
     expect(parseSearchQuery("email:'a@b.com'", CUSTOMER_FIELDS)).toEqual({
@@ -28,6 +30,20 @@ describe('Stripe search queries', () => {
       ['>=', 1_700_000_000],
       ['<', -5],
     ]);
+  });
+
+  it('joins clauses separated by a space alone with AND, and reads and/or in any case (Stripe’s query language)', () => {
+    // documenso's query (real-apps.md §2.6): two clauses, a space between them.
+    expect(parseSearchQuery("active:'true' type:'recurring'", PRICE_FIELDS)).toEqual({
+      joiner: 'AND',
+      clauses: [
+        { field: 'active', operator: ':', value: 'true', negated: false },
+        { field: 'type', operator: ':', value: 'recurring', negated: false },
+      ],
+    });
+    expect(parseSearchQuery("active:'true' -type:'one_time'", PRICE_FIELDS).clauses.map((c) => c.negated)).toEqual([false, true]);
+    expect(parseSearchQuery("active:'true' or type:'recurring'", PRICE_FIELDS).joiner).toBe('OR');
+    expect(() => parseSearchQuery("active:'true' type:'recurring' OR currency:'usd'", PRICE_FIELDS)).toThrow(/mix AND and OR/);
   });
 
   it('matches exact text case-insensitively, substrings, numbers, metadata, null and negation', () => {

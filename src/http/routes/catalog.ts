@@ -1,35 +1,36 @@
-import Router, { type RouterMiddleware } from '@koa/router';
+import Router from '@koa/router';
+import type { Context } from 'koa';
 import type { CatalogService } from '../../services/catalog-service';
+import type { WrittenAnswer } from '../../services/catalog-write';
 import { callContextOf } from '../call-context-of';
 import type { GatewayState } from '../gateway-state';
-import { sendJson } from '../respond';
-
-type Handler = RouterMiddleware<GatewayState>;
+import { sendJson, sendSerializedJson } from '../respond';
 
 /**
- * `/prices/search` and `/products/search` match `/:id`. Search is not provided: pass it on, so it
- * gets the 404 "not provided by the gateway" every other unprovided path gets, instead of a 400
- * about its `query` parameter from a lookup of a price called "search".
- */
-const unlessSearch =
-  (handler: Handler): Handler =>
-  (ctx, next) =>
-    ctx.params.id === 'search' ? next() : handler(ctx, next);
-
-/**
- * The read-only catalog paths stripe-node calls for `prices.retrieve`, `prices.list` and
- * `products.retrieve`, answered from the tenant's imported mappings (docs/mappings.md).
+ * The catalog paths stripe-node calls for `products.*` and `prices.*` (stripe-billing-surface.md
+ * §1): one catalog with the imported mappings (docs/mappings.md "One catalog"). Search paths are
+ * registered before `/:id`, which would otherwise take `search` for an id.
  */
 export function catalogRoutes(service: CatalogService): Router<GatewayState> {
   const router = new Router<GatewayState>({ prefix: '/v1' });
-  router.get('/prices', async (ctx) => sendJson(ctx, 200, await service.listPrices(callContextOf(ctx), ctx.state.params ?? {})));
-  router.get(
-    '/prices/:id',
-    unlessSearch(async (ctx) => sendJson(ctx, 200, await service.retrievePrice(callContextOf(ctx), ctx.params.id ?? '', ctx.state.params ?? {}))),
-  );
-  router.get(
-    '/products/:id',
-    unlessSearch(async (ctx) => sendJson(ctx, 200, await service.retrieveProduct(callContextOf(ctx), ctx.params.id ?? '', ctx.state.params ?? {}))),
-  );
+  const params = (ctx: { state: GatewayState }) => ctx.state.params ?? {};
+  /** A write's answer: the serialised bytes it stored for replay with the change, when it did. */
+  const sendWritten = (ctx: Context & { state: GatewayState }, written: WrittenAnswer) => {
+    sendSerializedJson(ctx, 200, written.json);
+    ctx.state.answerStored = written.answerStored;
+  };
+
+  router.get('/prices', async (ctx) => sendJson(ctx, 200, await service.listPrices(callContextOf(ctx), params(ctx))));
+  router.get('/prices/search', async (ctx) => sendJson(ctx, 200, await service.searchPrices(callContextOf(ctx), params(ctx))));
+  router.get('/prices/:id', async (ctx) => sendJson(ctx, 200, await service.retrievePrice(callContextOf(ctx), ctx.params.id ?? '', params(ctx))));
+  router.post('/prices', async (ctx) => sendWritten(ctx, await service.createPrice(callContextOf(ctx), params(ctx))));
+  router.post('/prices/:id', async (ctx) => sendWritten(ctx, await service.updatePrice(callContextOf(ctx), ctx.params.id ?? '', params(ctx))));
+
+  router.get('/products', async (ctx) => sendJson(ctx, 200, await service.listProducts(callContextOf(ctx), params(ctx))));
+  router.get('/products/search', async (ctx) => sendJson(ctx, 200, await service.searchProducts(callContextOf(ctx), params(ctx))));
+  router.get('/products/:id', async (ctx) => sendJson(ctx, 200, await service.retrieveProduct(callContextOf(ctx), ctx.params.id ?? '', params(ctx))));
+  router.post('/products', async (ctx) => sendWritten(ctx, await service.createProduct(callContextOf(ctx), params(ctx))));
+  router.post('/products/:id', async (ctx) => sendWritten(ctx, await service.updateProduct(callContextOf(ctx), ctx.params.id ?? '', params(ctx))));
+  router.delete('/products/:id', async (ctx) => sendWritten(ctx, await service.deleteProduct(callContextOf(ctx), ctx.params.id ?? '', params(ctx))));
   return router;
 }

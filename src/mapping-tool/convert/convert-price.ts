@@ -25,23 +25,62 @@ export interface ConvertedPrice {
 /** Loops allows 8 images (§3.3); only absolute http(s) URLs are meaningful to it. */
 const MAX_IMAGES = 8;
 
+/** What one Loops product is made from: a Stripe price's charge and its product's display fields. */
+export interface LoopsProductSource {
+  stripePriceId: string;
+  stripeProductId: string;
+  name: string;
+  description?: string | null | undefined;
+  images?: readonly string[] | null | undefined;
+  unitLabel?: string | null | undefined;
+  taxCode?: string | null | undefined;
+  /** Whole minor units, as Stripe counts them. */
+  unitAmount: number;
+  currency: string;
+  /** From `loopsIntervalOf`; undefined for a one-time price. */
+  interval: 'month' | 'year' | undefined;
+  /** Tags beside the two link tags (checkout's `price_data` adds its content hash). */
+  extraMetadata?: Record<string, string>;
+}
+
+/**
+ * The one Loops V3 product builder (loops-api.md §3.3): the mapping tool, the gateway's
+ * `prices.create` / `products.create` and checkout's `price_data` all make Loops products through
+ * it, so a price looks the same in Loops however it got there, and `metadata.stripe_price_id` /
+ * `stripe_product_id` always tie it back (the re-check before any repeated create looks for them).
+ */
+export function buildLoopsProductBody(source: LoopsProductSource): LoopsV3CreateProductBody {
+  const images = (source.images ?? []).filter((url) => /^https?:\/\//.test(url)).slice(0, MAX_IMAGES);
+  return {
+    name: source.name,
+    ...(source.description ? { description: source.description } : {}),
+    ...(images.length > 0 ? { images } : {}),
+    metadata: { [LINK_METADATA.priceId]: source.stripePriceId, [LINK_METADATA.productId]: source.stripeProductId, ...source.extraMetadata },
+    amountType: 'FIXED',
+    priceAmount: toLoopsPriceAmount(source.unitAmount, source.currency),
+    priceCurrency: source.currency,
+    ...(source.interval ? { recurringInterval: source.interval } : {}),
+    ...(source.unitLabel ? { unit_label: source.unitLabel } : {}),
+    ...(source.taxCode ? { tax_code: source.taxCode } : {}),
+  };
+}
+
 /** A price `skipReasonFor` accepted → the V3 product that stands for it, and its mapping entry. */
 export function convertPrice(price: CatalogPrice, product: StripeProductJson): ConvertedPrice {
   const unitAmount = unitAmountOf(price);
   const interval = loopsIntervalOf(price.recurring);
-  const images = (product.images ?? []).filter((url) => /^https?:\/\//.test(url)).slice(0, MAX_IMAGES);
-  const body: LoopsV3CreateProductBody = {
+  const body = buildLoopsProductBody({
+    stripePriceId: price.id,
+    stripeProductId: product.id,
     name: product.name || price.nickname || price.id,
-    ...(product.description ? { description: product.description } : {}),
-    ...(images.length > 0 ? { images } : {}),
-    metadata: { [LINK_METADATA.priceId]: price.id, [LINK_METADATA.productId]: product.id },
-    amountType: 'FIXED',
-    priceAmount: toLoopsPriceAmount(unitAmount, price.currency),
-    priceCurrency: price.currency,
-    ...(interval ? { recurringInterval: interval } : {}),
-    ...(product.unit_label ? { unit_label: product.unit_label } : {}),
-    ...(product.tax_code ? { tax_code: product.tax_code } : {}),
-  };
+    description: product.description,
+    images: product.images,
+    unitLabel: product.unit_label,
+    taxCode: product.tax_code,
+    unitAmount,
+    currency: price.currency,
+    interval,
+  });
   const draft: EntryDraft = {
     stripeProductId: product.id,
     productName: body.name,

@@ -32,6 +32,21 @@ export interface LoopsIndex {
  * created, so a short Loops blip is waited out rather than ending the run).
  */
 export async function loadLoopsIndex(loops: LoopsClient, clock: () => number = () => performance.now(), retry?: ReadRetry): Promise<LoopsIndex> {
+  const index = createLoopsIndex(loops, clock, retry);
+  await index.relist();
+  return index;
+}
+
+/**
+ * An index that has listed nothing yet: the gateway's API creates keep one per tenant and list
+ * Loops only when a create must look for an earlier attempt's product (a retried request, an
+ * ambiguous failure), so a create that just works costs no listing.
+ */
+export function lazyLoopsIndex(loops: LoopsClient, clock: () => number = () => performance.now()): LoopsIndex {
+  return createLoopsIndex(loops, clock, undefined);
+}
+
+function createLoopsIndex(loops: LoopsClient, clock: () => number, retry: ReadRetry | undefined): LoopsIndex {
   let byPrice = new Map<string, LoopsV3Product[]>();
   let total = 0;
   /** When the listing the index now shows was started. */
@@ -68,7 +83,6 @@ export async function loadLoopsIndex(loops: LoopsClient, clock: () => number = (
     return start();
   }
 
-  await start(true);
   return {
     find: (priceId) => byPrice.get(priceId) ?? [],
     size: () => total,

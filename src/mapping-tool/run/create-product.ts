@@ -10,7 +10,12 @@ import { createProductKey } from './idempotency-key';
 export type CreateItem = Extract<PlanItem, { action: 'create' }>;
 
 export type CreateOutcome =
-  { kind: 'created'; product: LoopsV3Product; attempts: number; foundOnRecheck: boolean } | { kind: 'failed'; reason: string; attempts: number };
+  | { kind: 'created'; product: LoopsV3Product; attempts: number; foundOnRecheck: boolean }
+  /**
+   * `failure`: the last Loops failure, when the last problem was one (the gateway answers by it);
+   * `conflict`: Loops has a product tagged with the price that charges something else.
+   */
+  | { kind: 'failed'; reason: string; attempts: number; failure?: LoopsFailure; conflict?: true };
 
 /** Loops refused the tool's own credentials: no other price can succeed either. */
 export class MappingAbort extends Error {
@@ -24,6 +29,11 @@ export interface CreateDeps {
   maxAttempts: number;
   sleep(ms: number): Promise<void>;
   onRetry?(priceId: string, attempt: number, problem: string, delayMs: number): void;
+  /**
+   * Look for a product tagged with the price before the first attempt: an earlier attempt of the
+   * same operation (a retried API request) may have made it before it failed.
+   */
+  lookFirst?: boolean;
 }
 
 /**
@@ -34,7 +44,7 @@ export interface CreateDeps {
  */
 export async function createProduct(item: CreateItem, deps: CreateDeps): Promise<CreateOutcome> {
   const key = createProductKey(deps.tenantId, item.priceId);
-  let recheckSince: number | undefined;
+  let recheckSince: number | undefined = deps.lookFirst ? deps.index.clock() : undefined;
   let problem = 'not attempted';
   let lastFailure: LoopsFailure | undefined;
 
@@ -51,7 +61,8 @@ export async function createProduct(item: CreateItem, deps: CreateDeps): Promise
         lastFailure = undefined;
         continue;
       }
-      if (found.kind !== 'absent') return found.kind === 'link' ? created(found.product, attempt, true) : failed(found.reason, attempt);
+      if (found.kind === 'link') return created(found.product, attempt, true);
+      if (found.kind === 'conflict') return { kind: 'failed', reason: found.reason, attempts: attempt, conflict: true };
       recheckSince = undefined;
     }
     try {
@@ -62,7 +73,7 @@ export async function createProduct(item: CreateItem, deps: CreateDeps): Promise
       problem = error.message;
       const kind = classifyCreateFailure(error.failure);
       if (kind === 'fatal') throw new MappingAbort(`${error.message}${credentialsHint(error.failure)}`);
-      if (kind === 'rejected') return failed(`Loops rejected the product: ${error.message}`, attempt);
+      if (kind === 'rejected') return failed(`Loops rejected the product: ${error.message}`, attempt, error.failure);
       if (kind === 'ambiguous') recheckSince = deps.index.clock();
     }
   }
@@ -71,7 +82,7 @@ export async function createProduct(item: CreateItem, deps: CreateDeps): Promise
     const found = await recheck(item, deps, recheckSince);
     if (found.kind === 'link') return created(found.product, deps.maxAttempts, true);
   }
-  return failed(`gave up after ${deps.maxAttempts} attempts: ${problem}`, deps.maxAttempts);
+  return failed(`gave up after ${deps.maxAttempts} attempts: ${problem}`, deps.maxAttempts, lastFailure);
 }
 
 type Recheck =
@@ -94,7 +105,8 @@ const created = (product: LoopsV3Product, attempts: number, foundOnRecheck: bool
   attempts,
   foundOnRecheck,
 });
-const failed = (reason: string, attempts: number): CreateOutcome => ({ kind: 'failed', reason, attempts });
+const failed = (reason: string, attempts: number, failure?: LoopsFailure): CreateOutcome =>
+  failure ? { kind: 'failed', reason, attempts, failure } : { kind: 'failed', reason, attempts };
 
 /** What to check when Loops refuses the tool's credentials. */
 export function credentialsHint(failure: LoopsFailure): string {

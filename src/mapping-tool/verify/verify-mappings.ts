@@ -83,17 +83,33 @@ async function fetchProduct(loops: LoopsClient, id: string): Promise<LoopsV3Prod
   }
 }
 
-/** The gateway answers from Redis: a price missing or different there is a checkout that fails. */
+/**
+ * The gateway answers from Redis: a price missing or different there is a checkout that fails, or
+ * a change made through the API that the committed file does not have yet.
+ */
 function compareWithStore(file: MappingFile, store: Record<string, MappingEntry>): VerifyReport['storeProblems'] {
   const problems: VerifyReport['storeProblems'] = [];
   for (const [priceId, entry] of Object.entries(file.prices)) {
     const loaded = store[priceId];
     if (!loaded) problems.push({ priceId, problem: 'in the file but not loaded into Redis (run `mappings load`)' });
     else if (JSON.stringify(sorted(loaded)) !== JSON.stringify(sorted(entry)))
-      problems.push({ priceId, problem: 'Redis holds another version than the file (run `mappings load`)' });
+      problems.push({
+        priceId,
+        problem:
+          loaded.apiRevision !== undefined && (entry.apiRevision ?? -1) < loaded.apiRevision
+            ? 'changed through the API since the file was written (run `mappings export` to commit it)'
+            : 'Redis holds another version than the file (run `mappings load`)',
+      });
   }
-  for (const priceId of Object.keys(store)) {
-    if (!file.prices[priceId]) problems.push({ priceId, problem: 'loaded into Redis but not in the file (run `mappings load` to drop it)' });
+  for (const [priceId, loaded] of Object.entries(store)) {
+    if (file.prices[priceId]) continue;
+    problems.push({
+      priceId,
+      problem:
+        loaded.apiRevision !== undefined
+          ? 'created through the API and not in the file yet (run `mappings export` to commit it)'
+          : 'loaded into Redis but not in the file (run `mappings load` to drop it)',
+    });
   }
   return problems;
 }

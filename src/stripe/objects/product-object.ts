@@ -1,3 +1,5 @@
+import { DEFAULT_STRIPE_VERSION, productFeaturesField } from '../api-version';
+
 export interface ProductFacts {
   id: string;
   name: string;
@@ -14,10 +16,19 @@ export interface ProductFacts {
   statementDescriptor?: string | null;
   /** Defaults to `created`: a product never seen to change was last updated when it was made. */
   updated?: number;
+  url?: string | null;
+  shippable?: boolean | null;
+  marketingFeatures?: { name: string }[];
+  packageDimensions?: { height: number; length: number; weight: number; width: number } | null;
 }
 
-/** Stripe's `product` object, for expanded `price.product` and `GET /v1/products/:id`. */
-export function buildProductObject(product: ProductFacts, livemode: boolean) {
+/**
+ * Stripe's `product` object (stripe-billing-surface.md §4), for `GET /v1/products/:id`, expanded
+ * `price.product` and product events. `stripeVersion` shapes it (§12): the marketing features are
+ * `features` before 2024-04-10, `marketing_features` since; events use the default version.
+ */
+export function buildProductObject(product: ProductFacts, livemode: boolean, stripeVersion: string = DEFAULT_STRIPE_VERSION) {
+  const features = product.marketingFeatures ?? [];
   return {
     id: product.id,
     object: 'product' as const,
@@ -27,18 +38,23 @@ export function buildProductObject(product: ProductFacts, livemode: boolean) {
     description: product.description ?? null,
     images: product.images ?? [],
     livemode,
-    marketing_features: [],
+    ...(productFeaturesField(stripeVersion) === 'features' ? { features } : { marketing_features: features }),
     metadata: product.metadata ?? {},
     name: product.name,
-    package_dimensions: null,
-    shippable: null,
+    package_dimensions: product.packageDimensions ?? null,
+    shippable: product.shippable ?? null,
     statement_descriptor: product.statementDescriptor ?? null,
     tax_code: product.taxCode ?? null,
     type: product.type ?? ('service' as const),
     unit_label: product.unitLabel ?? null,
     updated: product.updated ?? product.created ?? 0,
-    url: null,
+    url: product.url ?? null,
   };
 }
 
 export type StripeProduct = ReturnType<typeof buildProductObject>;
+
+/** `DELETE /v1/products/:id`'s answer (stripe-billing-surface.md §2 "Deleted objects"). */
+export function buildDeletedProductObject(id: string) {
+  return { id, object: 'product' as const, deleted: true as const };
+}

@@ -156,7 +156,10 @@ export const CREATE_SESSION_PARAMS: Record<string, ParamTreatment> = {
 
 /** `line_items[N]` fields. */
 export const LINE_ITEM_PARAMS: Record<string, ParamTreatment> = {
-  price: { treatment: 'translated', note: "a Stripe price id, looked up in the tenant's mappings; unmapped → 400 `resource_missing`." },
+  price: {
+    treatment: 'translated',
+    note: "a Stripe price id of the tenant's catalog (imported or made through the API); unknown → 400 `resource_missing`, archived → 400 as Stripe answers it.",
+  },
   price_data: {
     treatment: 'translated',
     note: 'ad-hoc price: `currency` (ISO 4217), `unit_amount` or whole-number `unit_amount_decimal`, `product` (a mapped Stripe product) or `product_data` (`name`, `description`, `images`, `metadata`, `unit_label`, `tax_code`), `recurring` (month/year, interval_count 1), `tax_behavior` (stored).',

@@ -34,10 +34,16 @@ export function integer(min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INT
   });
 }
 
+/**
+ * `true`/`false`, in any case: v1 accepts `True`/`False` too, which Python's stripe package (5.x,
+ * Debian's python3-stripe) and .NET's send for booleans (stripe/stripe-dotnet#3104,
+ * stripe/stripe-python#1499: "v1 apis would accept these or the lowercase versions").
+ */
 export function boolean() {
   return z.string().transform((value, ctx) => {
-    if (value === 'true') return true;
-    if (value === 'false') return false;
+    const lower = value.length <= 5 ? value.toLowerCase() : value;
+    if (lower === 'true') return true;
+    if (lower === 'false') return false;
     ctx.addIssue({ code: 'custom', message: `Invalid boolean: ${value.slice(0, 50)}`, ...issue('parameter_invalid') });
     return z.NEVER;
   });

@@ -4,7 +4,7 @@ import { GatewayError } from '../../errors';
  * Stripe's search query language (stripe-billing-surface.md §2 "Search"; https://stripe.com/docs/search):
  * clauses `field:'value'` (exact), `field~'value'` (substring, 3+ characters), `field>n` / `<` /
  * `>=` / `<=` (numbers), `metadata['key']:'value'`, `field:null`, `-` before a clause to negate it,
- * joined by `AND` or by `OR` (not both). Parsed by hand, one character at a time: the query is a
+ * joined by `AND` or by `OR` (not both; either case), or by a space, which is AND. Parsed by hand, one character at a time: the query is a
  * client's string, so it never becomes a regular expression and its cost is linear in its length,
  * which is bounded.
  */
@@ -42,10 +42,13 @@ export function parseSearchQuery(query: string, fields: SearchFields): SearchQue
     clauses.push(readClause(reader, fields));
     reader.skipSpaces();
     if (reader.done()) break;
-    const word = reader.word();
-    if (word !== 'AND' && word !== 'OR') invalid(`expected AND or OR at position ${reader.position}`);
-    if (joiner && joiner !== word) invalid('a query cannot mix AND and OR');
-    joiner = word;
+    // Clauses are joined by AND or OR (any case), or by a space alone, which means AND.
+    const mark = reader.position;
+    const word = reader.word().toUpperCase();
+    const next = word === 'AND' || word === 'OR' ? word : 'AND';
+    if (word !== next) reader.position = mark;
+    if (joiner && joiner !== next) invalid('a query cannot mix AND and OR');
+    joiner = next;
     reader.skipSpaces();
   }
   return { joiner: joiner ?? 'AND', clauses };

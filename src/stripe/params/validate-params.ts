@@ -17,8 +17,23 @@ export function validateParams<S extends z.ZodType>(schema: S, params: unknown):
   const result = schema.safeParse(params, { reportInput: true, error: briefMessages });
   if (result.success) return result.data;
   const issues = result.error.issues;
-  const first = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0];
+  const found = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0];
+  const first = found && withinUnion(found);
   throw first ? toGatewayError({ ...first, path: clientPath(params, first.path) }) : new GatewayError('parameter_invalid', 'Invalid request.');
+}
+
+/**
+ * An "Emptyable" parameter is `'' | value` (`field=` clears it); when neither fits, zod reports only
+ * "Invalid input". The issue of the branch that is not the empty string says what is wrong (a list
+ * over its cap, a bad item), so that one is reported, at its full path.
+ */
+function withinUnion(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  if (issue.code !== 'invalid_union') return issue;
+  const branches = issue.errors.filter(
+    (branch) => !branch.every((inner) => inner.code === 'invalid_value' && inner.values.length === 1 && inner.values[0] === ''),
+  );
+  const inner = branches.length === 1 ? branches[0]?.[0] : undefined;
+  return inner ? withinUnion({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue) : issue;
 }
 
 /**

@@ -78,5 +78,35 @@ report["customers"] = {
     "deleted": {"id": deleted.id, "deleted": deleted.deleted},
     "retrieved_deleted": bool(stripe.Customer.retrieve(customer.id).get("deleted")),
 }
+# The catalog as a Python seed script makes it and a pricing page reads it back.
+product = stripe.Product.create(name="Py plan", description="Made from Python")
+monthly = stripe.Price.create(
+    product=product.id,
+    unit_amount=1200,
+    currency="usd",
+    recurring={"interval": "month", "trial_period_days": 14},
+    lookup_key="py_monthly",
+)
+yearly = stripe.Price.create(product=product.id, unit_amount=12000, currency="usd", recurring={"interval": "year"}, lookup_key="py_yearly")
+by_key = stripe.Price.list(lookup_keys=["py_monthly", "py_yearly"], expand=["data.product"])
+recurring = [price.id for price in stripe.Price.list(active=True, type="recurring", limit=2).auto_paging_iter()]
+report["catalog"] = {
+    "product": {"id": product.id, "name": product.name, "description": product.description},
+    "monthly": {
+        "id": monthly.id,
+        "product": monthly.product,
+        "unit_amount": monthly.unit_amount,
+        "interval": monthly.recurring.interval,
+        "trial_period_days": monthly.recurring.trial_period_days,
+    },
+    "by_key": sorted([[price.lookup_key, price.product.name, price.unit_amount] for price in by_key.data]),
+    "recurring_ids": recurring,
+    "yearly_id": yearly.id,
+}
+try:
+    stripe.Price.create(product=product.id, unit_amount=100, currency="usd", recurring={"interval": "week"})
+    report["catalog"]["weekly"] = None
+except stripe.error.InvalidRequestError as error:
+    report["catalog"]["weekly"] = {"class": type(error).__name__, "http_status": error.http_status, "param": error.param}
 
 print(json.dumps(report))

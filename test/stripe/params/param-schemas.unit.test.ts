@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { GatewayError } from '../../../src/errors';
 import { parseCreateSessionParams } from '../../../src/stripe/params/create-session-params';
-import { list } from '../../../src/stripe/params/param-schemas';
+import { boolean, list } from '../../../src/stripe/params/param-schemas';
 import { parseJson } from '../../../src/stripe/params/parse-json';
 import { PAYMENT_METHOD_TYPES } from '../../../src/stripe/params/payment-method-types';
 import { validateParams } from '../../../src/stripe/params/validate-params';
@@ -129,5 +129,21 @@ describe('values Stripe refuses are refused here too (issue 10, validation gaps)
     expect(declared).toBeDefined();
     const sdk = [...(declared ?? '').matchAll(/'([a-z0-9_]+)'/g)].map((match) => match[1]);
     expect([...PAYMENT_METHOD_TYPES]).toEqual(sdk);
+  });
+});
+
+describe('boolean parameters', () => {
+  it('read true/false in any case, as Stripe v1 does (python3-stripe 5 sends `True`)', () => {
+    const schema = boolean();
+    for (const [sent, read] of [
+      ['true', true],
+      ['True', true],
+      ['TRUE', true],
+      ['false', false],
+      ['False', false],
+    ] as const) {
+      expect(schema.parse(sent)).toBe(read);
+    }
+    for (const junk of ['1', 'yes', 'truee', '', 'f']) expect(schema.safeParse(junk).success).toBe(false);
   });
 });
