@@ -29,7 +29,7 @@ export interface InvoiceServiceDeps {
 
 type Rendered = Record<string, unknown>;
 
-const notFound = (id: string) => new GatewayError('resource_missing', `No such invoice: '${id.slice(0, 255)}'`, 'id');
+const notFound = (id: string) => new GatewayError('resource_missing', `No such invoice: '${id}'`, 'id');
 
 /**
  * `invoices.retrieve / list / listLineItems` (stripe-billing-surface.md §8): the invoices the
