@@ -42,7 +42,7 @@ describe('subscriptions on a 3-node Redis Cluster (stripe-node)', () => {
   }, 60_000);
 
   it('a subscription’s life (renewal, update, cancel) runs, lists and searches on the cluster, each event once', async () => {
-    const customer = 'cus_cluster_sub';
+    const customer = (await stripe.customers.create({ email: 'cluster.sub@example.com' })).id;
     const { subscription: id } = await subscribeThroughGateway(stack, stripe, { customer });
     const first = await stripe.subscriptions.retrieve(id);
     expect(first.status).toBe('active');

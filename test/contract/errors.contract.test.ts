@@ -85,7 +85,7 @@ describe('errors as stripe-node raises them', () => {
   });
 
   it('endpoints the gateway does not provide → 404 saying so', async () => {
-    await expect(stripe.invoices.retrieve('in_123')).rejects.toMatchObject({
+    await expect(stripe.paymentIntents.retrieve('pi_123')).rejects.toMatchObject({
       type: 'StripeInvalidRequestError',
       statusCode: 404,
       message: expect.stringContaining('not provided by the Stripe-to-Loops gateway'),

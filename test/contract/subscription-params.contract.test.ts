@@ -24,7 +24,9 @@ describe('subscriptions and invoices: parameters, lists and search (stripe-node)
     let itemId: string;
     let periodEnd: number;
     beforeAll(async () => {
-      ({ subscription: id } = await subscribeThroughGateway(stack, stripe, { customer: 'cus_params_update' }));
+      ({ subscription: id } = await subscribeThroughGateway(stack, stripe, {
+        customer: (await stripe.customers.create({ email: 'params.update@example.com' })).id,
+      }));
       const subscription = await stripe.subscriptions.retrieve(id);
       itemId = subscription.items.data[0]?.id ?? '';
       periodEnd = subscription.items.data[0]?.current_period_end ?? 0;
@@ -97,7 +99,9 @@ describe('subscriptions and invoices: parameters, lists and search (stripe-node)
     });
 
     it('once canceled only metadata and cancellation_details change (kept by the gateway), with their updated event', async () => {
-      const { subscription: ended } = await subscribeThroughGateway(stack, stripe, { customer: 'cus_params_ended' });
+      const { subscription: ended } = await subscribeThroughGateway(stack, stripe, {
+        customer: (await stripe.customers.create({ email: 'params.ended@example.com' })).id,
+      });
       await stripe.subscriptions.cancel(ended);
       await expect(stripe.subscriptions.update(ended, { cancel_at_period_end: true })).rejects.toMatchObject({
         statusCode: 400,
@@ -132,11 +136,12 @@ describe('subscriptions and invoices: parameters, lists and search (stripe-node)
   });
 
   describe('lists and search', () => {
-    const customer = 'cus_params_lists';
+    let customer: string;
     const ids: string[] = [];
     let canceled: string;
 
     beforeAll(async () => {
+      customer = (await stripe.customers.create({ email: 'params.lists@example.com' })).id;
       // Newest first, as Stripe lists.
       for (let i = 0; i < 3; i++) ids.unshift((await subscribeThroughGateway(stack, stripe, { customer })).subscription);
       canceled = (await subscribeThroughGateway(stack, stripe, { customer })).subscription;

@@ -49,7 +49,7 @@ describe('subscriptions and invoices: the life cycle (stripe-node, test clock)',
     eventsAbout(receiver, id).filter((event) => event.type === 'customer.subscription.updated' && (event.data.object as { id: string }).id === id);
 
   it('a paid checkout: the subscription with its item, price and plan, and its first invoice paid', async () => {
-    const customer = 'cus_life_1';
+    const customer = (await stripe.customers.create({ email: 'life.1@example.com' })).id;
     const { subscription: id } = await subscribeThroughGateway(stack, stripe, { customer });
     const subscription = await stripe.subscriptions.retrieve(id, { expand: ['items.data.price.product', 'latest_invoice', 'customer'] });
     const item = subscription.items.data[0];
@@ -61,7 +61,7 @@ describe('subscriptions and invoices: the life cycle (stripe-node, test clock)',
       cancel_at: null,
       ended_at: null,
     });
-    expect((subscription.customer as Stripe.Customer).id).toBe('cus_life_1');
+    expect((subscription.customer as Stripe.Customer).id).toBe(customer);
     expect(item?.price).toMatchObject({ id: 'price_pro_monthly', unit_amount: 900, recurring: { interval: 'month' } });
     expect((item?.price.product as Stripe.Product).name).toBe('Pro plan');
     expect(item?.plan).toMatchObject({ id: 'price_pro_monthly', object: 'plan', amount: 900, interval: 'month' });
@@ -77,7 +77,7 @@ describe('subscriptions and invoices: the life cycle (stripe-node, test clock)',
       billing_reason: 'subscription_create',
       amount_due: 900,
       amount_paid: 900,
-      customer: 'cus_life_1',
+      customer,
       parent: { type: 'subscription_details', subscription_details: { subscription: id } },
     });
     expect('subscription' in invoice).toBe(false);
@@ -95,7 +95,7 @@ describe('subscriptions and invoices: the life cycle (stripe-node, test clock)',
   });
 
   it('reads with Stripe-Version 2024-06-20 show the older shapes', async () => {
-    const customer = 'cus_life_old';
+    const customer = (await stripe.customers.create({ email: 'life.old@example.com' })).id;
     const { subscription: id } = await subscribeThroughGateway(stack, stripe, { customer });
     const old = await stripe.subscriptions.retrieve(id, {}, { apiVersion: OLD });
     const oldFields = old as unknown as { current_period_start: number; current_period_end: number; discount: null };
@@ -120,12 +120,12 @@ describe('subscriptions and invoices: the life cycle (stripe-node, test clock)',
     const current = await stripe.invoices.retrieve(String(old.latest_invoice), { expand: ['parent.subscription_details.subscription'] });
     expect(current.parent?.subscription_details?.subscription).toMatchObject({ id, object: 'subscription' });
     expect('subscription' in current).toBe(false);
-    const listed = await stripe.subscriptions.list({ customer: 'cus_life_old' }, { apiVersion: OLD });
+    const listed = await stripe.subscriptions.list({ customer }, { apiVersion: OLD });
     expect((listed.data[0] as unknown as { current_period_end: number }).current_period_end).toBe(oldFields.current_period_end);
   });
 
   it('renewal: a new invoice paid at the period end, subscription.updated with the old items and latest_invoice', async () => {
-    const customer = 'cus_life_renew';
+    const customer = (await stripe.customers.create({ email: 'life.renew@example.com' })).id;
     const { subscription: id } = await subscribeThroughGateway(stack, stripe, { customer });
     const before = await stripe.subscriptions.retrieve(id);
     const end = before.items.data[0]?.current_period_end ?? 0;
@@ -154,7 +154,7 @@ describe('subscriptions and invoices: the life cycle (stripe-node, test clock)',
   });
 
   it('a quantity change goes to Loops now and is charged from the next renewal, without proration', async () => {
-    const customer = 'cus_life_quantity';
+    const customer = (await stripe.customers.create({ email: 'life.quantity@example.com' })).id;
     const { subscription: id } = await subscribeThroughGateway(stack, stripe, { customer });
     const before = await stripe.subscriptions.retrieve(id);
     const item = before.items.data[0];
@@ -174,7 +174,7 @@ describe('subscriptions and invoices: the life cycle (stripe-node, test clock)',
   });
 
   it('fail-next-charge: invoice.payment_failed and past_due, then the retry succeeds and it is active again', async () => {
-    const customer = 'cus_life_dunning';
+    const customer = (await stripe.customers.create({ email: 'life.dunning@example.com' })).id;
     const { subscription: id } = await subscribeThroughGateway(stack, stripe, { customer });
     const start = await stripe.subscriptions.retrieve(id);
     const end = start.items.data[0]?.current_period_end ?? 0;
@@ -226,7 +226,7 @@ describe('subscriptions and invoices: the life cycle (stripe-node, test clock)',
   });
 
   it('cancel at period end: updated now, deleted at the end of the period', async () => {
-    const customer = 'cus_life_cape';
+    const customer = (await stripe.customers.create({ email: 'life.cape@example.com' })).id;
     const { subscription: id } = await subscribeThroughGateway(stack, stripe, { customer });
     const updated = await stripe.subscriptions.update(id, { cancel_at_period_end: true, cancellation_details: { comment: 'too pricey' } });
     const end = updated.items.data[0]?.current_period_end ?? 0;
@@ -268,7 +268,7 @@ describe('subscriptions and invoices: the life cycle (stripe-node, test clock)',
   });
 
   it('cancel now: DELETE with its params in the query, deleted with the request; a second cancel is a 404', async () => {
-    const customer = 'cus_life_now';
+    const customer = (await stripe.customers.create({ email: 'life.now@example.com' })).id;
     const { subscription: id } = await subscribeThroughGateway(stack, stripe, { customer });
     const canceled = await stripe.subscriptions.cancel(id, { cancellation_details: { comment: 'bye', feedback: 'too_expensive' } });
     expect(canceled).toMatchObject({
@@ -291,15 +291,15 @@ describe('subscriptions and invoices: the life cycle (stripe-node, test clock)',
     });
     const deleted = eventsAbout(receiver, id).find((event) => event.type === 'customer.subscription.deleted');
     expect(deleted?.request?.id).toBe(canceled.lastResponse.requestId);
-    expect((await stripe.subscriptions.list({ customer: 'cus_life_now' })).data).toEqual([]);
-    expect((await stripe.subscriptions.list({ customer: 'cus_life_now', status: 'canceled' })).data.map((s) => s.id)).toEqual([id]);
+    expect((await stripe.subscriptions.list({ customer })).data).toEqual([]);
+    expect((await stripe.subscriptions.list({ customer, status: 'canceled' })).data.map((s) => s.id)).toEqual([id]);
   });
 
   it('a trial: trialing with a $0 invoice, trial_will_end three days ahead (the sweep), then paid and active', async () => {
-    const customer = 'cus_life_trial';
+    const customer = (await stripe.customers.create({ email: 'life.trial@example.com' })).id;
     const { subscription: id } = await subscribeOnLoops(stack, { externalCustomerId: customer, subscription_data: { trial_period_days: 7 } });
     const trialing = await stripe.subscriptions.retrieve(id, { expand: ['latest_invoice'] });
-    expect(trialing).toMatchObject({ status: 'trialing', customer: 'cus_life_trial' });
+    expect(trialing).toMatchObject({ status: 'trialing', customer });
     const trialEnd = trialing.trial_end ?? 0;
     expect(trialEnd - (trialing.trial_start ?? 0)).toBe(7 * DAY);
     expect(trialing.latest_invoice).toMatchObject({ status: 'paid', amount_due: 0, billing_reason: 'subscription_create' });

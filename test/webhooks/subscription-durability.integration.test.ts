@@ -69,7 +69,7 @@ describe('subscription events survive a gateway crash between Loops’ webhook a
       const session = await stripe.checkout.sessions.create({
         mode: 'subscription',
         line_items: [{ price: 'price_pro_monthly', quantity: 1 }],
-        customer: `cus_durable_${i}`,
+        customer: (await stripe.customers.create({ email: `durable.${i}@example.com` })).id,
       });
       ids.push((await loops.admin('POST', `/_emulator/sessions/${session.id}/complete`, {})).json.subscription);
     }

@@ -48,7 +48,7 @@ describe('subscription webhooks: lost, duplicated, out of order', () => {
 
   it('every webhook lost: the sweep finds the subscription, then its renewals, failure and recovery', async () => {
     await stack.loops.admin('PUT', '/_emulator/webhooks', { targets: [] });
-    const customer = 'cus_faults_lost';
+    const customer = (await stripe.customers.create({ email: 'faults.lost@example.com' })).id;
     const { subscription: id } = await subscribeThroughGateway(stack, stripe, { customer });
     // Found by the sweep's look at Loops' newest subscriptions, with no webhook and no read.
     await sweepAtLoopsTime();
@@ -118,7 +118,7 @@ describe('subscription webhooks: lost, duplicated, out of order', () => {
 
   it('a retrieve alone converges too: the read shows the new state and its events go out', async () => {
     await stack.loops.admin('PUT', '/_emulator/webhooks', { targets: [] });
-    const customer = 'cus_faults_read';
+    const customer = (await stripe.customers.create({ email: 'faults.read@example.com' })).id;
     const { subscription: id } = await subscribeThroughGateway(stack, stripe, { customer });
     const first = await stripe.subscriptions.retrieve(id);
     const end = first.items.data[0]?.current_period_end ?? 0;
@@ -141,7 +141,7 @@ describe('subscription webhooks: lost, duplicated, out of order', () => {
     const capture = await startLoopsWebhookCapture();
     try {
       await stack.loops.admin('PUT', '/_emulator/webhooks', { targets: [{ url: capture.url, secret: TEST_KEYS.loopsWebhook }] });
-      const customer = 'cus_faults_storm';
+      const customer = (await stripe.customers.create({ email: 'faults.storm@example.com' })).id;
       const { subscription: id } = await subscribeThroughGateway(stack, stripe, { customer });
       const end = (await stack.loops.api('GET', `/api/v3/subscriptions/${id}`)).json.current_period_end as number;
       await stack.loops.admin('POST', `/_emulator/subscriptions/${id}/fail-next-charge`, {});
