@@ -65,7 +65,7 @@ describe('mappings arguments', () => {
   it('refuses what does not make sense', () => {
     expect(() => parseMappingsArgs(['show'])).toThrow(/needs a Stripe price or product id/);
     expect(() => parseMappingsArgs(['drop'])).toThrow(/Unknown command "drop"/);
-    expect(() => parseMappingsArgs(['verify', '--all'])).toThrow(/--all applies to load only/);
+    expect(() => parseMappingsArgs(['verify', '--all'])).toThrow(/--all applies to load and export only/);
     expect(() => parseMappingsArgs(['load', 'extra'])).toThrow(/Unexpected argument "extra"/);
   });
 });
