@@ -14,7 +14,8 @@ describe('examples/one-time-shop in a real browser', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    [example, browser] = await Promise.all([startExample('one-time-shop'), launchChromium()]);
+    browser = await launchChromium();
+    example = await startExample('one-time-shop');
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
