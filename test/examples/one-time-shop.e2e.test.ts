@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/chromium';
+import { waitFor } from '../helpers/wait-for';
 import { startExample, type RunningExample } from './support/example-process';
 
 /**
@@ -69,10 +70,13 @@ describe('examples/one-time-shop in a real browser', () => {
       client_reference_id: orderId,
       metadata: { order_id: orderId },
     });
-    const events = await stripe.events.list({ type: 'checkout.session.completed' });
-    const completed = events.data.filter((event) => (event.data.object as { id?: string }).id === sessionId);
-    expect(completed).toHaveLength(1);
-    expect(completed[0]?.pending_webhooks).toBe(0);
+    // One checkout.session.completed, which the shop has (its 2xx is recorded just after it answers).
+    const completedEvents = async () =>
+      (await stripe.events.list({ type: 'checkout.session.completed' })).data.filter(
+        (event) => (event.data.object as { id?: string }).id === sessionId,
+      );
+    await waitFor(async () => (await completedEvents())[0]?.pending_webhooks === 0, 10_000, 'the delivery recorded');
+    expect(await completedEvents()).toHaveLength(1);
     await page.close();
   });
 
