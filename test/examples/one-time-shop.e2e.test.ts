@@ -78,7 +78,7 @@ describe('examples/one-time-shop in a real browser', () => {
     await waitFor(async () => (await completedEvents())[0]?.pending_webhooks === 0, 10_000, 'the delivery recorded');
     expect(await completedEvents()).toHaveLength(1);
     await page.close();
-  });
+  }, 60_000);
 
   it('Cancel on the Loops page goes back to the shop and leaves the order pending', async () => {
     const page = await browser.newPage();
@@ -93,7 +93,7 @@ describe('examples/one-time-shop in a real browser', () => {
     await page.goto(`${example.appUrl}/orders/${session.client_reference_id}`);
     expect(await page.textContent('#order-status')).toBe('pending');
     await page.close();
-  });
+  }, 60_000);
 
   it('the webhook handler refuses an event not signed with the endpoint secret', async () => {
     const buy = await fetch(`${example.appUrl}/checkout`, { method: 'POST', body: new URLSearchParams({ quantity: '1' }), redirect: 'manual' });
@@ -117,5 +117,5 @@ describe('examples/one-time-shop in a real browser', () => {
     expect(await response.text()).toContain('No signatures found matching the expected signature');
     const order = await fetch(`${example.appUrl}/orders/${orderId}`).then((r) => r.text());
     expect(order).toContain('<span id="order-status" class="status">pending</span>');
-  });
+  }, 60_000);
 });

@@ -62,7 +62,7 @@ describe('README.md: the sandbox and the commands it prints', () => {
     expect(banner).toContain(`gateway         http://127.0.0.1:${ports.gateway}`);
     expect(banner).toContain(`Loops emulator  http://127.0.0.1:${ports.emulator}`);
     expect(banner).toMatch(/prices\s+.*price_sandbox_tshirt/);
-  });
+  }, 60_000);
 
   it("the README's JavaScript snippet makes a session; Pay on its url lands on the success URL", async () => {
     const snippet = onPorts(blockUnder('README.md', 'Two commands', 'js'), ports);
@@ -84,7 +84,7 @@ describe('README.md: the sandbox and the commands it prints', () => {
     expect(pay.headers.get('location')).toMatch(new RegExp(`^https://example\\.com/success\\?session_id=${session.id}&`));
     const stripe = localStripe(key, ports.gateway);
     await waitFor(async () => (await stripe.checkout.sessions.retrieve(session.id)).status === 'complete', 10_000, 'the paid session');
-  });
+  }, 60_000);
 
   it("the banner's node -e snippet works as printed", async () => {
     const command = /^\s*(node -e .*)$/m.exec(banner)?.[1] ?? '';
@@ -92,7 +92,7 @@ describe('README.md: the sandbox and the commands it prints', () => {
     const run = await runCommand(command, { cwd: ROOT, env: baseEnv({}) });
     expect(run.code).toBe(0);
     expect(run.stdout.trim()).toMatch(new RegExp(`^cs_\\S+ http://127\\.0\\.0\\.1:${ports.emulator}/checkout/cs_\\S+$`));
-  });
+  }, 60_000);
 
   it("the banner's curl works as printed", async () => {
     const command = /^\s*(curl .*)$/m.exec(banner)?.[1] ?? '';
@@ -105,7 +105,7 @@ describe('README.md: the sandbox and the commands it prints', () => {
       currency: 'usd',
       mode: 'payment',
     });
-  });
+  }, 60_000);
 
   // Last: it moves the sandbox's clock 15 days on, past every session above.
   it("examples/saas-subscriptions/README.md's test-clock curl advances the emulator's clock", async () => {
@@ -114,7 +114,7 @@ describe('README.md: the sandbox and the commands it prints', () => {
     const run = await runCommand(onPorts(command, ports), { cwd: ROOT, env: baseEnv({}) });
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ offsetSeconds: 15 * 86_400 });
-  });
+  }, 60_000);
 });
 
 describe('README.md "Examples"', () => {

@@ -119,7 +119,7 @@ describe('examples/saas-subscriptions in a real browser', () => {
     await waitFor(async () => (await deletedEvents())[0]?.pending_webhooks === 0, 10_000, 'the delivery recorded');
     expect(await deletedEvents()).toHaveLength(1);
     await context.close();
-  });
+  }, 120_000);
 
   it('a trial that is not canceled turns into a paid subscription, and the app lists the paid invoice', async () => {
     const context = await browser.newContext();
@@ -135,5 +135,5 @@ describe('examples/saas-subscriptions in a real browser', () => {
     });
     expect(await page.textContent('#access')).toBe('on');
     await context.close();
-  });
+  }, 120_000);
 });
