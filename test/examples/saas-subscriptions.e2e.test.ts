@@ -19,10 +19,17 @@ describe('examples/saas-subscriptions in a real browser', () => {
 
   beforeAll(async () => {
     browser = await launchChromium();
-    example = await startExample('saas-subscriptions');
-  }, 120_000);
+  }, 60_000);
   afterAll(async () => {
     await browser?.close();
+  }, 60_000);
+  // Each test has its own app, gateway and Loops: a test moves the emulator's clock days ahead, and
+  // a checkout the next test made on it would get an `expires_at` (the gateway's real time + 24 h)
+  // that Loops' moved clock already has behind it.
+  beforeEach(async () => {
+    example = await startExample('saas-subscriptions');
+  }, 120_000);
+  afterEach(async () => {
     await example?.close();
   }, 60_000);
 
