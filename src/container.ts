@@ -57,7 +57,7 @@ export interface ContainerOptions {
   logger?: Logger;
   /** Milliseconds since the epoch; tests move time forward. */
   now?: () => number;
-  /** The loops-api.md §8 switches (default LOOPS_CONTRACT); tests turn them off. */
+  /** The docs/loops-contract.md §8 switches (default LOOPS_CONTRACT); tests turn them off. */
   billingContract?: Partial<BillingContract>;
   /** Expanded `customer` on subscriptions and invoices (the customer directory); stubs without it. */
   customers?: CustomerLookup;

@@ -21,7 +21,7 @@ export interface TenantConfig {
   strictParams: boolean;
 }
 
-/** loops-api.md §8's three [chosen] groups (src/loops/contract-choices.ts), per deployment. */
+/** docs/loops-contract.md §8's three [chosen] groups (src/loops/contract-choices.ts), per deployment. */
 export interface LoopsContractSwitches {
   subscriptions: boolean;
   customerPortal: boolean;
@@ -47,7 +47,7 @@ export interface Config {
     | { kind: 'single'; url: string; keyPrefix: string }
     | { kind: 'cluster'; nodes: { host: string; port: number }[]; keyPrefix: string };
   loops: { timeoutMs: number };
-  /** The contract's open questions (loops-api.md §7), settable per deployment. */
+  /** The contract's open questions (docs/loops-contract.md §7), settable per deployment. */
   loopsContract: { checkoutForm: 'line_items' | 'product'; lineItemReference: 'price' | 'product' } & LoopsContractSwitches;
   loopsWebhook: { signatureHeader: string; toleranceSeconds: number };
   webhooks: { retryScheduleMs: number[]; timeoutMs: number; concurrency: number };

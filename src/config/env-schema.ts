@@ -49,10 +49,10 @@ export const envSchema = z.object({
   LOOPS_API_BASE: z.string().url().optional(),
   LOOPS_API_KEY: z.string().min(1).optional(),
   LOOPS_TIMEOUT_MS: positiveInt.default(10_000),
-  /** loops-api.md §2/§7.3: how a Stripe line item is sent to Loops V3. */
+  /** docs/loops-contract.md §2/§7.3: how a Stripe line item is sent to Loops V3. */
   LOOPS_CHECKOUT_FORM: z.enum(['line_items', 'product']).default(LOOPS_CONTRACT.checkoutForm),
   LOOPS_LINE_ITEM_REFERENCE: z.enum(['price', 'product']).default(LOOPS_CONTRACT.lineItemReference),
-  /** loops-api.md §8: the three [chosen] groups, each on or off (contract-choices.ts); off refuses the Stripe calls needing it. */
+  /** docs/loops-contract.md §8: the three [chosen] groups, each on or off (contract-choices.ts); off refuses the Stripe calls needing it. */
   LOOPS_SUBSCRIPTIONS: flag(LOOPS_CONTRACT.subscriptions),
   LOOPS_CUSTOMER_PORTAL: flag(LOOPS_CONTRACT.customerPortal),
   LOOPS_TRIALS: flag(LOOPS_CONTRACT.trials),

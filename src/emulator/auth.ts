@@ -1,7 +1,7 @@
 import type { Middleware } from 'koa';
 import { ApiError } from './errors';
 
-/** `Authorization: Bearer <key>` on every `/api/…` request (loops-api.md §1); anything else is 401. */
+/** `Authorization: Bearer <key>` on every `/api/…` request (docs/loops-contract.md §1); anything else is 401. */
 export function authMiddleware(apiKeys: readonly string[]): Middleware {
   const accepted = new Set(apiKeys);
   return async (ctx, next) => {

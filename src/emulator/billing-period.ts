@@ -3,7 +3,7 @@ import type { RecurringInterval } from './state';
 const DAY_MS = 86_400_000;
 
 /**
- * The moment `count` intervals after `anchorMs` (loops-api.md §8.1 [chosen], as Stripe's billing
+ * The moment `count` intervals after `anchorMs` (docs/loops-contract.md §8.1 [chosen], as Stripe's billing
  * cycle anchor): months are counted from the anchor, not from the previous period's end, and a
  * day the month lacks becomes its last day. A subscription bought on 31 January renews on
  * 28 (29) February, then on 31 March, instead of drifting to the 28th for good. Time of day stays.

@@ -25,7 +25,7 @@ const readBytes = koaBody({
 });
 
 /**
- * JSON bodies only (loops-api.md §1). A POST/PUT to `/api/` or `/_emulator/` that carries a body
+ * JSON bodies only (docs/loops-contract.md §1). A POST/PUT to `/api/` or `/_emulator/` that carries a body
  * in any other content type or charset is a 400, never silently read as an empty body.
  */
 export function bodyMiddleware(): Middleware {

@@ -4,7 +4,7 @@ import type { AdjustableQuantity, EmulatorState, LineItemRecord, PaymentLinkReco
 
 /**
  * V3 `line_items[].price` takes a Loops price id (a product's `default_price`) or a product id
- * (loops-api.md §3.2 [chosen]); prices are looked up first. An unknown id is the §1 404.
+ * (docs/loops-contract.md §3.2 [chosen]); prices are looked up first. An unknown id is the §1 404.
  */
 export function requireProductByRef(state: EmulatorState, ref: string): ProductRecord {
   const product = state.products.get(state.priceIndex.get(ref) ?? ref);

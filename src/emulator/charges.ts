@@ -13,7 +13,7 @@ export interface ChargeDraft {
   metadata: Metadata;
 }
 
-/** Stores a charge (loops-api.md §5, §8.4) at the emulator clock's now; every charge has its own payment intent. */
+/** Stores a charge (docs/loops-contract.md §5, §8.4) at the emulator clock's now; every charge has its own payment intent. */
 export function recordCharge(context: EmulatorContext, draft: ChargeDraft): ChargeRecord {
   const charge: ChargeRecord = {
     id: newId('ch'),

@@ -1,6 +1,6 @@
 /**
  * The emulator's clock: real time plus an offset that the test clock (`POST /_emulator/clock/advance`,
- * due-work.ts) moves forward, so tests can reach an `expires_at` (loops-api.md §2, §6) or a
+ * due-work.ts) moves forward, so tests can reach an `expires_at` (docs/loops-contract.md §2, §6) or a
  * renewal (§8.5) without waiting. It never moves back.
  */
 export class Clock {

@@ -35,5 +35,5 @@ export const checkoutUrl = (context: EmulatorContext, sessionId: string): string
 
 export const paymentLinkUrl = (context: EmulatorContext, linkId: string): string => `${context.config.publicUrl}/pay/${linkId}`;
 
-/** The hosted customer-portal page of a portal session (loops-api.md §8.2, §8.5). */
+/** The hosted customer-portal page of a portal session (docs/loops-contract.md §8.2, §8.5). */
 export const portalUrl = (context: EmulatorContext, portalId: string): string => `${context.config.publicUrl}/portal/${portalId}`;

@@ -3,7 +3,7 @@ import type { CustomerDetails } from './state';
 import { parseOr400 } from './validation';
 
 /**
- * What the customer typed on the hosted page (loops-api.md §8 [chosen]: a completed V3 session
+ * What the customer typed on the hosted page (docs/loops-contract.md §8 [chosen]: a completed V3 session
  * carries `customer_details: {email, name}`). The admin `complete` call takes the same fields as
  * JSON. Blank counts as not typed: the email then stays the session's `customer_email`.
  */

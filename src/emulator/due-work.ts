@@ -4,7 +4,7 @@ import { expireIfDue } from './session-lifecycle';
 import { nextActionMs, runSubscriptionAction } from './subscription-lifecycle';
 
 /**
- * Everything that happens because time passes (loops-api.md §6, §8.5): session expiries, trial
+ * Everything that happens because time passes (docs/loops-contract.md §6, §8.5): session expiries, trial
  * ends, renewals, renewal retries and period-end cancellations. One runner serves the periodic
  * sweep (expiry.ts), reads, and the test clock, so they all do the same work in the same order.
  */

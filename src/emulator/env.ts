@@ -35,7 +35,7 @@ const envSchema = z
 export type EnvResult = { ok: true; options: EmulatorOptions & { port: number }; defaultKeyUsed: boolean } | { ok: false; problems: string[] };
 
 /**
- * Reads the emulator's environment (product.md: EMULATOR_PORT, EMULATOR_API_KEYS, …) and reports
+ * Reads the emulator's environment (docs/emulator.md "Running it": EMULATOR_PORT, EMULATOR_API_KEYS, …) and reports
  * every problem at once. One secret signs for every URL in EMULATOR_WEBHOOK_URL.
  */
 export function readEmulatorEnv(env: NodeJS.ProcessEnv): EnvResult {

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { ApiError, errorBody } from './errors';
 
 /**
- * Renders every failure as `{"error":{"message","code"}}` (loops-api.md §1). Unknown errors are
+ * Renders every failure as `{"error":{"message","code"}}` (docs/loops-contract.md §1). Unknown errors are
  * 500s and logged; koa's own HTTP errors (405 from the router, 413 from the body parser) keep
  * their status.
  */

@@ -1,5 +1,5 @@
 /**
- * The one error type of the emulator. Rendered as `{"error":{"message","code"}}` (loops-api.md §1,
+ * The one error type of the emulator. Rendered as `{"error":{"message","code"}}` (docs/loops-contract.md §1,
  * [chosen] shape) by `error-middleware.ts`.
  */
 export class ApiError extends Error {

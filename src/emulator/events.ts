@@ -2,7 +2,7 @@ import type { Clock } from './clock';
 import { newId } from './ids';
 import type { WebhookSender } from './webhook-sender';
 
-/** The event types of loops-api.md §5's and §8.4's tables, and no others. */
+/** The event types of docs/loops-contract.md §5's and §8.4's tables, and no others. */
 export type EventType =
   | 'checkout.session.completed'
   | 'checkout.session.expired'

@@ -2,7 +2,7 @@ import type { EmulatorContext } from './context';
 import { runDueWorkNow } from './due-work';
 
 /**
- * Periodic sweep (loops-api.md §6, §8.1): open sessions past `expires_at` become expired and send
+ * Periodic sweep (docs/loops-contract.md §6, §8.1): open sessions past `expires_at` become expired and send
  * `checkout.session.expired`, and subscriptions whose period end or retry has come are renewed,
  * retried or ended, even when nobody reads them and the test clock is not moved. Returns the stop
  * function.

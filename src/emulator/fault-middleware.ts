@@ -5,7 +5,7 @@ import { noteFault } from './stats';
 import type { Timers } from './timers';
 
 /**
- * Applies a matching fault rule (loops-api.md §6). With `phase: 'after'` the request is fully
+ * Applies a matching fault rule (docs/loops-contract.md §6). With `phase: 'after'` the request is fully
  * processed first (state changed, idempotency recorded) and only the response is lost or late:
  * this is how tests play "Loops timed out after creating the session". With `phase: 'during'` the
  * rule is handed to `duringFaultMiddleware`, which applies it once the body has been read: a

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { newId } from './ids';
 
 /**
- * Fault injection rules (loops-api.md §6). A rule matches a method (optional) and a path glob
+ * Fault injection rules (docs/loops-contract.md §6). A rule matches a method (optional) and a path glob
  * (`*` matches any run of characters, `/` included) against the request path without its query.
  */
 export const faultSpecSchema = z

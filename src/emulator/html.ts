@@ -3,7 +3,7 @@ import { quantityBounds, quantityField } from './quantities';
 import { isTrial, type SessionRecord } from './state';
 
 /**
- * Hosted checkout pages (loops-api.md §6): plain HTML, no external assets and no script, so a
+ * Hosted checkout pages (docs/loops-contract.md §6): plain HTML, no external assets and no script, so a
  * headless browser or a bare HTTP client can drive them. Buttons have ids `pay`, `cancel`, `fail`.
  */
 export function escapeHtml(value: string): string {
@@ -37,7 +37,7 @@ ${body}
  * `pagePath` is the path of the session's own page (of its `url`); the buttons post to paths under
  * it, so the page works with or without a trailing slash and under whatever host it was opened.
  * The Pay form carries the customer's email (id `email`, prefilled from `customer_email`) and name
- * (id `name`), which become the session's `customer_details` (loops-api.md §8).
+ * (id `name`), which become the session's `customer_details` (docs/loops-contract.md §8).
  */
 export function checkoutPage(session: SessionRecord, pagePath: string): string {
   const amount = formatMajor(session.amount, session.currency);

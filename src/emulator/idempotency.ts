@@ -13,7 +13,7 @@ interface StoredResponse {
 }
 
 /**
- * `Idempotency-Key` on POST/PUT (loops-api.md §1 [chosen]): same key + same request → the stored
+ * `Idempotency-Key` on POST/PUT (docs/loops-contract.md §1 [chosen]): same key + same request → the stored
  * response; same key + different request → 409. Keys are scoped to the API key and kept 24 h
  * (emulator clock). Only 2xx responses are stored: a rejected request changed nothing, so a
  * corrected retry under the same key is processed (as Stripe does for validation errors).

@@ -1,5 +1,5 @@
 /**
- * The Loops emulator (loops-api.md §6): a stand-alone fake of Loops for local development and
+ * The Loops emulator (docs/loops-contract.md §6): a stand-alone fake of Loops for local development and
  * tests. It imports nothing from the gateway.
  */
 export { startEmulator } from './server';

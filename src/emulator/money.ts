@@ -2,7 +2,7 @@ import { badRequest } from './errors';
 
 /**
  * Money conversion between Loops' two vocabularies: V1/V2 objects speak major units (`29.99`,
- * loops-api.md §3.1), V3 objects and product `priceAmount` speak integer minor units (§3.2, §3.3).
+ * docs/loops-contract.md §3.1), V3 objects and product `priceAmount` speak integer minor units (§3.2, §3.3).
  * The exponent follows ISO 4217: most currencies have 2 decimals, a few have none or three.
  */
 const ZERO_DECIMAL = new Set(['BIF', 'CLP', 'DJF', 'GNF', 'JPY', 'KMF', 'KRW', 'MGA', 'PYG', 'RWF', 'UGX', 'VND', 'VUV', 'XAF', 'XOF', 'XPF']);

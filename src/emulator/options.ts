@@ -15,7 +15,7 @@ export interface EmulatorOptions {
   /** Base of hosted-page URLs; default `http://<host>:<actual port>`. */
   publicUrl?: string;
   webhooks?: EmulatorWebhookTarget[];
-  /** Default [1000, 5000, 25000] (loops-api.md §5: 3 retries). */
+  /** Default [1000, 5000, 25000] (docs/loops-contract.md §5: 3 retries). */
   webhookRetryDelaysMs?: number[];
   /** Default 'X-Loops-Signature' (§5 [chosen]). */
   webhookSignatureHeader?: string;
@@ -26,7 +26,7 @@ export interface EmulatorOptions {
   /** pino level, default 'info'; tests use 'silent'. */
   logLevel?: string;
   /**
-   * Default true. False plays a Loops that ignores `Idempotency-Key` (loops-api.md §7.7 leaves it
+   * Default true. False plays a Loops that ignores `Idempotency-Key` (docs/loops-contract.md §7.7 leaves it
    * open), so a client's own guard against duplicate creates can be tested; also `POST /_emulator/options`.
    */
   honourIdempotencyKeys?: boolean;

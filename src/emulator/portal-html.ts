@@ -4,7 +4,7 @@ import { formatMajor } from './money';
 import { subscriptionAmount } from './render/subscription';
 import type { PortalSessionRecord, SubscriptionRecord } from './state';
 
-/** The portal page's three actions (loops-api.md §8.2), in the order shown; each is a path segment and a button id prefix. */
+/** The portal page's three actions (docs/loops-contract.md §8.2), in the order shown; each is a path segment and a button id prefix. */
 export const PORTAL_ACTIONS = ['cancel-at-period-end', 'resume', 'cancel-now'] as const;
 export type PortalAction = (typeof PORTAL_ACTIONS)[number];
 

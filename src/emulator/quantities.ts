@@ -3,7 +3,7 @@ import { checkedTotal } from './session-factory';
 import type { LineItemRecord, SessionRecord } from './state';
 
 /**
- * Adjustable quantities on the hosted page (loops-api.md §3.2 `adjustable_quantity`). The contract
+ * Adjustable quantities on the hosted page (docs/loops-contract.md §3.2 `adjustable_quantity`). The contract
  * leaves the bounds' defaults open; the emulator follows Stripe's [chosen]: minimum 0 (1 when the
  * item is the session's only one, which could otherwise be emptied) and maximum 99.
  */

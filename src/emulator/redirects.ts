@@ -1,5 +1,5 @@
 /**
- * Redirect URLs after the hosted page (loops-api.md §4): `{CHECKOUT_SESSION_ID}` is replaced
+ * Redirect URLs after the hosted page (docs/loops-contract.md §4): `{CHECKOUT_SESSION_ID}` is replaced
  * anywhere (also in its percent-encoded form, in case a client normalised the URL), then
  * `session_id=<id>&status=<status>` is appended with `?`, or with `&` when a query exists. A
  * `#fragment` stays at the very end, where browsers expect it.

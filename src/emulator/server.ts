@@ -12,7 +12,7 @@ import { Stats } from './stats';
 import { Timers } from './timers';
 import { WebhookSender } from './webhook-sender';
 
-/** Starts a stand-alone Loops emulator (loops-api.md §6) with in-memory state. */
+/** Starts a stand-alone Loops emulator (docs/loops-contract.md §6) with in-memory state. */
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   const settings = resolveOptions(options);
   const logger = pino({ name: 'loops-emulator', level: settings.logLevel });

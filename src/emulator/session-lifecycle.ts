@@ -9,7 +9,7 @@ import { isTrial, type ChargeRecord, type CustomerDetails, type SessionRecord } 
 import { createSubscription } from './subscription-lifecycle';
 
 /**
- * Session state changes and the webhooks they cause (loops-api.md §5). Every change goes through
+ * Session state changes and the webhooks they cause (docs/loops-contract.md §5). Every change goes through
  * here, so each event is sent exactly once per transition: a session leaves `open` only once.
  */
 export function requireSession(context: EmulatorContext, id: string): SessionRecord {

@@ -5,7 +5,7 @@ import type { SessionRecord, SessionStatus } from './state';
 import { pagingQuery } from './validation';
 
 /**
- * The list filter `status` accepts both spellings found across Loops' pages (loops-api.md §3.2):
+ * The list filter `status` accepts both spellings found across Loops' pages (docs/loops-contract.md §3.2):
  * `open|completed|expired|failed` and `PENDING|COMPLETED|EXPIRED|CANCELLED|FAILED`.
  * `CANCELLED` matches nothing, since no session is ever cancelled (§4: cancel keeps it open).
  */

@@ -7,7 +7,7 @@ import { expireIfDue } from './session-lifecycle';
 import type { SessionRecord } from './state';
 import { currencySchema, metadataSchema, urlSchema } from './validation';
 
-/** V2 update (loops-api.md §3.1): every field optional, each with its documented limit. */
+/** V2 update (docs/loops-contract.md §3.1): every field optional, each with its documented limit. */
 export const v2UpdateSchema = z.strictObject({
   amount: z.number().min(0.01).optional(),
   currency: currencySchema.optional(),

@@ -1,6 +1,6 @@
 /**
  * In-memory records. One session record serves every API version; `render/` turns it into the
- * V1/V2 or V3 shape (ids are shared across versions, loops-api.md §3.2 [chosen]). Amounts are
+ * V1/V2 or V3 shape (ids are shared across versions, docs/loops-contract.md §3.2 [chosen]). Amounts are
  * integer minor units, currencies upper case, times epoch milliseconds of the emulator clock.
  */
 export type SessionStatus = 'open' | 'completed' | 'expired' | 'failed';
@@ -76,7 +76,7 @@ export interface SessionRecord {
   paymentIntentId: string | null;
   chargeId: string | null;
   subscriptionId: string | null;
-  /** V3 `subscription_data` (loops-api.md §8.3); null unless given in subscription mode. */
+  /** V3 `subscription_data` (docs/loops-contract.md §8.3); null unless given in subscription mode. */
   subscriptionData: SubscriptionData | null;
   /** What the customer typed on the hosted page (§8 [chosen]); null until completed. */
   customerDetails: CustomerDetails | null;
@@ -121,7 +121,7 @@ export interface ChargeRecord {
 export type SubscriptionStatus = 'trialing' | 'active' | 'past_due' | 'canceled';
 
 /**
- * loops-api.md §8.1. Period boundaries are whole seconds, so the rendered unix seconds are exact.
+ * docs/loops-contract.md §8.1. Period boundaries are whole seconds, so the rendered unix seconds are exact.
  * The product, price, unit amount (per period, fixed at checkout: a later product change does not
  * reprice it), currency and quantity are the checkout's line item's.
  */

@@ -10,7 +10,7 @@ import { wholeSecond } from './session-factory';
 import type { ChargeRecord, LineItemRecord, Metadata, SessionRecord, SubscriptionData, SubscriptionRecord } from './state';
 
 /**
- * Subscription state changes and their webhooks (loops-api.md §8.1, §8.4). Every change goes
+ * Subscription state changes and their webhooks (docs/loops-contract.md §8.1, §8.4). Every change goes
  * through here; the test clock (due-work.ts) calls `runSubscriptionAction` when `nextActionMs`
  * falls due.
  */

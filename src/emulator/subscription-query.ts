@@ -3,7 +3,7 @@ import type { EmulatorContext } from './context';
 import type { SubscriptionRecord } from './state';
 import { pagingQuery } from './validation';
 
-/** `GET /api/v3/subscriptions` filters (loops-api.md §8.2). */
+/** `GET /api/v3/subscriptions` filters (docs/loops-contract.md §8.2). */
 export const subscriptionListQuerySchema = z.object({
   ...pagingQuery,
   status: z.enum(['trialing', 'active', 'past_due', 'canceled']).optional(),

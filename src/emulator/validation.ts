@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { badRequest } from './errors';
 
 /**
- * Shared zod pieces and the single place where a zod failure becomes a 400 (loops-api.md §1).
+ * Shared zod pieces and the single place where a zod failure becomes a 400 (docs/loops-contract.md §1).
  * Request bodies are strict objects: an unknown field is a 400, so a client typo fails loudly
  * against the emulator instead of being silently ignored [chosen].
  */

@@ -35,7 +35,7 @@ const ATTEMPT_TIMEOUT_MS = 10_000;
 const MAX_LOG = 1000;
 
 /**
- * Sends each event to every target (loops-api.md §5). A non-2xx answer or a network error is
+ * Sends each event to every target (docs/loops-contract.md §5). A non-2xx answer or a network error is
  * retried after each of `retryDelaysMs`; every attempt is signed again with a fresh `t`, so a late
  * retry still passes the receiver's 300 s tolerance. `t` is real time, not the emulator clock:
  * receivers compare it with their own clock.
@@ -90,7 +90,7 @@ export class WebhookSender {
   /**
    * Runs `work` (synchronous) and returns the events it sent, in the order sent, and a promise of
    * their first delivery attempts: the test clock answers only once those are done, so a test
-   * sees a renewal's webhooks as soon as its advance call returns (loops-api.md §8.5).
+   * sees a renewal's webhooks as soon as its advance call returns (docs/loops-contract.md §8.5).
    */
   capture<T>(work: () => T): { result: T; events: LoopsEvent[]; firstAttempts: Promise<void> } {
     const outer = this.captured;

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 
 /**
- * loops-api.md §5: header value `t=<unix seconds>,v1=<hex>`, where the signature is
+ * docs/loops-contract.md §5: header value `t=<unix seconds>,v1=<hex>`, where the signature is
  * HMAC-SHA256 keyed with the secret as-is over `${t}.${rawBody}`, lowercase hex [chosen].
  */
 export function signatureHeaderValue(secret: string, rawBody: string, timestampSeconds: number): string {

@@ -1,6 +1,6 @@
 /**
  * Every error the gateway can answer, in one place: HTTP status, Stripe error `type` and `code`.
- * stripe-node picks the exception class from the status alone (stripe-surface.md §0.5, §3.2):
+ * stripe-node picks the exception class from the status alone (docs/stripe-checkout-contract.md §0.5, §3.2):
  * 400/404 → StripeInvalidRequestError (StripeIdempotencyError when type is idempotency_error),
  * 401 → StripeAuthenticationError, 429 → StripeRateLimitError, anything else → StripeAPIError.
  * It retries 409 and ≥ 500 with the same idempotency key, so those must be safe to repeat.
@@ -117,7 +117,7 @@ export const ERROR_CATALOGUE = {
   loops_contract_off: {
     status: 400,
     type: 'invalid_request_error',
-    when: 'a call that needs a part of the Loops contract switched off in `src/loops/contract-choices.ts` (subscriptions, customer portal, trials: loops-api.md §8)',
+    when: 'a call that needs a part of the Loops contract switched off in `src/loops/contract-choices.ts` (subscriptions, customer portal, trials: docs/loops-contract.md §8)',
   },
   authentication_missing: { status: 401, type: 'invalid_request_error', when: 'no API key was sent' },
   authentication_invalid: { status: 401, type: 'invalid_request_error', when: 'the API key is not one the gateway knows' },

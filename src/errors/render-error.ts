@@ -8,7 +8,7 @@ export interface RenderedError {
 }
 
 /**
- * Stripe's error envelope (stripe-surface.md §3.2). Only the fields with a value are sent; the SDK
+ * Stripe's error envelope (docs/stripe-checkout-contract.md §3.2). Only the fields with a value are sent; the SDK
  * copies `type`, `code`, `param` and `message` onto the exception it raises.
  */
 export function renderError(error: GatewayError): RenderedError {

@@ -14,7 +14,7 @@ const CLOSE_CONNECTION = { Connection: 'close' };
 
 /**
  * The body exactly as sent, whatever its content type (or none): signatures cover these bytes
- * (loops-api.md §5), and UTF-8 is checked on them rather than on text a decoder already repaired.
+ * (docs/loops-contract.md §5), and UTF-8 is checked on them rather than on text a decoder already repaired.
  * A declared length over the limit is refused before a byte is read.
  */
 export function readRawBody(req: IncomingMessage, timeoutMs: number): Promise<Buffer> {

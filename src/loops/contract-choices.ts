@@ -1,5 +1,5 @@
 /**
- * Every point where loops-api.md says [chosen] or lists a known unknown (§7), as one named
+ * Every point where docs/loops-contract.md says [chosen] or lists a known unknown (§7), as one named
  * constant. If a real Loops account proves one wrong, it changes here (or through the config
  * option named beside it) and nowhere else.
  */

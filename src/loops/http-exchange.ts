@@ -1,6 +1,6 @@
 import { util, type Dispatcher } from 'undici';
 
-/** The methods the Loops API uses (loops-api.md §3, §8.2: DELETE ends a subscription). */
+/** The methods the Loops API uses (docs/loops-contract.md §3, §8.2: DELETE ends a subscription). */
 export type LoopsHttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export interface ExchangeRequest {

@@ -30,7 +30,7 @@ import { LOOPS_RETRY, retryDelayMs } from './retry-policy';
 
 /**
  * How a create may be made when Loops could carry it out after the gateway stopped waiting
- * (loops-api.md §7.7): the caller is still answered after `timeoutMs`, but the request stays open
+ * (docs/loops-contract.md §7.7): the caller is still answered after `timeoutMs`, but the request stays open
  * until `lingerMs` after it was sent, and the LoopsError carries it (`unresolved.lateAnswer`), so a
  * retry can use Loops' late answer instead of creating again.
  */
@@ -322,7 +322,7 @@ function httpFailure(status: number, text: string, retryAfter: string | string[]
       code = parsed.data.error.code;
     }
   } catch {
-    // Loops may answer an error with an empty or non-JSON body (loops-api.md §1): keep the text.
+    // Loops may answer an error with an empty or non-JSON body (docs/loops-contract.md §1): keep the text.
   }
   const seconds = Number(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
   return {

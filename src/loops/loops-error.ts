@@ -10,7 +10,7 @@ export type LoopsFailure =
 
 /**
  * A POST that Loops received, or may have, and never answered: Loops may have carried it out, or
- * may still (loops-api.md §7.7 leaves open whether a retry with the same `Idempotency-Key` would
+ * may still (docs/loops-contract.md §7.7 leaves open whether a retry with the same `Idempotency-Key` would
  * be recognised). Callers that create decide what a retry may do (services/checkout-sessions/create-in-loops.ts).
  */
 export interface UnresolvedCall {
@@ -66,7 +66,7 @@ export const isLoopsError = (error: unknown): error is LoopsError => error insta
 /**
  * Loops refused a change as it stands (a 4xx other than auth, not-found, timeout or rate limit):
  * for a session the gateway still has open, most likely because Loops has ended it and its webhook
- * is lost or late. Loops' wording and codes are not part of the contract (loops-api.md §1, §7.6),
+ * is lost or late. Loops' wording and codes are not part of the contract (docs/loops-contract.md §1, §7.6),
  * so callers ask Loops for the session's state instead of reading the message.
  */
 export function isLoopsRefusal(error: LoopsError): boolean {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Loops wire formats (loops-api.md), parsed at the boundary. Objects accept fields they do not
+ * Loops wire formats (docs/loops-contract.md), parsed at the boundary. Objects accept fields they do not
  * name (Loops may add fields), and only what the gateway reads is checked. Status strings stay
  * strings here: the translation table rejects values it does not know, with context.
  */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { loopsV3SubscriptionSchema } from './loops-schemas';
 
-/** Loops webhook envelope (loops-api.md §5, chosen Stripe-like). */
+/** Loops webhook envelope (docs/loops-contract.md §5, chosen Stripe-like). */
 export const loopsEventSchema = z
   .object({
     id: z.string().min(1).max(255),

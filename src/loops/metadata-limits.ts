@@ -1,5 +1,5 @@
 /**
- * Loops' metadata limits (loops-api.md §2): at most 50 keys, string keys and values, and at most
+ * Loops' metadata limits (docs/loops-contract.md §2): at most 50 keys, string keys and values, and at most
  * 5 KB once JSON-encoded; a violation is a 400. Stripe's own limits (50 keys of 40 characters,
  * values of 500) allow far more than 5 KB, so the gateway checks this one too.
  */

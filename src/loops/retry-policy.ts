@@ -11,7 +11,7 @@ export const LOOPS_RETRY = {
 
 /**
  * The settle window of a create: how long after the gateway sent it Loops may still carry it out.
- * [chosen] (loops-api.md §7): nothing documents how long Loops works on a request its client
+ * [chosen] (docs/loops-contract.md §7): nothing documents how long Loops works on a request its client
  * stopped waiting for. The gateway assumes no longer than it would itself have kept trying a call
  * it may repeat: every attempt taking the whole timeout, `timeoutMs × maxAttempts` (30 s with the
  * defaults). A create that lands later than that, with Loops ignoring `Idempotency-Key`, is the
@@ -27,10 +27,10 @@ export function loopsCreateSettleMs(timeoutMs: number, maxAttempts: number = LOO
  * - A call that is safe to repeat (GET, PUT, DELETE) is retried after timeouts, network errors, 429
  *   and 5xx. PUT sets absolute values (a session's expiry, a subscription's `cancel_at_period_end`,
  *   `metadata`, `quantity`), and deleting a subscription already ended answers it unchanged
- *   (loops-api.md §8.2), so a repeat after an unseen success changes nothing more. Neither carries
+ *   (docs/loops-contract.md §8.2), so a repeat after an unseen success changes nothing more. Neither carries
  *   an `Idempotency-Key`.
  * - A POST may have been carried out before the failure. Loops' handling of `Idempotency-Key` is
- *   not documented (loops-api.md §7.7), so inside one request it is only repeated when Loops
+ *   not documented (docs/loops-contract.md §7.7), so inside one request it is only repeated when Loops
  *   cannot have acted on it: the connection was refused, or a 429 said "not now". Other POST
  *   failures go back to the merchant as a retryable 5xx; stripe-node's retry carries the same
  *   Stripe key, which maps to the same Loops key, and holds back while Loops may still carry the

@@ -10,7 +10,7 @@ export interface V3AmountContract {
 /**
  * The one conversion between Stripe amounts (integer minor units as Stripe counts them,
  * src/stripe/money.ts) and Loops V3 amounts (product `priceAmount`, session totals). Both unknowns
- * of loops-api.md §7.4 live in LOOPS_CONTRACT: whether V3 counts minor units at all, and whether
+ * of docs/loops-contract.md §7.4 live in LOOPS_CONTRACT: whether V3 counts minor units at all, and whether
  * its minor units of ISK are Stripe's hundredths or ISO's whole krónur.
  */
 export function toLoopsV3Amount(stripeMinor: number, currency: string, contract: V3AmountContract = LOOPS_CONTRACT): number {

@@ -3,7 +3,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export interface LoopsSignatureOptions {
   secret: string;
   toleranceSeconds: number;
-  /** loops-api.md §7.1: the digest encoding is the contract's open question; hex is the choice. */
+  /** docs/loops-contract.md §7.1: the digest encoding is the contract's open question; hex is the choice. */
   encoding: 'hex' | 'base64';
   nowSeconds: number;
 }
@@ -11,7 +11,7 @@ export interface LoopsSignatureOptions {
 export type SignatureCheck = { ok: true } | { ok: false; reason: string };
 
 /**
- * Loops' webhook signature (loops-api.md §5): `t=<unix>,v1=<digest>[,v1=…]`, digest = HMAC-SHA256
+ * Loops' webhook signature (docs/loops-contract.md §5): `t=<unix>,v1=<digest>[,v1=…]`, digest = HMAC-SHA256
  * of `${t}.${rawBody}` keyed with the secret. Any `v1` may match (rotation); compared in constant
  * time; a timestamp further than the tolerance from now, either way, is refused (replays).
  */
@@ -32,7 +32,7 @@ export function verifyLoopsSignature(rawBody: Buffer, header: string | undefined
   const matches = signatures.some((candidate) => {
     const given = Buffer.from(candidate, options.encoding);
     // Node's decoder is lenient (uppercase hex, trailing junk, an odd last digit all decode): only
-    // the canonical form (lowercase hex, loops-api.md §5) counts, as in Stripe's own verifiers.
+    // the canonical form (lowercase hex, docs/loops-contract.md §5) counts, as in Stripe's own verifiers.
     if (given.toString(options.encoding) !== candidate) return false;
     return given.length === expected.length && timingSafeEqual(given, expected);
   });

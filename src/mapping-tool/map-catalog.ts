@@ -45,7 +45,7 @@ export interface MapCatalogDeps {
 
 export const MAP_DEFAULTS = { concurrency: 8, batchSize: 100 } as const;
 
-/** The batch tool (product.md "The batch product mapping tool"): read, plan, create, write, load. */
+/** The batch tool (docs/mappings.md): read, plan, create, write, load. */
 export async function mapCatalog(deps: MapCatalogDeps, options: MapCatalogOptions): Promise<MappingResult> {
   const started = performance.now();
   const result: MappingResult = {

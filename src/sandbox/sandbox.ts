@@ -9,7 +9,7 @@ import type { Logger } from '../observability/logger';
 export const SANDBOX_CATALOG = 'example';
 
 /**
- * The zero-config sandbox (product.md "Components"): Loops is the emulator, in this process, with
+ * The zero-config sandbox (README.md "Two commands"): Loops is the emulator, in this process, with
  * the products of the sandbox catalog already created, so the printed snippet works as printed.
  */
 export async function startSandboxLoops(config: Config, logger: Logger): Promise<{ emulator: RunningEmulator; catalog: MappingFile }> {
@@ -80,7 +80,7 @@ export function sandboxBanner(config: Config, port: number, emulatorUrl: string,
   ].join('\n');
 }
 
-/** A subscription with a trial on the catalog's recurring price, then the customer portal (loops-api.md §8). */
+/** A subscription with a trial on the catalog's recurring price, then the customer portal (docs/loops-contract.md §8). */
 function subscriptionLines(gateway: string, key: string, price: string): string[] {
   return [
     `A subscription with a 14-day trial (${price} is a recurring price); once paid, retrieve the session for its \`customer\`:`,

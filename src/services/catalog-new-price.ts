@@ -49,7 +49,7 @@ export function paramPath(prefix: string, ...parts: string[]): string {
 }
 
 /**
- * Stripe's own rules for a price's amount (stripe-billing-surface.md §5 "Create"), then what a
+ * Stripe's own rules for a price's amount (docs/stripe-billing-contract.md §5 "Create"), then what a
  * Loops product can be: every price the mapping tool would skip is refused here with its reason
  * (mapping-tool/convert/skip-reasons.ts), naming the parameter that asks for it, and nothing is made.
  */

@@ -15,7 +15,7 @@ export function parseCatalogExpand(expand: string[] | undefined, allowed: readon
 
 /**
  * The product's marketing features are `features` before 2024-04-10 and `marketing_features`
- * since (stripe-billing-surface.md §12): the name the request's version does not know is refused
+ * since (docs/stripe-billing-contract.md §12): the name the request's version does not know is refused
  * as Stripe refuses an unknown parameter. Returns what was sent under the right name.
  */
 export function marketingFeaturesParam<T>(params: { features?: T; marketing_features?: T }, stripeVersion: string): T | undefined {

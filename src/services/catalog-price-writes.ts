@@ -31,7 +31,7 @@ export interface CatalogWriteContext extends CatalogWriteDeps {
 export const presentationOf = (call: CallContext): Presentation => ({ livemode: call.livemode, stripeVersion: call.stripeVersion });
 
 /**
- * A lookup key moving to another price (`lookup_key` with `transfer_lookup_key`, stripe-billing-surface.md
+ * A lookup key moving to another price (`lookup_key` with `transfer_lookup_key`, docs/stripe-billing-contract.md
  * §5): the price that held it loses it, and says so in its own `price.updated`. Without
  * `transfer_lookup_key` a key another price holds is refused.
  */
@@ -61,7 +61,7 @@ export function moveLookupKey(
   };
 }
 
-/** `prices.create` and `prices.update` (stripe-billing-surface.md §5). */
+/** `prices.create` and `prices.update` (docs/stripe-billing-contract.md §5). */
 export function createPriceWrites(ctx: CatalogWriteContext) {
   /**
    * One Loops product per price, made through the mapping tool's converter and duplicate-free
@@ -111,7 +111,7 @@ export function createPriceWrites(ctx: CatalogWriteContext) {
 
   /**
    * What Stripe lets change: `active`, `metadata`, `nickname`, `lookup_key`, `tax_behavior`.
-   * Loops is not told (the contract has no product update, loops-api.md §3.3): none of these
+   * Loops is not told (the contract has no product update, docs/loops-contract.md §3.3): none of these
    * changes what Loops charges, and an archived price is refused by the gateway's checkout.
    */
   async function update(call: CallContext, id: string, bag: ParamBag): Promise<WrittenAnswer> {

@@ -14,7 +14,7 @@ import { presentationOf, type CatalogWriteContext } from './catalog-price-writes
 import { eventPresentation, renderPrice, renderProduct } from './catalog-render';
 import { applyMetadata, checkRoom, nextRevision, runCatalogWrite, updatedEvent, type WrittenAnswer } from './catalog-write';
 
-/** `products.create`, `products.update` and `products.del` (stripe-billing-surface.md §4). */
+/** `products.create`, `products.update` and `products.del` (docs/stripe-billing-contract.md §4). */
 export function createProductWrites(ctx: CatalogWriteContext) {
   /**
    * A product, and with `default_price_data` its default price, whose Loops product is made first
@@ -82,7 +82,7 @@ export function createProductWrites(ctx: CatalogWriteContext) {
 
   /**
    * The product's own fields and `default_price` (a price of this product). Loops is not told (the
-   * contract has no product update, loops-api.md §3.3): the names Loops shows on its page stay as
+   * contract has no product update, docs/loops-contract.md §3.3): the names Loops shows on its page stay as
    * they were when each price's Loops product was made.
    */
   async function update(call: CallContext, id: string, bag: ParamBag): Promise<WrittenAnswer> {

@@ -48,7 +48,7 @@ export interface CatalogServiceDeps {
 }
 
 /**
- * The catalog through the Stripe API (products and prices, stripe-billing-surface.md §4, §5): one
+ * The catalog through the Stripe API (products and prices, docs/stripe-billing-contract.md §4, §5): one
  * catalog with what `npm run map` imported, in the same store (docs/mappings.md "One catalog").
  * Reads answer from the tenant's catalog view (catalog-snapshots.ts); writes go through
  * catalog-write.ts, each a single atomic step with its events.
@@ -227,7 +227,7 @@ function searchPage<T>(matching: readonly T[], params: SearchParams, place: (ite
 
 function matchesPriceFilters(entry: MappingEntry, params: ListPricesParams): boolean {
   const recurring = params.recurring;
-  // Stripe lists active prices unless asked otherwise (stripe-billing-surface.md §0.5).
+  // Stripe lists active prices unless asked otherwise (docs/stripe-billing-contract.md §0.5).
   const active = params.active ?? true;
   return (
     (entry.active ?? true) === active &&

@@ -110,7 +110,7 @@ export function checkRoom(view: CatalogView, newPrices: number, newProducts: num
   }
 }
 
-/** `metadata` of an update: `metadata=` clears it, `metadata[k]=` unsets one key (stripe-surface.md §5.3). */
+/** `metadata` of an update: `metadata=` clears it, `metadata[k]=` unsets one key (docs/stripe-checkout-contract.md §5.3). */
 export function applyMetadata(
   current: Record<string, string> | undefined,
   change: '' | Record<string, string> | undefined,

@@ -47,7 +47,7 @@ export function createLineItemResolver({ mappings, inFlight, logger }: LineItemR
       );
     }
     if (entry.active === false) {
-      // Stripe's answer to a Checkout line item with an archived price (stripe-billing-surface.md §5 `active`).
+      // Stripe's answer to a Checkout line item with an archived price (docs/stripe-billing-contract.md §5 `active`).
       throw new GatewayError(
         'parameter_invalid',
         'The price specified is inactive. This field only accepts active prices.',

@@ -34,7 +34,7 @@ export interface Stores {
   customers: CustomerStore;
   /** Billing portal configurations (kept by the gateway: Loops' portal is configured in Loops). */
   portalConfigurations: PortalConfigurationStore;
-  /** Subscriptions and their invoices (loops-api.md §8), written with their events. */
+  /** Subscriptions and their invoices (docs/loops-contract.md §8), written with their events. */
   subscriptions: SubscriptionStore;
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * A customer of a tenant's directory. Loops has no customer object (loops-api.md §8): the gateway
+ * A customer of a tenant's directory. Loops has no customer object (docs/loops-contract.md §8): the gateway
  * keeps the directory itself, and the `cus_…` id is what it sends Loops as `externalCustomerId`.
  * The stored object is the Stripe customer in today's shape; what differs between API versions is
  * applied when it is rendered (stripe/objects/customer-object.ts). Parsed on every read: Redis is a
@@ -20,7 +20,7 @@ export const storedCustomerSchema = z
   })
   .loose();
 
-/** What a deleted customer is from then on (stripe-billing-surface.md §2 "Deleted objects"). */
+/** What a deleted customer is from then on (docs/stripe-billing-contract.md §2 "Deleted objects"). */
 export const deletedCustomerSchema = z.object({ id: z.string(), object: z.literal('customer'), deleted: z.literal(true) }).strict();
 
 export const customerRecordSchema = z.object({
@@ -48,7 +48,7 @@ export const liveCustomer = (record: CustomerRecord): StoredCustomer | undefined
 
 /**
  * Search compares text case-insensitively (search-query.ts), list's `email` exactly
- * (stripe-billing-surface.md §3): the email has an index for each reading, keyed by a digest.
+ * (docs/stripe-billing-contract.md §3): the email has an index for each reading, keyed by a digest.
  */
 export const foldEmail = (email: string): string => email.toLowerCase();
 

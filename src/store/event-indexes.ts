@@ -2,7 +2,7 @@ import type { StoredEvent } from './event-store';
 import type { IndexTerm } from './list-scan';
 
 /**
- * The list indexes of events, one per filter of `GET /v1/events` (stripe-surface.md §6.1) that an
+ * The list indexes of events, one per filter of `GET /v1/events` (docs/stripe-checkout-contract.md §6.1) that an
  * index can answer: `type` (and `types[]`, and a `type` wildcard through the recorded types), and
  * `delivery_success` (every endpoint has the event, or not yet). `created` is the score.
  */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ListPage, ListQuery } from './list-scan';
 
-/** Stripe keeps events 30 days (stripe-surface.md §6.1); so does the gateway. */
+/** Stripe keeps events 30 days (docs/stripe-checkout-contract.md §6.1); so does the gateway. */
 export const EVENT_RETENTION_SECONDS = 30 * 24 * 3600;
 
 export const storedEventSchema = z
@@ -13,7 +13,7 @@ export const storedEventSchema = z
     livemode: z.boolean(),
     /**
      * As stored: the endpoints the event was meant for when it was recorded. As read: those that
-     * have not answered 2xx yet (stripe-surface.md §6.1), counted per endpoint, not per attempt.
+     * have not answered 2xx yet (docs/stripe-checkout-contract.md §6.1), counted per endpoint, not per attempt.
      */
     pending_webhooks: z.number().int(),
     data: z.object({ object: z.record(z.string(), z.unknown()), previous_attributes: z.record(z.string(), z.unknown()).optional() }),

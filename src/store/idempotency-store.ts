@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Stripe idempotency (stripe-surface.md §4), per tenant. A key is first taken with a short lock
+ * Stripe idempotency (docs/stripe-checkout-contract.md §4), per tenant. A key is first taken with a short lock
  * while the request runs, then holds the response for replay.
  */
 export const IDEMPOTENCY = {

@@ -38,7 +38,7 @@ export async function rangedSource<T>(index: SortedIndex<T>, range: CreatedRange
 const CHUNK = 100;
 
 /**
- * A search page (stripe-billing-surface.md §0.9): matches from just after `afterId`, at most
+ * A search page (docs/stripe-billing-contract.md §0.9): matches from just after `afterId`, at most
  * `limit`, looking at no more than `maxExamined` records, so a query nothing matches costs a
  * bounded amount per page instead of a walk over the tenant's history. Stripe's search pages the
  * same way (a page may hold fewer results than the limit while `has_more` is true).

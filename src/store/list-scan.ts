@@ -69,7 +69,7 @@ const FIRST_READ_MIN = 10;
 const READ_MAX = 200;
 
 /**
- * Stripe cursor pagination (stripe-surface.md §3.3) over a tenant's list indexes: cursors are
+ * Stripe cursor pagination (docs/stripe-checkout-contract.md §3.3) over a tenant's list indexes: cursors are
  * exclusive, `ending_before` returns the items just newer than the cursor, and `has_more` is
  * computed by finding one match more than asked for, so it is never a guess.
  *

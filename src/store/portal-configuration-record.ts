@@ -4,8 +4,8 @@ import type { StripePortalConfiguration } from '../stripe/objects/portal-configu
 const enabled = z.object({ enabled: z.boolean() }).loose();
 
 /**
- * A billing portal configuration of a tenant (stripe-billing-surface.md §9.2), kept by the gateway:
- * Loops' portal is configured in Loops (loops-api.md §8.2), so these objects exist for merchant code
+ * A billing portal configuration of a tenant (docs/stripe-billing-contract.md §9.2), kept by the gateway:
+ * Loops' portal is configured in Loops (docs/loops-contract.md §8.2), so these objects exist for merchant code
  * that creates, lists and names them. The stored object is Stripe's, in today's shape; parsed on
  * every read (Redis is a trust boundary), checking what the gateway itself reads of it.
  */

@@ -4,7 +4,7 @@ import { UnknownCursorError, type ListPage } from './list-scan';
  * Paging by rank over ONE sorted index (customers, subscriptions and invoices:
  * each list reads the one index its filter names, in a `created` window). Sessions and events page
  * with list-scan.ts `listPage`, which narrows over several indexes by score. Cursor semantics are
- * Stripe's (stripe-surface.md §3.3): exclusive cursors, `ending_before` returns the items just
+ * Stripe's (docs/stripe-checkout-contract.md §3.3): exclusive cursors, `ending_before` returns the items just
  * newer than the cursor, `has_more` from one match more than asked for, so it is never a guess.
  */
 export interface RankQuery<T> {
@@ -27,7 +27,7 @@ export interface OrderedSource<T> {
 const CHUNK = 100;
 
 /**
- * Stripe cursor pagination over a filtered index (stripe-surface.md §3.3): cursors are exclusive,
+ * Stripe cursor pagination over a filtered index (docs/stripe-checkout-contract.md §3.3): cursors are exclusive,
  * `ending_before` returns the items just newer than the cursor, and `has_more` is computed by
  * finding one match more than asked for, so it is never a guess.
  */

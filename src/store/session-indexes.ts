@@ -3,7 +3,7 @@ import type { StoredSessionObject } from './session-record';
 
 /**
  * The list indexes of checkout sessions, one per filter of `GET /v1/checkout/sessions`
- * (stripe-surface.md §5.4) that has a value to index; `created` is every index's score. The email
+ * (docs/stripe-checkout-contract.md §5.5) that has a value to index; `created` is every index's score. The email
  * index holds the address lower-cased, as the filter compares it.
  */
 export const sessionTerm = {

@@ -52,7 +52,7 @@ export const sessionRecordSchema = z.object({
    * id of the customer the gateway creates then (subscription mode without `customer`, or
    * `customer_creation: always`), picked at create and sent to Loops as `externalCustomerId`; and,
    * in subscription mode, what the subscription core needs to know of the request that made it:
-   * its `Stripe-Version` (the subscription's billing mode follows it, stripe-billing-surface.md §0.6)
+   * its `Stripe-Version` (the subscription's billing mode follows it, docs/stripe-billing-contract.md §0.6)
    * and `subscription_data[description]`, which Loops does not take.
    */
   completion: z

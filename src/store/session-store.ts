@@ -10,7 +10,7 @@ export { UnknownCursorError } from './list-scan';
  * writers (a webhook, a retrieve, the expiry sweep) never lose each other's changes, and a
  * transition such as open → complete is won by exactly one of them.
  */
-/** The idempotent answer that announced a new session, stored with it (stripe-surface.md §4). */
+/** The idempotent answer that announced a new session, stored with it (docs/stripe-checkout-contract.md §4). */
 export interface IdempotentAnswer {
   key: string;
   fingerprint: string;

@@ -13,7 +13,7 @@ export function subscriptionKeys(prefix: string, tenantId: string) {
     subscription: (id: string) => `${base}:subscription:${id}`,
     /** Every subscription, by `created` (ms). */
     subscriptions: `${base}:subscriptions`,
-    /** Not canceled: Stripe's default list (stripe-billing-surface.md §0.5). */
+    /** Not canceled: Stripe's default list (docs/stripe-billing-contract.md §0.5). */
     subscriptionsLive: `${base}:subscriptions:live`,
     subscriptionsByStatus: (status: string) => `${base}:subscriptions:status:${status}`,
     subscriptionsByCustomer: (customer: string) => `${base}:subscriptions:customer:${digest(customer)}`,

@@ -33,7 +33,7 @@ export type StoredPrice = z.infer<typeof storedPriceSchema>;
 export const INVOICE_STATUSES = ['draft', 'open', 'paid', 'void', 'uncollectible'] as const;
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 
-/** Stripe's `billing_reason` values the gateway produces (stripe-billing-surface.md §8). */
+/** Stripe's `billing_reason` values the gateway produces (docs/stripe-billing-contract.md §8). */
 export const BILLING_REASONS = ['subscription_create', 'subscription_cycle'] as const;
 
 export const invoiceRecordSchema = z.object({
@@ -48,7 +48,7 @@ export const invoiceRecordSchema = z.object({
   periodEnd: z.number().int(),
   created: z.number().int(),
   billingReason: z.enum(BILLING_REASONS),
-  /** The $0 invoice of a trial (stripe-billing-surface.md §10.1 A: made and paid at once). */
+  /** The $0 invoice of a trial (docs/stripe-billing-contract.md §10.1 A: made and paid at once). */
   trial: z.boolean(),
   /** `PREFIX-0001`: per subscription, in the order its invoices were made. */
   number: z.string(),
@@ -75,7 +75,7 @@ export const invoiceRecordSchema = z.object({
 export type InvoiceRecord = z.infer<typeof invoiceRecordSchema>;
 
 /**
- * How a scheduled cancellation was asked for, which decides how it shows (stripe-billing-surface.md
+ * How a scheduled cancellation was asked for, which decides how it shows (docs/stripe-billing-contract.md
  * §6.1): the merchant's `cancel_at_period_end=true` shows as such; `cancel_at=<period end>` and a
  * cancellation made on Loops' side (the customer portal) show as Stripe shows a portal
  * cancellation in the subscription's billing mode.
@@ -90,7 +90,7 @@ export const subscriptionRecordSchema = z.object({
   livemode: z.boolean(),
   /** Milliseconds; orders the list indexes (Stripe lists newest first). */
   createdMs: z.number(),
-  /** Set once, at creation (stripe-billing-surface.md §0.6): flexible for requests from clover on. */
+  /** Set once, at creation (docs/stripe-billing-contract.md §0.6): flexible for requests from clover on. */
   billingMode: z.enum(['classic', 'flexible']),
   /** The Stripe customer (`cus_…`, Loops' `externalCustomerId`); null while unknown. */
   customer: z.string().nullable(),

@@ -3,7 +3,7 @@ export const DEFAULT_STRIPE_VERSION = '2026-10-28.endive';
 
 /**
  * `YYYY-MM-DD`, optionally followed by the release name (`2026-10-28.endive`, `2024-06-20`): the
- * form every stripe-node version sends (stripe-surface.md §2.2). Anything else is refused rather
+ * form every stripe-node version sends (docs/stripe-checkout-contract.md §2.2). Anything else is refused rather
  * than echoed, since the version decides how objects are rendered.
  */
 const VERSION_PATTERN = /^(\d{4})-(\d{2})-(\d{2})(\.[a-z][a-z0-9_]*)?$/;
@@ -19,12 +19,12 @@ export function isWellFormedStripeVersion(version: string): boolean {
 /** Versions compare by their date: the release name only labels it. */
 const isAtLeast = (stripeVersion: string, date: string) => stripeVersion.slice(0, 10) >= date;
 
-/** `ui_mode` values were renamed in 2026-03-25.dahlia (stripe-surface.md §0.9): `hosted` → `hosted_page`. */
+/** `ui_mode` values were renamed in 2026-03-25.dahlia (docs/stripe-checkout-contract.md §0.9): `hosted` → `hosted_page`. */
 const HOSTED_PAGE_RENAMED_IN = '2026-03-25';
 
 /**
  * 2026-09-30.endive removed `payment_method_types` from the create parameters in favour of
- * `allowed_payment_method_types`, which earlier versions did not have (stripe-surface.md §0.9, §5.3).
+ * `allowed_payment_method_types`, which earlier versions did not have (docs/stripe-checkout-contract.md §0.9, §5.3).
  */
 const ALLOWED_PAYMENT_METHOD_TYPES_IN = '2026-09-30';
 
@@ -41,11 +41,11 @@ export function usesAllowedPaymentMethodTypes(stripeVersion: string): boolean {
 
 /**
  * 2025-03-31.basil removed the customer `coupon` and `promotion_code` parameters
- * (stripe-billing-surface.md §3, §12): from then on they are unknown parameters.
+ * (docs/stripe-billing-contract.md §3, §12): from then on they are unknown parameters.
  */
 const CUSTOMER_DISCOUNT_PARAMS_REMOVED_IN = '2025-03-31';
 
-/** 2025-09-30.clover added the customer's `business_name` and `individual_name` (stripe-billing-surface.md §12). */
+/** 2025-09-30.clover added the customer's `business_name` and `individual_name` (docs/stripe-billing-contract.md §12). */
 const CUSTOMER_NAMES_ADDED_IN = '2025-09-30';
 
 export function hasCustomerDiscountParams(stripeVersion: string): boolean {
@@ -58,13 +58,13 @@ export function hasCustomerBusinessNames(stripeVersion: string): boolean {
 
 /**
  * The portal configuration's `features.subscription_pause` was removed in `2024-04-10` and added
- * back in `2026-10-28.endive` (stripe-billing-surface.md §12).
+ * back in `2026-10-28.endive` (docs/stripe-billing-contract.md §12).
  */
 export function hasPortalSubscriptionPause(stripeVersion: string): boolean {
   return !isAtLeast(stripeVersion, '2024-04-10') || isAtLeast(stripeVersion, '2026-10-28');
 }
 
-/** 2024-04-10 renamed the product's `features` to `marketing_features` (stripe-billing-surface.md §12). */
+/** 2024-04-10 renamed the product's `features` to `marketing_features` (docs/stripe-billing-contract.md §12). */
 const MARKETING_FEATURES_IN = '2024-04-10';
 
 /** The name a product's marketing features have in a version (object field and create/update parameter). */

@@ -1,5 +1,5 @@
 /**
- * The `Stripe-Version` boundaries that change the billing objects (stripe-billing-surface.md §12).
+ * The `Stripe-Version` boundaries that change the billing objects (docs/stripe-billing-contract.md §12).
  * Versions compare by their date; the release name only labels it.
  */
 const dateOf = (stripeVersion: string) => stripeVersion.slice(0, 10);

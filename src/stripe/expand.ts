@@ -1,7 +1,7 @@
 import { GatewayError } from '../errors';
 import type { CustomerListExpansion } from './objects/customer-object';
 
-/** `x-expandableFields` of checkout.session in Stripe's spec (stripe-surface.md §3.4). */
+/** `x-expandableFields` of checkout.session in Stripe's spec (docs/stripe-checkout-contract.md §3.4). */
 const SESSION_EXPANDABLE = new Set([
   'adaptive_pricing',
   'after_expiration',
@@ -56,7 +56,7 @@ export interface SessionExpansion {
   references: SessionIdReference[];
 }
 
-/** Stripe caps expansion at four levels (stripe-surface.md §3.4). */
+/** Stripe caps expansion at four levels (docs/stripe-checkout-contract.md §3.4). */
 const MAX_DEPTH = 4;
 
 /** Reads `expand[]` for a session, or for each session of a list (`data.` prefix). */
@@ -94,7 +94,7 @@ export function parseLineItemExpand(paths: string[] | undefined): { products: bo
 
 /**
  * `expand[]` of a customer (or of each customer of a list or search, `data.` prefix), against the
- * customer's expandable fields in Stripe's spec (stripe-billing-surface.md §3):
+ * customer's expandable fields in Stripe's spec (docs/stripe-billing-contract.md §3):
  * - `sources` and `tax_ids` are answered, as empty lists: the gateway never holds either (the
  *   parameters that would add them are refused);
  * - `default_source`, `invoice_settings.default_payment_method` and `test_clock` are always null

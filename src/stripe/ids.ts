@@ -46,7 +46,7 @@ export type AddressedObject = 'checkout.session' | 'event' | 'price' | 'product'
  * `evt_…:delivered` read the set beside an event as if it were the event, and Redis's WRONGTYPE
  * answer was reported as a 503 outage. An id of another shape names nothing: 404, as from Stripe.
  *
- * - Sessions are Loops' ids (`cs_…`, loops-api.md §1, whose alphabet is not documented): letters,
+ * - Sessions are Loops' ids (`cs_…`, docs/loops-contract.md §1, whose alphabet is not documented): letters,
  *   digits, `_` and `-`, never `:`, `/`, `{`, `}`, spaces or controls.
  * - Events are the gateway's own (`evt_` + base62, `randomId`).
  * - Prices and products are the merchant's Stripe ids, which may be custom (legacy plan ids are
@@ -64,7 +64,7 @@ export function isWellFormedId(object: AddressedObject, id: string): boolean {
   return ID_SHAPES[object].test(id);
 }
 
-/** Stripe's answer for an id in a URL that names nothing of this tenant's (stripe-surface.md §5.5). */
+/** Stripe's answer for an id in a URL that names nothing of this tenant's (docs/stripe-checkout-contract.md §5.5). */
 export function noSuchObject(object: AddressedObject, id: string): GatewayError {
   return new GatewayError('resource_missing', `No such ${object}: '${id}'`, 'id');
 }

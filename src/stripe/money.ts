@@ -1,6 +1,6 @@
 /**
  * Minor units per currency, as Stripe counts them (https://docs.stripe.com/currencies): most have
- * two decimals, these have none or three. Loops V1/V2 amounts are major units (loops-api.md §3.1),
+ * two decimals, these have none or three. Loops V1/V2 amounts are major units (docs/loops-contract.md §3.1),
  * V3 amounts minor units (§3.2), so every conversion goes through here.
  */
 const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);

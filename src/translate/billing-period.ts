@@ -1,5 +1,5 @@
 /**
- * Billing periods of a Loops subscription, in unix seconds (loops-api.md §8.1 [chosen], as
+ * Billing periods of a Loops subscription, in unix seconds (docs/loops-contract.md §8.1 [chosen], as
  * Stripe's billing cycle anchor): period `k` starts `k` intervals after the anchor, months counted
  * from the anchor rather than from the previous period's end, a day the month lacks becoming its
  * last day (31 Jan → 28 Feb → 31 Mar). Time of day stays.

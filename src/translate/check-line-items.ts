@@ -41,7 +41,7 @@ export function checkLineItems(items: readonly CheckedLineItem[], mode: 'payment
     amountTotal += item.price.unitAmount * item.quantity;
   }
   if (mode === 'subscription' && items.length > 1) {
-    // loops-api.md §8.1 [chosen]: a Loops subscription holds one product, so Loops refuses a
+    // docs/loops-contract.md §8.1 [chosen]: a Loops subscription holds one product, so Loops refuses a
     // subscription checkout of several items; said here, naming the parameter, before Loops is asked.
     throw new GatewayError(
       'parameter_unsupported',

@@ -2,7 +2,7 @@ import { GatewayError } from '../errors';
 import { LOOPS_METADATA_LIMITS, loopsMetadataBytes } from '../loops/metadata-limits';
 
 /**
- * Metadata that Stripe accepts but Loops would refuse (loops-api.md §2: 5 KB JSON-encoded) is a
+ * Metadata that Stripe accepts but Loops would refuse (docs/loops-contract.md §2: 5 KB JSON-encoded) is a
  * 400 naming `metadata`, before any Loops call: the merchant learns which parameter to shorten
  * instead of getting Loops' error without a `param`. Called with what will be sent: the create's
  * metadata, or on update the merged result.

@@ -1,6 +1,6 @@
 import type { LoopsV3Session } from '../loops/loops-schemas';
 
-/** What the customer typed on Loops' page (loops-api.md §8 [chosen]). */
+/** What the customer typed on Loops' page (docs/loops-contract.md §8 [chosen]). */
 export interface TypedCustomerDetails {
   email: string | null;
   name: string | null;
@@ -8,7 +8,7 @@ export interface TypedCustomerDetails {
 
 /**
  * What a Loops report of a completed session says beyond its state, read where the report has it
- * (loops-api.md §8, all [chosen]). `undefined` means "this report does not say" (a charge carries
+ * (docs/loops-contract.md §8, all [chosen]). `undefined` means "this report does not say" (a charge carries
  * no `customer_details`; a V2 status read carries none of these), so the completion reads Loops'
  * V3 session when it needs what is missing (checkout-completion.ts); `null` means Loops says none.
  */

@@ -15,7 +15,7 @@ export interface ChargeContext {
 }
 
 /**
- * Stripe's `charge` from a Loops charge (loops-api.md §5, §8.4): V3 amounts (the same unit as the
+ * Stripe's `charge` from a Loops charge (docs/loops-contract.md §5, §8.4): V3 amounts (the same unit as the
  * session total or subscription amount it pays), the context's customer, email and metadata. A
  * declined renewal (`charge.failed`) is `status: failed`, `paid: false`, with Loops'
  * `failure_message` and Stripe's code for a declined card.

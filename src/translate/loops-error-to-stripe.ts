@@ -2,7 +2,7 @@ import { GatewayError } from '../errors';
 import type { LoopsError } from '../loops/loops-error';
 
 /**
- * Loops failures as Stripe errors (product.md "The Stripe surface"): Loops 4xx → 400/404 with
+ * Loops failures as Stripe errors (docs/errors.md; docs/loops-contract.md §1): Loops 4xx → 400/404 with
  * Loops' own message; timeouts, network errors and 5xx → a retryable `api_error`; a rejected
  * Loops key is the operator's misconfiguration and says so.
  */

@@ -11,7 +11,7 @@ export function loopsTotalInMinorUnits(session: LoopsV3Session): number | null {
   return fromLoopsV3Amount(session.amount_total, session.currency);
 }
 
-/** A V2 session's `amount` is in major units (loops-api.md §3.1). */
+/** A V2 session's `amount` is in major units (docs/loops-contract.md §3.1). */
 export function loopsV2TotalInMinorUnits(session: LoopsV2Session): number | null {
   if (session.amount == null || !session.currency) return null;
   return majorToMinor(session.amount, session.currency);

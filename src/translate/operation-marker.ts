@@ -3,7 +3,7 @@ import { fitsLoopsMetadata } from '../loops/metadata-limits';
 
 /**
  * The gateway's second guard against one logical create making two Loops sessions. The first is
- * the Loops `Idempotency-Key`, but whether Loops honours it is unknown (loops-api.md §7.7). So the
+ * the Loops `Idempotency-Key`, but whether Loops honours it is unknown (docs/loops-contract.md §7.7). So the
  * Loops session also carries, in its metadata, a marker of the operation that made it; a retry of
  * an operation whose earlier attempt left no answer looks for a session with its marker before
  * creating one (find-marked-session.ts).

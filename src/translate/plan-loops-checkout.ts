@@ -10,7 +10,7 @@ export interface CheckoutCommon {
   /** The `customer` the merchant named (echoed to Loops V3 as `customer`). */
   customer?: string;
   /**
-   * Whose checkout it is for Loops (loops-api.md §8: Loops has no customer object): the id of the
+   * Whose checkout it is for Loops (docs/loops-contract.md §8: Loops has no customer object): the id of the
    * customer the gateway creates at completion (subscription mode, `customer_creation: always`),
    * so Loops' subscription and portal know it from the start; `customer` when not given.
    */
@@ -36,7 +36,7 @@ export type LoopsCheckoutPlan =
   | { api: 'v2'; body: LoopsV2CreateSessionBody; expiresAt: number };
 
 /**
- * The one function that decides how a Stripe checkout becomes a Loops checkout (loops-api.md §2):
+ * The one function that decides how a Stripe checkout becomes a Loops checkout (docs/loops-contract.md §2):
  *
  * 1. A price mapped to a Loops payment link → V2 `{paymentLinkId}`. A payment link fixes its own
  *    contents, so it must be the only line item, with quantity 1.

@@ -8,7 +8,7 @@ import type { InvoiceRecord, InvoiceStatus, SubscriptionRecord } from '../store/
 import { periodEndAfter, periodStartsBetween } from './billing-period';
 
 /**
- * Invoices from a Loops subscription's periods (loops-api.md §8.1; stripe-billing-surface.md §8,
+ * Invoices from a Loops subscription's periods (docs/loops-contract.md §8.1; docs/stripe-billing-contract.md §8,
  * §10.1). Loops has no invoices and names only the current period, its status and its latest
  * charge, so the gateway derives them, one per period: the trial's $0 invoice, the first period's
  * (`subscription_create`), and one per renewal (`subscription_cycle`). A renewal Loops could not

@@ -1,7 +1,7 @@
 import { defaultPortalFeatures, type PortalFeatures } from '../stripe/objects/portal-configuration-object';
 
 /**
- * What Loops' customer portal does (loops-api.md §8.2, §8.5): it lists the customer's
+ * What Loops' customer portal does (docs/loops-contract.md §8.2, §8.5): it lists the customer's
  * subscriptions and lets them cancel at period end, undo that, or cancel now (no refund), then go
  * back. Nothing else: no customer details, invoices, payment methods, plan or quantity changes,
  * pauses or cancellation reasons. Loops' portal is configured in Loops, not through Stripe's

@@ -9,7 +9,7 @@ import type { PriceFacts } from '../stripe/objects/price-object';
 import type { ProductFacts } from '../stripe/objects/product-object';
 
 /**
- * Loops products and sessions recur monthly or yearly only (loops-api.md §3.3 `recurringInterval`);
+ * Loops products and sessions recur monthly or yearly only (docs/loops-contract.md §3.3 `recurringInterval`);
  * the rule is the mapping tool's (`loopsIntervalOf`: every 12 months is yearly), refused here
  * with a 400 naming `param` when it has no answer.
  */

@@ -1,11 +1,11 @@
 import type { LoopsContractSwitches } from '../config';
 import { GatewayError } from '../errors';
 
-/** What each §8 group is, in the words a merchant reads in the 400 (loops-api.md §8). */
+/** What each §8 group is, in the words a merchant reads in the 400 (docs/loops-contract.md §8). */
 const GROUPS: Record<keyof LoopsContractSwitches, { what: string; env: string }> = {
-  subscriptions: { what: 'Loops subscriptions (loops-api.md §8.1, §8.2)', env: 'LOOPS_SUBSCRIPTIONS' },
-  customerPortal: { what: "Loops' customer portal (loops-api.md §8.2)", env: 'LOOPS_CUSTOMER_PORTAL' },
-  trials: { what: 'trials on Loops checkouts (loops-api.md §8.3)', env: 'LOOPS_TRIALS' },
+  subscriptions: { what: 'Loops subscriptions (docs/loops-contract.md §8.1, §8.2)', env: 'LOOPS_SUBSCRIPTIONS' },
+  customerPortal: { what: "Loops' customer portal (docs/loops-contract.md §8.2)", env: 'LOOPS_CUSTOMER_PORTAL' },
+  trials: { what: 'trials on Loops checkouts (docs/loops-contract.md §8.3)', env: 'LOOPS_TRIALS' },
 };
 
 /**

@@ -1,12 +1,12 @@
 import type { PaymentStatus, SessionStatus } from '../stripe/objects/checkout-session-object';
 import type { LoopsV2Session, LoopsV3Session } from '../loops/loops-schemas';
 
-/** A session's state in Loops' vocabulary (the list filter's names, loops-api.md §3.2). */
+/** A session's state in Loops' vocabulary (the list filter's names, docs/loops-contract.md §3.2). */
 export type LoopsSessionState = 'open' | 'completed' | 'expired' | 'failed' | 'cancelled';
 
 /**
  * The one table from Loops session states to Stripe's `status` / `payment_status`
- * (stripe-surface.md §5.2). Stripe has no "failed" or "cancelled" session: a Loops session in
+ * (docs/stripe-checkout-contract.md §5.2). Stripe has no "failed" or "cancelled" session: a Loops session in
  * either state can never be paid again, which is what Stripe calls `expired`.
  */
 export const STRIPE_SESSION_STATE: Record<LoopsSessionState, { status: SessionStatus; payment_status: PaymentStatus }> = {
@@ -43,7 +43,7 @@ export function stateFromStatusName(status: string, sessionId: string): LoopsSes
 }
 
 /**
- * V3 objects have no `status` (loops-api.md §3.2): paid means completed; unpaid past `expires_at`
+ * V3 objects have no `status` (docs/loops-contract.md §3.2): paid means completed; unpaid past `expires_at`
  * means expired; otherwise open. A `status`, if Loops ever sends one, wins.
  */
 export function stateFromV3(session: LoopsV3Session, nowSeconds: number): LoopsSessionState {
@@ -67,7 +67,7 @@ export function stateFromV2(session: LoopsV2Session): LoopsSessionState {
  * A V3 session's state when its V2 `status` is read beside it (LOOPS_CONTRACT.v3StatusFromV2).
  * A payment seen by either wins (a payment must never lose to an expiry); otherwise a final V2
  * status is Loops' own word, and the only way to see a session Loops expired early or failed
- * (loops-api.md §3.2: V3 has no `status`); otherwise what V3 shows (open, or past `expires_at`).
+ * (docs/loops-contract.md §3.2: V3 has no `status`); otherwise what V3 shows (open, or past `expires_at`).
  */
 export function stateFromV3AndV2(v3: LoopsSessionState, v2: LoopsSessionState): LoopsSessionState {
   if (v3 === 'completed' || v2 === 'completed') return 'completed';

@@ -5,13 +5,13 @@ import type { SubscriptionDataParams } from '../stripe/params/subscription-data-
 import { checkLoopsMetadata } from './check-loops-metadata';
 import { requireContract } from './require-contract';
 
-/** Stripe's least notice for a fixed trial end (stripe-billing-surface.md §11); Loops asks 2 days too (§8.3). */
+/** Stripe's least notice for a fixed trial end (docs/stripe-billing-contract.md §11); Loops asks 2 days too (§8.3). */
 export const MIN_TRIAL_END_AHEAD_SECONDS = 48 * 3600;
 /** Loops' longest trial (§8.3), also Stripe's (two years). */
 export const MAX_TRIAL_DAYS = 730;
 
 /**
- * Stripe's `subscription_data` as Loops' (loops-api.md §8.3): a trial, in days or as a fixed end,
+ * Stripe's `subscription_data` as Loops' (docs/loops-contract.md §8.3): a trial, in days or as a fixed end,
  * and the subscription's starting metadata. Checked here, before anything is made in Loops: one
  * trial form only, a fixed end at least 48 hours and at most 730 days ahead, metadata within
  * Loops' 5 KB, and the trial switch (LOOPS_TRIALS). `description` stays with the gateway

@@ -2,7 +2,7 @@ import { isGatewayError } from '../errors';
 
 /**
  * How long to wait before each delivery retry. Stripe retries live-mode webhooks with exponential
- * backoff for up to three days (stripe-surface.md §7.2); this default sums to about 72 hours over
+ * backoff for up to three days (docs/stripe-checkout-contract.md §7.2); this default sums to about 72 hours over
  * 12 retries. `WEBHOOK_RETRY_SCHEDULE` replaces it (e.g. `1m,10m,1h,6h,1d`).
  */
 export const DEFAULT_RETRY_SCHEDULE = '1m,5m,30m,1h,2h,4h,8h,12h,12h,12h,12h,9h';

@@ -4,7 +4,7 @@ import sessionFixture from '../fixtures/billing_portal.session.json';
 import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
 
 /**
- * The billing portal through the official stripe package (issue 12; stripe-billing-surface.md §9):
+ * The billing portal through the official stripe package (issue 12; docs/stripe-billing-contract.md §9):
  * vercel/nextjs-subscription-payments' `billingPortal.sessions.create({customer, return_url})` and
  * nextjs/saas-starter's `configurations.list()` → `create(...)` when empty → `sessions.create({customer,
  * return_url, configuration})`; the session's `url` opens Loops' portal page with the customer's
@@ -145,7 +145,7 @@ describe('billing portal (stripe-node)', () => {
     });
     expect(created.id).toMatch(/^bpc_/);
     expect(await stripe.billingPortal.configurations.retrieve(created.id)).toEqual(created);
-    // `features.subscription_pause` is absent from 2024-04-10 until 2026-10-28.endive (stripe-billing-surface.md §12).
+    // `features.subscription_pause` is absent from 2024-04-10 until 2026-10-28.endive (docs/stripe-billing-contract.md §12).
     expect(created.features.subscription_pause).toEqual({ enabled: false, duration: { type: 'indefinite', interval_options: [] } });
     const inVersion = async (version: string) =>
       (await (

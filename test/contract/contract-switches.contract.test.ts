@@ -2,7 +2,7 @@ import Stripe from 'stripe';
 import { startStack, type Stack } from '../helpers/stack';
 
 /**
- * loops-api.md §8 is [chosen] throughout, so each part sits behind a switch
+ * docs/loops-contract.md §8 is [chosen] throughout, so each part sits behind a switch
  * (LOOPS_SUBSCRIPTIONS, LOOPS_CUSTOMER_PORTAL, LOOPS_TRIALS): switched off, the Stripe calls that
  * need it are refused with a clear 400 before Loops is asked, and everything else keeps working.
  */

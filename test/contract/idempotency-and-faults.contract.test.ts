@@ -9,7 +9,7 @@ interface LoopsRequest {
 }
 
 /**
- * One logical create never makes two Loops sessions (stripe-surface.md §4), whatever Loops does,
+ * One logical create never makes two Loops sessions (docs/stripe-checkout-contract.md §4), whatever Loops does,
  * with the SDK's own retries doing the retrying, exactly as in a merchant's process.
  */
 describe('idempotency and Loops faults (stripe-node)', () => {

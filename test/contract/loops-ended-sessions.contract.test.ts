@@ -4,7 +4,7 @@ import { startStack, type Stack } from '../helpers/stack';
 /**
  * Sessions Loops ends while its webhook is lost or late (docs/webhooks.md, "Sessions nobody
  * reports"): Loops' webhooks to the gateway are switched off, and the session is expired, failed or
- * completed through the emulator's admin API. V3 objects carry no `status` (loops-api.md §3.2), so
+ * completed through the emulator's admin API. V3 objects carry no `status` (docs/loops-contract.md §3.2), so
  * only the V2 status read beside them shows an early end. Whatever the merchant calls first, the
  * session then shows its true state and its one Stripe event exists.
  */

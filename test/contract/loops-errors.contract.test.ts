@@ -3,7 +3,7 @@ import { startStack, type Stack } from '../helpers/stack';
 
 /**
  * Loops' own 4xx answers reach merchant code as Stripe errors carrying Loops' message
- * (product.md "The Stripe surface", docs/errors.md): 404 → 404 `resource_missing`, other 4xx → 400.
+ * (docs/errors.md): 404 → 404 `resource_missing`, other 4xx → 400.
  * Driven by emulator faults that answer with Loops' error body.
  */
 describe('Loops 4xx errors as stripe-node raises them', () => {

@@ -5,7 +5,7 @@ import { startStack, type Stack } from '../helpers/stack';
 
 /**
  * The create-parameter policy (docs/compatibility.md "Create parameters"): what real Checkout apps
- * send only to make Stripe's page collect or show something (real-apps.md §1.2) is accepted and
+ * send only to make Stripe's page collect or show something (docs/migrating.md "What real Checkout apps call") is accepted and
  * echoed in the default mode and refused in strict mode; what changes what the customer pays is
  * refused in both. Two tenants on one gateway: `lenient` and `strict` (`strictParams` in TENANTS_FILE).
  */

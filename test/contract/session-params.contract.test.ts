@@ -28,7 +28,7 @@ describe('session parameters (stripe-node and raw forms)', () => {
     expect(session.metadata).toEqual({ order_id: 'A 1' });
     expect((await stripe.checkout.sessions.retrieve(session.id)).metadata).toEqual({ order_id: 'A 1' });
     expect(await loopsMetadata(session.id)).toEqual({ order_id: 'A 1', gateway_operation: expect.any(String) });
-    // On update an empty value still removes the key (stripe-surface.md §5.3).
+    // On update an empty value still removes the key (docs/stripe-checkout-contract.md §5.3).
     const updated = await stripe.checkout.sessions.update(session.id, { metadata: { order_id: '' } });
     expect(updated.metadata).toEqual({});
   });

@@ -5,7 +5,7 @@ const OLD = '2024-06-20';
 const CURRENT = '2026-10-28.endive';
 
 /**
- * The request's `Stripe-Version` decides the shape of every answer (stripe-surface.md §0.9, §5.3):
+ * The request's `Stripe-Version` decides the shape of every answer (docs/stripe-checkout-contract.md §0.9, §5.3):
  * `ui_mode`'s name, which payment-method parameter exists and which fields the session has,
  * whatever version created the session; a malformed version is refused.
  */

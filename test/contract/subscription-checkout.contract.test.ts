@@ -5,8 +5,8 @@ import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
 import { waitFor } from '../helpers/wait-for';
 
 /**
- * Checkout in subscription mode through the official stripe package (issue 12; stripe-billing-
- * surface.md §11, loops-api.md §8.3): nextjs/saas-starter's checkout (`mode: 'subscription'`,
+ * Checkout in subscription mode through the official stripe package (issue 12;
+ * docs/stripe-billing-contract.md §11, docs/loops-contract.md §8.3): nextjs/saas-starter's checkout (`mode: 'subscription'`,
  * `subscription_data.trial_period_days: 14`) and its success handler (`retrieve` with
  * `expand: ['customer', 'subscription']`, which throws unless `customer` is an object), completed on
  * the emulator as the customer would (admin `complete` with what they typed).

@@ -4,7 +4,7 @@ import { startStack, type Stack } from '../helpers/stack';
 
 /**
  * What subscriptions.update / cancel / list / search and invoices.list / retrieve accept, through
- * stripe-node (stripe-billing-surface.md §6.2, §8): what Loops can do goes to Loops, the rest is a
+ * stripe-node (docs/stripe-billing-contract.md §6.2, §8): what Loops can do goes to Loops, the rest is a
  * 400 naming the parameter; lists filter and page as Stripe's do.
  */
 describe('subscriptions and invoices: parameters, lists and search (stripe-node)', () => {

@@ -17,7 +17,7 @@ import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
 const OLD = '2024-06-20';
 
 /**
- * The subscription life cycle through stripe-node (issue 12; stripe-billing-surface.md §6, §8,
+ * The subscription life cycle through stripe-node (issue 12; docs/stripe-billing-contract.md §6, §8,
  * §10.1), driven by the emulator's test clock: first payment, renewal, a failed renewal and its
  * recovery, a trial and its end, cancellation at period end and now. Every Stripe event reaches
  * the merchant's unchanged handler (stripe.webhooks.constructEvent) exactly once per change.

@@ -4,7 +4,7 @@ import { waitFor } from '../helpers/wait-for';
 
 /**
  * One logical create never makes two Loops sessions, also when Loops ignores `Idempotency-Key`
- * (loops-api.md §7.7) and carries a create out only after the gateway stopped waiting for it
+ * (docs/loops-contract.md §7.7) and carries a create out only after the gateway stopped waiting for it
  * (LOOPS_TIMEOUT_MS 1500 here, so each create's settle window is 4.5 s). The emulator plays that
  * Loops: keys ignored, and a `phase: 'during'` latency that creates the session late whether or
  * not anyone still waits. Two gateway instances share one Redis prefix, as in production.

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 /**
  * docker-compose.yml, checked with docker-compose itself: it validates, and its normalised form
- * (anchors and merges resolved) describes the stack product.md promises — Redis with append-only
+ * (anchors and merges resolved) describes the stack README.md "Deploying" promises — Redis with append-only
  * persistence, the emulator, two gateway instances sharing that Redis.
  */
 const ROOT = join(__dirname, '..', '..');

@@ -4,7 +4,7 @@ import { launchChromium } from '../helpers/chromium';
 import { MONTHLY_PRODUCT, startHarness, type Harness } from '../emulator/support/harness';
 
 /**
- * The Loops emulator's own hosted pages in a real browser (loops-api.md §8.3, §8.5): a trial
+ * The Loops emulator's own hosted pages in a real browser (docs/loops-contract.md §8.3, §8.5): a trial
  * checkout with the customer typing an email and name, then the customer portal's three actions
  * and its link back to the merchant.
  */

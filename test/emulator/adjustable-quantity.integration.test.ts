@@ -21,7 +21,7 @@ const submit = (action: URL, fields: Record<string, string>) =>
     redirect: 'manual',
   });
 
-describe('hosted page: adjustable quantities (loops-api.md §3.2 adjustable_quantity)', () => {
+describe('hosted page: adjustable quantities (docs/loops-contract.md §3.2 adjustable_quantity)', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness();

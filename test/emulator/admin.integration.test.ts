@@ -1,6 +1,6 @@
 import { expectError, startHarness, USD_PRODUCT, type Harness } from './support/harness';
 
-describe('admin API (loops-api.md §6)', () => {
+describe('admin API (docs/loops-contract.md §6)', () => {
   let h: Harness;
   const targets = [{ url: 'http://127.0.0.1:9/never', secret: 'kept' }];
 

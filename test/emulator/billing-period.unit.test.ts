@@ -3,7 +3,7 @@ import { addDays, addIntervals } from '../../src/emulator/billing-period';
 const at = (iso: string) => Date.parse(iso);
 const iso = (ms: number) => new Date(ms).toISOString();
 
-describe('billing periods (loops-api.md §8.1 [chosen], as Stripe anchors them)', () => {
+describe('billing periods (docs/loops-contract.md §8.1 [chosen], as Stripe anchors them)', () => {
   it('counts months from the anchor, clamping to the month end without drifting', () => {
     const anchor = at('2025-01-31T10:20:30.000Z');
     expect([1, 2, 3, 4, 13].map((n) => iso(addIntervals(anchor, 'month', n)))).toEqual([

@@ -14,7 +14,7 @@ function buttons(html: string): Record<string, string> {
 /** A section per subscription: `id → data-status`, in page order. */
 const sections = (html: string) => [...html.matchAll(/<section class="subscription" id="([^"]+)" data-status="([^"]+)">/g)].map(([, id, status]) => [id, status]);
 
-describe('customer portal (loops-api.md §8.2, §8.5)', () => {
+describe('customer portal (docs/loops-contract.md §8.2, §8.5)', () => {
   let h: Harness;
   let receiver: WebhookReceiver;
 

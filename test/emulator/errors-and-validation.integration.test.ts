@@ -1,6 +1,6 @@
 import { API_KEY, expectError, startHarness, USD_PRODUCT, type Harness } from './support/harness';
 
-/** One request per route family (loops-api.md §1: every `/api/` route needs the bearer key). */
+/** One request per route family (docs/loops-contract.md §1: every `/api/` route needs the bearer key). */
 const ROUTES: Array<[string, string]> = [
   ['POST', '/api/v1/checkout/sessions'],
   ['GET', '/api/v1/checkout/sessions'],
@@ -22,7 +22,7 @@ const ROUTES: Array<[string, string]> = [
   ['PUT', '/api/v3/payment-links/pl_x'],
 ];
 
-describe('errors and validation (loops-api.md §1, §2)', () => {
+describe('errors and validation (docs/loops-contract.md §1, §2)', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness({ apiKeys: [API_KEY, 'second_key'] });

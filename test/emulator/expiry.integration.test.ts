@@ -3,7 +3,7 @@ import { ofType, startWebhookReceiver, type WebhookReceiver } from './support/we
 
 const SECRET = 'whsec_expiry';
 
-describe('expiry (loops-api.md §2, §6)', () => {
+describe('expiry (docs/loops-contract.md §2, §6)', () => {
   let receiver: WebhookReceiver;
   const harnesses: Harness[] = [];
 

@@ -2,7 +2,7 @@ import { expectError, startHarness, USD_PRODUCT, type Harness } from './support/
 
 const SESSIONS = '/api/v3/checkout/sessions';
 
-describe('fault injection (loops-api.md §6)', () => {
+describe('fault injection (docs/loops-contract.md §6)', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness();

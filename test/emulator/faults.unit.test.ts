@@ -2,7 +2,7 @@ import { FaultStore, faultSpecSchema, globToRegExp } from '../../src/emulator/fa
 
 const spec = (input: Record<string, unknown>) => faultSpecSchema.parse(input);
 
-describe('fault rules (loops-api.md §6)', () => {
+describe('fault rules (docs/loops-contract.md §6)', () => {
   it('matches paths by glob, * spanning slashes, other characters literal', () => {
     const glob = globToRegExp('/api/v3/checkout/sessions*');
     expect(glob.test('/api/v3/checkout/sessions')).toBe(true);

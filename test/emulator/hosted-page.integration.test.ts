@@ -17,7 +17,7 @@ async function press(pageUrl: string, buttonId: 'pay' | 'cancel' | 'fail', field
   });
 }
 
-describe('hosted checkout page (loops-api.md §4, §6)', () => {
+describe('hosted checkout page (docs/loops-contract.md §4, §6)', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness();

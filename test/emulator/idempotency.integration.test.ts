@@ -1,6 +1,6 @@
 import { expectError, startHarness, USD_PRODUCT, type Harness } from './support/harness';
 
-describe('Idempotency-Key (loops-api.md §1 [chosen])', () => {
+describe('Idempotency-Key (docs/loops-contract.md §1 [chosen])', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness({ apiKeys: ['key_a', 'key_b'] });

@@ -1,6 +1,6 @@
 import { currencyExponent, formatMajor, toMajor, toMinor } from '../../src/emulator/money';
 
-describe('money (loops-api.md §3.1 major units vs §3.2 minor units)', () => {
+describe('money (docs/loops-contract.md §3.1 major units vs §3.2 minor units)', () => {
   it('knows zero-, two- and three-decimal currencies, in any case', () => {
     expect(['JPY', 'krw', 'XOF', 'VND', 'CLP'].map(currencyExponent)).toEqual([0, 0, 0, 0, 0]);
     expect(['USD', 'eur', 'GBP'].map(currencyExponent)).toEqual([2, 2, 2]);

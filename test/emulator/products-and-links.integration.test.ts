@@ -6,7 +6,7 @@ const V3_PRODUCT_FIELDS = [
   'recurringInterval', 'status', 'merchantId', 'thumbnailUrl',
 ];
 
-describe('products (loops-api.md §3.3)', () => {
+describe('products (docs/loops-contract.md §3.3)', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness();
@@ -127,7 +127,7 @@ describe('products (loops-api.md §3.3)', () => {
   });
 });
 
-describe('payment links (loops-api.md §3.4)', () => {
+describe('payment links (docs/loops-contract.md §3.4)', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness();

@@ -1,6 +1,6 @@
 import { redirectUrl } from '../../src/emulator/redirects';
 
-describe('redirectUrl (loops-api.md §4)', () => {
+describe('redirectUrl (docs/loops-contract.md §4)', () => {
   it('appends session_id and status with ? when there is no query', () => {
     expect(redirectUrl('https://shop.example/thanks', 'cs_1', 'completed')).toBe('https://shop.example/thanks?session_id=cs_1&status=completed');
   });

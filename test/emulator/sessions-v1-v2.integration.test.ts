@@ -1,6 +1,6 @@
 import { expectError, JPY_PRODUCT, KWD_PRODUCT, startHarness, USD_PRODUCT, type Harness } from './support/harness';
 
-describe('V1/V2 checkout sessions (loops-api.md §3.1)', () => {
+describe('V1/V2 checkout sessions (docs/loops-contract.md §3.1)', () => {
   let h: Harness;
   let linkId: string;
 

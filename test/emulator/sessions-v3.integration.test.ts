@@ -6,7 +6,7 @@ const V3_FIELDS = [
   'total_details', 'automatic_tax', 'billing_address_collection', 'shipping', 'submit_type', 'setup_intent', 'productName', 'externalCustomerId',
 ];
 
-describe('V3 checkout sessions (loops-api.md §3.2)', () => {
+describe('V3 checkout sessions (docs/loops-contract.md §3.2)', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness();

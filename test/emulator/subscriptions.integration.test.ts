@@ -4,7 +4,7 @@ import { signatureIsValid, startWebhookReceiver, type ReceivedWebhook, type Webh
 
 const SECRET = 'whsec_subscriptions_test';
 
-describe('subscriptions (loops-api.md §8.1, §8.2, §8.4, §8.5)', () => {
+describe('subscriptions (docs/loops-contract.md §8.1, §8.2, §8.4, §8.5)', () => {
   let h: Harness;
   let receiver: WebhookReceiver;
 

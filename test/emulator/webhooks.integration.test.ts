@@ -4,7 +4,7 @@ import { ofType, signatureIsValid, startWebhookReceiver, type WebhookReceiver } 
 
 const SECRET = 'whsec_emulator_test';
 
-describe('webhooks (loops-api.md §5)', () => {
+describe('webhooks (docs/loops-contract.md §5)', () => {
   let h: Harness;
   let receiver: WebhookReceiver;
   let statuses: number[];

@@ -25,7 +25,7 @@ export function movableClock() {
   };
 }
 
-/** The emulator's test clock (loops-api.md §8.5); answers once the webhooks it caused had their first delivery attempt. */
+/** The emulator's test clock (docs/loops-contract.md §8.5); answers once the webhooks it caused had their first delivery attempt. */
 export async function advance(
   stack: Stack,
   seconds: number,
@@ -115,7 +115,7 @@ export function eventsAbout(receiver: MerchantReceiver, id: string, customer?: s
  * Waits until the merchant has at least these counts of events about a subscription (its own,
  * its invoices', its customer's charges), lets anything that should not come (a second copy)
  * arrive, then expects exactly these counts. Counts, not an order: delivery order is not
- * guaranteed (stripe-billing-surface.md §10.1).
+ * guaranteed (docs/stripe-billing-contract.md §10.1).
  */
 export async function expectEventCounts(receiver: MerchantReceiver, id: string, customer: string, counts: Record<string, number>): Promise<void> {
   await receiver.waitFor(() => {

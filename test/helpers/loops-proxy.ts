@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface LoopsProxyOptions {
   /**
-   * Remove `Idempotency-Key` from every request: Loops as it may really be (loops-api.md §7.7:
+   * Remove `Idempotency-Key` from every request: Loops as it may really be (docs/loops-contract.md §7.7:
    * whether it honours the key is unknown). The emulator honours keys, so without this two racing
    * creates with one key give one product.
    */

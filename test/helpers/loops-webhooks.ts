@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { TEST_KEYS } from './stack';
 
-/** A Loops signature header value (loops-api.md §5): `t=<unix>,v1=<hex HMAC-SHA256 of "t.body">`. */
+/** A Loops signature header value (docs/loops-contract.md §5): `t=<unix>,v1=<hex HMAC-SHA256 of "t.body">`. */
 export function loopsSignature(body: string, t: number = Math.floor(Date.now() / 1000), secret: string = TEST_KEYS.loopsWebhook): string {
   return `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
 }

@@ -33,7 +33,7 @@ describe('per-key rate limit', () => {
     const error = await a.checkout.sessions.list({ limit: 1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Stripe.errors.StripeRateLimitError);
     expect(error).toMatchObject({ statusCode: 429, code: 'rate_limit' });
-    // stripe-node does not retry a 429 (stripe-surface.md §2.4): exactly one refusal was counted.
+    // stripe-node does not retry a 429 (docs/stripe-checkout-contract.md §2.4): exactly one refusal was counted.
     expect((await limitedRequests()) - before).toBe(1);
     // Another key has its own bucket.
     await expect(stack.stripe({ key: B }).checkout.sessions.list({ limit: 1 })).resolves.toMatchObject({ object: 'list' });

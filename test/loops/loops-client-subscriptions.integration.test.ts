@@ -6,11 +6,11 @@ import { createLogger } from '../../src/observability/logger';
 import { API_KEY, MONTHLY_PRODUCT, startHarness, type Harness } from '../emulator/support/harness';
 
 /**
- * The gateway's Loops client for loops-api.md §8 (subscriptions, trials, the customer portal),
+ * The gateway's Loops client for docs/loops-contract.md §8 (subscriptions, trials, the customer portal),
  * against the real emulator; a bare HTTP server plays a Loops whose answers drifted from the
  * contract.
  */
-describe('Loops client: subscriptions and the customer portal (loops-api.md §8)', () => {
+describe('Loops client: subscriptions and the customer portal (docs/loops-contract.md §8)', () => {
   let h: Harness;
   let dispatcher: Agent;
   let client: LoopsClient;

@@ -18,7 +18,7 @@ const SECRET = 'whsec_client_schemas';
  * The gateway's webhook schemas against what the emulator really sends for §8.4: every event of a
  * subscription's life verifies with the gateway's signature check and parses with its schemas.
  */
-describe('Loops webhook schemas for subscriptions (loops-api.md §8.4)', () => {
+describe('Loops webhook schemas for subscriptions (docs/loops-contract.md §8.4)', () => {
   let h: Harness;
   let receiver: WebhookReceiver;
 

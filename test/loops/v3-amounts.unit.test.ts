@@ -1,7 +1,7 @@
 import { LOOPS_CONTRACT } from '../../src/loops/contract-choices';
 import { fromLoopsV3Amount, toLoopsV3Amount } from '../../src/loops/v3-amounts';
 
-/** loops-api.md §7.4: the units of V3 amounts, ISK included, are one switch each. */
+/** docs/loops-contract.md §7.4: the units of V3 amounts, ISK included, are one switch each. */
 describe('Stripe amounts ↔ Loops V3 amounts', () => {
   it('by default sends Stripe minor units as they are, ISK included (Stripe counts it in hundredths)', () => {
     expect(LOOPS_CONTRACT.v3IskMinorUnits).toBe('stripe');

@@ -16,7 +16,7 @@ import {
 } from './arbitraries';
 
 /**
- * Properties of the two body decoders (stripe-surface.md §2.1): whatever the bytes, a bag within
+ * Properties of the two body decoders (docs/stripe-checkout-contract.md §2.1): whatever the bytes, a bag within
  * PARAM_LIMITS or a 400 GatewayError, and no global object touched. fast-check prints the seed and
  * the shrunk counterexample of any failure; rerun with `{ seed, path }` from that report.
  */
@@ -156,7 +156,7 @@ describe('parseForm / parseJson properties', () => {
     );
   });
 
-  // stripe-node's encoder (stripe-surface.md §2.1): indexed arrays, encodeURIComponent, then
+  // stripe-node's encoder (docs/stripe-checkout-contract.md §2.1): indexed arrays, encodeURIComponent, then
   // !*()' escaped too, then %5B/%5D turned back into brackets. Keys are encoded the same way.
   type Node = string | Node[] | { [key: string]: Node };
 

@@ -19,7 +19,7 @@ import {
 } from './arbitraries';
 
 /**
- * Hostile requests on every route (product.md "Quality bars", issue 6 "Bad input and abuse"):
+ * Hostile requests on every route (docs/development.md "Habits", issue 6 "Bad input and abuse"):
  * whatever the body, query, content type or id, the answer is a 4xx in Stripe's envelope (or the
  * route's normal read), never a 5xx, and nothing is stored — in Redis or in Loops. fast-check
  * prints the seed and the shrunk request of any failure; rerun with `{ seed, path }`.

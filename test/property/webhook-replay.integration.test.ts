@@ -6,7 +6,7 @@ import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
 import { waitFor } from '../helpers/wait-for';
 
 /**
- * Replay attacks on `POST /webhooks/loops` (loops-api.md §5, issue 6): real Loops deliveries,
+ * Replay attacks on `POST /webhooks/loops` (docs/loops-contract.md §5, issue 6): real Loops deliveries,
  * captured on their way from the emulator, sent again by an attacker. Outside the tolerance they
  * are refused; inside it they are acknowledged as duplicates and change nothing a second time;
  * a signature never vouches for other bytes or other encodings. Complements

@@ -26,7 +26,7 @@ interface LoopsRequest {
 
 /**
  * Two gateway processes (src/main.ts) on one Redis, one Loops emulator and one merchant endpoint:
- * nothing correct may depend on which instance gets a request or a webhook (product.md "Scale").
+ * nothing correct may depend on which instance gets a request or a webhook (README.md "Deploying", "Several instances").
  */
 describe('two gateway instances on one Redis', () => {
   let emulator: RunningEmulator;

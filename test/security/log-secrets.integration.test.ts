@@ -5,7 +5,7 @@ import { startMerchantReceiver, type MerchantReceiver } from '../helpers/merchan
 import { loopsWebhookSecretFor, startStack, TEST_KEYS, type Stack } from '../helpers/stack';
 
 /**
- * Logs never contain a secret (product.md "Quality bars"): every line the gateway writes at level
+ * Logs never contain a secret (README.md "Deploying", "Secrets"; docs/development.md "Habits"): every line the gateway writes at level
  * `trace` through a full exercise — creates, reads, mapping lookups, bad input, wrong keys, Loops
  * failing, Loops webhooks in, Stripe webhooks out, a merchant endpoint failing — is scanned for
  * every configured key and secret and every credential header value seen on the wire.

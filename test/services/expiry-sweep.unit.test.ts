@@ -45,7 +45,7 @@ function fakeLoops(behaviourOf: (id: string) => Behaviour) {
     createSessionV3: unused,
     listSessionsV3: unused,
     createSessionV2: unused,
-    // The status V3 lacks (loops-api.md §3.2), read beside every V3 read.
+    // The status V3 lacks (docs/loops-contract.md §3.2), read beside every V3 read.
     getSessionV2: async (id) => {
       switch (behaviourOf(id)) {
         case 'unreachable':

@@ -1,6 +1,6 @@
 import { hostedUiMode, isWellFormedStripeVersion, usesAllowedPaymentMethodTypes } from '../../src/stripe/api-version';
 
-describe('Stripe-Version (stripe-surface.md §0.9)', () => {
+describe('Stripe-Version (docs/stripe-checkout-contract.md §0.9)', () => {
   it('accepts YYYY-MM-DD with an optional release name, nothing else', () => {
     for (const good of ['2026-10-28.endive', '2024-06-20', '2025-04-30.basil', '2020-08-27']) expect(isWellFormedStripeVersion(good)).toBe(true);
     for (const bad of [

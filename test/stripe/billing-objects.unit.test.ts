@@ -12,7 +12,7 @@ const missing = (fixture: object, built: object) => keys(fixture).filter((key) =
 
 /**
  * Every field Stripe's own example objects have (test/fixtures, from the OpenAPI fixtures) is on
- * the gateway's, nulls included, so code reading any of them finds it (stripe-billing-surface.md §13).
+ * the gateway's, nulls included, so code reading any of them finds it (docs/stripe-billing-contract.md §13).
  */
 describe('billing objects carry every field of Stripe’s fixtures', () => {
   const plan = firstPlan(loopsSub());

@@ -33,7 +33,7 @@ describe('Stripe search queries', () => {
   });
 
   it('joins clauses separated by a space alone with AND, and reads and/or in any case (Stripe’s query language)', () => {
-    // documenso's query (real-apps.md §2.6): two clauses, a space between them.
+    // documenso's query (docs/migrating.md "What real Checkout apps call"): two clauses, a space between them.
     expect(parseSearchQuery("active:'true' type:'recurring'", PRICE_FIELDS)).toEqual({
       joiner: 'AND',
       clauses: [

@@ -1,7 +1,7 @@
 import { defaultPortalFeatures } from '../../src/stripe/objects/portal-configuration-object';
 import { loopsPortalFeatures, portalFeatureGaps } from '../../src/translate/portal-features';
 
-describe('portalFeatureGaps: a configuration against what Loops’ portal does (loops-api.md §8.2)', () => {
+describe('portalFeatureGaps: a configuration against what Loops’ portal does (docs/loops-contract.md §8.2)', () => {
   it('Loops’ own features match, with either cancel mode', () => {
     expect(portalFeatureGaps(loopsPortalFeatures())).toEqual([]);
     const immediately = loopsPortalFeatures();

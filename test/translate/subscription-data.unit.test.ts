@@ -4,7 +4,7 @@ import { loopsSubscriptionData } from '../../src/translate/subscription-data';
 const ALL_ON = { subscriptions: true, customerPortal: true, trials: true };
 const NOW = 1_800_000_000;
 
-describe('loopsSubscriptionData: Stripe’s subscription_data as Loops’ (loops-api.md §8.3)', () => {
+describe('loopsSubscriptionData: Stripe’s subscription_data as Loops’ (docs/loops-contract.md §8.3)', () => {
   it('passes a trial and the subscription’s metadata; keeps the description out; sends nothing for nothing', () => {
     expect(loopsSubscriptionData({ trial_period_days: 14, metadata: { team: 'acme', blank: '' }, description: 'Pro' }, NOW, ALL_ON)).toEqual({
       trial_period_days: 14,

@@ -8,7 +8,7 @@ const sign = (body: Buffer, t: number) =>
     .digest('hex');
 
 /**
- * loops-api.md §5: the signature covers the exact bytes Loops sent, so the gateway verifies those
+ * docs/loops-contract.md §5: the signature covers the exact bytes Loops sent, so the gateway verifies those
  * bytes whatever the Content-Type says (or when it is missing), and never text a decoder repaired.
  */
 describe('Loops webhooks are verified on the raw bytes', () => {

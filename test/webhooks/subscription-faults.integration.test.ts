@@ -17,7 +17,7 @@ import { startMerchantReceiver, type MerchantReceiver } from '../helpers/merchan
 import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
 
 /**
- * Loops' subscription webhooks (loops-api.md §8.4) lost, repeated and out of order (issue 12
+ * Loops' subscription webhooks (docs/loops-contract.md §8.4) lost, repeated and out of order (issue 12
  * "Tests: faults"). The gateway converges on Loops' state through its own reads (the subscription
  * sweep, retrieves), and announces each change it sees exactly once, however often and in
  * whatever order Loops reports it.

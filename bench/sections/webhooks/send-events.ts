@@ -18,7 +18,7 @@ export interface SendResult {
 const TIMEOUT_MS = 10_000;
 const now = () => performance.timeOrigin + performance.now();
 
-/** loops-api.md §5, as the emulator signs: `t=<unix>,v1=<hex HMAC-SHA256(secret, "t.rawBody")>`. */
+/** docs/loops-contract.md §5, as the emulator signs: `t=<unix>,v1=<hex HMAC-SHA256(secret, "t.rawBody")>`. */
 export function loopsSignature(secret: string, body: string, timestampSeconds: number): string {
   return `t=${timestampSeconds},v1=${createHmac('sha256', secret).update(`${timestampSeconds}.${body}`, 'utf8').digest('hex')}`;
 }

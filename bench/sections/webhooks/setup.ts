@@ -61,7 +61,7 @@ export async function prepareEvents(options: {
         type: 'checkout.session.completed',
         created: Math.floor(Date.now() / 1000),
         livemode: false,
-        // The snapshot Loops takes when the session is paid (loops-api.md §5).
+        // The snapshot Loops takes when the session is paid (docs/loops-contract.md §5).
         data: { object: { ...loops, payment_status: 'paid', payment_intent: loops.payment_intent ?? `pi_bench${runTag}${index}` } },
       };
       prepared[index] = { sessionId: session.id, loopsEventId, body: JSON.stringify(event) };

@@ -2,7 +2,7 @@ import { toUnixSeconds } from '../clock';
 import type { ChargeRecord } from '../state';
 
 /**
- * The charge of loops-api.md §5 and §8.4: minor units, lower case. A checkout's charge names its
+ * The charge of docs/loops-contract.md §5 and §8.4: minor units, lower case. A checkout's charge names its
  * `checkout_session`; a renewal's names only its `subscription` (`checkout_session: null`); a
  * failed renewal has `status: "failed"` and a `failure_message`.
  */

@@ -4,7 +4,7 @@ import type { PaymentLinkRecord, ProductRecord } from '../state';
 import { renderPrice, unitAmount } from './product';
 
 /**
- * Stripe's `payment_link` shape (loops-api.md §3.4) plus Loops' own fields (`label`, `productIds`,
+ * Stripe's `payment_link` shape (docs/loops-contract.md §3.4) plus Loops' own fields (`label`, `productIds`,
  * `successUrl`, `cancelUrl`). `line_items` holds one item per product with its full price object.
  */
 export function renderPaymentLink(context: EmulatorContext, link: PaymentLinkRecord) {

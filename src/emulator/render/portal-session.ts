@@ -2,7 +2,7 @@ import { toUnixSeconds } from '../clock';
 import { portalUrl, type EmulatorContext } from '../context';
 import type { PortalSessionRecord } from '../state';
 
-/** The customer-portal session of loops-api.md §8.2, exactly its fields. */
+/** The customer-portal session of docs/loops-contract.md §8.2, exactly its fields. */
 export function renderPortalSession(context: EmulatorContext, portal: PortalSessionRecord) {
   return {
     id: portal.id,

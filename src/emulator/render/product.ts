@@ -9,7 +9,7 @@ const asMajor = (value: number | null, currency: string): number | null => (valu
 
 const productStatus = (product: ProductRecord) => (product.active ? 'ACTIVE' : 'INACTIVE');
 
-/** V3 product, exactly the fields of loops-api.md §3.3; Loops' amounts are strings of minor units. */
+/** V3 product, exactly the fields of docs/loops-contract.md §3.3; Loops' amounts are strings of minor units. */
 export function renderProductV3(product: ProductRecord) {
   return {
     id: product.id,

@@ -4,7 +4,7 @@ import { toMajor } from '../money';
 import type { SessionRecord, SessionStatus } from '../state';
 
 /**
- * V1/V2 status names (loops-api.md §3.1). `CANCELLED` exists in Loops' vocabulary but the
+ * V1/V2 status names (docs/loops-contract.md §3.1). `CANCELLED` exists in Loops' vocabulary but the
  * emulator never produces it: cancelling leaves the session open (§4), so no transition leads there.
  */
 export const V2_STATUS: Record<SessionStatus, string> = { open: 'PENDING', completed: 'COMPLETED', expired: 'EXPIRED', failed: 'FAILED' };

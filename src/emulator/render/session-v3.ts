@@ -3,7 +3,7 @@ import { checkoutUrl, type EmulatorContext } from '../context';
 import { isTrial, type SessionRecord } from '../state';
 
 /**
- * The Stripe-shaped object of loops-api.md §3.2: minor units, lower-case currency, unix seconds,
+ * The Stripe-shaped object of docs/loops-contract.md §3.2: minor units, lower-case currency, unix seconds,
  * `payment_status` and deliberately no `status` (the gateway must cope without it). `created`,
  * `payment_link` and `subscription` are Stripe fields added for convenience; `subscription` is the
  * id of the subscription a completed subscription-mode session created [chosen]. A completed

@@ -4,7 +4,7 @@ import type { SubscriptionRecord } from '../state';
 const seconds = (ms: number | null): number | null => (ms === null ? null : toUnixSeconds(ms));
 
 /**
- * The subscription object of loops-api.md §8.1, exactly its fields: snake_case, unix seconds,
+ * The subscription object of docs/loops-contract.md §8.1, exactly its fields: snake_case, unix seconds,
  * `amount` per period in minor units (unit price × quantity), lower-case currency.
  */
 export function renderSubscription(subscription: SubscriptionRecord) {

@@ -8,7 +8,7 @@ const optionsSchema = z.strictObject({ honourIdempotencyKeys: z.boolean().option
 
 /**
  * `/_emulator/options`: `honourIdempotencyKeys: false` plays a Loops that ignores
- * `Idempotency-Key` (loops-api.md §7.7 is an open question), so clients can prove they never
+ * `Idempotency-Key` (docs/loops-contract.md §7.7 is an open question), so clients can prove they never
  * create twice without relying on it.
  */
 export function registerAdminOptionRoutes(router: Router, context: EmulatorContext): void {

@@ -14,7 +14,7 @@ const failNextChargeSchema = z.strictObject({
   message: z.string().min(1).max(500).optional(),
 });
 
-/** Admin calls for subscriptions (loops-api.md §8.5); no auth, never affected by faults. */
+/** Admin calls for subscriptions (docs/loops-contract.md §8.5); no auth, never affected by faults. */
 export function registerAdminSubscriptionRoutes(router: Router, context: EmulatorContext): void {
   router.post('/_emulator/subscriptions/:id/fail-next-charge', (ctx) => {
     const { times, message } = parseOr400(failNextChargeSchema, ctx.request.body ?? {});

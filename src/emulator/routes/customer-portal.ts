@@ -16,7 +16,7 @@ const createSchema = z.strictObject({
 export const PORTAL_SESSION_TTL_MS = 3600 * 1000;
 
 /**
- * `POST /api/v3/customer-portal/sessions` (loops-api.md §8.2). Loops has no customer object, so a
+ * `POST /api/v3/customer-portal/sessions` (docs/loops-contract.md §8.2). Loops has no customer object, so a
  * portal session may be made for any `externalCustomerId`, with or without subscriptions; its page
  * then lists none [chosen].
  */

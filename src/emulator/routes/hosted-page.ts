@@ -15,7 +15,7 @@ import { html, readForm, seeOther } from './page-helpers';
 type Action = 'pay' | 'cancel' | 'fail';
 
 /**
- * The hosted checkout page (loops-api.md §6) and its three buttons. Pay and Fail end the session
+ * The hosted checkout page (docs/loops-contract.md §6) and its three buttons. Pay and Fail end the session
  * and send their webhooks (§5); Cancel only sends the customer back and leaves the session open
  * (§4). Fail redirects to the cancel URL with `status=failed` [chosen]. Pay carries the quantities
  * of adjustable items (§3.2 `adjustable_quantity`), which set what is charged, and the email and

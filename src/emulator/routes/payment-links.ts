@@ -8,7 +8,7 @@ import { renderPaymentLink } from '../render/payment-link';
 import type { EmulatorState, PaymentLinkRecord } from '../state';
 import { metadataSchema, page, pagingQuery, parseOr400, urlSchema } from '../validation';
 
-/** Loops-style fields of loops-api.md §3.4. */
+/** Loops-style fields of docs/loops-contract.md §3.4. */
 const fields = {
   label: z.string().min(1).max(200).nullish(),
   productIds: z.array(z.string().min(1).max(255)).min(1).max(20),

@@ -9,7 +9,7 @@ import { cancelSubscriptionNow, updateSubscription } from '../subscription-lifec
 import { html, readForm, seeOther } from './page-helpers';
 
 /**
- * The hosted customer-portal page (loops-api.md §8.2, §8.5) at a portal session's `url`. Its
+ * The hosted customer-portal page (docs/loops-contract.md §8.2, §8.5) at a portal session's `url`. Its
  * buttons post forms and land back on the page (303), which shows the new state; the actions are
  * the API's (PUT `cancel_at_period_end`, DELETE), with the same webhooks. A portal session reaches
  * only its own customer's subscriptions, and nothing once expired (410).

@@ -10,7 +10,7 @@ import { currencySchema, metadataSchema, page, parseOr400, urlSchema } from '../
 /** Minor units, integers (§3.3: `2999` is $29.99). */
 const minorAmount = z.int().min(0).max(MAX_AMOUNT_MINOR);
 
-/** POST /api/v3/products body, with the limits of loops-api.md §3.3. */
+/** POST /api/v3/products body, with the limits of docs/loops-contract.md §3.3. */
 const v3CreateSchema = z.strictObject({
   name: z.string().min(1).max(5000),
   description: z.string().max(40_000).nullish(),

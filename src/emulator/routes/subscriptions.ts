@@ -15,7 +15,7 @@ const updateSchema = z.strictObject({
 });
 
 /**
- * The V3 subscription endpoints (loops-api.md §8.2). Every call first runs the work that has
+ * The V3 subscription endpoints (docs/loops-contract.md §8.2). Every call first runs the work that has
  * fallen due (a renewal whose period ended a moment ago), as session reads expire sessions (§6),
  * so an answer never shows a state time has already changed.
  */

@@ -1,12 +1,12 @@
 import { hash, randomUUID } from 'node:crypto';
 import type { ParamBag, ParamValue } from '../../stripe/params/param-bag';
 
-/** Stripe limits keys to 255 characters (stripe-surface.md §4). */
+/** Stripe limits keys to 255 characters (docs/stripe-checkout-contract.md §4). */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
 /**
  * One logical operation: the tenant, its Idempotency-Key, the endpoint and the parameters (in any
- * order, so a client that re-encodes them still matches; stripe-surface.md §4). The same request
+ * order, so a client that re-encodes them still matches; docs/stripe-checkout-contract.md §4). The same request
  * retried derives the same value, which is both the fingerprint a reused key is compared against
  * and the operation key the Loops idempotency keys derive from. One hash, computed only for
  * requests that carry a key; every other request is its own operation.

@@ -6,7 +6,7 @@ import type { GatewayState } from '../gateway-state';
 import { freshOperationKey, MAX_IDEMPOTENCY_KEY_LENGTH, operationFingerprint, shouldStoreResponse } from './idempotency-policy';
 
 /**
- * Stripe idempotency on every POST (stripe-node keys them all, stripe-surface.md §0.3, §4):
+ * Stripe idempotency on every POST (stripe-node keys them all, docs/stripe-checkout-contract.md §0.3, §4):
  * a completed key replays its first answer byte for byte with `Idempotent-Replayed: true`; the same
  * key with other parameters is a 400 `idempotency_error`; a key still running is a 409 the SDK
  * retries. Keys are scoped to the tenant. A request that ends without a stored answer releases the

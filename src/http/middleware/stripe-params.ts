@@ -15,7 +15,7 @@ const NO_BODY = Buffer.alloc(0);
 
 /**
  * Stripe requests carry parameters in the query string and the body, read as one bag
- * (stripe-surface.md §2.1). Bodies arrive as raw text; the gateway decodes them itself, so form
+ * (docs/stripe-checkout-contract.md §2.1). Bodies arrive as raw text; the gateway decodes them itself, so form
  * and JSON share one set of rules and limits. A body must arrive within `bodyTimeoutMs`.
  */
 export function stripeParams(bodyTimeoutMs: number): Middleware<GatewayState> {

@@ -4,7 +4,7 @@ import type { GatewayState } from '../gateway-state';
 
 /**
  * The `Stripe-Version` decides how objects are rendered and which parameters exist
- * (stripe-surface.md §0.9), so a value that is not a version (`YYYY-MM-DD`, optionally `.name`) is
+ * (docs/stripe-checkout-contract.md §0.9), so a value that is not a version (`YYYY-MM-DD`, optionally `.name`) is
  * a 400 rather than silently read as the default.
  */
 export function stripeVersionCheck(): Middleware<GatewayState> {

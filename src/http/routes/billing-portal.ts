@@ -7,7 +7,7 @@ import { sendJson, sendSerializedJson } from '../respond';
 
 /**
  * The paths stripe-node calls for `billingPortal.sessions.create` and
- * `billingPortal.configurations.create/retrieve/update/list` (stripe-billing-surface.md §1).
+ * `billingPortal.configurations.create/retrieve/update/list` (docs/stripe-billing-contract.md §1).
  */
 export function billingPortalRoutes(createSession: CreatePortalSession, configurations: PortalConfigurationService): Router<GatewayState> {
   const router = new Router<GatewayState>({ prefix: '/v1/billing_portal' });

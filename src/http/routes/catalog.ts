@@ -7,7 +7,7 @@ import type { GatewayState } from '../gateway-state';
 import { sendJson, sendSerializedJson } from '../respond';
 
 /**
- * The catalog paths stripe-node calls for `products.*` and `prices.*` (stripe-billing-surface.md
+ * The catalog paths stripe-node calls for `products.*` and `prices.*` (docs/stripe-billing-contract.md
  * §1): one catalog with the imported mappings (docs/mappings.md "One catalog"). Search paths are
  * registered before `/:id`, which would otherwise take `search` for an id.
  */

@@ -4,7 +4,7 @@ import { callContextOf } from '../call-context-of';
 import type { GatewayState } from '../gateway-state';
 import { sendJson, sendSerializedJson } from '../respond';
 
-/** The paths stripe-node calls for `checkout.sessions` (stripe-surface.md §1.2). */
+/** The paths stripe-node calls for `checkout.sessions` (docs/stripe-checkout-contract.md §1.2). */
 export function checkoutSessionRoutes(service: CheckoutSessionService): Router<GatewayState> {
   const router = new Router<GatewayState>({ prefix: '/v1/checkout/sessions' });
   router.post('/', async (ctx) => {

@@ -6,7 +6,7 @@ import { sendJson, sendSerializedJson } from '../respond';
 
 /**
  * The paths stripe-node calls for `customers.create/retrieve/update/del/list/search`
- * (stripe-billing-surface.md §1). `/search` is registered before `/:id`, which would match it too.
+ * (docs/stripe-billing-contract.md §1). `/search` is registered before `/:id`, which would match it too.
  */
 export function customerRoutes(service: CustomerService): Router<GatewayState> {
   const router = new Router<GatewayState>({ prefix: '/v1/customers' });

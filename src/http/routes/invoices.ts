@@ -4,7 +4,7 @@ import { callContextOf } from '../call-context-of';
 import type { GatewayState } from '../gateway-state';
 import { sendJson } from '../respond';
 
-/** The read side of `invoices` (stripe-billing-surface.md §1, §8). */
+/** The read side of `invoices` (docs/stripe-billing-contract.md §1, §8). */
 export function invoiceRoutes(service: InvoiceService): Router<GatewayState> {
   const router = new Router<GatewayState>({ prefix: '/v1/invoices' });
   router.get('/', async (ctx) => sendJson(ctx, 200, await service.list(callContextOf(ctx), ctx.state.params ?? {})));

@@ -4,7 +4,7 @@ import { callContextOf } from '../call-context-of';
 import type { GatewayState } from '../gateway-state';
 import { sendJson } from '../respond';
 
-/** The paths stripe-node calls for `subscriptions` (stripe-billing-surface.md §1); `cancel` is a DELETE with its params in the query. */
+/** The paths stripe-node calls for `subscriptions` (docs/stripe-billing-contract.md §1); `cancel` is a DELETE with its params in the query. */
 export function subscriptionRoutes(service: SubscriptionService): Router<GatewayState> {
   const router = new Router<GatewayState>({ prefix: '/v1/subscriptions' });
   router.get('/', async (ctx) => sendJson(ctx, 200, await service.list(callContextOf(ctx), ctx.state.params ?? {})));

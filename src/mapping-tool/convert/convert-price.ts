@@ -6,7 +6,7 @@ import { loopsIntervalOf } from './loops-interval';
 import { toLoopsPriceAmount } from './loops-money';
 import { unitAmountOf } from './skip-reasons';
 
-/** The metadata keys that tie a Loops product to its Stripe price (loops-api.md §3.3 `metadata`). */
+/** The metadata keys that tie a Loops product to its Stripe price (docs/loops-contract.md §3.3 `metadata`). */
 export const LINK_METADATA = { priceId: 'stripe_price_id', productId: 'stripe_product_id' } as const;
 
 /** A type's named fields, without the index signature a loose zod object adds. */
@@ -44,7 +44,7 @@ export interface LoopsProductSource {
 }
 
 /**
- * The one Loops V3 product builder (loops-api.md §3.3): the mapping tool, the gateway's
+ * The one Loops V3 product builder (docs/loops-contract.md §3.3): the mapping tool, the gateway's
  * `prices.create` / `products.create` and checkout's `price_data` all make Loops products through
  * it, so a price looks the same in Loops however it got there, and `metadata.stripe_price_id` /
  * `stripe_product_id` always tie it back (the re-check before any repeated create looks for them).

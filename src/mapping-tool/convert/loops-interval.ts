@@ -8,7 +8,7 @@ export interface StripeRecurring {
 }
 
 /**
- * The one interval rule of the project: the Loops `recurringInterval` (loops-api.md §3.3: `month` |
+ * The one interval rule of the project: the Loops `recurringInterval` (docs/loops-contract.md §3.3: `month` |
  * `year`, one period) that bills a Stripe recurring price on the same dates; undefined for a
  * one-time price or one Loops cannot bill (every week, every 3 months…). The mapping tool, the
  * gateway's `prices.create` and checkout's `price_data` all decide through it, so a price billed

@@ -3,7 +3,7 @@ import { currencyExponent, isIsoCurrency } from '../../stripe/money';
 
 /**
  * Money between Stripe prices (integer minor units as Stripe counts them: cents, whole yen,
- * thousandths of a dinar — src/stripe/money.ts) and Loops V3 products (loops-api.md §3.3:
+ * thousandths of a dinar — src/stripe/money.ts) and Loops V3 products (docs/loops-contract.md §3.3:
  * `priceAmount` in minor units; §7.4 lists that, and ISK, as known unknowns, so the unit follows
  * src/loops/v3-amounts.ts and nothing else).
  */

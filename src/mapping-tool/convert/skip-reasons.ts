@@ -27,7 +27,7 @@ export type SkipCode =
   | 'amount_precision';
 
 /**
- * What a Loops V3 product can be (loops-api.md §3.3): one fixed amount in one currency, once or
+ * What a Loops V3 product can be (docs/loops-contract.md §3.3): one fixed amount in one currency, once or
  * every month or year. A price that needs more is reported, never approximated: mapping a tiered
  * or weekly price to a fixed monthly product would charge customers the wrong amount.
  */

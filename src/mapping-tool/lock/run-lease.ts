@@ -43,7 +43,7 @@ const TAKE_OVER = IF_HOLDER("return redis.call('set', KEYS[1], ARGV[2], 'PX', AR
 /**
  * One mapping run per tenant at a time, across machines that share the gateway's Redis: a second
  * run waits, then lists Loops and links what the first one created, instead of racing it to create
- * the same products (Loops' Idempotency-Key handling is unknown, loops-api.md §7.7). The lease is
+ * the same products (Loops' Idempotency-Key handling is unknown, docs/loops-contract.md §7.7). The lease is
  * renewed while the run lives; a SIGKILLed run's lease lapses after `ttlMs`, or at once when the
  * next run is on the same host and sees the holder's process is gone.
  */

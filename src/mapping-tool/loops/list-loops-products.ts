@@ -2,7 +2,7 @@ import type { LoopsClient } from '../../loops/loops-client';
 import type { LoopsV3Product } from '../../loops/loops-schemas';
 import type { ReadRetry } from './read-retry';
 
-/** Loops' largest page (loops-api.md §3.3: `limit` 1–100). */
+/** Loops' largest page (docs/loops-contract.md §3.3: `limit` 1–100). */
 const PAGE_SIZE = 100;
 
 const once: ReadRetry = (work) => work();

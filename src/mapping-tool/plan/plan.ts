@@ -27,7 +27,7 @@ export interface LoopsLookup {
 
 /**
  * Step one, without Loops: keep what the mapping file already maps (it is the merchant's source
- * of truth, product.md "Mapping files"), skip what Loops cannot represent, convert the rest.
+ * of truth, docs/mappings.md "The mapping file and Redis"), skip what Loops cannot represent, convert the rest.
  */
 export function preparePlan(catalog: Catalog, existing: MappingFile, includeInactive: boolean): PreparedPlan {
   const settled: PlanItem[] = catalog.unreadable.map(({ id, problem }) => ({

@@ -37,8 +37,8 @@ export interface MappingResult {
 export const INPUT_SKIPS: ReadonlySet<SkipCode> = new Set<SkipCode>(['unreadable', 'product_missing']);
 
 /**
- * 3 when the run stopped early; 1 when anything needs the merchant's attention (product.md: "a
- * non-zero exit when anything failed"): failed prices, a failed Redis load, duplicate Loops
+ * 3 when the run stopped early; 1 when anything needs the merchant's attention (docs/mappings.md "Retries, progress and the summary":
+ * exit 1 when anything failed): failed prices, a failed Redis load, duplicate Loops
  * products, or an incomplete catalog (a truncated export, unreadable objects, prices without their
  * product); 0 when every price was mapped, kept, or skipped because Loops cannot represent it.
  */

@@ -23,7 +23,7 @@ export interface DuplicateCheck {
 /**
  * After the creates, with a fresh listing of Loops: for each price this run created or linked,
  * are there other live products tagged with it? Only possible when two runs raced without a shared
- * lock against a Loops that ignored the Idempotency-Key (loops-api.md §7.7). The file is pointed at
+ * lock against a Loops that ignored the Idempotency-Key (docs/loops-contract.md §7.7). The file is pointed at
  * the canonical product (the same choice in every run, `compareCanonical`), and the rest are
  * reported for the merchant to archive.
  */

@@ -39,7 +39,7 @@ export interface CreateDeps {
 /**
  * Creates one price's Loops product, duplicate-free: every attempt carries the same deterministic
  * Idempotency-Key, and after any failure that Loops may have acted on, Loops is listed again and a
- * product tagged with this price is taken instead of creating another (loops-api.md §7.7: whether
+ * product tagged with this price is taken instead of creating another (docs/loops-contract.md §7.7: whether
  * Loops honours the key is unknown, so the key alone is not trusted).
  */
 export async function createProduct(item: CreateItem, deps: CreateDeps): Promise<CreateOutcome> {

@@ -25,7 +25,7 @@ export interface VerifyReport {
 
 /**
  * `mappings verify`: every mapped Loops product exists and charges the mapped amount, currency
- * and interval (product.md). One listing of Loops answers most entries; ids the listing does not
+ * and interval (docs/mappings.md). One listing of Loops answers most entries; ids the listing does not
  * show (another status, a newer product) are fetched one by one.
  */
 export async function verifyMappings(

@@ -3,7 +3,7 @@ import type { ConfigurationWriteParams, FeaturesParams } from '../../stripe/para
 import { mergeMetadata } from '../customers/apply-customer-params';
 
 /**
- * A configuration with a create's or update's parameters applied (stripe-billing-surface.md §9.2),
+ * A configuration with a create's or update's parameters applied (docs/stripe-billing-contract.md §9.2),
  * as a new object. `undefined` leaves a field as it is; `null` (an update's empty value) clears it;
  * hashes merge field by field, lists are replaced whole. A create applies its parameters to
  * `buildPortalConfigurationObject`'s blank configuration, so both paths share every rule.

@@ -44,8 +44,8 @@ export interface CreatedConfiguration {
 }
 
 /**
- * `billingPortal.configurations` (stripe-billing-surface.md §1, §9.2), per tenant. Loops' portal is
- * configured in Loops (loops-api.md §8.2), not through these objects: the gateway keeps them for
+ * `billingPortal.configurations` (docs/stripe-billing-contract.md §1, §9.2), per tenant. Loops' portal is
+ * configured in Loops (docs/loops-contract.md §8.2), not through these objects: the gateway keeps them for
  * merchant code that creates, lists, updates and names them (nextjs/saas-starter lists them and
  * creates one when there is none, then names it in `billingPortal.sessions.create`).
  *

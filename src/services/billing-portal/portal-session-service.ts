@@ -22,8 +22,8 @@ export interface PortalSessionServiceDeps {
 }
 
 /**
- * `billingPortal.sessions.create` (stripe-billing-surface.md §9.1) as a Loops customer-portal
- * session (loops-api.md §8.2, LOOPS_CONTRACT.customerPortal): the customer must be the tenant's
+ * `billingPortal.sessions.create` (docs/stripe-billing-contract.md §9.1) as a Loops customer-portal
+ * session (docs/loops-contract.md §8.2, LOOPS_CONTRACT.customerPortal): the customer must be the tenant's
  * (its `cus_…` id is the `externalCustomerId` its Loops subscriptions carry, checkout-completion.ts);
  * the answer is Stripe's object with Loops' `bps_…` id and `url`, so the merchant redirects straight
  * to Loops' page. Loops requires a return URL: the request's, else the configuration's
@@ -86,7 +86,7 @@ export function createPortalSessionService(deps: PortalSessionServiceDeps) {
       },
       `billing-portal-session:${loops.id}`,
     );
-    // Not its id: Loops' portal page needs no key, so the `bps_` id opens it (loops-api.md §8.5).
+    // Not its id: Loops' portal page needs no key, so the `bps_` id opens it (docs/loops-contract.md §8.5).
     deps.logger.info({ customer: customer.id }, 'billing portal session created');
     return expandConfiguration ? { ...session, configuration: deps.configurations.render(call, configuration) } : session;
   };

@@ -27,7 +27,7 @@ export interface CheckoutCompletionDeps {
 }
 
 /**
- * Gathers what completing an open session needs (stripe-billing-surface.md §11, loops-api.md §8),
+ * Gathers what completing an open session needs (docs/stripe-billing-contract.md §11, docs/loops-contract.md §8),
  * for session-sync.ts to write in the one compare-and-set that records `checkout.session.completed`:
  * 1. the customer details Loops' page collected and, in subscription mode, the subscription and
  *    whether anything was paid (a trial: `no_payment_required`), from the report that announced

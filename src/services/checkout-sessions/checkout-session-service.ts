@@ -99,7 +99,7 @@ export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
       if (Object.keys(metadata).length > 50)
         throw new GatewayError('parameter_invalid', 'Invalid metadata: metadata can have at most 50 keys.', 'metadata');
       checkLoopsMetadata(metadata);
-      // Stripe lets metadata change whatever the session's state (stripe-surface.md §5.5); Loops only
+      // Stripe lets metadata change whatever the session's state (docs/stripe-checkout-contract.md §5.5); Loops only
       // while it is open, and nobody can pay an ended session, so Loops is told only then.
       if (record.session.status === 'open') await updateMetadataInLoops(call, record, metadata);
       // Exactly what Loops was sent (a settle meanwhile changes other fields, never metadata).
@@ -123,7 +123,7 @@ export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
     }
   }
 
-  /** Only open sessions can be expired (stripe-surface.md §5.5); Loops is told first. */
+  /** Only open sessions can be expired (docs/stripe-checkout-contract.md §5.5); Loops is told first. */
   async function expire(call: CallContext, id: string, bag: ParamBag): Promise<Rendered> {
     const params = validateParams(expireSchema, bag);
     const expansion = parseSessionExpand(params.expand, false);

@@ -7,7 +7,7 @@ type Rendered = Record<string, unknown>;
  * subscription store, its objects and events live there, not here; checkout-link.ts implements it). Two calls:
  * - `firstInvoiceId`, as the session completes and before its completion is recorded: the core
  *   brings the subscription in (its `customer.subscription.created` and `invoice.*` events thereby
- *   precede `checkout.session.completed`, stripe-billing-surface.md §10.1 A) and names its first
+ *   precede `checkout.session.completed`, docs/stripe-billing-contract.md §10.1 A) and names its first
  *   invoice, which the completed session shows in `invoice`;
  * - `forExpansion`, for `expand[]=subscription` on a session: the subscriptions, rendered in the
  *   request's version. Ids it does not answer get the session's reference stub.

@@ -44,7 +44,7 @@ export interface CreateInLoopsDeps {
  * Makes the plan's Loops session, at most once per logical operation, with three guards:
  * 1. the Loops `Idempotency-Key` derives from the operation key, so a retry of the same Stripe
  *    request (same Idempotency-Key and parameters) asks Loops for the same session;
- * 2. Loops may ignore that header (loops-api.md §7.7), so a retry of an operation whose earlier
+ * 2. Loops may ignore that header (docs/loops-contract.md §7.7), so a retry of an operation whose earlier
  *    attempt left no answer first looks for the session that attempt may have made, by the
  *    operation marker in its metadata (translate/operation-marker.ts);
  * 3. a create Loops did not answer may still be carried out later, after that look. Its request is

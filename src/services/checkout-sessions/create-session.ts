@@ -24,7 +24,7 @@ import { createUnhonouredWarning } from './unhonoured-warning';
 import { createInLoops, type CreateInLoopsDeps, type LoopsOutcome } from './create-in-loops';
 import { renderSession } from './render-session';
 
-/** Stripe's `expires_at` window and default (stripe-surface.md §5.3). */
+/** Stripe's `expires_at` window and default (docs/stripe-checkout-contract.md §5.3). */
 export const SESSION_EXPIRY = { minSeconds: 30 * 60, maxSeconds: 24 * 3600, defaultSeconds: 24 * 3600 } as const;
 
 export interface CreateSessionDeps extends CreateInLoopsDeps {
@@ -32,7 +32,7 @@ export interface CreateSessionDeps extends CreateInLoopsDeps {
   sessions: SessionStore;
   customers: CheckoutCustomers;
   planChoices: PlanChoices;
-  /** loops-api.md §8's switches: subscription mode needs `subscriptions`, a trial `trials`. */
+  /** docs/loops-contract.md §8's switches: subscription mode needs `subscriptions`, a trial `trials`. */
   contract: LoopsContractSwitches;
   now: () => number;
   logger: Logger;
@@ -110,7 +110,7 @@ export function createCreateSession(deps: CreateSessionDeps) {
 /**
  * What the session's completion will need (session-record.ts `completion`). Where Stripe creates a
  * customer at completion (subscription mode without `customer`; `customer_creation: always`,
- * stripe-billing-surface.md §11), its id is picked now, derived from the operation (so a retried
+ * docs/stripe-billing-contract.md §11), its id is picked now, derived from the operation (so a retried
  * create picks the same one, and finds its earlier Loops session by it), and sent to Loops as
  * `externalCustomerId`: Loops' subscription and portal then belong to the customer the gateway
  * creates once the session completes. The session's `customer` stays null until then, as in Stripe.
@@ -140,7 +140,7 @@ function checkExpiresAt(requested: number | undefined, nowSeconds: number): numb
 
 /**
  * What every Loops create carries. With `customer`, the customer's email goes to Loops as V3
- * `customer_email` (loops-api.md §3.2), so its page is prefilled, beside `externalCustomerId`; the
+ * `customer_email` (docs/loops-contract.md §3.2), so its page is prefilled, beside `externalCustomerId`; the
  * session object itself keeps Stripe's echo of the parameters (`customer_email` null: Stripe refuses
  * it together with `customer`).
  */

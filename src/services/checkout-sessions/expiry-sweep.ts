@@ -49,7 +49,7 @@ type Outcome = 'settled' | 'deferred' | { pauseMs: number };
  * it (session-sync.ts reads Loops' V2 status), and otherwise here at its `expires_at`. Until then
  * nobody can pay it, so what is late is its `checkout.session.expired`, never a payment. Finding
  * it sooner would mean asking Loops about every open session on every run, or paging Loops'
- * session list, whose order is undocumented (loops-api.md §3.2); docs/webhooks.md says so.
+ * session list, whose order is undocumented (docs/loops-contract.md §3.2); docs/webhooks.md says so.
  *
  * A backlog (10k sessions expiring together) is settled in one run at the pace Loops allows:
  * tenants in parallel, so one tenant's backlog never holds up another's; per tenant, batches of
@@ -73,7 +73,7 @@ export function createExpirySweep(deps: ExpirySweepDeps) {
     } catch (error) {
       if (!isLoopsError(error) || !isLoopsRefusal(error)) throw error;
       // Refused: Loops ended the session since it was read (paid, failed, expired). Its state
-      // decides, not the refusal's wording (loops-api.md §7.6); still open means a real failure.
+      // decides, not the refusal's wording (docs/loops-contract.md §7.6); still open means a real failure.
       const again = await deps.sync.read(tenant, record);
       if (again.state === 'open') throw error;
       return again;

@@ -24,7 +24,7 @@ export type FinalQuantity =
   | 'inconsistent';
 
 /**
- * Loops' session object reports the total paid, not its line items (loops-api.md §3.2), while the
+ * Loops' session object reports the total paid, not its line items (docs/loops-contract.md §3.2), while the
  * customer may have changed the quantity of an `adjustable_quantity` item on the Loops page. Create
  * allows one such item (line-item-rules.ts), so the total decides it:
  *

@@ -6,7 +6,7 @@ import type { MarkerSearch } from './resumed-create';
 /**
  * How far a retry looks for the Loops session an earlier attempt may have made. The session is
  * open (nobody has its URL), so the V3 list is filtered to open sessions (and to the customer, when
- * there is one). Loops does not document the list's order (loops-api.md §3.2), so the look is
+ * there is one). Loops does not document the list's order (docs/loops-contract.md §3.2), so the look is
  * bounded: a tenant with more open sessions than these pages hold gets an inconclusive answer.
  */
 export const MARKER_SEARCH = { pageSize: 100, maxPages: 5 } as const;

@@ -15,7 +15,7 @@ export const lineItemsUrl = (sessionId: string) => `/v1/checkout/sessions/${sess
 
 /**
  * The session as Stripe returns it in `stripeVersion`, with `line_items` only when expanded
- * (stripe-surface.md §3.4). The stored object is version-neutral: what differs between versions
+ * (docs/stripe-checkout-contract.md §3.4). The stored object is version-neutral: what differs between versions
  * is applied here, on every read (§0.9):
  * - `ui_mode`: `hosted` before 2026-03-25, `hosted_page` from then on;
  * - `allowed_payment_method_types` exists from 2026-09-30 on; earlier versions do not have the

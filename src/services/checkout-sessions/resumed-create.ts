@@ -4,7 +4,7 @@ import type { EarlierAttempts } from '../../store/idempotency-store';
 
 /**
  * When a retry may create a Loops session — the policy behind "one logical create never makes two
- * Loops sessions" when Loops may ignore `Idempotency-Key` (loops-api.md §7.7). Pure functions; the
+ * Loops sessions" when Loops may ignore `Idempotency-Key` (docs/loops-contract.md §7.7). Pure functions; the
  * Loops and Redis calls are in create-in-loops.ts.
  *
  * A create the gateway sent and got no answer to (a timeout, or a connection lost after sending)

@@ -70,7 +70,7 @@ export function createSessionSync(deps: SessionSyncDeps) {
       const loops = await tenant.loops.getSessionV2(id);
       return { state: stateFromV2(loops), details: { amountTotal: loopsV2TotalInMinorUnits(loops) } };
     }
-    // Both at once: V3 for the payment details, V2 for the status V3 lacks (loops-api.md §3.2).
+    // Both at once: V3 for the payment details, V2 for the status V3 lacks (docs/loops-contract.md §3.2).
     const [v3, v2] = await Promise.allSettled([
       tenant.loops.getSessionV3(id),
       v3StatusFromV2 ? tenant.loops.getSessionV2(id) : Promise.resolve(undefined),

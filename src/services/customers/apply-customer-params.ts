@@ -7,7 +7,7 @@ import type { StoredCustomer } from '../../store/customer-record';
 type Address = NonNullable<CustomerWriteParams['address']>;
 
 /**
- * A customer with a create's or update's parameters applied (stripe-billing-surface.md §3), as a
+ * A customer with a create's or update's parameters applied (docs/stripe-billing-contract.md §3), as a
  * new object. `undefined` leaves a field as it is, `null` (an update's empty value) clears it;
  * hashes Stripe updates field by field (`address`, `invoice_settings`, `metadata`) merge, `shipping`
  * is replaced whole (its `name` and `address` are required). A create applies its parameters to

@@ -46,8 +46,8 @@ export interface CreatedCustomer {
 }
 
 /**
- * The customer directory behind `/v1/customers` (stripe-billing-surface.md §1, §3), per tenant.
- * Loops has no customer object (loops-api.md §8); the `cus_…` id is what checkouts send Loops as
+ * The customer directory behind `/v1/customers` (docs/stripe-billing-contract.md §1, §3), per tenant.
+ * Loops has no customer object (docs/loops-contract.md §8); the `cus_…` id is what checkouts send Loops as
  * `externalCustomerId`. Every change records its `customer.*` event with it (CustomerStore) and
  * then queues its deliveries, as session transitions do.
  */
@@ -98,7 +98,7 @@ export function createCustomerService(deps: CustomerServiceDeps) {
     return { json, answerStored: answer !== undefined };
   }
 
-  /** A deleted customer retrieves as its stub, with 200 (stripe-billing-surface.md §2). */
+  /** A deleted customer retrieves as its stub, with 200 (docs/stripe-billing-contract.md §2). */
   async function retrieve(call: CallContext, id: string, bag: ParamBag): Promise<Rendered> {
     const params = validateParams(retrieveSchema, bag);
     const expansions = parseCustomerExpand(params.expand, false);
@@ -134,7 +134,7 @@ export function createCustomerService(deps: CustomerServiceDeps) {
 
   /**
    * `DELETE /v1/customers/:id`: the customer becomes its stub and leaves every index; its
-   * `customer.deleted` event carries the last full snapshot (stripe-billing-surface.md §10). A
+   * `customer.deleted` event carries the last full snapshot (docs/stripe-billing-contract.md §10). A
    * second delete answers the same stub and records nothing: stripe-node sends DELETE without an
    * Idempotency-Key, so its network retry of a delete that landed must not fail.
    * Stripe also cancels the customer's subscriptions at once (§1); the gateway serves none yet, so
@@ -220,7 +220,7 @@ export function createCustomerService(deps: CustomerServiceDeps) {
 
   /**
    * The seam for completed checkouts (issue 11): Stripe Checkout creates a customer when a session
-   * completes without one (`customer_creation`, stripe-billing-surface.md §10.1 A), from the
+   * completes without one (`customer_creation`, docs/stripe-billing-contract.md §10.1 A), from the
    * `customer_details` Loops returns (checkout-completion.ts). The id is the one the session picked
    * at create and gave Loops as `externalCustomerId` (`id`), else derived from the session; either
    * way however often the completion is processed, it makes one customer and one `customer.created`

@@ -32,7 +32,7 @@ type Rendered = Record<string, unknown>;
 const notFound = (id: string) => new GatewayError('resource_missing', `No such invoice: '${id}'`, 'id');
 
 /**
- * `invoices.retrieve / list / listLineItems` (stripe-billing-surface.md §8): the invoices the
+ * `invoices.retrieve / list / listLineItems` (docs/stripe-billing-contract.md §8): the invoices the
  * subscription sync derives from Loops' periods and charges (translate/plan-subscription-invoices.ts).
  * Reads come from the store; an open invoice (a renewal still being retried) is brought up to date
  * with Loops first, as a retrieve of its subscription would.

@@ -23,7 +23,7 @@ export interface LoopsWebhookDeps {
   publisher: EventPublisher;
   now: () => number;
   logger: Logger;
-  /** The §8.4 events (loops-api.md): without it, or with LOOPS_CONTRACT.subscriptions off, they are ignored. */
+  /** The §8.4 events (docs/loops-contract.md): without it, or with LOOPS_CONTRACT.subscriptions off, they are ignored. */
   subscriptions?: SubscriptionWebhookDeps;
 }
 
@@ -32,7 +32,7 @@ export type WebhookOutcome = 'processed' | 'duplicate' | 'ignored';
 const AUTOMATIC = { id: null, idempotency_key: null };
 
 /**
- * Loops → gateway (architecture.md habit 7): verify the raw bytes, then parse, dedupe, translate,
+ * Loops → gateway (docs/development.md "Habits"): verify the raw bytes, then parse, dedupe, translate,
  * store, enqueue. It returns only once everything the event causes is durably recorded, so a 2xx
  * means nothing can be lost; any failure before that is a 5xx and Loops sends the event again,
  * which is safe because every step is idempotent.
@@ -92,7 +92,7 @@ export function createLoopsWebhookService(deps: LoopsWebhookDeps) {
 
   /**
    * A known event type whose object the gateway cannot read (the Loops contract is still
-   * uncertain here, loops-api.md §7): the raw event is kept 30 days for an operator, like unknown
+   * uncertain here, docs/loops-contract.md §7): the raw event is kept 30 days for an operator, like unknown
    * types, and logged, and the answer is a 400 so Loops sends it again, which a gateway fixed in
    * the meantime then processes (an `invalid_shape` record does not count as handled).
    */

@@ -35,7 +35,7 @@ export function soleUsersOfLoopsAccounts(tenants: TenantContext[]): (tenantId: s
   return (tenantId) => sole.has(tenantId);
 }
 
-/** Subscriptions and invoices (loops-api.md §8; stripe-billing-surface.md §6–§8, §10), built once for the container. */
+/** Subscriptions and invoices (docs/loops-contract.md §8; docs/stripe-billing-contract.md §6–§8, §10), built once for the container. */
 export function createBillingServices(deps: BillingServicesDeps) {
   const contract: BillingContract = { ...DEFAULT_BILLING_CONTRACT, ...deps.contract };
   const store = deps.stores.subscriptions;

@@ -11,7 +11,7 @@ type Rendered = Record<string, unknown>;
  * The subscription core as a subscription-mode checkout sees it (checkout-subscriptions.ts): at
  * completion the subscription is brought in through the one sync every path uses (so its
  * `customer.subscription.created` and first invoice events are recorded before the session's
- * `checkout.session.completed`, stripe-billing-surface.md §10.1 A), with the customer the checkout
+ * `checkout.session.completed`, docs/stripe-billing-contract.md §10.1 A), with the customer the checkout
  * made and the billing mode of the request that created the session; `expand[]=subscription`
  * renders the stored subscription in the request's version.
  */

@@ -17,7 +17,7 @@ export interface IndexedListSpec<T> {
 }
 
 /**
- * A Stripe list page read from one of the store's indexes (stripe-surface.md §3.3): cursors
+ * A Stripe list page read from one of the store's indexes (docs/stripe-checkout-contract.md §3.3): cursors
  * checked as ids before they touch the store, an unknown cursor a 400 naming it, and the list
  * envelope with a truthful `has_more`.
  */

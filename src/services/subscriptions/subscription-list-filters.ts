@@ -4,7 +4,7 @@ import type { SubscriptionRecord } from '../../store/subscription-record';
 import type { CreatedRange, SubscriptionIndex } from '../../store/subscription-store';
 
 /**
- * `GET /v1/subscriptions` filters (stripe-billing-surface.md §6.2 List). The statuses Loops never
+ * `GET /v1/subscriptions` filters (docs/stripe-billing-contract.md §6.2 List). The statuses Loops never
  * produces (`incomplete`, `incomplete_expired`, `paused`, `unpaid`) and filters on things the
  * gateway's subscriptions never have (`customer_account`, `test_clock`, `send_invoice`, automatic
  * tax) match nothing; `ended` is `canceled` (Loops has no `incomplete_expired`); no `status` is

@@ -41,7 +41,7 @@ export const SEARCH_MAX_EXAMINED = 1000;
 
 const notFound = (id: string) => new GatewayError('resource_missing', `No such subscription: '${id}'`, 'id');
 
-/** The `subscriptions` use cases behind the Stripe routes (stripe-billing-surface.md §1, §6). */
+/** The `subscriptions` use cases behind the Stripe routes (docs/stripe-billing-contract.md §1, §6). */
 export function createSubscriptionService(deps: SubscriptionServiceDeps) {
   const enabled = (what: string) => requireSubscriptions(deps.contract, what);
   const apiCause = (call: CallContext): SyncCause => ({ source: 'api', request: { id: call.requestId, idempotencyKey: call.idempotencyKey } });

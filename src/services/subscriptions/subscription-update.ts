@@ -14,7 +14,7 @@ export interface UpdatePlan {
   local: LocalChange;
 }
 
-/** Parameters that may still change once a subscription is canceled (stripe-billing-surface.md §6.1). */
+/** Parameters that may still change once a subscription is canceled (docs/stripe-billing-contract.md §6.1). */
 const ALLOWED_WHEN_CANCELED = new Set(['metadata', 'cancellation_details', 'expand']);
 
 const unsupported = (param: string, why: string) =>

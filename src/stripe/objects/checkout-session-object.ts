@@ -18,7 +18,7 @@ const customTextEntry = (entry: { message: string } | undefined) => (entry ? { m
 
 /**
  * A new `checkout.session` with every non-optional field of stripe-node 23.1.0's Session type,
- * nulls included (stripe-surface.md §5.1; test/fixtures/checkout.session.json). Values Loops has
+ * nulls included (docs/stripe-checkout-contract.md §5.1; test/fixtures/checkout.session.json). Values Loops has
  * no equivalent for take the value Stripe shows when the feature is off.
  */
 export function buildCheckoutSessionObject(facts: SessionFacts) {

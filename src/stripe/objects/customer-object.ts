@@ -4,7 +4,7 @@ import { buildListObject } from './list-object';
 
 /**
  * A new `customer` with every field the 23.1.0 type and the fixture always carry, nulls included
- * (stripe-billing-surface.md §3; test/fixtures/customer.json). Values the gateway has no source
+ * (docs/stripe-billing-contract.md §3; test/fixtures/customer.json). Values the gateway has no source
  * for take what Stripe shows for a customer without them: no balance, no currency until a first
  * subscription or invoice, not delinquent, no discount or test clock. Omittable fields
  * (`business_name`, `individual_name`) are present only when set; expand-only ones
@@ -72,7 +72,7 @@ function invoicePrefix(id: string): string {
 export type CustomerListExpansion = 'sources' | 'tax_ids';
 
 /**
- * The customer as Stripe returns it in `stripeVersion` (stripe-billing-surface.md §12): the
+ * The customer as Stripe returns it in `stripeVersion` (docs/stripe-billing-contract.md §12): the
  * clover+ `business_name`/`individual_name` are left out of earlier versions. A deleted customer
  * is its stub, `{id, object, deleted: true}`, in every version.
  */

@@ -7,12 +7,12 @@ export interface EventFacts {
   object: Record<string, unknown>;
   /** On `*.updated` events only: the old values of the fields that changed (previous-attributes.ts). */
   previousAttributes?: Record<string, unknown>;
-  /** The merchant request behind it; null for automatic events (stripe-surface.md §6.1). */
+  /** The merchant request behind it; null for automatic events (docs/stripe-checkout-contract.md §6.1). */
   request: { id: string | null; idempotency_key: string | null };
   pendingWebhooks: number;
 }
 
-/** Stripe's `event` object (stripe-surface.md §6.1; test/fixtures/event.json). */
+/** Stripe's `event` object (docs/stripe-checkout-contract.md §6.1; test/fixtures/event.json). */
 export function buildEventObject(facts: EventFacts) {
   return {
     id: facts.id,

@@ -10,7 +10,7 @@ export const invoiceLineId = (invoice: InvoiceRecord) => stableId('il', invoice.
 
 const TRIAL_DESCRIPTION = (name: string) => `Trial period for ${name}`;
 
-/** `1 × Pro (at $9.00 / month)`, as Stripe describes a subscription line (stripe-billing-surface.md §8). */
+/** `1 × Pro (at $9.00 / month)`, as Stripe describes a subscription line (docs/stripe-billing-contract.md §8). */
 function lineDescription(invoice: InvoiceRecord): string {
   if (invoice.trial) return TRIAL_DESCRIPTION(invoice.productName);
   const unit = invoice.price.unit_amount ?? Math.round(invoice.amount / invoice.quantity);
@@ -73,7 +73,7 @@ export function buildInvoiceLineObject(invoice: InvoiceRecord) {
 const finalized = (status: InvoiceStatus) => status !== 'draft';
 
 /**
- * Stripe's `invoice` (stripe-billing-surface.md §8; test/fixtures/invoice.json) in the default
+ * Stripe's `invoice` (docs/stripe-billing-contract.md §8; test/fixtures/invoice.json) in the default
  * version's shape. One line, the subscription's item for one period; no tax, discount, credit or
  * shipping; `hosted_invoice_url` and `invoice_pdf` null (Loops makes neither). `status` may be
  * overridden to show an event's snapshot (`invoice.created` shows the draft it was).

@@ -9,7 +9,7 @@ export interface LineItemFacts {
   metadata: Record<string, string> | null;
 }
 
-/** Stripe's `item` object (stripe-surface.md §5.4): amounts in minor units, no tax or discount. */
+/** Stripe's `item` object (docs/stripe-checkout-contract.md §5.4): amounts in minor units, no tax or discount. */
 export function buildLineItemObject(item: LineItemFacts) {
   const amount = (item.price.unit_amount ?? 0) * item.quantity;
   return {

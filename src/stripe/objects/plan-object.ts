@@ -1,7 +1,7 @@
 import type { StoredPrice } from '../../store/subscription-record';
 
 /**
- * Stripe's legacy `plan` (stripe-billing-surface.md §0.3, §5), which every subscription item (and
+ * Stripe's legacy `plan` (docs/stripe-billing-contract.md §0.3, §5), which every subscription item (and
  * every pre-basil invoice line) still carries beside its `price`: a mirror of the price, its id the
  * `price_…` id, `amount` the unit amount. Decimals are strings (§0.4: stripe-node coerces them).
  */

@@ -1,7 +1,7 @@
 import { hasPortalSubscriptionPause } from '../api-version';
 
 /**
- * `billing_portal.configuration` (stripe-billing-surface.md §9.2; stripe-node 23.1.0
+ * `billing_portal.configuration` (docs/stripe-billing-contract.md §9.2; stripe-node 23.1.0
  * `BillingPortal.Configuration`; test/fixtures/billing_portal.configuration.json): every field,
  * nulls included. Stored in today's shape and rendered per request (`renderPortalConfiguration`).
  */

@@ -1,7 +1,7 @@
 /**
- * `billing_portal.session` (stripe-billing-surface.md §9.1; stripe-node 23.1.0
+ * `billing_portal.session` (docs/stripe-billing-contract.md §9.1; stripe-node 23.1.0
  * `BillingPortal.Session`; test/fixtures/billing_portal.session.json): every field, nulls included.
- * The id and `url` are Loops' portal session's (loops-api.md §8.2), so the merchant redirects the
+ * The id and `url` are Loops' portal session's (docs/loops-contract.md §8.2), so the merchant redirects the
  * customer straight to Loops' page. `flow` is null: Loops' portal has no deep links.
  */
 export interface PortalSessionFacts {

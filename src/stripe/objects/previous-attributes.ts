@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 
 /**
- * `data.previous_attributes` of an `*.updated` event (stripe-billing-surface.md §10): the old values
+ * `data.previous_attributes` of an `*.updated` event (docs/stripe-billing-contract.md §10): the old values
  * of just the top-level fields that changed; a changed array or object is given whole, as it was.
  * Undefined when nothing changed (then there is no update to announce).
  */

@@ -14,7 +14,7 @@ export interface PriceFacts {
 }
 
 /**
- * Stripe's `price` object (stripe-surface.md §5.4). Decimal fields are strings: stripe-node casts
+ * Stripe's `price` object (docs/stripe-checkout-contract.md §5.4). Decimal fields are strings: stripe-node casts
  * `unit_amount_decimal` to Stripe.Decimal and throws on anything non-numeric.
  */
 export function buildPriceObject(price: PriceFacts, livemode: boolean) {

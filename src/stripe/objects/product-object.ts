@@ -23,7 +23,7 @@ export interface ProductFacts {
 }
 
 /**
- * Stripe's `product` object (stripe-billing-surface.md §4), for `GET /v1/products/:id`, expanded
+ * Stripe's `product` object (docs/stripe-billing-contract.md §4), for `GET /v1/products/:id`, expanded
  * `price.product` and product events. `stripeVersion` shapes it (§12): the marketing features are
  * `features` before 2024-04-10, `marketing_features` since; events use the default version.
  */
@@ -54,7 +54,7 @@ export function buildProductObject(product: ProductFacts, livemode: boolean, str
 
 export type StripeProduct = ReturnType<typeof buildProductObject>;
 
-/** `DELETE /v1/products/:id`'s answer (stripe-billing-surface.md §2 "Deleted objects"). */
+/** `DELETE /v1/products/:id`'s answer (docs/stripe-billing-contract.md §2 "Deleted objects"). */
 export function buildDeletedProductObject(id: string) {
   return { id, object: 'product' as const, deleted: true as const };
 }

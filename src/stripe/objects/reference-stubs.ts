@@ -16,7 +16,7 @@ type Stub = Record<string, unknown>;
 const nulls = (fields: readonly string[]): Stub => Object.fromEntries(fields.map((field) => [field, null]));
 
 /**
- * `expand[]` of an id field (stripe-surface.md §3.4) asks for an object Loops does not provide.
+ * `expand[]` of an id field (docs/stripe-checkout-contract.md §3.4) asks for an object Loops does not provide.
  * Refusing it would fail a whole list page once one session is paid, so the gateway renders a stub
  * in the object's Stripe shape instead: `id`, `object` and what the session itself says about it
  * (amount, currency, customer, email), `null` for everything it cannot know. Merchant code reading
@@ -56,7 +56,7 @@ export function buildReferenceStub(field: SessionIdReference, id: string, on: Re
   return STUBS[field](id, on);
 }
 
-/** PaymentIntent fields the gateway cannot know (stripe-surface.md fixture `payment_intent`). */
+/** PaymentIntent fields the gateway cannot know (Stripe's `payment_intent` fixture, test/fixtures/payment_intent.json). */
 const PAYMENT_INTENT_UNKNOWN = [
   'amount_capturable',
   'amount_details',

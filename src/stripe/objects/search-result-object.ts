@@ -1,5 +1,5 @@
 /**
- * Stripe's search envelope (stripe-billing-surface.md §0.9): stripe-node pages with
+ * Stripe's search envelope (docs/stripe-billing-contract.md §0.9): stripe-node pages with
  * `page=<next_page>` while `has_more`, and throws if `has_more` is true with no `next_page`, so the
  * two are derived from one value.
  */

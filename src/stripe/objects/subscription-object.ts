@@ -3,7 +3,7 @@ import { usesBasilBillingShapes } from '../billing-versions';
 import { buildPlanObject } from './plan-object';
 
 /**
- * How a subscription's cancellation shows (stripe-billing-surface.md §6.1, "Cancellation fields by
+ * How a subscription's cancellation shows (docs/stripe-billing-contract.md §6.1, "Cancellation fields by
  * flow"), read from Loops' object (§8.1), which has only `cancel_at_period_end`, `canceled_at` and
  * `ended_at`:
  * - `scheduled`: set to end at the period end, still live;
@@ -72,7 +72,7 @@ export function buildSubscriptionItemObject(record: SubscriptionRecord) {
 export const subscriptionMetadata = (record: SubscriptionRecord): Record<string, string> => record.metadataOverride ?? record.loops.metadata;
 
 /**
- * Stripe's `subscription` (stripe-billing-surface.md §6; test/fixtures/subscription.json) in the
+ * Stripe's `subscription` (docs/stripe-billing-contract.md §6; test/fixtures/subscription.json) in the
  * shape of the gateway's default version: every field present, `null` where Loops has nothing to
  * say (collection is always automatic, there are no discounts, taxes or schedules).
  */

@@ -1,7 +1,7 @@
 import { GatewayError } from '../../errors';
 
 /**
- * `expand[]` of subscriptions and invoices (stripe-billing-surface.md §6, §8; real-apps.md §1.4:
+ * `expand[]` of subscriptions and invoices (docs/stripe-billing-contract.md §6, §8; docs/migrating.md "What real Checkout apps call":
  * `items.data.price.product`, `default_payment_method`, `latest_invoice`, `customer`,
  * `confirmation_secret`, `data.…` on lists). Paths are checked against a fixed set, never used to
  * walk an object: an id field Loops has no object for stays null when expanded, as Stripe leaves
@@ -28,7 +28,7 @@ export interface SubscriptionExpansion {
   itemProducts: boolean;
 }
 
-/** Stripe caps expansion at four levels (stripe-surface.md §3.4). */
+/** Stripe caps expansion at four levels (docs/stripe-checkout-contract.md §3.4). */
 const MAX_DEPTH = 4;
 
 /** Expandable fields that are null on every gateway object: expanding them changes nothing. */

@@ -4,7 +4,7 @@ import { createProductSchema, deleteProductSchema, listProductsSchema, updatePro
 
 /**
  * What the gateway does with every parameter of the product and price endpoints
- * (stripe-billing-surface.md §4, §5). docs/compatibility.md is generated from this table
+ * (docs/stripe-billing-contract.md §4, §5). docs/compatibility.md is generated from this table
  * (`npm run docs`), and a unit test checks that each endpoint names exactly its schema's parameters.
  */
 export interface CatalogEndpoint {

@@ -3,7 +3,7 @@ import type { ParamValue } from './param-bag';
 import { boolean, currency, httpUrl, integer, list, metadata, oneOf, optional, text } from './param-schemas';
 
 /**
- * Building blocks shared by the product and price parameter schemas (stripe-billing-surface.md
+ * Building blocks shared by the product and price parameter schemas (docs/stripe-billing-contract.md
  * §4, §5; stripe-node 23.1.0 `ProductCreateParams`, `PriceCreateParams`, …).
  */
 

@@ -3,7 +3,7 @@ import { boolean, integer, list, oneOf, optional, text } from './param-schemas';
 
 /**
  * Schemas of the create parameters that ask Stripe's hosted page to collect or show something
- * (stripe-surface.md §5.3, stripe-node 23.1.0 `SessionCreateParams`). The gateway accepts and
+ * (docs/stripe-checkout-contract.md §5.3, stripe-node 23.1.0 `SessionCreateParams`). The gateway accepts and
  * echoes them without honouring them (create-session-compat.ts, `unhonoured`), so they are
  * validated as strictly as Stripe does: what is echoed must be what Stripe would have echoed.
  */

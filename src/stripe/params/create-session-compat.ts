@@ -2,7 +2,7 @@ import type { ParamValue } from './param-bag';
 
 /**
  * How the gateway treats every `POST /v1/checkout/sessions` parameter of stripe-node 23.1.0
- * (stripe-surface.md §5.3). Nothing that changes what the customer pays or receives is dropped
+ * (docs/stripe-checkout-contract.md §5.3). Nothing that changes what the customer pays or receives is dropped
  * silently: it is translated for Loops, or refused with the reason below. A parameter that only asks
  * the hosted page to collect or show something Loops' page does not is `unhonoured`: accepted,
  * stored and echoed, so merchant code written for Stripe keeps running, with one warning per tenant
@@ -112,7 +112,7 @@ export const CREATE_SESSION_PARAMS: Record<string, ParamTreatment> = {
   optional_items: { treatment: 'rejected', accepts: isEmptyList, note: 'optional items change what the customer pays.' },
   subscription_data: {
     treatment: 'translated',
-    note: 'subscription mode only: `trial_period_days` or `trial_end` and `metadata` go to Loops (loops-api.md §8.3), `description` is kept; the other fields are refused (the `subscription_data` table in docs/compatibility.md).',
+    note: 'subscription mode only: `trial_period_days` or `trial_end` and `metadata` go to Loops (docs/loops-contract.md §8.3), `description` is kept; the other fields are refused (the `subscription_data` table in docs/compatibility.md).',
   },
   payment_intent_data: {
     treatment: 'rejected',

@@ -113,7 +113,7 @@ export type ParsedCreateSessionParams = Omit<CreateSessionParams, 'line_items'> 
 
 /**
  * Validates a create request: names, then values, then the rules that span several fields.
- * `stripeVersion` decides which payment-method parameter exists (stripe-surface.md §0.9).
+ * `stripeVersion` decides which payment-method parameter exists (docs/stripe-checkout-contract.md §0.9).
  */
 export function parseCreateSessionParams(bag: ParamBag, stripeVersion: string, policy: ParamPolicy): ParsedCreateSessionParams {
   const params = validateParams(createSessionSchemaFor(bag), bag);
@@ -138,7 +138,7 @@ function listIndexes(value: ParamValue | undefined, count: number): number[] {
   return Array.from({ length: count }, (_, position) => Number(keys?.[position] ?? position));
 }
 
-/** Stripe's rules tying the customer parameters together (stripe-billing-surface.md §11). */
+/** Stripe's rules tying the customer parameters together (docs/stripe-billing-contract.md §11). */
 function checkCustomerParams(params: CreateSessionParams): void {
   if (params.customer !== undefined && params.customer_email !== undefined) {
     throw new GatewayError('parameters_exclusive', 'You may only specify one of these parameters: customer, customer_email.', 'customer_email');
@@ -149,7 +149,7 @@ function checkCustomerParams(params: CreateSessionParams): void {
 }
 
 /**
- * The payment-method filter has one name per API version (stripe-surface.md §0.9, §5.3): a version
+ * The payment-method filter has one name per API version (docs/stripe-checkout-contract.md §0.9, §5.3): a version
  * without the name Stripe knows as a parameter answers as Stripe would, `parameter_unknown`.
  */
 function checkPaymentMethodParam(bag: ParamBag, stripeVersion: string): void {
@@ -167,7 +167,7 @@ function checkPaymentMethodParam(bag: ParamBag, stripeVersion: string): void {
 
 /**
  * On create, an empty metadata value means "not set" (stripe-node sends `metadata[k]=` for null,
- * stripe-surface.md §2.1, §5.3): the key is dropped, not stored or sent to Loops as "".
+ * docs/stripe-checkout-contract.md §2.1, §5.3): the key is dropped, not stored or sent to Loops as "".
  */
 function withoutEmptyMetadata(params: ParsedCreateSessionParams): ParsedCreateSessionParams {
   const clean = (metadata: Record<string, string> | undefined) =>

@@ -5,7 +5,7 @@ const isZero = (value: ParamValue) => value === '0';
 
 /**
  * How the gateway treats every `POST /v1/customers` and `POST /v1/customers/:id` parameter of
- * stripe-node 23.1.0 (stripe-billing-surface.md §3). Loops has no customer object (loops-api.md §8):
+ * stripe-node 23.1.0 (docs/stripe-billing-contract.md §3). Loops has no customer object (docs/loops-contract.md §8):
  * the directory is the gateway's own, so what describes the customer is stored and echoed. What
  * would change what the customer pays (a balance, discounts, tax) or needs an object Loops keeps
  * (payment methods, sources) is refused, naming the parameter. docs/compatibility.md is generated

@@ -10,7 +10,7 @@ import { SEARCH_LIMITS } from './search-query';
 import { validateParams } from './validate-params';
 
 /**
- * Customer parameters (stripe-billing-surface.md §3; CustomerCreateParams/CustomerUpdateParams of
+ * Customer parameters (docs/stripe-billing-contract.md §3; CustomerCreateParams/CustomerUpdateParams of
  * stripe-node 23.1.0). One shape serves create and update; they differ in what an empty value means:
  * on create `name=` is "not set", on update it clears the field (stripe-node sends `name=` for
  * `name: null`, and `Emptyable` params like `address` and `shipping` are cleared that way), so an
@@ -132,13 +132,13 @@ export const parseCreateCustomerParams = (bag: ParamBag, stripeVersion: string):
 export const parseUpdateCustomerParams = (bag: ParamBag, stripeVersion: string): UpdateCustomerParams =>
   parseWrite(updateCustomerSchema, bag, stripeVersion);
 
-/** `GET /v1/customers`: `email` (exact), `created`, `test_clock`, cursors (stripe-billing-surface.md §3). */
+/** `GET /v1/customers`: `email` (exact), `created`, `test_clock`, cursors (docs/stripe-billing-contract.md §3). */
 export const listCustomersSchema = z
   .object({ ...paginationShape, created: optional(createdFilter), email: optional(text(512)), test_clock: optional(text(255)) })
   .strict();
 export type ListCustomersParams = z.output<typeof listCustomersSchema>;
 
-/** `GET /v1/customers/search` (stripe-billing-surface.md §2 "Search"): limit 1–100, default 10. */
+/** `GET /v1/customers/search` (docs/stripe-billing-contract.md §2 "Search"): limit 1–100, default 10. */
 export const searchCustomersSchema = z
   .object({
     query: z.string().max(SEARCH_LIMITS.maxQueryLength),

@@ -9,7 +9,7 @@ const eventTypePattern = text(255).superRefine((pattern, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: `Invalid type: ${problem}`, ...issue('parameter_invalid') });
 });
 
-/** `GET /v1/events` (stripe-surface.md §6.1): `type` (with `*`), `types[]` (≤ 20), `created`, `delivery_success`. */
+/** `GET /v1/events` (docs/stripe-checkout-contract.md §6.1): `type` (with `*`), `types[]` (≤ 20), `created`, `delivery_success`. */
 export const listEventsSchema = z
   .object({
     ...paginationShape,

@@ -1,5 +1,5 @@
 /**
- * `GET /v1/events?type=` (stripe-surface.md §6.1): an event type, or a group of them with `*` as a
+ * `GET /v1/events?type=` (docs/stripe-checkout-contract.md §6.1): an event type, or a group of them with `*` as a
  * wildcard, such as `checkout.session.*`. Event types are dot-separated parts, and so is a pattern:
  * each part is a name compared as it is, or `*` alone, which stands for one or more whole parts
  * (`checkout.*` matches `checkout.session.completed`). A `*` inside a part (`checkout.sess*`) is

@@ -3,7 +3,7 @@ import { INVOICE_STATUSES } from '../../store/subscription-record';
 import { createdFilter, paginationShape } from './list-params';
 import { oneOf, optional, text } from './param-schemas';
 
-/** `GET /v1/invoices` (stripe-billing-surface.md §8 Params); newest first. */
+/** `GET /v1/invoices` (docs/stripe-billing-contract.md §8 Params); newest first. */
 export const listInvoicesSchema = z
   .object({
     ...paginationShape,

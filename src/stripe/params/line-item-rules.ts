@@ -4,12 +4,12 @@ import type { IndexedLineItem } from './create-session-params';
 import { isParamBag, type ParamBag } from './param-bag';
 import { rejectUnsupported } from './reject-unsupported';
 
-/** Stripe's `adjustable_quantity` defaults (stripe-surface.md §5.3). */
+/** Stripe's `adjustable_quantity` defaults (docs/stripe-checkout-contract.md §5.3). */
 export const ADJUSTABLE_QUANTITY_DEFAULTS = { minimum: 0, maximum: 99 } as const;
 
 /**
  * Loops takes `adjustable_quantity` but its session object reports only the total charged
- * (loops-api.md §3.2: no line items). The gateway reads the customer's final quantity back from
+ * (docs/loops-contract.md §3.2: no line items). The gateway reads the customer's final quantity back from
  * that total, which is only unambiguous for one adjustable item (apply-loops-state.ts); Stripe's
  * own bounds rules are checked too, so Loops never sees a quantity outside them.
  */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { GatewayError } from '../../errors';
 import { email, integer, list, metadata, oneOf, optional, text } from './param-schemas';
 
-/** Stripe pagination (stripe-surface.md §3.3): limit 1–100, default 10; exclusive id cursors. */
+/** Stripe pagination (docs/stripe-checkout-contract.md §3.3): limit 1–100, default 10; exclusive id cursors. */
 export const paginationShape = {
   limit: optional(integer(1, 100)),
   starting_after: optional(text(255)),
@@ -56,7 +56,7 @@ export const retrieveSchema = z.object({ expand: optional(list(text(500), 20)) }
 export const expireSchema = retrieveSchema;
 
 /**
- * Update (stripe-surface.md §5.5): metadata is what Loops can carry; the other 23.1.0 update
+ * Update (docs/stripe-checkout-contract.md §5.5): metadata is what Loops can carry; the other 23.1.0 update
  * parameters (line_items, shipping_options, collected_information, payment_intent_data) are
  * refused by name. `metadata=` (empty) clears every key; `metadata[k]=` unsets one.
  */

@@ -1,5 +1,5 @@
 /**
- * Stripe's metadata update (stripe-surface.md §5.3): `metadata=` clears every key, `metadata[k]=`
+ * Stripe's metadata update (docs/stripe-checkout-contract.md §5.3): `metadata=` clears every key, `metadata[k]=`
  * removes `k`, any other value sets it; keys not named stay.
  */
 export function mergeMetadata(current: Record<string, string>, change: Record<string, string> | ''): Record<string, string> {

@@ -4,7 +4,7 @@ import { GatewayError } from '../../errors';
  * What a Stripe request's parameters look like once decoded, whatever the encoding: strings at the
  * leaves (forms carry nothing else), objects for `a[b]`, arrays for `a[]`. `a[0]` stays an object
  * with key "0": the parameter schema turns integer-keyed maps into arrays only where Stripe expects
- * an array, as stripe-mock does (stripe-surface.md §0.2), so `metadata[0]=x` stays metadata.
+ * an array, as stripe-mock does (docs/stripe-checkout-contract.md §0.2), so `metadata[0]=x` stays metadata.
  */
 export type ParamValue = string | ParamValue[] | ParamBag;
 export interface ParamBag {
@@ -55,7 +55,7 @@ export function isParamBag(value: ParamValue | undefined): value is ParamBag {
 }
 
 /**
- * Query and body form one bag, as Stripe's server reads them (stripe-surface.md §2.1), merged at
+ * Query and body form one bag, as Stripe's server reads them (docs/stripe-checkout-contract.md §2.1), merged at
  * every depth: `?metadata[a]=1` with a body carrying `metadata[b]=2` keeps both. Lists (`a[]`)
  * are joined, query first; where the two disagree on a leaf or on a value's kind, the body wins.
  */

@@ -118,7 +118,7 @@ export function listIndexKeys(value: unknown): string[] | undefined {
     .map(String);
 }
 
-/** Stripe's metadata limits (stripe-surface.md §5.3): 50 keys, keys ≤ 40 chars, values ≤ 500. */
+/** Stripe's metadata limits (docs/stripe-checkout-contract.md §5.3): 50 keys, keys ≤ 40 chars, values ≤ 500. */
 export const METADATA_LIMITS = { maxKeys: 50, maxKeyLength: 40, maxValueLength: 500 } as const;
 
 /**

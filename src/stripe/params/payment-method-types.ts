@@ -1,7 +1,7 @@
 /**
  * The payment method types Stripe takes in `allowed_payment_method_types[]` (and, before
  * 2026-09-30, `payment_method_types[]`): `SessionCreateParams.AllowedPaymentMethodType` of
- * stripe-node 23.1.0 (stripe-surface.md §5.3). Stripe refuses any other value, so the gateway does
+ * stripe-node 23.1.0 (docs/stripe-checkout-contract.md §5.3). Stripe refuses any other value, so the gateway does
  * too rather than store, echo and send Loops `bitcoin<script>`. A unit test keeps this list equal to
  * the installed SDK's.
  */

@@ -4,8 +4,8 @@ import type { ParamValue } from './param-bag';
 const disabled = (value: ParamValue) => typeof value === 'object' && !Array.isArray(value) && value.enabled === 'false';
 
 /**
- * `POST /v1/billing_portal/sessions` (stripe-billing-surface.md §9.1): a Loops customer-portal
- * session (loops-api.md §8.2), whose page lists the customer's subscriptions with cancel at
+ * `POST /v1/billing_portal/sessions` (docs/stripe-billing-contract.md §9.1): a Loops customer-portal
+ * session (docs/loops-contract.md §8.2), whose page lists the customer's subscriptions with cancel at
  * period end, resume and cancel now. What would open another page than that one is refused, naming
  * the parameter. README.md and docs/compatibility.md are generated from this table (`npm run docs`).
  */

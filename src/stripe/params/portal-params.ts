@@ -7,7 +7,7 @@ import { rejectUnsupported } from './reject-unsupported';
 import { validateParams } from './validate-params';
 
 /**
- * Billing portal parameters (stripe-billing-surface.md §9; stripe-node 23.1.0
+ * Billing portal parameters (docs/stripe-billing-contract.md §9; stripe-node 23.1.0
  * `BillingPortal.SessionCreateParams` and `ConfigurationCreateParams` / `UpdateParams`). A
  * configuration's create and update share one shape; they differ in what `enabled` requires and in
  * what an empty value means: on create `name=` is "not set", on update it clears the field (null,

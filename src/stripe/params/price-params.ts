@@ -13,7 +13,7 @@ import {
   taxBehavior,
 } from './catalog-param-schemas';
 
-/** `prices.create` `product_data` (stripe-billing-surface.md §5). */
+/** `prices.create` `product_data` (docs/stripe-billing-contract.md §5). */
 const productDataSchema = z
   .object({
     name: text(5000).min(1),
@@ -26,7 +26,7 @@ const productDataSchema = z
   })
   .strict();
 
-/** `POST /v1/prices` (stripe-billing-surface.md §5 "Create"). */
+/** `POST /v1/prices` (docs/stripe-billing-contract.md §5 "Create"). */
 export const createPriceSchema = z
   .object({
     currency: currencyCode,
@@ -98,7 +98,7 @@ export const listPricesSchema = z
 
 export type ListPricesParams = z.output<typeof listPricesSchema>;
 
-/** `GET /v1/prices/search` and `/v1/products/search` (stripe-billing-surface.md §0.9, §2 "Search"). */
+/** `GET /v1/prices/search` and `/v1/products/search` (docs/stripe-billing-contract.md §0.9, §2 "Search"). */
 export const searchSchema = z
   .object({
     query: text(1000),

@@ -15,7 +15,7 @@ import {
   taxBehavior,
 } from './catalog-param-schemas';
 
-/** `products.create` `default_price_data` (stripe-billing-surface.md §4 "Params"). */
+/** `products.create` `default_price_data` (docs/stripe-billing-contract.md §4 "Params"). */
 const defaultPriceDataSchema = z
   .object({
     currency: currencyCode,

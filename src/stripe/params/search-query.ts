@@ -1,7 +1,7 @@
 import { GatewayError } from '../../errors';
 
 /**
- * Stripe's search query language (stripe-billing-surface.md §2 "Search"; https://stripe.com/docs/search):
+ * Stripe's search query language (docs/stripe-billing-contract.md §2 "Search"; https://stripe.com/docs/search):
  * clauses `field:'value'` (exact), `field~'value'` (substring, 3+ characters), `field>n` / `<` /
  * `>=` / `<=` (numbers), `metadata['key']:'value'`, `field:null`, `-` before a clause to negate it,
  * joined by `AND` or by `OR` (not both; either case), or by a space, which is AND. Parsed by hand, one character at a time: the query is a

@@ -6,8 +6,8 @@ import { integer, metadata, optional, text } from './param-schemas';
 import { rejectUnsupported } from './reject-unsupported';
 
 /**
- * `subscription_data[…]` of `checkout.sessions.create` (stripe-billing-surface.md §11,
- * loops-api.md §8.3). Loops takes a trial (`trial_period_days` or `trial_end`) and the
+ * `subscription_data[…]` of `checkout.sessions.create` (docs/stripe-billing-contract.md §11,
+ * docs/loops-contract.md §8.3). Loops takes a trial (`trial_period_days` or `trial_end`) and the
  * subscription's starting `metadata`; everything else would change what or when the customer pays
  * (anchors, prorations, taxes, fees) or names Stripe objects Loops lacks, so it is refused with the
  * reason. README.md and docs/compatibility.md are generated from this table (`npm run docs`).
@@ -79,7 +79,7 @@ const NOT_IN_SUBSCRIPTION_MODE: Record<string, string> = {
 };
 
 /**
- * The create rules that depend on `mode` (stripe-billing-surface.md §11), before the parameter
+ * The create rules that depend on `mode` (docs/stripe-billing-contract.md §11), before the parameter
  * policy: in subscription mode Stripe refuses the payment-only parameters with its own messages
  * (which a merchant's logs and search results know), and `subscription_data` belongs to
  * subscription mode only. Refused `subscription_data[…]` fields are named with the reason.

@@ -5,7 +5,7 @@ import type { ParamValue } from './param-bag';
 import { UPDATE_SUBSCRIPTION_PARAMS } from './subscription-update-compat';
 
 /**
- * Parameters of the subscription endpoints (stripe-billing-surface.md §1, §6.2), as stripe-node
+ * Parameters of the subscription endpoints (docs/stripe-billing-contract.md §1, §6.2), as stripe-node
  * 23.1.0 sends them. Unknown names are `parameter_unknown`; names Stripe defines that Loops cannot
  * carry are parsed loosely here and refused by name (subscription-update-compat.ts).
  */

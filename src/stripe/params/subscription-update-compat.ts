@@ -3,8 +3,8 @@ import { isParamBag, type ParamValue } from './param-bag';
 
 /**
  * How the gateway treats every `POST /v1/subscriptions/:id` parameter of stripe-node 23.1.0
- * (stripe-billing-surface.md §6.2). Loops' PUT takes `cancel_at_period_end`, `metadata` and
- * `quantity` (loops-api.md §8.2) and nothing else: everything that would change the price, the
+ * (docs/stripe-billing-contract.md §6.2). Loops' PUT takes `cancel_at_period_end`, `metadata` and
+ * `quantity` (docs/loops-contract.md §8.2) and nothing else: everything that would change the price, the
  * billing cycle, the payment or the invoices is refused with a 400 naming it, never dropped.
  * docs/compatibility.md is generated from this table (`npm run docs`); a unit test keeps the
  * update schema's parameters and this table the same.

@@ -24,7 +24,7 @@ export async function subscribe(h: Harness, body: Record<string, unknown> = {}, 
   return { session: completed.body, subscription: subscription.body };
 }
 
-/** The test clock (loops-api.md §8.5); answers once the events it caused had their first delivery attempt. */
+/** The test clock (docs/loops-contract.md §8.5); answers once the events it caused had their first delivery attempt. */
 export async function advance(h: Harness, seconds: number): Promise<{ now: number; events: Array<{ id: string; type: string; created: number; object: string }> }> {
   const reply = await h.admin('POST', '/_emulator/clock/advance', { seconds });
   if (reply.status !== 200) throw new Error(`advance failed: ${JSON.stringify(reply.body)}`);

@@ -55,7 +55,7 @@ export async function startWebhookReceiver(statusFor: (n: number) => number = ()
 export const ofType = (type: string) => (hook: ReceivedWebhook) => hook.event.type === type;
 
 /**
- * Independent check of loops-api.md §5: `t=<unix>,v1=<hex HMAC-SHA256(secret, "t.rawBody")>`,
+ * Independent check of docs/loops-contract.md §5: `t=<unix>,v1=<hex HMAC-SHA256(secret, "t.rawBody")>`,
  * computed here from the raw received bytes, not with the emulator's code.
  */
 export function signatureIsValid(secret: string, header: string | undefined, raw: Buffer, toleranceSeconds = 300): boolean {

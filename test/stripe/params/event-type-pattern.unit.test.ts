@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { eventTypeMatcher, eventTypePatternProblem } from '../../../src/stripe/params/event-type-pattern';
 
 /**
- * The `GET /v1/events?type=` wildcard (stripe-surface.md §6.1): `*` is one or more whole parts of
+ * The `GET /v1/events?type=` wildcard (docs/stripe-checkout-contract.md §6.1): `*` is one or more whole parts of
  * a dot-separated type. The reference below states that meaning directly, as a walk over the
  * parts that tries every way a `*` can take them up; it is exponential, so it only ever sees the
  * short patterns generated here.

@@ -142,7 +142,7 @@ describe('parseJson', () => {
   });
 });
 
-describe('mergeParamBags (query and body as one bag, stripe-surface.md §2.1)', () => {
+describe('mergeParamBags (query and body as one bag, docs/stripe-checkout-contract.md §2.1)', () => {
   it('merges at every depth; lists are joined, query first; the body wins a clash', () => {
     const query = parseForm('metadata[a]=1&expand[]=x&mode=payment&line_items[0][price]=q');
     const body = parseForm('metadata[b]=2&expand[]=y&mode=subscription&line_items[0][quantity]=2&line_items[1][price]=p');
