@@ -153,13 +153,14 @@ export function planInvoices(
     const current = index === starts.length - 1;
     const open = books.open;
     if (open && open.periodStart === start) {
-      // The retry that succeeded: the open invoice is paid.
+      // The retry that succeeded: the open invoice is paid, when that retry charged (its scheduled
+      // time, on Loops' clock as every other invoice date), however late the gateway reads it.
       const paid: InvoiceRecord = {
         ...open,
         status: 'paid',
         periodEnd: end,
         chargeId: (current ? paymentOfCurrentPeriod : null) ?? open.chargeId,
-        paidAt: nowSeconds,
+        paidAt: open.nextPaymentAttempt ?? nowSeconds,
         nextPaymentAttempt: null,
       };
       books.open = null;

@@ -12,12 +12,20 @@ export interface Received {
   at: number;
 }
 
+export interface MerchantReceiverOptions {
+  /**
+   * The merchant's handling of each verified event before it answers (many handlers read the API
+   * first, e.g. `subscriptions.retrieve`); a throw answers 500, as a failing handler would.
+   */
+  onEvent?: (event: Stripe.Event) => Promise<void>;
+}
+
 /**
  * A merchant's unchanged Stripe webhook handler: it verifies every delivery with the official
  * `stripe.webhooks.constructEvent` on the raw body and records it. `failFirst(n)` makes the next
  * n deliveries fail with a 500, as an endpoint that is down would.
  */
-export async function startMerchantReceiver(secret: string) {
+export async function startMerchantReceiver(secret: string, options: MerchantReceiverOptions = {}) {
   const stripe = new Stripe('sk_test_receiver_unused_key_0');
   const received: Received[] = [];
   let failuresLeft = 0;
@@ -25,17 +33,24 @@ export async function startMerchantReceiver(secret: string) {
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
+    req.on('end', async () => {
       const raw = Buffer.concat(chunks);
       const signature = String(req.headers['stripe-signature'] ?? '');
       let event: Stripe.Event | undefined;
       let error: string | undefined;
+      let handlerFailed = false;
       try {
         event = stripe.webhooks.constructEvent(raw, signature, secret);
       } catch (caught) {
         error = (caught as Error).message;
       }
-      const failing = failAll || failuresLeft > 0;
+      if (event && options.onEvent) {
+        await options.onEvent(event).catch((caught: Error) => {
+          error = `handler: ${caught.message}`;
+          handlerFailed = true;
+        });
+      }
+      const failing = failAll || failuresLeft > 0 || handlerFailed;
       if (failuresLeft > 0) failuresLeft -= 1;
       const answered = !event ? 400 : failing ? 500 : 200;
       received.push({ raw, event, signature, verified: Boolean(event), error, answered, at: Date.now() });
