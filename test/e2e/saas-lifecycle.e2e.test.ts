@@ -26,12 +26,12 @@ function subscriptionView(object: Stripe.Subscription) {
   };
 }
 
-/** How far an invoice has got (stripe-billing-surface.md §8.1): the API may be further along than an event's snapshot, never behind it. */
+/** How far an invoice has got (docs/stripe-billing-contract.md §8.1): the API may be further along than an event's snapshot, never behind it. */
 const INVOICE_PROGRESS: Record<string, number> = { draft: 0, open: 1, paid: 2 };
 
 /**
  * A SaaS app written as it would be for Stripe, on the gateway + Loops emulator + Redis (issue 12;
- * stripe-billing-surface.md §6, §8, §10.1, §11): it seeds its catalog by API, creates a customer,
+ * docs/stripe-billing-contract.md §6, §8, §10.1, §11): it seeds its catalog by API, creates a customer,
  * sends them to a subscription checkout with a 14-day trial (paid in headless Chromium on Loops'
  * page), reads the session back with `expand: ['customer', 'subscription']`, sends them to the
  * billing portal (cancel at period end, in Chromium), resumes through the API, and lives through
@@ -235,7 +235,7 @@ describe('a SaaS app on the gateway: the subscription life cycle end to end', ()
       object: 'subscription',
       status: 'trialing',
       customer: customer.id,
-      // subscription_data.metadata, not the session's (stripe-billing-surface.md §11).
+      // subscription_data.metadata, not the session's (docs/stripe-billing-contract.md §11).
       metadata: flow.metadata,
       cancel_at: null,
       cancel_at_period_end: false,

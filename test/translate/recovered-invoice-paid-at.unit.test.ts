@@ -3,7 +3,7 @@ import { planSubscriptionSync } from '../../src/translate/plan-subscription-sync
 import { DAY, T0, firstPlan, loopsSub, stored } from '../helpers/subscription-records';
 
 /**
- * A renewal Loops could not charge is paid by the retry that succeeds (loops-api.md §8.1: retries
+ * A renewal Loops could not charge is paid by the retry that succeeds (docs/loops-contract.md §8.1: retries
  * 1, 2, 3 days after the period end). The invoice's `status_transitions.paid_at` (and its payment's)
  * is when that retry charged, on Loops' time like every other invoice date, not when the gateway
  * happened to read it: a lost webhook found by the sweep days later, or the emulator's test clock
