@@ -146,7 +146,13 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
   );
   metrics.observeQueueDepth(() => queue.depth());
   const publisher = createEventPublisher({ events: stores.events, queue, tenants: tenantConfigs, now, logger });
-  const customers = createCustomerService({ customers: stores.customers, publisher, logger });
+  const customers = createCustomerService({
+    customers: stores.customers,
+    publisher,
+    logger,
+    // Bound late: the subscription services are built below, and this runs only on a delete request.
+    endSubscriptions: (call, customerId) => billing.subscriptions.cancelAllOf(call, customerId),
+  });
   const billing = createBillingServices({
     stores,
     publisher,

@@ -30,6 +30,8 @@ export interface CustomerServiceDeps {
   customers: CustomerStore;
   publisher: Pick<EventPublisher, 'build' | 'queueRecorded'>;
   logger: Logger;
+  /** Ends a customer's subscriptions before it is deleted (services/subscriptions: `cancelAllOf`). */
+  endSubscriptions?: (call: CallContext, customerId: string) => Promise<void>;
 }
 
 /** The request behind an event; automatic events (a completed checkout) have none. */
@@ -115,6 +117,11 @@ export function createCustomerService(deps: CustomerServiceDeps) {
     const expansions = parseCustomerExpand(params.expand, false);
     if (!isCustomerId(id)) throw missing(id);
     const tenantId = call.tenant.config.id;
+    const existing = await customers.get(tenantId, id);
+    if (!existing) throw missing(id);
+    // Stripe ends a deleted customer's subscriptions at once; they go first, so a failure leaves the
+    // customer as it was and the merchant's retry of the delete finishes the job.
+    if (!isDeletedCustomer(existing.customer)) await deps.endSubscriptions?.(call, id);
     const result = await customers.update(
       tenantId,
       id,
@@ -144,6 +151,11 @@ export function createCustomerService(deps: CustomerServiceDeps) {
     validateParams(deleteCustomerSchema, bag);
     if (!isCustomerId(id)) throw missing(id);
     const tenantId = call.tenant.config.id;
+    const existing = await customers.get(tenantId, id);
+    if (!existing) throw missing(id);
+    // Stripe ends a deleted customer's subscriptions at once; they go first, so a failure leaves the
+    // customer as it was and the merchant's retry of the delete finishes the job.
+    if (!isDeletedCustomer(existing.customer)) await deps.endSubscriptions?.(call, id);
     const result = await customers.update(
       tenantId,
       id,

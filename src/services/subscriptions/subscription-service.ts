@@ -195,8 +195,38 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps) {
     return deps.render.subscription(synced, expansion, call.stripeVersion);
   }
 
-  return { retrieve, list, search, update, cancel };
+  /**
+   * Deleting a customer cancels its subscriptions at once, as Stripe does (docs/stripe-billing-contract.md
+   * §1): each live one is ended in Loops and synced, so its `customer.subscription.deleted` carries
+   * the delete's request. A Loops failure stops the delete before the customer is touched (the
+   * merchant's retry finishes the job). Bounded: Stripe allows a customer 500 live subscriptions.
+   */
+  async function cancelAllOf(call: CallContext, customer: string): Promise<void> {
+    if (!deps.contract.subscriptions) return;
+    const tenantId = call.tenant.config.id;
+    for (let page = 0; page < MAX_LIVE_PER_CUSTOMER / 100; page++) {
+      const live = await deps.store.list(tenantId, {
+        index: { kind: 'customer', customer },
+        limit: 100,
+        matches: (r) => r.loops.status !== 'canceled',
+      });
+      for (const record of live.records) {
+        try {
+          await call.tenant.loops.cancelSubscription(record.id);
+        } catch (error) {
+          throw isLoopsError(error) ? loopsErrorToStripe(error) : error;
+        }
+        await deps.sync.syncFromLoops(tenantId, record.id, apiCause(call));
+      }
+      if (!live.hasMore) return;
+    }
+  }
+
+  return { retrieve, list, search, update, cancel, cancelAllOf };
 }
+
+/** Stripe's cap on a customer's active or scheduled subscriptions (`customer_max_subscriptions`). */
+const MAX_LIVE_PER_CUSTOMER = 500;
 
 export type SubscriptionService = ReturnType<typeof createSubscriptionService>;
 
