@@ -38,7 +38,6 @@ import { createSessionSync } from './services/checkout-sessions/session-sync';
 import { createSessionUpdateLocks, sessionUpdateLock } from './services/checkout-sessions/session-update-lock';
 import { createEventPublisher } from './services/events/event-publisher';
 import { createEventQueries } from './services/events/event-queries';
-import { createSessionEventSink } from './services/events/session-event-sink';
 import { createLineItemResolver } from './services/line-item-resolver';
 import { createListIndexBuild } from './services/list-index-build';
 import { createLoopsWebhookService } from './services/loops-webhooks/loops-webhook-service';
@@ -172,7 +171,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
   const checkoutSubscriptions = billing.checkout;
   const tenantsById = new Map(tenants.map((tenant) => [tenant.config.id, tenant]));
   const completion = createCheckoutCompletion({ tenants: tenantsById, customers, subscriptions: checkoutSubscriptions, now, logger });
-  const sync = createSessionSync({ sessions: stores.sessions, events: createSessionEventSink(publisher), completion, now, logger });
+  const sync = createSessionSync({ sessions: stores.sessions, publisher, completion, now, logger });
   // Loops creates left unanswered linger until Loops may no longer carry them out (services/in-flight-creates.ts).
   const settleMs = loopsCreateSettleMs(config.loops.timeoutMs);
   const inFlight = createInFlightCreates(settleMs);

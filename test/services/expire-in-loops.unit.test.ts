@@ -30,6 +30,12 @@ describe('expireInLoops', () => {
     await expect(expireInLoops(tenant, 'cs_test_b', NOW)).resolves.toEqual({ state: 'completed', amountTotal: 1250 });
   });
 
+  it('with expireThroughV2Update off, refuses with loops_contract_off and sends Loops nothing', async () => {
+    const { tenant, sent } = tenantAnswering(async (id) => ({ id, status: 'PENDING' }));
+    await expect(expireInLoops(tenant, 'cs_test_off', NOW, false)).rejects.toMatchObject({ errorName: 'loops_contract_off', status: 400 });
+    expect(sent).toEqual([]);
+  });
+
   it("lets Loops' refusal through to the caller", async () => {
     const refusal = new LoopsError({ kind: 'http', status: 400, code: 'invalid', message: 'session is not open' }, 'updateSessionV2');
     const { tenant } = tenantAnswering(async () => {

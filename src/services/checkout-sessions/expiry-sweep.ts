@@ -1,3 +1,4 @@
+import { LOOPS_CONTRACT } from '../../loops/contract-choices';
 import { isLoopsError, isLoopsRefusal } from '../../loops/loops-error';
 import type { Logger } from '../../observability/logger';
 import type { SessionRecord } from '../../store/session-record';
@@ -33,6 +34,8 @@ export interface ExpirySweepDeps {
   concurrency: number;
   /** Called per session settled (metrics). */
   onSettled?: (tenantId: string) => void;
+  /** Loops takes an expiry through its V2 update (default LOOPS_CONTRACT.expireThroughV2Update; tests set both ways). */
+  expireThroughV2Update?: boolean;
 }
 
 /** What became of one due session. */
@@ -62,6 +65,8 @@ type Outcome = 'settled' | 'deferred' | { pauseMs: number };
  * (sweep-policy.ts), and a tenant whose store fails is logged and skipped until the next run.
  */
 export function createExpirySweep(deps: ExpirySweepDeps) {
+  const expireThroughV2Update = deps.expireThroughV2Update ?? LOOPS_CONTRACT.expireThroughV2Update;
+
   async function expireOrReread(
     tenant: TenantContext,
     record: SessionRecord,
@@ -90,6 +95,9 @@ export function createExpirySweep(deps: ExpirySweepDeps) {
     try {
       const seen = await deps.sync.read(tenant, record);
       if (seen.state !== 'open') return seen;
+      // Loops cannot be told to expire it (docs/loops-contract.md §3.1): past its `expires_at`, which
+      // Loops was given at the create, it ends there too; the gateway settles it on its own.
+      if (!expireThroughV2Update) return { state: 'expired', details: seen.details };
       return await expireOrReread(tenant, record, seen.details);
     } catch (error) {
       if (!isLoopsError(error) || !loopsForgotSession(error, nowSeconds, record.session.expires_at)) throw error;
