@@ -3,7 +3,7 @@ import type { CatalogPrice } from '../../src/mapping-tool/catalog/catalog';
 import type { StripeProductJson } from '../../src/mapping-tool/catalog/stripe-catalog-schemas';
 import { convertPrice } from '../../src/mapping-tool/convert/convert-price';
 import { skipReasonFor } from '../../src/mapping-tool/convert/skip-reasons';
-import { startStack, type Stack } from '../helpers/stack';
+import { useStack } from '../helpers/stack';
 
 /**
  * One Loops product builder and one interval rule (docs/loops-contract.md §3.3: a Loops product
@@ -12,14 +12,12 @@ import { startStack, type Stack } from '../helpers/stack';
  * shown so on the Stripe side, and every 3 months is refused by the one and skipped by the other.
  */
 describe('the gateway and the mapping tool build the same Loops product', () => {
-  let stack: Stack;
   let stripe: Stripe;
 
-  beforeAll(async () => {
-    stack = await startStack();
+  const stack = useStack();
+  beforeAll(() => {
     stripe = stack.stripe();
   });
-  afterAll(() => stack.close());
 
   const mappingToolPrice = (id: string, productId: string, recurring: CatalogPrice['recurring']): CatalogPrice => ({
     id,
