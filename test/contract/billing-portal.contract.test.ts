@@ -1,7 +1,7 @@
 import Stripe from 'stripe';
 import configurationFixture from '../fixtures/billing_portal.configuration.json';
 import sessionFixture from '../fixtures/billing_portal.session.json';
-import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
+import { TEST_KEYS, useStack } from '../helpers/stack';
 
 /**
  * The billing portal through the official stripe package (issue 12; docs/stripe-billing-contract.md §9):
@@ -11,14 +11,12 @@ import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
  * subscription; configurations CRUD and events.
  */
 describe('billing portal (stripe-node)', () => {
-  let stack: Stack;
   let stripe: Stripe;
 
-  beforeAll(async () => {
-    stack = await startStack();
+  const stack = useStack();
+  beforeAll(() => {
     stripe = stack.stripe({ maxNetworkRetries: 0 });
   });
-  afterAll(() => stack.close());
 
   /** A customer with a subscription, made as a merchant's checkout makes it. */
   async function subscriber(email: string): Promise<{ customer: string; subscription: string }> {
