@@ -7,15 +7,18 @@ export { cleanupAll, onCleanup, spawnChild, type ManagedChild } from './harness/
 export { buildGateway } from './harness/build';
 export { readCpuSeconds } from './harness/cpu';
 export { resetEmulator, sessionsCreated, type SeedProduct } from './harness/emulator-admin';
+export { leanSessionsCreated, resetLeanLoops } from './harness/lean-loops-admin';
 export { BUILD_DIR, REPO_ROOT, REPORTS_DIR } from './harness/paths';
 export {
   freePort,
   startEmulatorProcess,
   startGatewayProcess,
+  startLeanLoopsProcess,
   startProxyProcess,
   startRedis,
   type BenchServer,
   type GatewaySettings,
+  type LeanLoopsSettings,
   type ProxySettings,
 } from './harness/processes';
 export { deletePrefix } from './harness/redis-prefix';

@@ -172,7 +172,6 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     resolveLineItems: createLineItemResolver({ mappings: stores.mappings, inFlight, logger }),
     inFlight,
     settleMs,
-    operations: stores.idempotency,
     customers,
     planChoices: { form: config.loopsContract.checkoutForm, lineItemReference: config.loopsContract.lineItemReference },
     withUpdateLock: createSessionUpdateLocks(stores.sessions, sessionUpdateLock(config.loops.timeoutMs)),

@@ -109,3 +109,23 @@ export async function startProxyProcess(settings: ProxySettings): Promise<BenchS
   await waitForHttp(`${url}/healthz`, child);
   return { url, child, stop: child.stop };
 }
+
+export interface LeanLoopsSettings {
+  /** What every session it answers costs (minor units), so the gateway's amount check passes. */
+  amountTotal: number;
+  currency: string;
+}
+
+/** bench/lean-loops.ts in its own process: the upstream that costs next to nothing. */
+export async function startLeanLoopsProcess(settings: LeanLoopsSettings): Promise<BenchServer> {
+  const port = await freePort();
+  const child = spawnChild('lean Loops', process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench', 'lean-loops.ts')], {
+    ...baseEnv(),
+    LEAN_PORT: String(port),
+    LEAN_AMOUNT_TOTAL: String(settings.amountTotal),
+    LEAN_CURRENCY: settings.currency,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/_lean/health`, child);
+  return { url, child, stop: child.stop };
+}

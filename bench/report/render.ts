@@ -16,7 +16,7 @@ function markdownTable(rows: string[][]): string {
 
 function targetLine(target: TargetOutcome): string {
   const value = target.value === undefined ? 'not measured' : `${Number(target.value.toFixed(2))}${target.unit ? ` ${target.unit}` : ''}`;
-  return `${target.met ? 'PASS' : 'MISS'}  ${target.name}: ${value} (target ${target.comparison} ${target.limit}${target.unit ? ` ${target.unit}` : ''})`;
+  return `${target.met ? 'PASS' : 'FAIL'}  ${target.name}: ${value} (target ${target.comparison} ${target.limit}${target.unit ? ` ${target.unit}` : ''})`;
 }
 
 export function renderScreen(report: BenchReport): string {

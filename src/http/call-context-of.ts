@@ -4,18 +4,13 @@ import type { GatewayState } from './gateway-state';
 
 /** The service-facing view of an authenticated request. */
 export function callContextOf(ctx: Context & { state: GatewayState }): CallContext {
-  const { tenant, requestId, stripeVersion, operationKey } = ctx.state;
-  if (!tenant || !operationKey) throw new Error('callContextOf needs authenticate and idempotency middleware first');
+  const { tenant, requestId, stripeVersion, operation } = ctx.state;
+  if (!tenant || !operation) throw new Error('callContextOf needs authenticate and idempotency middleware first');
   return {
     tenant,
     livemode: ctx.state.livemode ?? false,
     requestId,
     stripeVersion,
-    idempotencyKey: ctx.state.idempotencyKey ?? null,
-    operationKey,
-    startedAtMs: ctx.state.startedAtMs ?? Date.now(),
-    earlierAttempts: ctx.state.earlierAttempts ?? null,
-    lockedUntilMs: ctx.state.lockedUntilMs ?? null,
-    idempotency: ctx.state.idempotencyHeld ?? null,
+    operation,
   };
 }

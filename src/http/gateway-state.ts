@@ -1,6 +1,6 @@
 import type { ParamBag } from '../stripe/params/param-bag';
 import type { TenantContext } from '../services/call-context';
-import type { EarlierAttempts } from '../store/idempotency-store';
+import type { Operation } from '../services/operation';
 
 /** What middleware leaves on `ctx.state` for the routes. */
 export interface GatewayState {
@@ -13,15 +13,6 @@ export interface GatewayState {
   apiKey?: string;
   livemode?: boolean;
   params?: ParamBag;
-  idempotencyKey?: string | null;
-  operationKey?: string;
-  startedAtMs?: number;
-  /** What earlier attempts of this operation left, when one ran and left no answer (idempotency store `earlier`). */
-  earlierAttempts?: EarlierAttempts | null;
-  /** When this request's hold on its Idempotency-Key may lapse (idempotency store `lockedUntilMs`). */
-  lockedUntilMs?: number;
-  /** The key this request holds and its parameters' fingerprint (see idempotency middleware). */
-  idempotencyHeld?: { key: string; fingerprint: string };
-  /** The route already stored its answer with what it created; the middleware need not. */
-  answerStored?: boolean;
+  /** The logical operation the request performs (idempotency middleware; services/operation.ts). */
+  operation?: Operation;
 }

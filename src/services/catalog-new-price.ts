@@ -165,7 +165,7 @@ export function stripeProductJsonOf(product: ProductFacts): StripeProductJson {
  * duplicate-free create (mapping-tool/run/create-product.ts): the Idempotency-Key is derived from
  * the tenant and the price id, which is derived from the operation key, so a retried request sends
  * the same key; after an ambiguous failure (timeout, 5xx, dropped connection), and before the
- * first attempt of a retried operation (`call.earlierAttempts`), Loops is listed and a product
+ * first attempt of a retried operation (`call.operation.earlierAttempts`), Loops is listed and a product
  * tagged `stripe_price_id` = the price is taken instead of making another. One attempt here: the
  * merchant's request is waiting, and its SDK retries with the same key.
  */
@@ -191,7 +191,7 @@ export function createLoopsProductMaker() {
           index: indexFor(call),
           maxAttempts: 1,
           sleep: (ms) => sleep(ms),
-          lookFirst: call.earlierAttempts !== null,
+          lookFirst: call.operation.earlierAttempts !== null,
         },
       );
     } catch (error) {

@@ -80,8 +80,8 @@ export function createPriceWrites(ctx: CatalogWriteContext) {
     const how = presentationOf(call);
     const events = eventPresentation(call.livemode);
     // Derived from the operation: a retry of the same request names the same price (and product).
-    const priceId = stableId('price', `${call.operationKey}\nprice`);
-    const created = Math.floor(call.startedAtMs / 1000);
+    const priceId = stableId('price', `${call.operation.key}\nprice`);
+    const created = Math.floor(call.operation.startedAtMs / 1000);
     let made: MappingEntry | undefined;
 
     return runCatalogWrite(ctx, call, async (view) => {
@@ -185,7 +185,7 @@ function productFor(
   }
   const data = params.product_data;
   if (!data) throw new Error('unreachable: product or product_data is checked before');
-  const id = data.id ?? stableId('prod', `${call.operationKey}\nproduct_data`);
+  const id = data.id ?? stableId('prod', `${call.operation.key}\nproduct_data`);
   if (view.product(id)) throw new GatewayError('resource_already_exists', `Product already exists: '${id}'`, 'product_data[id]');
   const newProduct: ProductInfo = {
     name: data.name,

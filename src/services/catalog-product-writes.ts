@@ -26,10 +26,10 @@ export function createProductWrites(ctx: CatalogWriteContext) {
     const expandDefaultPrice = parseCatalogExpand(params.expand, ['default_price']).has('default_price');
     const how = presentationOf(call);
     const events = eventPresentation(call.livemode);
-    const id = params.id ?? stableId('prod', `${call.operationKey}\nproduct`);
+    const id = params.id ?? stableId('prod', `${call.operation.key}\nproduct`);
     const defaultPrice = params.default_price_data;
-    const priceId = defaultPrice ? stableId('price', `${call.operationKey}\ndefault_price`) : undefined;
-    const created = Math.floor(call.startedAtMs / 1000);
+    const priceId = defaultPrice ? stableId('price', `${call.operation.key}\ndefault_price`) : undefined;
+    const created = Math.floor(call.operation.startedAtMs / 1000);
     let made: MappingEntry | undefined;
 
     return runCatalogWrite(ctx, call, async (view) => {

@@ -39,7 +39,6 @@ export interface CatalogWriteDeps {
 /** What a write answers, serialised once: the same bytes are the response and its idempotent replay. */
 export interface WrittenAnswer {
   json: string;
-  answerStored: boolean;
 }
 
 /**
@@ -59,7 +58,7 @@ export async function runCatalogWrite(
   for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {
     const view = await deps.snapshots.current(tenantId);
     const planned = await plan(view);
-    if (planned.kind === 'answer') return { json: JSON.stringify(planned.object), answerStored: false };
+    if (planned.kind === 'answer') return { json: JSON.stringify(planned.object) };
     const next = applyChange(view, planned.change);
     const events: StoredEvent[] = planned.announce(next, view).map((draft) =>
       deps.publisher.build(tenantId, {
@@ -67,16 +66,17 @@ export async function runCatalogWrite(
         object: draft.object,
         ...(draft.previousAttributes ? { previousAttributes: draft.previousAttributes } : {}),
         livemode: call.livemode,
-        request: { id: call.requestId, idempotency_key: call.idempotencyKey },
+        request: { id: call.requestId, idempotency_key: call.operation.idempotencyKey },
       }),
     );
     const json = JSON.stringify(planned.respond(next));
-    const answer = call.idempotency ? { ...call.idempotency, response: { status: 200, body: json, requestId: call.requestId } } : undefined;
+    const answer = call.operation.answerToStore(json);
     const committed = await deps.mappings.commit(tenantId, view.version, { ...planned.change, events, ...(answer ? { answer } : {}) });
     if (!committed) continue;
     deps.snapshots.keep(tenantId, next);
     for (const event of events) await deps.publisher.queueRecorded(tenantId, event);
-    return { json, answerStored: answer !== undefined };
+    if (answer) call.operation.answerStored();
+    return { json };
   }
   deps.logger.warn({ tenant: tenantId }, 'a catalog write kept losing to concurrent writes');
   throw new GatewayError('store_unavailable', 'The catalog kept changing while this request was applied; nothing was changed. Retry the request.');

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { IndexTerm } from './list-scan';
 
 /**
@@ -57,7 +57,8 @@ export type TenantKeys = ReturnType<typeof tenantKeys>;
 
 /** Free-form strings (event dedupe keys, Loops event ids, endpoint URLs, list filter values) become fixed-length key parts. */
 export function digest(value: string): string {
-  return createHash('sha256').update(value).digest('base64url');
+  // One-shot `hash`: no Hash object per key (half the cost of createHash().update().digest()).
+  return hash('sha256', value, 'base64url');
 }
 
 /** One key namespace per tenant, built once: the hot path asks for it several times per request. */

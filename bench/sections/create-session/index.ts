@@ -1,83 +1,128 @@
 import { resolve } from 'node:path';
-import { resetEmulator, sampleRss, sessionsCreated, type BenchServer } from '../../harness';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sampleRss, type BenchServer, type RssSampler } from '../../harness';
 import { createSessionRequest } from '../../load/create-session-request';
-import type { LoadResult } from '../../load/load-result';
-import { measureAtSteadyRate, type SteadyRateResult } from '../../load/steady-rate';
+import { measureAtSteadyRate } from '../../load/steady-rate';
 import { measureThroughput } from '../../load/throughput';
 import type { BenchContext, Section, SectionResult } from '../section';
+import { withPhaseCpu } from './phase-cpu';
 import { assertCreatesSession } from './sanity-check';
-import { summarise } from './summary';
-import { startCreateSessionStack, type CreateSessionStack } from './stack';
-import type { TargetRuns } from './target-runs';
+import { summarise, type UpstreamRuns } from './summary';
+import { startCreateSessionStack, type UpstreamPair } from './stack';
+import type { PhaseCpu, TargetRuns } from './target-runs';
 
 /**
- * Issue 3: `POST /v1/checkout/sessions` through the gateway (real Redis, emulator upstream, no
- * added latency) against a pass-through proxy to the same emulator, in one run.
+ * Issues 3 and 13: `POST /v1/checkout/sessions` through the gateway (real Redis) against a
+ * pass-through proxy, in front of two upstreams in one run: the lean upstream (bench/lean-loops.ts,
+ * the headline: nothing but the proxy can saturate) and the Loops emulator.
  */
 export const createSessionSection: Section = {
   id: 'create-session',
   title: 'Create checkout session: gateway vs pass-through proxy',
   async run(context: BenchContext): Promise<SectionResult> {
-    const { settings } = context;
     const profileDir = process.env.BENCH_CREATE_CPU_PROF?.trim();
     const stack = await startCreateSessionStack(context.build, { cpuProfileDir: profileDir ? resolve(profileDir) : undefined });
     try {
       const request = createSessionRequest(stack.gatewayApiKey, stack.stripePriceId);
-      await assertCreatesSession('gateway', stack.gateway.url, request, (body) => body.object === 'checkout.session');
-      await assertCreatesSession('proxy', stack.proxy.url, request, (body) => typeof body.id === 'string');
-
-      const gatewayPid = stack.gateway.child?.pid;
-      if (gatewayPid === undefined) throw new Error('the gateway has no process to sample');
-      // Started before the warm-up: the first sample is the idle gateway, with mappings loaded.
-      const rss = sampleRss(gatewayPid);
-
-      for (const [name, server] of [['gateway', stack.gateway] as const, ['proxy', stack.proxy] as const]) {
-        log(`warm-up ${name} (${settings.warmupSeconds} s)`);
-        await measureThroughput(server.url, request, 10, settings.warmupSeconds);
-      }
-      const throughput = (server: BenchServer) => measureThroughput(server.url, request, settings.connections, settings.seconds);
-      const latency = (server: BenchServer) => measureAtSteadyRate(server.url, request, settings.rate, settings.seconds);
-      const closedLoop = `${settings.connections} connections, ${settings.seconds} s`;
-      const openLoop = `steady ${settings.rate} req/s, ${settings.seconds} s`;
-      // Phase by phase, both targets back to back, so slow drift of the machine hits both alike.
-      const gatewayThroughput = await phase(stack, `throughput gateway: ${closedLoop}`, () => throughput(stack.gateway));
-      const proxyThroughput = await phase(stack, `throughput proxy: ${closedLoop}`, () => throughput(stack.proxy));
-      const gatewayLatency = await phase(stack, `latency gateway: ${openLoop}`, () => latency(stack.gateway));
-      const proxyLatency = await phase(stack, `latency proxy: ${openLoop}`, () => latency(stack.proxy));
-      rss.stop();
-
-      const runs = {
-        gateway: combine(gatewayThroughput, gatewayLatency),
-        proxy: combine(proxyThroughput, proxyLatency),
-      };
-      return summarise(context, runs, { idleMiB: rss.firstMiB(), peakMiB: rss.peakMiB(), lastMiB: rss.lastMiB() }, describe(stack));
+      const upstreams: UpstreamRuns[] = [];
+      for (const pair of stack.pairs) upstreams.push(await measurePair(context, pair, request));
+      return summarise(context, upstreams, describe(stack.redis.external));
     } finally {
       await stack.stop();
     }
   },
 };
 
-/** One measured phase against a freshly reset emulator; also counts the Loops sessions it made. */
-async function phase<R>(stack: CreateSessionStack, title: string, measure: () => Promise<R>): Promise<{ result: R; loopsSessions: number }> {
-  log(title);
-  await resetEmulator(stack.emulator.url, stack.products);
-  const result = await measure();
-  return { result, loopsSessions: await sessionsCreated(stack.emulator.url) };
+async function measurePair(context: BenchContext, pair: UpstreamPair, request: ReturnType<typeof createSessionRequest>): Promise<UpstreamRuns> {
+  const { settings } = context;
+  log(`upstream: ${pair.upstream}`);
+  await assertCreatesSession(`gateway (${pair.upstream})`, pair.gateway.url, request, (body) => body.object === 'checkout.session');
+  await assertCreatesSession(`proxy (${pair.upstream})`, pair.proxy.url, request, (body) => typeof body.id === 'string');
+
+  const pid = (server: BenchServer, name: string) => {
+    const found = server.child?.pid;
+    if (found === undefined) throw new Error(`the ${name} has no process to sample`);
+    return found;
+  };
+  const pids = { gateway: pid(pair.gateway, 'gateway'), proxy: pid(pair.proxy, 'proxy'), upstream: pid(pair.loops, 'upstream') };
+  // Started before the warm-up: the first sample is the idle gateway, with mappings loaded.
+  const rss: RssSampler = sampleRss(pids.gateway);
+
+  for (const [name, server] of [['gateway', pair.gateway] as const, ['proxy', pair.proxy] as const]) {
+    log(`warm-up ${name} (${settings.warmupSeconds} s)`);
+    await measureThroughput(server.url, request, 10, settings.warmupSeconds);
+  }
+  const closedLoop = `${settings.connections} connections, ${settings.seconds} s`;
+  const openLoop = `steady ${settings.rate} req/s, ${settings.seconds} s`;
+  const throughput = (server: BenchServer, target: number) =>
+    phase(pair, { target, upstream: pids.upstream }, `throughput ${nameOf(server, pair)}: ${closedLoop}`, () =>
+      measureThroughput(server.url, request, settings.connections, settings.seconds),
+    );
+  const latency = (server: BenchServer, target: number) =>
+    phase(pair, { target, upstream: pids.upstream }, `latency ${nameOf(server, pair)}: ${openLoop}`, () =>
+      measureAtSteadyRate(server.url, request, settings.rate, settings.seconds),
+    );
+  // Phase by phase, both targets back to back, so slow drift of the machine hits both alike.
+  const gatewayThroughput = await throughput(pair.gateway, pids.gateway);
+  const proxyThroughput = await throughput(pair.proxy, pids.proxy);
+  const gatewayLatency = await latency(pair.gateway, pids.gateway);
+  const proxyLatency = await latency(pair.proxy, pids.proxy);
+  rss.stop();
+  return {
+    upstream: pair.upstream,
+    gateway: combine(gatewayThroughput, gatewayLatency),
+    proxy: combine(proxyThroughput, proxyLatency),
+    rss: { idleMiB: rss.firstMiB(), peakMiB: rss.peakMiB(), lastMiB: rss.lastMiB() },
+  };
 }
 
-function combine(
-  throughput: { result: LoadResult; loopsSessions: number },
-  latency: { result: SteadyRateResult; loopsSessions: number },
-): TargetRuns {
+type Measured<R> = { result: R; loopsSessions: number; cpu: PhaseCpu };
+
+/** One measured phase against a freshly reset upstream; counts the Loops sessions it made and the CPU each party used. */
+async function phase<R>(
+  pair: UpstreamPair,
+  pids: { target: number; upstream: number },
+  title: string,
+  measure: () => Promise<R>,
+): Promise<Measured<R>> {
+  log(title);
+  // Requests the last phase cut off may still reach the upstream: let them land before the reset.
+  await settled(pair);
+  await pair.reset();
+  const { result, cpu } = await withPhaseCpu(pids, measure);
+  return { result, cpu, loopsSessions: await settled(pair) };
+}
+
+/** The upstream's session count once it stopped moving (no change for 300 ms; at most 5 s). */
+async function settled(pair: UpstreamPair): Promise<number> {
+  let last = await pair.sessionsCreated();
+  for (let round = 0; round < 16; round++) {
+    await sleep(300);
+    const now = await pair.sessionsCreated();
+    if (now === last) return now;
+    last = now;
+  }
+  return last;
+}
+
+function combine(throughput: Measured<TargetRuns['throughput']>, latency: Measured<TargetRuns['latency']>): TargetRuns {
   return {
     throughput: throughput.result,
     latency: latency.result,
     loopsSessions: { throughput: throughput.loopsSessions, latency: latency.loopsSessions },
+    cpu: { throughput: throughput.cpu, latency: latency.cpu },
   };
 }
 
-function describe(stack: CreateSessionStack): Record<string, unknown> {
-  return { redis: stack.redis.external ? 'REDIS_URL (external)' : 'redis-server child', upstream: 'Loops emulator child, no added latency' };
+function nameOf(server: BenchServer, pair: UpstreamPair): string {
+  return `${server === pair.gateway ? 'gateway' : 'proxy'} (${pair.upstream})`;
+}
+
+function describe(externalRedis: boolean): Record<string, unknown> {
+  return {
+    redis: externalRedis ? 'REDIS_URL (external)' : 'redis-server child',
+    upstreams: 'lean upstream child (bench/lean-loops.ts); Loops emulator child, no added latency',
+  };
 }
 
 function log(message: string): void {

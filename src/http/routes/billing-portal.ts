@@ -15,7 +15,6 @@ export function billingPortalRoutes(createSession: CreatePortalSession, configur
   router.post('/configurations', async (ctx) => {
     const created = await configurations.create(callContextOf(ctx), ctx.state.params ?? {});
     sendSerializedJson(ctx, 200, created.json);
-    ctx.state.answerStored = created.answerStored;
   });
   router.get('/configurations', async (ctx) => sendJson(ctx, 200, await configurations.list(callContextOf(ctx), ctx.state.params ?? {})));
   router.get('/configurations/:id', async (ctx) =>

@@ -17,7 +17,6 @@ export function catalogRoutes(service: CatalogService): Router<GatewayState> {
   /** A write's answer: the serialised bytes it stored for replay with the change, when it did. */
   const sendWritten = (ctx: Context & { state: GatewayState }, written: WrittenAnswer) => {
     sendSerializedJson(ctx, 200, written.json);
-    ctx.state.answerStored = written.answerStored;
   };
 
   router.get('/prices', async (ctx) => sendJson(ctx, 200, await service.listPrices(callContextOf(ctx), params(ctx))));

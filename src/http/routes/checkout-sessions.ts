@@ -10,7 +10,6 @@ export function checkoutSessionRoutes(service: CheckoutSessionService): Router<G
   router.post('/', async (ctx) => {
     const created = await service.create(callContextOf(ctx), ctx.state.params ?? {});
     sendSerializedJson(ctx, 200, created.json);
-    ctx.state.answerStored = created.answerStored;
   });
   router.get('/', async (ctx) => sendJson(ctx, 200, await service.list(callContextOf(ctx), ctx.state.params ?? {})));
   router.get('/:id', async (ctx) => sendJson(ctx, 200, await service.retrieve(callContextOf(ctx), ctx.params.id ?? '', ctx.state.params ?? {})));

@@ -13,7 +13,6 @@ export function customerRoutes(service: CustomerService): Router<GatewayState> {
   router.post('/', async (ctx) => {
     const created = await service.create(callContextOf(ctx), ctx.state.params ?? {});
     sendSerializedJson(ctx, 200, created.json);
-    ctx.state.answerStored = created.answerStored;
   });
   router.get('/', async (ctx) => sendJson(ctx, 200, await service.list(callContextOf(ctx), ctx.state.params ?? {})));
   router.get('/search', async (ctx) => sendJson(ctx, 200, await service.search(callContextOf(ctx), ctx.state.params ?? {})));

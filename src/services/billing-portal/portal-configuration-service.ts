@@ -35,12 +35,11 @@ export interface PortalConfigurationServiceDeps {
 type Rendered = Record<string, unknown>;
 type EventRequest = { id: string | null; idempotency_key: string | null };
 
-const requestOf = (call: CallContext): EventRequest => ({ id: call.requestId, idempotency_key: call.idempotencyKey });
+const requestOf = (call: CallContext): EventRequest => ({ id: call.requestId, idempotency_key: call.operation.idempotencyKey });
 
 /** A configuration created with its answer, serialised (the bytes replayed for its Idempotency-Key). */
 export interface CreatedConfiguration {
   json: string;
-  answerStored: boolean;
 }
 
 /**
@@ -115,19 +114,25 @@ export function createPortalConfigurationService(deps: PortalConfigurationServic
     const params = parseCreateConfigurationParams(bag);
     checkExpand(params.expand, false);
     const tenantId = call.tenant.config.id;
-    const id = stableId('bpc', `${tenantId}\n${call.operationKey}\n${call.startedAtMs}`);
-    const blank = buildPortalConfigurationObject({ id, created: Math.floor(call.startedAtMs / 1000), livemode: call.livemode, isDefault: false });
+    const id = stableId('bpc', `${tenantId}\n${call.operation.key}\n${call.operation.startedAtMs}`);
+    const blank = buildPortalConfigurationObject({
+      id,
+      created: Math.floor(call.operation.startedAtMs / 1000),
+      livemode: call.livemode,
+      isDefault: false,
+    });
     const configuration = applyConfigurationParams(blank, params);
     const json = JSON.stringify(render(call, configuration));
-    const answer = call.idempotency ? { ...call.idempotency, response: { status: 200, body: json, requestId: call.requestId } } : undefined;
+    const answer = call.operation.answerToStore(json);
     const event = eventFor(tenantId, 'billing_portal.configuration.created', configuration, requestOf(call));
-    const result = await configurations.insert({ version: 1, tenantId, createdMs: call.startedAtMs, configuration }, event, answer);
+    const result = await configurations.insert({ version: 1, tenantId, createdMs: call.operation.startedAtMs, configuration }, event, answer);
     if (result.kind === 'exists') {
       deps.logger.info({ configuration: id }, 'a retried configuration create found the configuration of its earlier attempt');
-      return { json: JSON.stringify(render(call, result.record.configuration)), answerStored: false };
+      return { json: JSON.stringify(render(call, result.record.configuration)) };
     }
     await publisher.queueRecorded(tenantId, event);
-    return { json, answerStored: answer !== undefined };
+    if (answer) call.operation.answerStored();
+    return { json };
   }
 
   async function retrieve(call: CallContext, id: string, bag: ParamBag): Promise<Rendered> {

@@ -62,7 +62,7 @@ export function createPortalSessionService(deps: PortalSessionServiceDeps) {
     }
     let loops;
     try {
-      loops = await call.tenant.loops.createPortalSession({ externalCustomerId: customer.id, returnUrl }, `${call.operationKey}-portal`);
+      loops = await call.tenant.loops.createPortalSession({ externalCustomerId: customer.id, returnUrl }, `${call.operation.key}-portal`);
     } catch (error) {
       throw isLoopsError(error) ? loopsErrorToStripe(error) : error;
     }
@@ -82,7 +82,7 @@ export function createPortalSessionService(deps: PortalSessionServiceDeps) {
         type: 'billing_portal.session.created',
         object: session,
         livemode: call.livemode,
-        request: { id: call.requestId, idempotency_key: call.idempotencyKey },
+        request: { id: call.requestId, idempotency_key: call.operation.idempotencyKey },
       },
       `billing-portal-session:${loops.id}`,
     );

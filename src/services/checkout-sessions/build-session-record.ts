@@ -61,7 +61,7 @@ export function buildSessionRecord(
     session,
     lineItems,
     products,
-    createdBy: { requestId: call.requestId, idempotencyKey: call.idempotencyKey },
+    createdBy: { requestId: call.requestId, idempotencyKey: call.operation.idempotencyKey },
     ...(completion ? { completion } : {}),
   };
 }

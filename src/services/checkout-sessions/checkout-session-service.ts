@@ -42,7 +42,7 @@ type Rendered = Record<string, unknown>;
 
 /** The `checkout.sessions` use cases behind the Stripe routes. */
 export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
-  const requestOf = (call: CallContext) => ({ id: call.requestId, idempotencyKey: call.idempotencyKey });
+  const requestOf = (call: CallContext) => ({ id: call.requestId, idempotencyKey: call.operation.idempotencyKey });
 
   /** Every route with a session id comes through here first: an id of another shape is never looked up. */
   async function load(call: CallContext, id: string): Promise<SessionRecord> {

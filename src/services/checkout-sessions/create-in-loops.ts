@@ -3,7 +3,6 @@ import type { CreateOptions } from '../../loops/loops-client';
 import { isLoopsError, leavesOutcomeUnknown, type UnresolvedCall } from '../../loops/loops-error';
 import type { LoopsV2Session, LoopsV3Session } from '../../loops/loops-schemas';
 import type { Logger } from '../../observability/logger';
-import type { IdempotencyStore } from '../../store/idempotency-store';
 import { loopsErrorToStripe } from '../../translate/loops-error-to-stripe';
 import { loopsTotalInMinorUnits, loopsV2TotalInMinorUnits } from '../../translate/loops-session-total';
 import { carriesMarker } from '../../translate/operation-marker';
@@ -35,7 +34,6 @@ export interface CreateInLoopsDeps {
   inFlight: InFlightCreates;
   /** How long after sending a create Loops may still carry it out (retry-policy.ts `loopsCreateSettleMs`). */
   settleMs: number;
-  operations: Pick<IdempotencyStore, 'noteUnresolved'>;
   now: () => number;
   logger: Logger;
 }
@@ -56,7 +54,7 @@ export interface CreateInLoopsDeps {
  */
 export async function createInLoops(call: CallContext, plan: LoopsCheckoutPlan, marker: string, deps: CreateInLoopsDeps): Promise<LoopsOutcome> {
   // The operation key is already a digest (or random); the suffix names the Loops call it keys.
-  const key = `${call.operationKey}-session`;
+  const key = `${call.operation.key}-session`;
   try {
     if (plan.api === 'v3') {
       const earlier = await earlierSession<LoopsV3Session>(call, plan, marker, key, deps);
@@ -104,12 +102,12 @@ async function earlierSession<S extends LoopsV3Session | LoopsV2Session>(
       localEnd = isLoopsError(error) && !leavesOutcomeUnknown(error.failure) ? 'answered' : 'unanswered';
     }
   }
-  if (!call.earlierAttempts) return undefined;
+  if (!call.operation.earlierAttempts) return undefined;
   const search: MarkerSearch = carriesMarker(plan.body.metadata, marker)
     ? await findMarkedSession(call.tenant.loops, marker, plan.body.externalCustomerId, deps.logger)
     : { kind: 'inconclusive', reason: 'no_marker' };
   const nowMs = deps.now();
-  const decision = decideResumedCreate(search, uncertaintyOf(call.earlierAttempts, deps.settleMs, localEnd), nowMs);
+  const decision = decideResumedCreate(search, uncertaintyOf(call.operation.earlierAttempts, deps.settleMs, localEnd), nowMs);
   switch (decision.kind) {
     case 'use':
       deps.logger.info({ session: decision.session.id }, 'a retried create found the Loops session of its earlier attempt');
@@ -127,7 +125,7 @@ async function earlierSession<S extends LoopsV3Session | LoopsV2Session>(
 
 /** Sends the create (lingering, see in-flight-creates.ts); an unanswered one is recorded with the operation. */
 async function send<T>(call: CallContext, key: string, deps: CreateInLoopsDeps, create: (options: CreateOptions) => Promise<T>): Promise<T> {
-  if (!mayStillSendCreate(call.lockedUntilMs, deps.now())) {
+  if (!mayStillSendCreate(call.operation.lockedUntilMs, deps.now())) {
     throw new GatewayError(
       'loops_unavailable',
       'The gateway ran out of time for this request before asking Loops to create the session (earlier Loops calls were slow); nothing was created. ' +
@@ -152,8 +150,8 @@ async function recordUnresolved(call: CallContext, unresolved: UnresolvedCall, d
   const nowMs = deps.now();
   const untilMs = nowMs - unresolved.sentMsAgo + deps.settleMs;
   deps.logger.warn({ untilMs, lingering: unresolved.lateAnswer !== undefined }, 'Loops did not answer a create; it may still carry it out');
-  if (!call.idempotency) throw keylessOutcomeUnknownError();
-  const recorded = await deps.operations.noteUnresolved(call.tenant.config.id, call.operationKey, untilMs).catch((error: unknown) => {
+  if (call.operation.idempotencyKey === null) throw keylessOutcomeUnknownError();
+  const recorded = await call.operation.noteUnresolved(untilMs).catch((error: unknown) => {
     deps.logger.error({ err: (error as Error).message }, 'could not record an unanswered Loops create with its operation');
     return false;
   });

@@ -39,10 +39,9 @@ export interface CreateSessionDeps extends CreateInLoopsDeps {
   logger: Logger;
 }
 
-/** A created session as the merchant receives it, serialised, and whether its replay is stored. */
+/** A created session as the merchant receives it, serialised (its replay is stored through `call.operation`). */
 export interface CreatedSession {
   json: string;
-  answerStored: boolean;
 }
 
 export function createCreateSession(deps: CreateSessionDeps) {
@@ -54,7 +53,7 @@ export function createCreateSession(deps: CreateSessionDeps) {
     const expansion = parseSessionExpand(params.expand, false);
     const mode = params.mode === 'subscription' ? 'subscription' : 'payment';
     if (mode === 'subscription') requireContract(deps.contract, 'subscriptions', 'A `subscription` mode Checkout Session', 'mode');
-    const nowMs = call.startedAtMs;
+    const nowMs = call.operation.startedAtMs;
     const expiresAt = checkExpiresAt(params.expires_at, Math.floor(nowMs / 1000));
     const subscriptionData = loopsSubscriptionData(params.subscription_data, Math.floor(nowMs / 1000), deps.contract);
     const completion = completionOf(call, params, mode);
@@ -65,7 +64,7 @@ export function createCreateSession(deps: CreateSessionDeps) {
       items,
       checked: { currency, amountTotal },
     } = await deps.resolveLineItems(call, params.line_items, (described) => checkLineItems(described, mode));
-    const marker = operationMarker(call.operationKey);
+    const marker = operationMarker(call.operation.key);
     const common = commonFields(params, mode, expiresAt, marker, customer);
     const plan = planLoopsCheckout(
       items,
@@ -79,10 +78,11 @@ export function createCreateSession(deps: CreateSessionDeps) {
     // Serialised once: these bytes are the answer, and the same bytes are kept for replay.
     const expanded = customer && { customer: new Map([[customer.id, renderCustomer(customer, call.stripeVersion)]]) };
     const json = JSON.stringify(renderSession(record, expansion, call.stripeVersion, expanded));
-    const answer = call.idempotency ? { ...call.idempotency, response: { status: 200, body: json, requestId: call.requestId } } : undefined;
+    const answer = call.operation.answerToStore(json);
     await deps.sessions.insert(record, answer);
     deps.logger.info({ session: record.session.id, items: items.length, amountTotal, currency, loopsApi: plan.api }, 'checkout session created');
-    return { json, answerStored: answer !== undefined };
+    if (answer) call.operation.answerStored();
+    return { json };
   };
 
   /**
@@ -119,7 +119,7 @@ function completionOf(call: CallContext, params: ParsedCreateSessionParams, mode
   const description = params.subscription_data?.description;
   if (!createsCustomer && mode !== 'subscription') return undefined;
   return {
-    ...(createsCustomer ? { customerToCreate: stableId('cus', `${call.tenant.config.id}\ncheckout-customer\n${call.operationKey}`) } : {}),
+    ...(createsCustomer ? { customerToCreate: stableId('cus', `${call.tenant.config.id}\ncheckout-customer\n${call.operation.key}`) } : {}),
     ...(mode === 'subscription' ? { stripeVersion: call.stripeVersion } : {}),
     ...(description !== undefined ? { subscriptionDescription: description } : {}),
   };

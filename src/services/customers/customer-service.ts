@@ -39,12 +39,11 @@ type EventRequest = { id: string | null; idempotency_key: string | null };
 
 type Rendered = Record<string, unknown>;
 
-const requestOf = (call: CallContext): EventRequest => ({ id: call.requestId, idempotency_key: call.idempotencyKey });
+const requestOf = (call: CallContext): EventRequest => ({ id: call.requestId, idempotency_key: call.operation.idempotencyKey });
 
 /** A customer created with its answer, serialised (the bytes replayed for its Idempotency-Key). */
 export interface CreatedCustomer {
   json: string;
-  answerStored: boolean;
 }
 
 /**
@@ -84,20 +83,21 @@ export function createCustomerService(deps: CustomerServiceDeps) {
     const params = parseCreateCustomerParams(bag, call.stripeVersion);
     const expansions = parseCustomerExpand(params.expand, false);
     const tenantId = call.tenant.config.id;
-    const id = stableId('cus', `${tenantId}\n${call.operationKey}\n${call.startedAtMs}`);
-    const blank = buildCustomerObject({ id, created: Math.floor(call.startedAtMs / 1000), livemode: call.livemode });
+    const id = stableId('cus', `${tenantId}\n${call.operation.key}\n${call.operation.startedAtMs}`);
+    const blank = buildCustomerObject({ id, created: Math.floor(call.operation.startedAtMs / 1000), livemode: call.livemode });
     const customer = applyCustomerParams(blank, params);
-    const record: CustomerRecord = { version: 1, tenantId, createdMs: call.startedAtMs, customer };
+    const record: CustomerRecord = { version: 1, tenantId, createdMs: call.operation.startedAtMs, customer };
     const json = JSON.stringify(render(call, customer, expansions));
-    const answer = call.idempotency ? { ...call.idempotency, response: { status: 200, body: json, requestId: call.requestId } } : undefined;
+    const answer = call.operation.answerToStore(json);
     const event = eventFor(tenantId, 'customer.created', customer, requestOf(call));
     const result = await customers.insert(record, event, answer);
     if (result.kind === 'exists') {
       deps.logger.info({ customer: id }, 'a retried customer create found the customer of its earlier attempt');
-      return { json: JSON.stringify(render(call, result.record.customer, expansions)), answerStored: false };
+      return { json: JSON.stringify(render(call, result.record.customer, expansions)) };
     }
     await publisher.queueRecorded(tenantId, event);
-    return { json, answerStored: answer !== undefined };
+    if (answer) call.operation.answerStored();
+    return { json };
   }
 
   /** A deleted customer retrieves as its stub, with 200 (docs/stripe-billing-contract.md §2). */

@@ -44,7 +44,10 @@ const notFound = (id: string) => new GatewayError('resource_missing', `No such s
 /** The `subscriptions` use cases behind the Stripe routes (docs/stripe-billing-contract.md §1, §6). */
 export function createSubscriptionService(deps: SubscriptionServiceDeps) {
   const enabled = (what: string) => requireSubscriptions(deps.contract, what);
-  const apiCause = (call: CallContext): SyncCause => ({ source: 'api', request: { id: call.requestId, idempotencyKey: call.idempotencyKey } });
+  const apiCause = (call: CallContext): SyncCause => ({
+    source: 'api',
+    request: { id: call.requestId, idempotencyKey: call.operation.idempotencyKey },
+  });
 
   /**
    * The subscription as Loops has it now, stored with whatever events the read reveals (a renewal
