@@ -11,16 +11,17 @@ export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
  * and the operation key the Loops idempotency keys derive from. One hash, computed only for
  * requests that carry a key; every other request is its own operation.
  *
- * The parameters are written out once, in linear time: every string length-prefixed (so no escaping
- * is needed for the encoding to be unambiguous), objects' keys sorted, into one array joined once.
- * Canonical JSON (JSON.stringify per key and value, a string built per level) cost up to 10 ms of
- * CPU on the hostile-input bench's megabyte bodies (issue 13).
+ * The bytes hashed are the parameters as JSON with every object's keys sorted, exactly as earlier
+ * versions wrote them, so an operation started before an upgrade keeps its fingerprint (and its
+ * derived Loops keys) after it. They are written by one native JSON.stringify of a key-sorted copy:
+ * building the string in JavaScript, a JSON.stringify per value and a string per level, cost up to
+ * twice as much CPU on the hostile-input bench's megabyte bodies (issue 13).
  */
 export function operationFingerprint(tenantId: string, idempotencyKey: string, method: string, path: string, params: ParamBag): string {
-  const parts: string[] = [tenantId, '\n', idempotencyKey, '\n', method, ' ', path, '\n'];
-  writeCanonical(params, parts);
+  const sorted = keySortedCopy(params);
+  const json = sorted === null ? canonicalJson(params) : JSON.stringify(sorted);
   // One-shot `hash`: no Hash object per request (half the cost of createHash().update().digest()).
-  return hash('sha256', parts.join(''), 'hex');
+  return hash('sha256', `${tenantId}\n${idempotencyKey}\n${method} ${path}\n${json}`, 'hex');
 }
 
 export const freshOperationKey = (): string => randomUUID();
@@ -35,23 +36,41 @@ export function shouldStoreResponse(status: number): boolean {
   return status >= 200 && status < 300;
 }
 
-/** `s<length>:<text>`, `a<count>[…]`, `o<count>{<length>:<key>…}`: one reading only. */
-function writeCanonical(value: ParamValue, parts: string[]): void {
-  if (typeof value === 'string') {
-    parts.push('s', String(value.length), ':', value);
-    return;
-  }
+/**
+ * A JavaScript object lists integer-like keys ("2", "10") first, in numeric order, whatever order
+ * they were added in, so a copy holding one would not serialise in sorted order: such a value
+ * (rare: a metadata key that is a number) takes the written-out path instead.
+ */
+const INTEGER_LIKE_KEY = /^(?:0|[1-9][0-9]*)$/;
+
+/** `value` with every object's keys inserted in sorted order, or null when a key is integer-like. */
+function keySortedCopy(value: ParamValue): ParamValue | null {
+  if (typeof value === 'string') return value;
   if (Array.isArray(value)) {
-    parts.push('a', String(value.length), '[');
-    for (const item of value) writeCanonical(item, parts);
-    parts.push(']');
-    return;
+    const items: ParamValue[] = [];
+    for (const item of value) {
+      const copy = keySortedCopy(item);
+      if (copy === null) return null;
+      items.push(copy);
+    }
+    return items;
   }
-  const keys = Object.keys(value).sort();
-  parts.push('o', String(keys.length), '{');
-  for (const key of keys) {
-    parts.push(String(key.length), ':', key);
-    writeCanonical(value[key] ?? '', parts);
+  const copy: Record<string, ParamValue> = {};
+  for (const key of Object.keys(value).sort()) {
+    if (INTEGER_LIKE_KEY.test(key)) return null;
+    const item = keySortedCopy(value[key] ?? '');
+    if (item === null) return null;
+    copy[key] = item;
   }
-  parts.push('}');
+  return copy;
+}
+
+/** The same JSON, written out: keys sorted as strings, at any key. */
+function canonicalJson(value: ParamValue): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  return `{${Object.keys(value)
+    .sort()
+    .map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key] ?? '')}`)
+    .join(',')}}`;
 }
