@@ -31,14 +31,19 @@ export interface SessionSyncDeps {
 export function createSessionSync(deps: SessionSyncDeps) {
   const v3StatusFromV2 = deps.v3StatusFromV2 ?? LOOPS_CONTRACT.v3StatusFromV2;
 
+  /**
+   * `seen`: the session as the caller read it moments ago (a webhook reads it to find it), so it
+   * is not read twice more; a stale one costs only a lost compare-and-set (session-store.ts).
+   */
   async function settle(
     tenantId: string,
     id: string,
     state: LoopsSessionState,
     details: LoopsStateDetails,
     cause: SettleSource,
+    seen?: SessionRecord,
   ): Promise<SessionRecord | undefined> {
-    const facts = state === 'completed' ? await completionFacts(tenantId, id, details) : undefined;
+    const facts = state === 'completed' ? await completionFacts(tenantId, id, details, seen) : undefined;
     const result = await deps.sessions.update(
       tenantId,
       id,
@@ -47,6 +52,7 @@ export function createSessionSync(deps: SessionSyncDeps) {
         previous.session.status === 'open' && next.session.status !== 'open'
           ? deps.events.eventFor(next, { ...cause, loopsState: state })
           : undefined,
+      seen,
     );
     if (result.kind === 'missing') return undefined;
     if (result.kind === 'updated' && result.announced) await deps.events.recorded(tenantId, result.announced);
@@ -54,9 +60,14 @@ export function createSessionSync(deps: SessionSyncDeps) {
   }
 
   /** Gathered before the compare-and-set (it may call Loops and create the customer), for a session still open. */
-  async function completionFacts(tenantId: string, id: string, details: LoopsStateDetails): Promise<CompletionFacts | undefined> {
+  async function completionFacts(
+    tenantId: string,
+    id: string,
+    details: LoopsStateDetails,
+    seen: SessionRecord | undefined,
+  ): Promise<CompletionFacts | undefined> {
     if (!deps.completion) return undefined;
-    const current = await deps.sessions.get(tenantId, id);
+    const current = seen ?? (await deps.sessions.get(tenantId, id));
     return current?.session.status === 'open' ? deps.completion(current, details) : undefined;
   }
 

@@ -121,7 +121,7 @@ export function createLoopsWebhookService(deps: LoopsWebhookDeps) {
     }
     switch (action.kind) {
       case 'settle':
-        await deps.sync.settle(tenantId, action.sessionId, action.state, action, { source: 'loops_webhook' });
+        await deps.sync.settle(tenantId, action.sessionId, action.state, action, { source: 'loops_webhook' }, record);
         return true;
       case 'subscription':
         await deps.sessions.update(tenantId, action.sessionId, (current) => {
