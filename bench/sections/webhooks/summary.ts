@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { SectionResult, Target } from '../section';
 import type { WebhookFigures } from './analyse';
 import type { CpuSnapshot } from './cpu-usage';
+import { describeMemory, type GatewayMemory } from './gateway-memory';
 import { BENCH_RETRY_SCHEDULE } from './stack';
 
 /** Issue 4's target on a 2-core machine. */
@@ -17,6 +18,8 @@ export interface WebhookRunInfo {
   lingerSeconds: number;
   deadlinePassed: boolean;
   rssMiB: { afterSetup: number | undefined; peak: number | undefined; last: number | undefined };
+  /** The gateway's own account of its memory (its /metrics): started, after the setup, after the deliveries. */
+  memory: { atStart: GatewayMemory | undefined; afterSetup: GatewayMemory | undefined; afterRun: GatewayMemory | undefined };
   cpuSeconds: CpuSnapshot;
   loadAverage: { atStart: number; atEnd: number };
   redis: string;
@@ -45,6 +48,9 @@ export function summarise(figures: WebhookFigures, run: WebhookRunInfo): Section
     ['/webhooks/loops non-2xx / no answer', `${int(f.non2xx)} / ${int(f.errors)}`],
     ['signature failures at the receiver', int(f.signatureFailures)],
     ['gateway RSS after setup / peak (MiB)', `${int(run.rssMiB.afterSetup)} / ${int(run.rssMiB.peak)}`],
+    ['  V8 heap used / heap reserved / external / RSS (MiB), idle before setup', describeMemory(run.memory.atStart)],
+    ['  the same after setup', describeMemory(run.memory.afterSetup)],
+    ['  the same after the deliveries', describeMemory(run.memory.afterRun)],
     [
       `CPU s over ${cpuWindow === undefined ? '—' : cpuWindow.toFixed(1)} s: gateway / redis / receiver / load gen.`,
       [run.cpuSeconds.gateway, run.cpuSeconds.redis, run.cpuSeconds.receiver, run.cpuSeconds.loadGenerator]
