@@ -9,7 +9,7 @@ import { stateFromV2, stateFromV3, stateFromV3AndV2, UnknownLoopsStateError, typ
 import type { TenantContext } from '../call-context';
 import type { SessionEventSink, SettleSource } from '../session-events';
 import { applyLoopsState, type LoopsStateDetails } from './apply-loops-state';
-import type { CheckoutCompletion, CompletionFacts } from './checkout-completion';
+import { completionGoesBeyondTheReport, type CheckoutCompletion, type CompletionFacts } from './checkout-completion';
 
 export interface SessionSyncDeps {
   sessions: SessionStore;
@@ -67,7 +67,10 @@ export function createSessionSync(deps: SessionSyncDeps) {
     seen: SessionRecord | undefined,
   ): Promise<CompletionFacts | undefined> {
     if (!deps.completion) return undefined;
-    const current = seen ?? (await deps.sessions.get(tenantId, id));
+    // A completion that calls Loops or creates a customer looks at the session as it is now: one
+    // another path completed meanwhile needs none of that. A plain payment session's facts are the
+    // report's, so the record read moments ago does.
+    const current = seen && !completionGoesBeyondTheReport(seen) ? seen : await deps.sessions.get(tenantId, id);
     return current?.session.status === 'open' ? deps.completion(current, details) : undefined;
   }
 
