@@ -16,7 +16,7 @@ import { subscriptionRoutes } from './http/routes/subscriptions';
 import { loopsWebhookRoutes } from './http/routes/loops-webhooks';
 import { metricsRoutes } from './http/routes/metrics';
 import { rateLimit } from './http/middleware/rate-limit';
-import { createMetrics, type Metrics } from './observability/metrics';
+import { createMetrics } from './observability/metrics';
 import { createLoopsClient } from './loops/loops-client';
 import { loopsCreateSettleMs } from './loops/retry-policy';
 import { mappingFilePath, readMappingFile } from './mappings/mapping-files';
@@ -38,14 +38,12 @@ import { createSessionSync } from './services/checkout-sessions/session-sync';
 import { createSessionUpdateLocks, sessionUpdateLock } from './services/checkout-sessions/session-update-lock';
 import { createEventPublisher } from './services/events/event-publisher';
 import { createEventQueries } from './services/events/event-queries';
-import { createSessionEventSink } from './services/events/session-event-sink';
 import { createLineItemResolver } from './services/line-item-resolver';
 import { createListIndexBuild } from './services/list-index-build';
 import { createLoopsWebhookService } from './services/loops-webhooks/loops-webhook-service';
 import { createBillingServices } from './services/subscriptions/billing-services';
 import type { BillingContract } from './services/subscriptions/billing-switch';
 import type { CustomerLookup } from './services/subscriptions/render-billing';
-import type { SubscriptionSync } from './services/subscriptions/subscription-sync';
 import { createStores, type Stores } from './store/create-stores';
 import { closeRedisClient, createRedisClient, createRedisProbe, type RedisClient } from './store/redis-connection';
 import { startPeriodic, type Periodic } from './background/periodic';
@@ -70,13 +68,10 @@ export const INDEX_BUILD_INTERVAL_MS = 2_000;
 
 export interface Container {
   config: Config;
-  logger: Logger;
   app: Koa<GatewayState>;
   redis: RedisClient | undefined;
-  tenants: TenantContext[];
   stores: Stores;
   queue: DeliveryQueue;
-  metrics: Metrics;
   /** Background work of a serving instance: delivery worker, outbox drainer, expiry sweep, list index build. */
   startBackground(): void;
   drainOutbox(): Promise<number>;
@@ -84,11 +79,6 @@ export interface Container {
   sweepExpired(signal?: AbortSignal): Promise<number>;
   /** One run of the subscription sweep (services/subscriptions/subscription-sweep.ts). */
   sweepSubscriptions(): Promise<number>;
-  /**
-   * The subscription sync, the seam checkout completion calls with a completed session's
-   * subscription (`syncFromLoops`) and whose `firstInvoiceId` fills the session's `invoice`.
-   */
-  subscriptionSync: SubscriptionSync;
   /** Merges each tenant's mapping file into the shared catalog (start-up; services/catalog-load.ts). */
   loadMappings(): Promise<void>;
   /** Stops taking work: /readyz answers 503 while in-flight requests finish. */
@@ -172,7 +162,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
   const checkoutSubscriptions = billing.checkout;
   const tenantsById = new Map(tenants.map((tenant) => [tenant.config.id, tenant]));
   const completion = createCheckoutCompletion({ tenants: tenantsById, customers, subscriptions: checkoutSubscriptions, now, logger });
-  const sync = createSessionSync({ sessions: stores.sessions, events: createSessionEventSink(publisher), completion, now, logger });
+  const sync = createSessionSync({ sessions: stores.sessions, publisher, completion, now, logger });
   // Loops creates left unanswered linger until Loops may no longer carry them out (services/in-flight-creates.ts).
   const settleMs = loopsCreateSettleMs(config.loops.timeoutMs);
   const inFlight = createInFlightCreates(settleMs);
@@ -268,13 +258,10 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     (backgroundStopped ??= Promise.all([...background.map((task) => task.stop()), queue.stopWorker()]).then(() => undefined));
   return {
     config,
-    logger,
     app,
     redis,
-    tenants,
     stores,
     queue,
-    metrics,
     startBackground() {
       queue.startWorker();
       background.push(startPeriodic('outbox drainer', OUTBOX_DRAIN_INTERVAL_MS, publisher.drainOutbox, logger));
@@ -285,7 +272,6 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     drainOutbox: publisher.drainOutbox,
     sweepExpired,
     sweepSubscriptions: billing.sweep,
-    subscriptionSync: billing.sync,
     async loadMappings() {
       for (const tenant of config.tenants) {
         // No file: keep what the shared store has (another instance or `mappings load` put it there).

@@ -117,7 +117,7 @@ export const ERROR_CATALOGUE = {
   loops_contract_off: {
     status: 400,
     type: 'invalid_request_error',
-    when: 'a call that needs a part of the Loops contract switched off in `src/loops/contract-choices.ts` (subscriptions, customer portal, trials: docs/loops-contract.md §8)',
+    when: 'a call that needs a part of the Loops contract switched off in `src/loops/contract-choices.ts` (subscriptions, customer portal, trials: docs/loops-contract.md §8; expiring a session: §3.1)',
   },
   authentication_missing: { status: 401, type: 'invalid_request_error', when: 'no API key was sent' },
   authentication_invalid: { status: 401, type: 'invalid_request_error', when: 'the API key is not one the gateway knows' },

@@ -27,6 +27,7 @@ import {
   type LoopsV3SubscriptionUpdateBody,
 } from './loops-schemas';
 import { LOOPS_RETRY, retryDelayMs } from './retry-policy';
+import { LOOPS_CONTRACT } from './contract-choices';
 
 /**
  * How a create may be made when Loops could carry it out after the gateway stopped waiting
@@ -79,6 +80,8 @@ export interface LoopsClientOptions {
    * and retries nested inside it would multiply the requests per price.
    */
   maxAttempts?: number;
+  /** Send `Idempotency-Key` with keyed POSTs (default LOOPS_CONTRACT.sendIdempotencyKey, docs/loops-contract.md §7.7). */
+  sendIdempotencyKey?: boolean;
 }
 
 interface V3ListQuery {
@@ -103,6 +106,7 @@ export function createLoopsClient(options: LoopsClientOptions): LoopsClient {
   // A base with a path (e.g. a proxy at https://host/loops) prefixes every API path.
   const basePath = base.pathname.replace(/\/+$/, '');
   const maxAttempts = options.maxAttempts ?? LOOPS_RETRY.maxAttempts;
+  const sendIdempotencyKey = options.sendIdempotencyKey ?? LOOPS_CONTRACT.sendIdempotencyKey;
 
   async function call<S extends z.ZodType>(spec: CallSpec<S>, create?: CreateOptions): Promise<z.output<S>> {
     for (let attempt = 1; ; attempt++) {
@@ -168,7 +172,7 @@ export function createLoopsClient(options: LoopsClientOptions): LoopsClient {
   ): Promise<z.output<S>> {
     const headers: Record<string, string> = { authorization: `Bearer ${options.apiKey}`, accept: 'application/json' };
     if (spec.body !== undefined) headers['content-type'] = 'application/json';
-    if (spec.idempotencyKey) headers['idempotency-key'] = spec.idempotencyKey;
+    if (spec.idempotencyKey && sendIdempotencyKey) headers['idempotency-key'] = spec.idempotencyKey;
     const response = await exchange(options.dispatcher, {
       origin,
       path: `${basePath}${spec.path}`,

@@ -9,7 +9,7 @@ import { validateParams } from '../stripe/params/validate-params';
 import { productFactsFromInfo } from '../translate/mapping-to-price';
 import type { CallContext } from './call-context';
 import { checkPriceTerms, catalogPriceOf, stripeProductJsonOf, type MakeLoopsProduct } from './catalog-new-price';
-import { parseCatalogExpand } from './catalog-params';
+import { parseCatalogExpand } from '../stripe/params/catalog-params';
 import { eventPresentation, renderPrice, renderProduct, type Presentation } from './catalog-render';
 import type { CatalogView } from './catalog-snapshots';
 import {

@@ -9,7 +9,7 @@ import { validateParams } from '../stripe/params/validate-params';
 import { productFactsFromInfo } from '../translate/mapping-to-price';
 import type { CallContext } from './call-context';
 import { catalogPriceOf, checkPriceTerms, stripeProductJsonOf } from './catalog-new-price';
-import { marketingFeaturesParam, parseCatalogExpand } from './catalog-params';
+import { marketingFeaturesParam, parseCatalogExpand } from '../stripe/params/catalog-params';
 import { presentationOf, type CatalogWriteContext } from './catalog-price-writes';
 import { eventPresentation, renderPrice, renderProduct } from './catalog-render';
 import { applyMetadata, checkRoom, nextRevision, runCatalogWrite, updatedEvent, type WrittenAnswer } from './catalog-write';

@@ -14,7 +14,7 @@ import { matchesSearch, parseSearchQuery, type SearchFields, type SearchValue } 
 import { validateParams } from '../stripe/params/validate-params';
 import type { CallContext } from './call-context';
 import { createLoopsProductMaker } from './catalog-new-price';
-import { parseCatalogExpand } from './catalog-params';
+import { parseCatalogExpand } from '../stripe/params/catalog-params';
 import { createPriceWrites, presentationOf } from './catalog-price-writes';
 import { createProductWrites } from './catalog-product-writes';
 import { renderPrice, renderProduct, type Presentation } from './catalog-render';

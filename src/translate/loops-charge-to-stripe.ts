@@ -1,6 +1,7 @@
 import type { LoopsCharge } from '../loops/loops-webhook-schemas';
 import { fromLoopsV3Amount } from '../loops/v3-amounts';
 import { buildChargeObject } from '../stripe/objects/charge-object';
+import type { InvoiceRecord } from '../store/subscription-record';
 
 /** What the gateway knows about a charge's context: its session, or its subscription for a renewal. */
 export interface ChargeContext {
@@ -54,4 +55,21 @@ export function chargeObjectFromLoops(charge: LoopsCharge, context: ChargeContex
  */
 export function chargeEventDedupeKey(type: string, chargeId: string, loopsEventId: string): string {
   return type === 'charge.refunded' ? `loops:${loopsEventId}` : `loops-charge:${chargeId}:${type}`;
+}
+
+/** The invoice's paying charge, as far as the invoice tells (Loops has no charge lookup). */
+export function chargeObjectOfInvoice(record: InvoiceRecord, id: string) {
+  return buildChargeObject({
+    id,
+    amount: record.amount,
+    amountRefunded: 0,
+    currency: record.currency,
+    created: record.paidAt ?? record.created,
+    livemode: record.livemode,
+    metadata: record.subscriptionMetadata,
+    paymentIntent: null,
+    customer: record.customer,
+    email: record.customerEmail,
+    description: null,
+  });
 }

@@ -1,4 +1,5 @@
 import { GatewayError } from '../errors';
+import { LOOPS_CONTRACT } from '../loops/contract-choices';
 import type { LoopsSubscriptionData, LoopsV2CreateSessionBody, LoopsV3CreateSessionBody } from '../loops/loops-schemas';
 import type { ResolvedLineItem } from './resolved-line-item';
 
@@ -28,10 +29,13 @@ export interface CheckoutCommon {
 export interface PlanChoices {
   form: 'line_items' | 'product';
   lineItemReference: 'price' | 'product';
+  /** V3 create takes `expires_at` (default LOOPS_CONTRACT.v3AcceptsExpiresAt, docs/loops-contract.md §3.2, §7.5). */
+  v3AcceptsExpiresAt?: boolean;
 }
 
 export type LoopsCheckoutPlan =
-  | { api: 'v3'; body: LoopsV3CreateSessionBody }
+  /** `expiresAt` only when V3 create does not take `expires_at`: then the `PUT expiresAt` (V2) that follows sets it. */
+  | { api: 'v3'; body: LoopsV3CreateSessionBody; expiresAt?: number }
   /** V2 create has no expiry field: the plan carries it for the `PUT expiresAt` that follows. */
   | { api: 'v2'; body: LoopsV2CreateSessionBody; expiresAt: number };
 
@@ -89,8 +93,10 @@ export function planLoopsCheckout(items: ResolvedLineItem[], common: CheckoutCom
             ...(item.adjustableQuantity ? { adjustable_quantity: item.adjustableQuantity } : {}),
           })),
         };
+  const expiresInBody = choices.v3AcceptsExpiresAt ?? LOOPS_CONTRACT.v3AcceptsExpiresAt;
   return {
     api: 'v3',
+    ...(expiresInBody ? {} : { expiresAt: common.expiresAt }),
     body: {
       ...itemsPart,
       mode: common.mode,
@@ -102,7 +108,7 @@ export function planLoopsCheckout(items: ResolvedLineItem[], common: CheckoutCom
       ...(common.clientReferenceId ? { client_reference_id: common.clientReferenceId } : {}),
       ...(common.metadata ? { metadata: common.metadata } : {}),
       ...(common.paymentMethodTypes ? { payment_method_types: common.paymentMethodTypes } : {}),
-      expires_at: common.expiresAt,
+      ...(expiresInBody ? { expires_at: common.expiresAt } : {}),
       ...(common.subscriptionData ? { subscription_data: common.subscriptionData } : {}),
     },
   };

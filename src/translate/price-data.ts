@@ -26,6 +26,17 @@ export function loopsRecurringInterval(recurring: PriceFacts['recurring'], param
   return interval;
 }
 
+/**
+ * The recurrence a price is shown with: what Loops bills (`loopsIntervalOf`), as the mapping tool
+ * records it (convert-price.ts) and `prices.create` shows it, so every 12 months is `year` × 1
+ * wherever the price came from. One Loops cannot bill is kept as asked, for its refusal.
+ */
+function billedAs(recurring: PriceFacts['recurring']): PriceFacts['recurring'] {
+  if (!recurring) return null;
+  const interval = loopsIntervalOf({ interval: recurring.interval, interval_count: recurring.intervalCount });
+  return interval ? { interval, intervalCount: 1 } : recurring;
+}
+
 /** Whole minor units from `unit_amount` or `unit_amount_decimal` (Loops has no fractional cents). */
 export function unitAmountOf(data: PriceDataParams, param: string): number {
   if (data.unit_amount !== undefined) return data.unit_amount;
@@ -47,10 +58,11 @@ export function unitAmountOf(data: PriceDataParams, param: string): number {
  */
 export function describePriceData(tenantId: string, data: PriceDataParams, param: string, product: ProductFacts | undefined) {
   const unitAmount = unitAmountOf(data, param);
-  const recurring = data.recurring ? { interval: data.recurring.interval, intervalCount: data.recurring.interval_count ?? 1 } : null;
+  const requested = data.recurring ? { interval: data.recurring.interval, intervalCount: data.recurring.interval_count ?? 1 } : null;
   const productContent = data.product ?? JSON.stringify(data.product_data ?? {});
   const productId = data.product ?? stableId('prod', `${tenantId}\n${productContent}`);
-  const content = JSON.stringify([data.currency, unitAmount, recurring, productContent]);
+  // The ids follow what was asked for (as they always have), so a price_data keeps its ids.
+  const content = JSON.stringify([data.currency, unitAmount, requested, productContent]);
   const contentHash = createHash('sha256').update(`${tenantId}\n${content}`).digest('hex');
   const productFacts: ProductFacts = product ?? {
     id: productId,
@@ -66,7 +78,7 @@ export function describePriceData(tenantId: string, data: PriceDataParams, param
     productId,
     currency: data.currency,
     unitAmount,
-    recurring,
+    recurring: billedAs(requested),
     taxBehavior: data.tax_behavior ?? null,
   };
   return { contentHash, price, product: productFacts };

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type Stripe from 'stripe';
 import { runMappingsCommand } from '../../src/cli/mappings-command';
 import { emptyMappingFile, mappingFileSchema, type MappingFile } from '../../src/mappings/mapping-file';
-import { startStack, type Stack } from '../helpers/stack';
+import { useStack } from '../helpers/stack';
 
 /**
  * One catalog (issue 11): what the API makes and changes and what `npm run map` imported live in
@@ -11,14 +11,12 @@ import { startStack, type Stack } from '../helpers/stack';
  * `mappings load` silently undoes an API change or drops an API-made object (docs/mappings.md).
  */
 describe('mappings export / load with a catalog changed through the API', () => {
-  let stack: Stack;
   let stripe: Stripe;
 
-  beforeAll(async () => {
-    stack = await startStack();
+  const stack = useStack();
+  beforeAll(() => {
     stripe = stack.stripe({ maxNetworkRetries: 0 });
   });
-  afterAll(() => stack.close());
 
   const filePath = () => join(stack.mappingsDir, 'default.json');
   const readFile = (): MappingFile => mappingFileSchema.parse(JSON.parse(readFileSync(filePath(), 'utf8')));

@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
+import { TEST_KEYS, useStack } from '../helpers/stack';
 import { waitFor } from '../helpers/wait-for';
 
 /** Pays on the emulator's hosted page as a customer would, choosing the adjustable item's quantity. */
@@ -21,14 +21,12 @@ async function payWithQuantity(pageUrl: string, quantity: number): Promise<void>
  * quantity of the (one) adjustable item back from it; retrieve, line items and the event agree.
  */
 describe('adjustable quantity (stripe-node)', () => {
-  let stack: Stack;
   let stripe: Stripe;
 
-  beforeAll(async () => {
-    stack = await startStack();
+  const stack = useStack();
+  beforeAll(() => {
     stripe = stack.stripe({ maxNetworkRetries: 0 });
   });
-  afterAll(() => stack.close());
 
   const create = () =>
     stripe.checkout.sessions.create({

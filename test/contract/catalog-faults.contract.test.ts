@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import { startStack, type Stack } from '../helpers/stack';
+import { useStack } from '../helpers/stack';
 import { storedStateProbe } from '../helpers/stored-state';
 
 interface LoopsRequest {
@@ -15,16 +15,14 @@ interface LoopsRequest {
  * stores nothing.
  */
 describe('prices.create and Loops faults (stripe-node)', () => {
-  let stack: Stack;
   let stripe: Stripe;
   let product: Stripe.Product;
 
+  const stack = useStack({ background: false });
   beforeAll(async () => {
-    stack = await startStack({ background: false });
     stripe = stack.stripe();
     product = await stripe.products.create({ name: 'Faulty plan' });
   });
-  afterAll(() => stack.close());
   afterEach(async () => {
     await stack.loops.admin('DELETE', '/_emulator/faults');
     await stack.loops.admin('POST', '/_emulator/options', { honourIdempotencyKeys: true });

@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import { startStack, type Stack } from '../helpers/stack';
+import { useStack } from '../helpers/stack';
 
 /**
  * Issue 10, defect 6: 150 parallel metadata updates of one session gave 15 × 500 and left Loops'
@@ -8,12 +8,7 @@ import { startStack, type Stack } from '../helpers/stack';
  * copies hold, for each key, the value of the last update that wrote it.
  */
 describe('parallel metadata updates of one session (stripe-node)', () => {
-  let stack: Stack;
-
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-  afterAll(() => stack.close());
+  const stack = useStack();
 
   it('answers all 150 with 200 and leaves Loops and the gateway with the same metadata', async () => {
     // No SDK retries: a 500 or a 429 must show, not be retried away.

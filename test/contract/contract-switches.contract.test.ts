@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { startStack, type Stack } from '../helpers/stack';
+import { type Stack, useStack } from '../helpers/stack';
 
 /**
  * docs/loops-contract.md §8 is [chosen] throughout, so each part sits behind a switch
@@ -10,13 +10,11 @@ describe('Loops contract switches (stripe-node)', () => {
   const stats = async (stack: Stack) => (await stack.loops.admin('GET', '/_emulator/stats')).json as { sessionsCreated: number; requests: unknown[] };
 
   describe('subscriptions and the customer portal off', () => {
-    let stack: Stack;
     let stripe: Stripe;
-    beforeAll(async () => {
-      stack = await startStack({ env: { LOOPS_SUBSCRIPTIONS: 'false', LOOPS_CUSTOMER_PORTAL: 'false' } });
+    const stack = useStack({ env: { LOOPS_SUBSCRIPTIONS: 'false', LOOPS_CUSTOMER_PORTAL: 'false' } });
+    beforeAll(() => {
       stripe = stack.stripe({ maxNetworkRetries: 0 });
     });
-    afterAll(() => stack.close());
 
     it('refuses mode=subscription with a 400 naming the switch; payment mode still works', async () => {
       const before = await stats(stack);
@@ -46,13 +44,11 @@ describe('Loops contract switches (stripe-node)', () => {
   });
 
   describe('trials off', () => {
-    let stack: Stack;
     let stripe: Stripe;
-    beforeAll(async () => {
-      stack = await startStack({ env: { LOOPS_TRIALS: 'false' } });
+    const stack = useStack({ env: { LOOPS_TRIALS: 'false' } });
+    beforeAll(() => {
       stripe = stack.stripe({ maxNetworkRetries: 0 });
     });
-    afterAll(() => stack.close());
 
     it.each([
       ['trial_period_days', { trial_period_days: 14 }],

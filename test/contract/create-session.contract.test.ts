@@ -1,17 +1,15 @@
 import Stripe from 'stripe';
 import fixture from '../fixtures/checkout.session.json';
-import { startStack, type Stack } from '../helpers/stack';
+import { useStack } from '../helpers/stack';
 
 /** Creating sessions through the official stripe package, as unchanged merchant code would. */
 describe('checkout.sessions.create (stripe-node)', () => {
-  let stack: Stack;
   let stripe: Stripe;
 
-  beforeAll(async () => {
-    stack = await startStack();
+  const stack = useStack();
+  beforeAll(() => {
     stripe = stack.stripe();
   });
-  afterAll(() => stack.close());
 
   it('creates a session for a mapped price with every field of Stripe’s fixture', async () => {
     const session = await stripe.checkout.sessions.create({

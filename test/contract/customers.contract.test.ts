@@ -2,7 +2,7 @@ import Stripe from 'stripe';
 import fixture from '../fixtures/customer.json';
 import deletedFixture from '../fixtures/deleted_customer.json';
 import { startMerchantReceiver, type MerchantReceiver } from '../helpers/merchant-receiver';
-import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
+import { TEST_KEYS, useStack } from '../helpers/stack';
 
 /**
  * The customer directory through the official stripe package (issue 11 "Customers"): what
@@ -11,17 +11,17 @@ import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
  * that names a customer.
  */
 describe('customers (stripe-node)', () => {
-  let stack: Stack;
   let stripe: Stripe;
   let receiver: MerchantReceiver;
 
   beforeAll(async () => {
     receiver = await startMerchantReceiver(TEST_KEYS.stripeWebhook);
-    stack = await startStack({ env: { WEBHOOK_ENDPOINTS: receiver.url, STRIPE_WEBHOOK_SECRET: TEST_KEYS.stripeWebhook } });
+  });
+  const stack = useStack(() => ({ env: { WEBHOOK_ENDPOINTS: receiver.url, STRIPE_WEBHOOK_SECRET: TEST_KEYS.stripeWebhook } }));
+  beforeAll(() => {
     stripe = stack.stripe({ maxNetworkRetries: 0 });
   });
   afterAll(async () => {
-    await stack.close();
     await receiver.close();
   });
 

@@ -1,16 +1,14 @@
 import Stripe from 'stripe';
-import { startStack, type Stack } from '../helpers/stack';
+import { startStack, useStack } from '../helpers/stack';
 
 /** Every error the gateway produces reaches merchant code as the SDK class Stripe would raise. */
 describe('errors as stripe-node raises them', () => {
-  let stack: Stack;
   let stripe: Stripe;
 
-  beforeAll(async () => {
-    stack = await startStack();
+  const stack = useStack();
+  beforeAll(() => {
     stripe = stack.stripe({ maxNetworkRetries: 0 });
   });
-  afterAll(() => stack.close());
   afterEach(() => stack.loops.admin('DELETE', '/_emulator/faults'));
 
   const create = (params: Record<string, unknown>, client = stripe) =>

@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { startStack, type Stack } from '../helpers/stack';
+import { useStack } from '../helpers/stack';
 import { waitFor } from '../helpers/wait-for';
 
 /**
@@ -8,14 +8,12 @@ import { waitFor } from '../helpers/wait-for';
  * their own `created` in every session.
  */
 describe('expand of payment_intent / customer, and price objects (stripe-node)', () => {
-  let stack: Stack;
   let stripe: Stripe;
 
-  beforeAll(async () => {
-    stack = await startStack();
+  const stack = useStack();
+  beforeAll(() => {
     stripe = stack.stripe({ maxNetworkRetries: 0 });
   });
-  afterAll(() => stack.close());
 
   it('a paid session’s payment_intent expands to a stub and its customer to the customer, on retrieve and on a list page', async () => {
     const customer = await stripe.customers.create({ name: 'Stub Test' });

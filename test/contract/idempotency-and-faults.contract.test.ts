@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { startStack, type Stack } from '../helpers/stack';
+import { useStack } from '../helpers/stack';
 
 interface LoopsRequest {
   method: string;
@@ -13,14 +13,12 @@ interface LoopsRequest {
  * with the SDK's own retries doing the retrying, exactly as in a merchant's process.
  */
 describe('idempotency and Loops faults (stripe-node)', () => {
-  let stack: Stack;
   let stripe: Stripe;
 
-  beforeAll(async () => {
-    stack = await startStack();
+  const stack = useStack();
+  beforeAll(() => {
     stripe = stack.stripe();
   });
-  afterAll(() => stack.close());
   afterEach(() => stack.loops.admin('DELETE', '/_emulator/faults'));
 
   const sessionsCreated = async (): Promise<number> => (await stack.loops.admin('GET', '/_emulator/stats')).json.sessionsCreated;

@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import type { StoredEvent } from '../../src/store/event-store';
 import { sessionRecord } from '../helpers/session-records';
-import { startStack, type Stack } from '../helpers/stack';
+import { useStack } from '../helpers/stack';
 
 /**
  * Issue 10, defect 4: a filtered list whose filter matches nothing read the tenant's whole history
@@ -9,13 +9,12 @@ import { startStack, type Stack } from '../helpers/stack';
  * sessions and events: the records a list reads (keys in MGETs to Redis) do not grow with it.
  */
 describe('filtered lists read their matches, not the history (stripe-node)', () => {
-  let stack: Stack;
   let stripe: Stripe;
   const HISTORY = 2_000;
   const now = Date.now();
 
+  const stack = useStack({ background: false });
   beforeAll(async () => {
-    stack = await startStack({ background: false });
     stripe = stack.stripe();
     const { sessions, events } = stack.container.stores;
     for (let from = 0; from < HISTORY; from += 500) {
@@ -39,7 +38,6 @@ describe('filtered lists read their matches, not the history (stripe-node)', () 
       );
     }
   }, 60_000);
-  afterAll(() => stack.close());
 
   /** Runs `list` counting the stored records the gateway reads from Redis meanwhile. */
   async function recordsRead<T>(list: () => Promise<T>): Promise<{ result: T; records: number }> {

@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { startStack, type Stack } from '../helpers/stack';
+import { useStack } from '../helpers/stack';
 
 /**
  * Sessions Loops ends while its webhook is lost or late (docs/webhooks.md, "Sessions nobody
@@ -9,20 +9,19 @@ import { startStack, type Stack } from '../helpers/stack';
  * session then shows its true state and its one Stripe event exists.
  */
 describe('sessions Loops ended without telling the gateway (stripe-node)', () => {
-  let stack: Stack;
   let stripe: Stripe;
 
+  // Before useStack: after-hooks run in the order declared, so this runs while the stack is up.
+  afterAll(async () => {
+    // Nothing reached the gateway from Loops: every settlement below was the gateway's own finding.
+    expect((await stack.loops.admin('GET', '/_emulator/webhooks/deliveries')).json.deliveries).toEqual([]);
+  });
+  const stack = useStack();
   beforeAll(async () => {
-    stack = await startStack();
     stripe = stack.stripe();
     expect((await stack.loops.admin('PUT', '/_emulator/webhooks', { targets: [] })).json).toEqual({ targets: [] });
   });
   afterEach(() => stack.loops.admin('DELETE', '/_emulator/faults'));
-  afterAll(async () => {
-    // Nothing reached the gateway from Loops: every settlement below was the gateway's own finding.
-    expect((await stack.loops.admin('GET', '/_emulator/webhooks/deliveries')).json.deliveries).toEqual([]);
-    await stack.close();
-  });
 
   const createSession = () =>
     stripe.checkout.sessions.create({

@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { startStack, type Stack } from '../helpers/stack';
+import { useStack } from '../helpers/stack';
 
 /**
  * Loops' own 4xx answers reach merchant code as Stripe errors carrying Loops' message
@@ -7,14 +7,12 @@ import { startStack, type Stack } from '../helpers/stack';
  * Driven by emulator faults that answer with Loops' error body.
  */
 describe('Loops 4xx errors as stripe-node raises them', () => {
-  let stack: Stack;
   let stripe: Stripe;
 
-  beforeAll(async () => {
-    stack = await startStack();
+  const stack = useStack();
+  beforeAll(() => {
     stripe = stack.stripe({ maxNetworkRetries: 0 });
   });
-  afterAll(() => stack.close());
   afterEach(() => stack.loops.admin('DELETE', '/_emulator/faults'));
 
   const base = { mode: 'payment' as const, line_items: [{ price: 'price_tshirt', quantity: 1 }] };

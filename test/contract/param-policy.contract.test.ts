@@ -1,7 +1,7 @@
 import Stripe from 'stripe';
 import { createLogger } from '../../src/observability/logger';
 import { CREATE_SESSION_PARAMS } from '../../src/stripe/params/create-session-compat';
-import { startStack, type Stack } from '../helpers/stack';
+import { useStack } from '../helpers/stack';
 
 /**
  * The create-parameter policy (docs/compatibility.md "Create parameters"): what real Checkout apps
@@ -73,23 +73,21 @@ const REFUSED: Record<string, Params> = {
 };
 
 describe('create-parameter policy: accepted-not-honoured vs refused, lenient vs strict', () => {
-  let stack: Stack;
   const logs: { level: number; msg?: string; tenant?: string; param?: string }[] = [];
   const base = { mode: 'payment' as const, line_items: [{ price: 'price_tshirt', quantity: 1 }], success_url: 'https://shop.example/ok' };
 
+  const stack = useStack({
+    tenants: [
+      { id: 'lenient', apiKeys: [LENIENT] },
+      { id: 'strict', apiKeys: [STRICT], strictParams: true },
+    ],
+    logger: createLogger('warn', { write: (line: string) => void logs.push(JSON.parse(line)) }),
+  });
   beforeAll(async () => {
-    stack = await startStack({
-      tenants: [
-        { id: 'lenient', apiKeys: [LENIENT] },
-        { id: 'strict', apiKeys: [STRICT], strictParams: true },
-      ],
-      logger: createLogger('warn', { write: (line: string) => void logs.push(JSON.parse(line)) }),
-    });
     // `customer` must name a customer of the tenant's directory; strict mode refuses customer_update before looking.
     const customer = await stack.stripe({ key: LENIENT, maxNetworkRetries: 0 }).customers.create({ email: 'policy@example.com' });
     Object.assign(UNHONOURED.customer_update?.send ?? {}, { customer: customer.id });
   });
-  afterAll(() => stack.close());
 
   const lenient = () => stack.stripe({ key: LENIENT, maxNetworkRetries: 0 });
   const strict = () => stack.stripe({ key: STRICT, maxNetworkRetries: 0 });

@@ -2,19 +2,14 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
+import { TEST_KEYS, useStack } from '../helpers/stack';
 
 /** Debian's python3-stripe lives in the system interpreter's dist-packages. */
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
 /** A second official SDK, another language and an older API version, against the same gateway. */
 describe('Python stripe package (python3-stripe)', () => {
-  let stack: Stack;
-
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-  afterAll(() => stack.close());
+  const stack = useStack();
 
   it('creates, retrieves, lists (auto-paging) and gets Stripe error classes; customers create, list, modify, search, delete; makes and lists a catalog', async () => {
     const driver = join(__dirname, 'python', 'stripe_python_driver.py');

@@ -1,15 +1,13 @@
 import Stripe from 'stripe';
-import { startStack, type Stack } from '../helpers/stack';
+import { type Stack, startStack, useStack } from '../helpers/stack';
 
 describe('checkout.sessions retrieve / update / list / expire / listLineItems (stripe-node)', () => {
-  let stack: Stack;
   let stripe: Stripe;
 
-  beforeAll(async () => {
-    stack = await startStack();
+  const stack = useStack();
+  beforeAll(() => {
     stripe = stack.stripe();
   });
-  afterAll(() => stack.close());
 
   const createSession = (params: Partial<Stripe.Checkout.SessionCreateParams> = {}) =>
     stripe.checkout.sessions.create({ mode: 'payment', line_items: [{ price: 'price_tshirt', quantity: 1 }], ...params });

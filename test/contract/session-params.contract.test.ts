@@ -1,19 +1,17 @@
 import Stripe from 'stripe';
-import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
+import { TEST_KEYS, useStack } from '../helpers/stack';
 
 const AUTH = { authorization: `Bearer ${TEST_KEYS.gateway}` };
 const FORM = { ...AUTH, 'content-type': 'application/x-www-form-urlencoded' };
 
 /** Create and update parameters at the edges: empty values, Loops' limits, odd names and indexes. */
 describe('session parameters (stripe-node and raw forms)', () => {
-  let stack: Stack;
   let stripe: Stripe;
 
-  beforeAll(async () => {
-    stack = await startStack();
+  const stack = useStack();
+  beforeAll(() => {
     stripe = stack.stripe({ maxNetworkRetries: 0 });
   });
-  afterAll(() => stack.close());
 
   const sessionsCreated = async (): Promise<number> => (await stack.loops.admin('GET', '/_emulator/stats')).json.sessionsCreated;
   const loopsMetadata = async (id: string) => (await stack.loops.api('GET', `/api/v3/checkout/sessions/${id}`)).json.metadata;

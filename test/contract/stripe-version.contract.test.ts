@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
+import { TEST_KEYS, useStack } from '../helpers/stack';
 
 const OLD = '2024-06-20';
 const CURRENT = '2026-10-28.endive';
@@ -10,14 +10,12 @@ const CURRENT = '2026-10-28.endive';
  * whatever version created the session; a malformed version is refused.
  */
 describe('Stripe-Version (stripe-node per-request apiVersion)', () => {
-  let stack: Stack;
   let stripe: Stripe;
 
-  beforeAll(async () => {
-    stack = await startStack();
+  const stack = useStack();
+  beforeAll(() => {
     stripe = stack.stripe({ maxNetworkRetries: 0 });
   });
-  afterAll(() => stack.close());
 
   const base = { mode: 'payment' as const, line_items: [{ price: 'price_tshirt', quantity: 1 }] };
   const old = { apiVersion: OLD };

@@ -1,7 +1,7 @@
 import Stripe from 'stripe';
 import { postLoopsEvent } from '../helpers/loops-webhooks';
 import { startMerchantReceiver, type MerchantReceiver } from '../helpers/merchant-receiver';
-import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
+import { TEST_KEYS, useStack } from '../helpers/stack';
 import { waitFor } from '../helpers/wait-for';
 
 /**
@@ -12,17 +12,17 @@ import { waitFor } from '../helpers/wait-for';
  * the emulator as the customer would (admin `complete` with what they typed).
  */
 describe('checkout in subscription mode (stripe-node)', () => {
-  let stack: Stack;
   let stripe: Stripe;
   let receiver: MerchantReceiver;
 
   beforeAll(async () => {
     receiver = await startMerchantReceiver(TEST_KEYS.stripeWebhook);
-    stack = await startStack({ env: { WEBHOOK_ENDPOINTS: receiver.url, STRIPE_WEBHOOK_SECRET: TEST_KEYS.stripeWebhook } });
+  });
+  const stack = useStack(() => ({ env: { WEBHOOK_ENDPOINTS: receiver.url, STRIPE_WEBHOOK_SECRET: TEST_KEYS.stripeWebhook } }));
+  beforeAll(() => {
     stripe = stack.stripe({ maxNetworkRetries: 0 });
   });
   afterAll(async () => {
-    await stack.close();
     await receiver.close();
   });
 

@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { flushLoops, subscribeOnLoops, subscribeThroughGateway } from '../helpers/billing';
-import { startStack, type Stack } from '../helpers/stack';
+import { startStack, useStack } from '../helpers/stack';
 
 /**
  * What subscriptions.update / cancel / list / search and invoices.list / retrieve accept, through
@@ -8,14 +8,12 @@ import { startStack, type Stack } from '../helpers/stack';
  * 400 naming the parameter; lists filter and page as Stripe's do.
  */
 describe('subscriptions and invoices: parameters, lists and search (stripe-node)', () => {
-  let stack: Stack;
   let stripe: Stripe;
 
-  beforeAll(async () => {
-    stack = await startStack();
+  const stack = useStack();
+  beforeAll(() => {
     stripe = stack.stripe({ maxNetworkRetries: 0 });
   });
-  afterAll(() => stack?.close());
 
   const loopsView = async (id: string) => (await stack.loops.api('GET', `/api/v3/subscriptions/${id}`)).json;
 

@@ -1,23 +1,22 @@
 import Stripe from 'stripe';
-import { startStack, type Stack } from '../helpers/stack';
+import { useStack } from '../helpers/stack';
 
 const ACME = 'sk_test_acme_tenant_key_00001';
 const GLOBEX = 'sk_test_globex_tenant_key_0002';
 
 /** One gateway, two merchants: neither can see or touch the other's sessions or keys. */
 describe('tenant isolation (stripe-node)', () => {
-  let stack: Stack;
   let acme: Stripe;
   let globex: Stripe;
   let acmeSession: Stripe.Checkout.Session;
 
+  const stack = useStack({
+    tenants: [
+      { id: 'acme', apiKeys: [ACME] },
+      { id: 'globex', apiKeys: [GLOBEX] },
+    ],
+  });
   beforeAll(async () => {
-    stack = await startStack({
-      tenants: [
-        { id: 'acme', apiKeys: [ACME] },
-        { id: 'globex', apiKeys: [GLOBEX] },
-      ],
-    });
     acme = stack.stripe({ key: ACME, maxNetworkRetries: 0 });
     globex = stack.stripe({ key: GLOBEX, maxNetworkRetries: 0 });
     acmeSession = await acme.checkout.sessions.create(
@@ -25,7 +24,6 @@ describe('tenant isolation (stripe-node)', () => {
       { idempotencyKey: 'shared-key' },
     );
   });
-  afterAll(() => stack.close());
 
   it('scopes idempotency keys per tenant: the same key elsewhere is a new request', async () => {
     const globexSession = await globex.checkout.sessions.create(

@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { startAnotherInstance, startStack, TEST_KEYS, type GatewayInstance, type Stack } from '../helpers/stack';
+import { type GatewayInstance, startAnotherInstance, TEST_KEYS, useStack } from '../helpers/stack';
 import { waitFor } from '../helpers/wait-for';
 
 /**
@@ -11,17 +11,16 @@ import { waitFor } from '../helpers/wait-for';
  */
 describe('a Loops create answered after the timeout (stripe-node)', () => {
   const SETTLE_MS = 4500;
-  let stack: Stack;
   let other: GatewayInstance;
 
-  beforeAll(async () => {
-    stack = await startStack();
-    other = await startAnotherInstance(stack);
-    await stack.loops.admin('POST', '/_emulator/options', { honourIdempotencyKeys: false });
-  });
+  // Before useStack: after-hooks run in the order declared, so this runs while the stack is up.
   afterAll(async () => {
     await other.close();
-    await stack.close();
+  });
+  const stack = useStack();
+  beforeAll(async () => {
+    other = await startAnotherInstance(stack);
+    await stack.loops.admin('POST', '/_emulator/options', { honourIdempotencyKeys: false });
   });
   afterEach(() => stack.loops.admin('DELETE', '/_emulator/faults'));
 

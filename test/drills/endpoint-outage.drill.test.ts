@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import { DEFAULT_RETRY_SCHEDULE, parseRetrySchedule } from '../../src/webhooks/retry-schedule';
 import { startMerchantReceiver, type MerchantReceiver } from '../helpers/merchant-receiver';
-import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
+import { TEST_KEYS, useStack } from '../helpers/stack';
 import { waitUntil } from '../helpers/drill-stack';
 
 /**
@@ -26,16 +26,14 @@ const scheduleHours = (realMs: number) => (realMs * SCALE) / 3_600_000;
  */
 describe('drill: merchant endpoint down for hours', () => {
   let receiver: MerchantReceiver;
-  let stack: Stack;
 
   beforeAll(async () => {
     receiver = await startMerchantReceiver(TEST_KEYS.stripeWebhook);
-    stack = await startStack({
-      env: { WEBHOOK_ENDPOINTS: receiver.url, STRIPE_WEBHOOK_SECRET: TEST_KEYS.stripeWebhook, WEBHOOK_RETRY_SCHEDULE: SCALED_SCHEDULE },
-    });
   });
+  const stack = useStack(() => ({
+    env: { WEBHOOK_ENDPOINTS: receiver.url, STRIPE_WEBHOOK_SECRET: TEST_KEYS.stripeWebhook, WEBHOOK_RETRY_SCHEDULE: SCALED_SCHEDULE },
+  }));
   afterAll(async () => {
-    await stack.close();
     await receiver.close();
   });
 

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DAY } from '../helpers/billing';
-import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
+import { TEST_KEYS, useStack } from '../helpers/stack';
 
 /** Debian's python3-stripe lives in the system interpreter's dist-packages. */
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
@@ -15,12 +15,7 @@ const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
  * period end and back, its invoices (also in 2024-06-20's shape), cancel now.
  */
 describe('the SaaS subscription flow with Python’s stripe package (python3-stripe)', () => {
-  let stack: Stack;
-
-  beforeAll(async () => {
-    stack = await startStack({ catalog: [] });
-  });
-  afterAll(() => stack?.close());
+  const stack = useStack({ catalog: [] });
 
   it('trial checkout, retrieve, modify cancel_at_period_end, list invoices, cancel: the Python objects', async () => {
     const driver = join(__dirname, '..', 'contract', 'python', 'stripe_python_subscriptions.py');

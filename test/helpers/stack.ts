@@ -165,6 +165,32 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
 }
 
+/**
+ * A stack for the suite this is called in: started in its `beforeAll`, closed in its `afterAll`
+ * (hooks run in the order declared, so a hook declared before this sees no stack yet, and one
+ * declared after it runs with the stack started, and before it closes). Answers the stack itself,
+ * read through to the started one: `const stack = useStack(); … stack.stripe()` inside hooks and
+ * tests; reading it outside them throws. `options` as a function is read when the stack starts,
+ * for options made by an earlier hook (a webhook receiver's URL).
+ */
+export function useStack(options: StackOptions | (() => StackOptions) = {}): Stack {
+  let started: Stack | undefined;
+  beforeAll(async () => {
+    started = await startStack(typeof options === 'function' ? options() : options);
+  });
+  afterAll(async () => {
+    const stack = started;
+    started = undefined;
+    await stack?.close();
+  });
+  return new Proxy({} as Stack, {
+    get(_target, property) {
+      if (!started) throw new Error(`useStack(): stack.${String(property)} read outside the suite's hooks and tests`);
+      return Reflect.get(started, property);
+    },
+  });
+}
+
 /** Another gateway instance of a stack: same configuration, so the same Redis prefix and Loops emulator. */
 export interface GatewayInstance {
   url: string;

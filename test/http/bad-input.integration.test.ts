@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
+import { TEST_KEYS, useStack } from '../helpers/stack';
 import { storedStateProbe } from '../helpers/stored-state';
 
 const AUTH = { authorization: `Bearer ${TEST_KEYS.gateway}` };
@@ -7,18 +7,17 @@ const FORM = { ...AUTH, 'content-type': 'application/x-www-form-urlencoded' };
 
 /** Hostile and broken requests: a clear Stripe-style 4xx each, and nothing stored anywhere. */
 describe('bad input', () => {
-  let stack: Stack;
   let probe: ReturnType<typeof storedStateProbe>;
 
-  beforeAll(async () => {
-    // No background work: the delivery worker's stalled-job check rewrites a key of the queue
-    // (probed below) every 5 s, and would show as a change in whichever comparison it fell into.
-    stack = await startStack({ background: false });
-    probe = storedStateProbe(stack);
-  });
-  afterAll(async () => {
+  // Before useStack: after-hooks run in the order declared, so this runs while the stack is up.
+  afterAll(() => {
     probe.close();
-    await stack.close();
+  });
+  // No background work: the delivery worker's stalled-job check rewrites a key of the queue
+  // (probed below) every 5 s, and would show as a change in whichever comparison it fell into.
+  const stack = useStack({ background: false });
+  beforeAll(() => {
+    probe = storedStateProbe(stack);
   });
 
   /** Every request carries a fresh Idempotency-Key, as stripe-node sends: a refused one must not keep it. */

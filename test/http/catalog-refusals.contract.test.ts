@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import { startStack, type Stack } from '../helpers/stack';
+import { useStack } from '../helpers/stack';
 import { storedStateProbe } from '../helpers/stored-state';
 
 /**
@@ -7,16 +7,14 @@ import { storedStateProbe } from '../helpers/stored-state';
  * cannot represent, each a 400 naming the parameter, and nothing stored — in Redis or in Loops.
  */
 describe('catalog refusals (stripe-node)', () => {
-  let stack: Stack;
   let stripe: Stripe;
 
-  beforeAll(async () => {
-    // No background work: the delivery worker's stalled-job check rewrites a queue key every 5 s,
-    // which the Redis snapshots below would see as a change.
-    stack = await startStack({ background: false });
+  // No background work: the delivery worker's stalled-job check rewrites a queue key every 5 s,
+  // which the Redis snapshots below would see as a change.
+  const stack = useStack({ background: false });
+  beforeAll(() => {
     stripe = stack.stripe({ maxNetworkRetries: 0 });
   });
-  afterAll(() => stack.close());
 
   describe('a clear 400 naming the parameter, and nothing stored', () => {
     let probe: ReturnType<typeof storedStateProbe>;

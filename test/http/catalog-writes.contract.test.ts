@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { startMerchantReceiver, type MerchantReceiver } from '../helpers/merchant-receiver';
-import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
+import { TEST_KEYS, useStack } from '../helpers/stack';
 
 /**
  * Products and prices made through the Stripe API (issue 11): what a SaaS app's seed script and
@@ -9,16 +9,16 @@ import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
  */
 describe('catalog writes through the Stripe API (stripe-node)', () => {
   let receiver: MerchantReceiver;
-  let stack: Stack;
   let stripe: Stripe;
 
   beforeAll(async () => {
     receiver = await startMerchantReceiver(TEST_KEYS.stripeWebhook);
-    stack = await startStack({ env: { WEBHOOK_ENDPOINTS: receiver.url, STRIPE_WEBHOOK_SECRET: TEST_KEYS.stripeWebhook } });
+  });
+  const stack = useStack(() => ({ env: { WEBHOOK_ENDPOINTS: receiver.url, STRIPE_WEBHOOK_SECRET: TEST_KEYS.stripeWebhook } }));
+  beforeAll(() => {
     stripe = stack.stripe({ maxNetworkRetries: 0 });
   });
   afterAll(async () => {
-    await stack.close();
     await receiver.close();
   });
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
+import { TEST_KEYS, useStack } from '../helpers/stack';
 import { storedStateProbe } from '../helpers/stored-state';
 
 const AUTH = { authorization: `Bearer ${TEST_KEYS.gateway}` };
@@ -7,19 +7,18 @@ const FORM = { ...AUTH, 'content-type': 'application/x-www-form-urlencoded' };
 
 /** Refused customer writes: a Stripe-style 4xx each, and nothing stored (no customer, no index entry, no event, no key kept). */
 describe('customers: bad input changes nothing', () => {
-  let stack: Stack;
   let probe: ReturnType<typeof storedStateProbe>;
   let existing: string;
 
+  // Before useStack: after-hooks run in the order declared, so this runs while the stack is up.
+  afterAll(() => {
+    probe.close();
+  });
+  // No background work: the delivery worker rewrites a queue key every few seconds.
+  const stack = useStack({ background: false });
   beforeAll(async () => {
-    // No background work: the delivery worker rewrites a queue key every few seconds.
-    stack = await startStack({ background: false });
     probe = storedStateProbe(stack);
     existing = (await stack.stripe().customers.create({ email: 'existing@example.com', metadata: { a: '1' } })).id;
-  });
-  afterAll(async () => {
-    probe.close();
-    await stack.close();
   });
 
   /** As stripe-node sends them: every POST with a fresh Idempotency-Key (a refused one must not keep it). */

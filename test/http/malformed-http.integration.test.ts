@@ -1,13 +1,9 @@
 import { connect } from 'node:net';
-import { startStack, type Stack } from '../helpers/stack';
+import { useStack } from '../helpers/stack';
 
 /** Bytes Node's HTTP parser refuses still get a JSON error in Stripe's envelope. */
 describe('malformed HTTP', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack({ background: false });
-  });
-  afterAll(() => stack.close());
+  const stack = useStack({ background: false });
 
   const sendRaw = (bytes: string) =>
     new Promise<string>((resolve, reject) => {

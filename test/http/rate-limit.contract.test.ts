@@ -1,25 +1,20 @@
 import Stripe from 'stripe';
-import { startStack, type Stack } from '../helpers/stack';
+import { useStack } from '../helpers/stack';
 
 const A = 'sk_test_rate_limit_tenant_a_01';
 const B = 'sk_test_rate_limit_tenant_b_02';
 
 /** Stripe's per-key rate limit: 429 `rate_limit`, which stripe-node raises and does not retry. */
 describe('per-key rate limit', () => {
-  let stack: Stack;
-
-  beforeAll(async () => {
-    stack = await startStack({
-      tenants: [
-        { id: 'a', apiKeys: [A] },
-        { id: 'b', apiKeys: [B] },
-      ],
-      // One token a second: the burst is spent and the sixth request refused unless a whole second
-      // passes meanwhile (at 5 a second, 200 ms of a stalled test process were enough to refill one).
-      env: { RATE_LIMIT_PER_SECOND: '1', RATE_LIMIT_BURST: '5' },
-    });
+  const stack = useStack({
+    tenants: [
+      { id: 'a', apiKeys: [A] },
+      { id: 'b', apiKeys: [B] },
+    ],
+    // One token a second: the burst is spent and the sixth request refused unless a whole second
+    // passes meanwhile (at 5 a second, 200 ms of a stalled test process were enough to refill one).
+    env: { RATE_LIMIT_PER_SECOND: '1', RATE_LIMIT_BURST: '5' },
   });
-  afterAll(() => stack.close());
 
   const limitedRequests = async () => {
     const text = await (await fetch(`${stack.url}/metrics`)).text();

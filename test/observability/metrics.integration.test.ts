@@ -1,6 +1,6 @@
 import { postLoopsEvent } from '../helpers/loops-webhooks';
 import { startMerchantReceiver, type MerchantReceiver } from '../helpers/merchant-receiver';
-import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
+import { TEST_KEYS, useStack } from '../helpers/stack';
 
 const value = (text: string, series: string): number => {
   const line = text.split('\n').find((l) => l.startsWith(series));
@@ -9,15 +9,13 @@ const value = (text: string, series: string): number => {
 
 /** `/metrics` in Prometheus format, moving with the traffic it describes. */
 describe('/metrics', () => {
-  let stack: Stack;
   let receiver: MerchantReceiver;
 
   beforeAll(async () => {
     receiver = await startMerchantReceiver(TEST_KEYS.stripeWebhook);
-    stack = await startStack({ env: { WEBHOOK_ENDPOINTS: receiver.url, STRIPE_WEBHOOK_SECRET: TEST_KEYS.stripeWebhook } });
   });
+  const stack = useStack(() => ({ env: { WEBHOOK_ENDPOINTS: receiver.url, STRIPE_WEBHOOK_SECRET: TEST_KEYS.stripeWebhook } }));
   afterAll(async () => {
-    await stack.close();
     await receiver.close();
   });
 

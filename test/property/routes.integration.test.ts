@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { IDEMPOTENCY } from '../../src/store/idempotency-store';
 import { rawRequest, type RawResponse } from '../helpers/raw-http';
-import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
+import { TEST_KEYS, useStack } from '../helpers/stack';
 import { storedStateProbe } from '../helpers/stored-state';
 import { subscriptionReadBack } from '../helpers/billing';
 import { PUBLIC_ROUTES, routeName, routesRegisteredBy, STRIPE_ROUTES, type RouteIds, type StripeRoute } from '../security/routes';
@@ -32,17 +32,24 @@ const AUTH = `Bearer ${TEST_KEYS.gateway}`;
 const STRIPE_ERROR_TYPES = ['api_error', 'card_error', 'idempotency_error', 'invalid_request_error'];
 
 describe('hostile requests on every route', () => {
-  let stack: Stack;
   let probe: ReturnType<typeof storedStateProbe>;
   let ids: RouteIds;
   const crashes: unknown[] = [];
   const onCrash = (error: unknown) => crashes.push(error);
 
+  // Before useStack: after-hooks run in the order declared, so this runs while the stack is up.
+  afterAll(() => {
+    process.off('unhandledRejection', onCrash);
+    process.off('uncaughtException', onCrash);
+    probe.close();
+  });
   beforeAll(async () => {
     process.on('unhandledRejection', onCrash);
     process.on('uncaughtException', onCrash);
     // No rate limit: the properties send hundreds of requests a second with one key.
-    stack = await startStack({ env: { RATE_LIMIT_PER_SECOND: '0' }, background: false });
+  });
+  const stack = useStack(() => ({ env: { RATE_LIMIT_PER_SECOND: '0' }, background: false }));
+  beforeAll(async () => {
     // Loops sends no webhooks here: the expire below would send one, and the gateway's record of it
     // could still be on its way when the first property run takes its snapshot of the store.
     await stack.loops.admin('PUT', '/_emulator/webhooks', { targets: [] });
@@ -72,12 +79,6 @@ describe('hostile requests on every route', () => {
       emptyProduct,
     };
     probe = storedStateProbe(stack, () => [ids.session]);
-  });
-  afterAll(async () => {
-    process.off('unhandledRejection', onCrash);
-    process.off('uncaughtException', onCrash);
-    probe.close();
-    await stack.close();
   });
   const BUILTINS = builtinKeys();
   afterEach(() => {

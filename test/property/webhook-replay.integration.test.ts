@@ -2,7 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import fc from 'fast-check';
 import type Stripe from 'stripe';
-import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
+import { TEST_KEYS, useStack } from '../helpers/stack';
 import { waitFor } from '../helpers/wait-for';
 
 /**
@@ -21,7 +21,6 @@ interface Captured {
 }
 
 describe('Loops webhook replay attacks', () => {
-  let stack: Stack;
   let stripe: Stripe;
   let capture: Server;
   const captured: Captured[] = [];
@@ -41,7 +40,9 @@ describe('Loops webhook replay attacks', () => {
       });
     });
     await new Promise<void>((resolve) => capture.listen(0, '127.0.0.1', resolve));
-    stack = await startStack({ now: () => Date.now() + clockOffsetMs, env: { RATE_LIMIT_PER_SECOND: '0' } });
+  });
+  const stack = useStack(() => ({ now: () => Date.now() + clockOffsetMs, env: { RATE_LIMIT_PER_SECOND: '0' } }));
+  beforeAll(async () => {
     stripe = stack.stripe({ maxNetworkRetries: 0 });
     tolerance = stack.container.config.loopsWebhook.toleranceSeconds;
     const address = capture.address();
@@ -53,7 +54,6 @@ describe('Loops webhook replay attacks', () => {
     clockOffsetMs = 0;
   });
   afterAll(async () => {
-    await stack.close();
     capture.closeAllConnections();
     await new Promise<void>((resolve) => capture.close(() => resolve()));
   });

@@ -1,7 +1,7 @@
 import { readMappingFile } from '../../src/mappings/mapping-files';
 import { loopsSignature } from '../helpers/loops-webhooks';
 import { rawRequest, type RawResponse } from '../helpers/raw-http';
-import { loopsWebhookSecretFor, startStack, TEST_KEYS, type Stack } from '../helpers/stack';
+import { loopsWebhookSecretFor, TEST_KEYS, useStack } from '../helpers/stack';
 import { storedStateProbe } from '../helpers/stored-state';
 import { subscriptionReadBack } from '../helpers/billing';
 import { PUBLIC_ROUTES, routeName, STRIPE_ROUTES, type RouteIds, type StripeRoute } from './routes';
@@ -28,20 +28,23 @@ const SECRETS = [ACME, GLOBEX, ACME_WHSEC, GLOBEX_WHSEC, WRONG, TEST_KEYS.loops,
 const PROBE = 'zz_security_probe=1';
 
 describe('security: every route', () => {
-  let stack: Stack;
   let ids: RouteIds;
   let probe: ReturnType<typeof storedStateProbe>;
 
+  // Before useStack: after-hooks run in the order declared, so this runs while the stack is up.
+  afterAll(() => {
+    probe.close();
+  });
+  const stack = useStack({
+    tenants: [
+      { id: 'acme', apiKeys: [ACME], webhookSecrets: [ACME_WHSEC] },
+      { id: 'globex', apiKeys: [GLOBEX], webhookSecrets: [GLOBEX_WHSEC] },
+    ],
+    env: { RATE_LIMIT_PER_SECOND: '0' },
+    // No background work: nothing may change the store while a test compares before and after.
+    background: false,
+  });
   beforeAll(async () => {
-    stack = await startStack({
-      tenants: [
-        { id: 'acme', apiKeys: [ACME], webhookSecrets: [ACME_WHSEC] },
-        { id: 'globex', apiKeys: [GLOBEX], webhookSecrets: [GLOBEX_WHSEC] },
-      ],
-      env: { RATE_LIMIT_PER_SECOND: '0' },
-      // No background work: nothing may change the store while a test compares before and after.
-      background: false,
-    });
     const file = await readMappingFile(stack.mappingsDir, 'globex');
     const product = file.prices[ACME_ONLY_PRICE]?.stripeProductId;
     if (!product) throw new Error(`the catalog should map ${ACME_ONLY_PRICE} to a product`);
@@ -78,10 +81,6 @@ describe('security: every route', () => {
       emptyProduct,
     };
     probe = storedStateProbe(stack, () => [ids.session]);
-  });
-  afterAll(async () => {
-    probe.close();
-    await stack.close();
   });
 
   /** Sends a request and checks what every answer must be: JSON, no 5xx, no secret anywhere in it. */

@@ -5,7 +5,7 @@ import { createLogger } from '../../src/observability/logger';
 import { createLoopsWebhookService, type LoopsWebhookDeps } from '../../src/services/loops-webhooks/loops-webhook-service';
 import { loopsSignature } from '../helpers/loops-webhooks';
 import { rawRequest, type RawResponse } from '../helpers/raw-http';
-import { loopsWebhookSecretFor, startStack, type Stack } from '../helpers/stack';
+import { loopsWebhookSecretFor, useStack } from '../helpers/stack';
 
 /**
  * `/webhooks/loops/<tenant>` needs no key, so its answers must not tell which tenant ids exist:
@@ -31,19 +31,16 @@ function comparable(response: RawResponse) {
 }
 
 describe('Loops webhook answers do not tell tenants apart', () => {
-  let stack: Stack;
-
+  const stack = useStack({
+    tenants: [
+      { id: 'acme', apiKeys: ['sk_test_enumeration_acme_0001'] },
+      { id: 'globex', apiKeys: ['sk_test_enumeration_globex_0002'] },
+    ],
+    background: false,
+  });
   beforeAll(async () => {
-    stack = await startStack({
-      tenants: [
-        { id: 'acme', apiKeys: ['sk_test_enumeration_acme_0001'] },
-        { id: 'globex', apiKeys: ['sk_test_enumeration_globex_0002'] },
-      ],
-      background: false,
-    });
     await stack.loops.admin('PUT', '/_emulator/webhooks', { targets: [] });
   });
-  afterAll(() => stack.close());
 
   const post = (path: string, signature: string | undefined) =>
     rawRequest(stack.url, {

@@ -7,7 +7,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createExpirySweep, expiryBacklog } from '../../src/services/checkout-sessions/expiry-sweep';
 import { createSessionSync } from '../../src/services/checkout-sessions/session-sync';
 import { createEventPublisher } from '../../src/services/events/event-publisher';
-import { createSessionEventSink } from '../../src/services/events/session-event-sink';
 import { createMemoryEventStore } from '../../src/store/memory-event-store';
 import { createMemorySessionStore } from '../../src/store/memory-session-store';
 import type { SessionStore } from '../../src/store/session-store';
@@ -103,7 +102,12 @@ function fakeLoops(behaviourOf: (id: string) => Behaviour) {
 }
 
 describe('expiry sweep', () => {
-  const setup = (behaviourOf: (id: string) => Behaviour = () => 'open', tenantIds = ['default'], v3StatusFromV2?: boolean) => {
+  const setup = (
+    behaviourOf: (id: string) => Behaviour = () => 'open',
+    tenantIds = ['default'],
+    v3StatusFromV2?: boolean,
+    expireThroughV2Update?: boolean,
+  ) => {
     let nowMs = NOW;
     const now = () => nowMs;
     const lines: string[] = [];
@@ -134,7 +138,7 @@ describe('expiry sweep', () => {
     const configs = tenantIds.map(tenantConfig);
     const queue = createMemoryDeliveryQueue({ schedule: [], deliver: async () => undefined, logger });
     const publisher = createEventPublisher({ events, queue, tenants: new Map(configs.map((c) => [c.id, c])), now, logger });
-    const sync = createSessionSync({ sessions, events: createSessionEventSink(publisher), now, logger, v3StatusFromV2 });
+    const sync = createSessionSync({ sessions, publisher, now, logger, v3StatusFromV2 });
     const fake = fakeLoops(behaviourOf);
     const sweep = createExpirySweep({
       sessions,
@@ -143,6 +147,7 @@ describe('expiry sweep', () => {
       now,
       logger,
       concurrency: 4,
+      ...(expireThroughV2Update === undefined ? {} : { expireThroughV2Update }),
     });
     const insertOpen = (id: string, expiresAt: number, tenantId = 'default') =>
       sessions.insert(sessionRecord({ id, tenantId, createdMs: NOW - 3_600_000, expiresAt }));
@@ -168,6 +173,16 @@ describe('expiry sweep', () => {
     expect(await sweep()).toBe(0);
     expect(await eventsAbout('cs_due')).toEqual(['checkout.session.expired']);
     expect(await status('cs_later')).toBe('open');
+  });
+
+  it('with expireThroughV2Update off, settles a due session Loops still calls open without asking Loops to expire it', async () => {
+    const { sweep, insertOpen, eventsAbout, status, loops } = setup(() => 'open', ['default'], undefined, false);
+    await insertOpen('cs_due_no_v2', seconds - 60);
+    expect(await sweep()).toBe(1);
+    expect(loops.expired).toEqual([]);
+    expect(loops.reads).toEqual(['cs_due_no_v2']);
+    expect(await status('cs_due_no_v2')).toBe('expired');
+    expect(await eventsAbout('cs_due_no_v2')).toEqual(['checkout.session.expired']);
   });
 
   it('looks again later, with a growing wait, at a session it could not settle while Loops is away', async () => {

@@ -40,6 +40,15 @@ describe('planLoopsCheckout', () => {
     });
   });
 
+  it('with v3AcceptsExpiresAt off, leaves expires_at out of the V3 body and carries it for the V2 update', () => {
+    const plan = planLoopsCheckout([item(0, product(0))], common, { form: 'line_items', lineItemReference: 'price', v3AcceptsExpiresAt: false });
+    expect(plan.api).toBe('v3');
+    expect(plan.api === 'v3' && plan.body.expires_at).toBeUndefined();
+    expect(plan.api === 'v3' && plan.expiresAt).toBe(common.expiresAt);
+    const on = planLoopsCheckout([item(0, product(0))], common, { form: 'line_items', lineItemReference: 'price', v3AcceptsExpiresAt: true });
+    expect(on.api === 'v3' && [on.body.expires_at, on.expiresAt]).toEqual([common.expiresAt, undefined]);
+  });
+
   it('uses product ids when configured, and the productId form for a single plain item', () => {
     const byProduct = planLoopsCheckout([item(0, product(0))], common, { form: 'line_items', lineItemReference: 'product' });
     expect(byProduct.api === 'v3' && byProduct.body.line_items).toEqual([{ price: 'lprod_0', quantity: 1 }]);

@@ -17,6 +17,8 @@ describe('price_data and the mapping tool build Loops products alike', () => {
   it('a price billed every 12 months is a yearly Loops product, as the mapping tool maps it', () => {
     const described = describePriceData('acme', data, 'line_items[0][price_data]', undefined);
     const body = loopsProductBodyFor(described.price, described.product, described.contentHash, 'line_items[0][price_data]');
+    // Shown on the Stripe side as Loops bills it, as the mapping tool records it.
+    expect(described.price.recurring).toEqual({ interval: 'year', intervalCount: 1 });
     expect(body).toMatchObject({ recurringInterval: 'year', priceAmount: 12_000, priceCurrency: 'usd', amountType: 'FIXED', name: 'Annual' });
 
     const mapped = convertPrice(
@@ -36,6 +38,7 @@ describe('price_data and the mapping tool build Loops products alike', () => {
     const { gateway_price_data: tag, ...metadata } = body.metadata ?? {};
     expect(tag).toMatch(/^[0-9a-f]{32}$/);
     expect({ ...body, metadata }).toEqual(mapped.body);
+    expect(described.price.recurring).toEqual(mapped.draft.recurring);
   });
 
   it('refuses what neither can bill, naming the parameter', () => {

@@ -6,25 +6,25 @@ import { createLogger } from '../../src/observability/logger';
 import { deliverOnce } from '../../src/webhooks/deliver';
 import { waitFor } from '../helpers/wait-for';
 import { startMerchantReceiver, type MerchantReceiver } from '../helpers/merchant-receiver';
-import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
+import { startStack, TEST_KEYS, useStack } from '../helpers/stack';
 
 const run = promisify(execFile);
 
 /** BullMQ delivery: retries with a fresh signature per attempt, exhausted retries, replay. */
 describe('webhook delivery', () => {
   let receiver: MerchantReceiver;
-  let stack: Stack;
   let stripe: Stripe;
 
   beforeAll(async () => {
     receiver = await startMerchantReceiver(TEST_KEYS.stripeWebhook);
-    stack = await startStack({
-      env: { WEBHOOK_ENDPOINTS: receiver.url, STRIPE_WEBHOOK_SECRET: TEST_KEYS.stripeWebhook, WEBHOOK_RETRY_SCHEDULE: '1100ms,1100ms,1100ms' },
-    });
+  });
+  const stack = useStack(() => ({
+    env: { WEBHOOK_ENDPOINTS: receiver.url, STRIPE_WEBHOOK_SECRET: TEST_KEYS.stripeWebhook, WEBHOOK_RETRY_SCHEDULE: '1100ms,1100ms,1100ms' },
+  }));
+  beforeAll(() => {
     stripe = stack.stripe();
   });
   afterAll(async () => {
-    await stack.close();
     await receiver.close();
   });
 

@@ -1,4 +1,4 @@
-import { startStack, type Stack } from '../helpers/stack';
+import { type Stack, useStack } from '../helpers/stack';
 
 const gauge = async (stack: Stack, series: string): Promise<number> => {
   const text = await (await fetch(`${stack.url}/metrics`)).text();
@@ -13,16 +13,14 @@ const gauge = async (stack: Stack, series: string): Promise<number> => {
  * `/metrics` shows the backlog before and after.
  */
 describe('expiry sweep backlog (emulator)', () => {
-  let stack: Stack;
   let offsetMs = 0;
   const COUNT = 1_000;
 
+  const stack = useStack({ now: () => Date.now() + offsetMs, background: false });
   beforeAll(async () => {
-    stack = await startStack({ now: () => Date.now() + offsetMs, background: false });
     // Loops' expiry webhooks never arrive: only the sweep can settle these sessions.
     await stack.loops.admin('PUT', '/_emulator/webhooks', { targets: [] });
   });
-  afterAll(() => stack.close());
 
   it('settles 1,000 sessions past expires_at in one run, and reports the backlog in /metrics', async () => {
     const stripe = stack.stripe();

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type Stripe from 'stripe';
-import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
+import { TEST_KEYS, useStack } from '../helpers/stack';
 
 const sign = (body: Buffer, t: number) =>
   createHmac('sha256', TEST_KEYS.loopsWebhook)
@@ -12,15 +12,13 @@ const sign = (body: Buffer, t: number) =>
  * bytes whatever the Content-Type says (or when it is missing), and never text a decoder repaired.
  */
 describe('Loops webhooks are verified on the raw bytes', () => {
-  let stack: Stack;
   let stripe: Stripe;
 
+  const stack = useStack();
   beforeAll(async () => {
-    stack = await startStack();
     stripe = stack.stripe();
     await stack.loops.admin('PUT', '/_emulator/webhooks', { targets: [] });
   });
-  afterAll(() => stack.close());
 
   const paidEvent = async (id: string): Promise<{ session: Stripe.Checkout.Session; json: string }> => {
     const session = await stripe.checkout.sessions.create({ mode: 'payment', line_items: [{ price: 'price_mug', quantity: 1 }] });

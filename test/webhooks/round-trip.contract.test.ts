@@ -2,7 +2,7 @@ import Stripe from 'stripe';
 import { startLoopsWebhookCapture } from '../helpers/loops-webhook-capture';
 import { startMerchantReceiver, type MerchantReceiver } from '../helpers/merchant-receiver';
 import { waitFor } from '../helpers/wait-for';
-import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
+import { TEST_KEYS, useStack } from '../helpers/stack';
 
 /**
  * Loops → gateway → the merchant's unchanged Stripe webhook handler, for every outcome the
@@ -10,19 +10,19 @@ import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
  */
 describe('webhook round trip (stripe-node as the merchant)', () => {
   let receiver: MerchantReceiver;
-  let stack: Stack;
   let stripe: Stripe;
 
   beforeAll(async () => {
     receiver = await startMerchantReceiver(TEST_KEYS.stripeWebhook);
-    stack = await startStack({
-      env: { WEBHOOK_ENDPOINTS: receiver.url, STRIPE_WEBHOOK_SECRET: TEST_KEYS.stripeWebhook },
-      emulator: { webhookRetryDelaysMs: [100, 200, 400] },
-    });
+  });
+  const stack = useStack(() => ({
+    env: { WEBHOOK_ENDPOINTS: receiver.url, STRIPE_WEBHOOK_SECRET: TEST_KEYS.stripeWebhook },
+    emulator: { webhookRetryDelaysMs: [100, 200, 400] },
+  }));
+  beforeAll(() => {
     stripe = stack.stripe();
   });
   afterAll(async () => {
-    await stack.close();
     await receiver.close();
   });
 

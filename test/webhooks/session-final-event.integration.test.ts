@@ -2,7 +2,7 @@ import Redis from 'ioredis';
 import Stripe from 'stripe';
 import { startMerchantReceiver, type MerchantReceiver } from '../helpers/merchant-receiver';
 import { postLoopsEvent } from '../helpers/loops-webhooks';
-import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
+import { TEST_KEYS, useStack } from '../helpers/stack';
 
 /**
  * A session's final state and its one Stripe event are written together (docs/webhooks.md,
@@ -11,25 +11,25 @@ import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
  */
 describe('a session’s final state and its Stripe event', () => {
   let receiver: MerchantReceiver;
-  let stack: Stack;
   let stripe: Stripe;
   let inspect: Redis;
   let offsetMs = 0;
 
   beforeAll(async () => {
     receiver = await startMerchantReceiver(TEST_KEYS.stripeWebhook);
-    stack = await startStack({
-      // The periodic sweep stays out of the way: the tests run it themselves.
-      env: { WEBHOOK_ENDPOINTS: receiver.url, STRIPE_WEBHOOK_SECRET: TEST_KEYS.stripeWebhook, EXPIRY_SWEEP_INTERVAL_MS: '3600000' },
-      now: () => Date.now() + offsetMs,
-    });
+  });
+  const stack = useStack(() => ({
+    // The periodic sweep stays out of the way: the tests run it themselves.
+    env: { WEBHOOK_ENDPOINTS: receiver.url, STRIPE_WEBHOOK_SECRET: TEST_KEYS.stripeWebhook, EXPIRY_SWEEP_INTERVAL_MS: '3600000' },
+    now: () => Date.now() + offsetMs,
+  }));
+  beforeAll(async () => {
     stripe = stack.stripe({ maxNetworkRetries: 0 });
     inspect = new Redis(process.env.REDIS_URL ?? '', { maxRetriesPerRequest: 1 });
     // The tests play Loops themselves (or Loops says nothing at all).
     await stack.loops.admin('PUT', '/_emulator/webhooks', { targets: [] });
   });
   afterAll(async () => {
-    await stack.close();
     await receiver.close();
     await inspect.quit();
   });

@@ -2,28 +2,28 @@ import { createHmac } from 'node:crypto';
 import Stripe from 'stripe';
 import { startMerchantReceiver, type MerchantReceiver } from '../helpers/merchant-receiver';
 import { postLoopsEvent } from '../helpers/loops-webhooks';
-import { startStack, TEST_KEYS, type Stack } from '../helpers/stack';
+import { TEST_KEYS, useStack } from '../helpers/stack';
 
 const sign = (body: string, secret: string, t: number) => createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
 
 /** Incoming Loops signatures are checked on the raw bytes; outgoing ones verify in stripe-node. */
 describe('webhook signatures', () => {
   let receiverOld: MerchantReceiver;
-  let stack: Stack;
   let stripe: Stripe;
 
   beforeAll(async () => {
     // The merchant still verifies with the old secret while the gateway signs with both.
     receiverOld = await startMerchantReceiver(TEST_KEYS.stripeWebhookOld);
-    stack = await startStack({
-      env: { WEBHOOK_ENDPOINTS: receiverOld.url, STRIPE_WEBHOOK_SECRET: `${TEST_KEYS.stripeWebhook},${TEST_KEYS.stripeWebhookOld}` },
-    });
+  });
+  const stack = useStack(() => ({
+    env: { WEBHOOK_ENDPOINTS: receiverOld.url, STRIPE_WEBHOOK_SECRET: `${TEST_KEYS.stripeWebhook},${TEST_KEYS.stripeWebhookOld}` },
+  }));
+  beforeAll(async () => {
     stripe = stack.stripe();
     // Loops sends nothing by itself here: the tests play Loops.
     await stack.loops.admin('PUT', '/_emulator/webhooks', { targets: [] });
   });
   afterAll(async () => {
-    await stack.close();
     await receiverOld.close();
   });
 
@@ -143,13 +143,10 @@ describe('webhook signatures', () => {
 });
 
 describe('Loops signatures with a configured header name and tolerance', () => {
-  let stack: Stack;
-
+  const stack = useStack({ env: { LOOPS_WEBHOOK_SIGNATURE_HEADER: 'X-Custom-Sig', LOOPS_WEBHOOK_TOLERANCE_SECONDS: '30' } });
   beforeAll(async () => {
-    stack = await startStack({ env: { LOOPS_WEBHOOK_SIGNATURE_HEADER: 'X-Custom-Sig', LOOPS_WEBHOOK_TOLERANCE_SECONDS: '30' } });
     await stack.loops.admin('PUT', '/_emulator/webhooks', { targets: [] });
   });
-  afterAll(() => stack.close());
 
   // An event type the gateway does not act on: accepted means the signature passed.
   const event = (id: string) => ({ id, type: 'payout.paid', data: { object: { id: 'po_1' } } });

@@ -19,10 +19,9 @@ import type { SessionRecord } from '../../store/session-record';
 import { UnknownCursorError, type SessionStore } from '../../store/session-store';
 import { loopsErrorToStripe } from '../../translate/loops-error-to-stripe';
 import { checkLoopsMetadata } from '../../translate/check-loops-metadata';
-import { loopsV2TotalInMinorUnits } from '../../translate/loops-session-total';
-import { stateFromV2 } from '../../translate/session-state';
 import type { CallContext } from '../call-context';
 import { createCreateSession, type CreateSessionDeps } from './create-session';
+import { expireInLoops } from './expire-in-loops';
 import { sessionListFilter } from './list-filters';
 import { paginateArray } from './paginate-array';
 import type { CheckoutSubscriptions } from './checkout-subscriptions';
@@ -129,9 +128,9 @@ export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
     const expansion = parseSessionExpand(params.expand, false);
     const record = await deps.sync.refresh(call.tenant, await load(call, id));
     if (record.session.status !== 'open') throw notOpen(record);
-    let loops;
+    let expired;
     try {
-      loops = await call.tenant.loops.updateSessionV2(id, { expiresAt: new Date(deps.now()).toISOString() });
+      expired = await expireInLoops(call.tenant, id, deps.now());
     } catch (error) {
       if (!isLoopsError(error)) throw error;
       // Loops ended the session since it was read: answer as for any session that is not open, not
@@ -139,14 +138,12 @@ export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
       const ended = isLoopsRefusal(error) ? await deps.sync.settleIfEnded(call.tenant, record) : undefined;
       throw ended ? notOpen(ended) : loopsErrorToStripe(error);
     }
-    const state = stateFromV2(loops);
-    // Loops may report the session paid in the meantime: then it is complete, not expired.
     const settled = await deps.sync.settle(
       call.tenant.config.id,
       id,
-      state === 'open' ? 'expired' : state,
+      expired.state,
       // A session paid in the meantime may have an adjustable quantity: the total tells it.
-      { amountTotal: loopsV2TotalInMinorUnits(loops) },
+      { amountTotal: expired.amountTotal },
       { source: 'api', request: requestOf(call) },
     );
     if (!settled) throw new GatewayError('resource_missing', `No such checkout.session: '${id}'`, 'id');

@@ -61,7 +61,10 @@ export async function createInLoops(call: CallContext, plan: LoopsCheckoutPlan, 
     if (plan.api === 'v3') {
       const earlier = await earlierSession<LoopsV3Session>(call, plan, marker, key, deps);
       const session = earlier ?? (await send(call, key, deps, (options) => call.tenant.loops.createSessionV3(plan.body, key, options)));
-      return fromV3(session, plan.body.expires_at ?? 0);
+      if (plan.expiresAt === undefined) return fromV3(session, plan.body.expires_at ?? 0);
+      // V3 create does not take `expires_at` (LOOPS_CONTRACT.v3AcceptsExpiresAt off): the V2 update sets it, as below.
+      await call.tenant.loops.updateSessionV2(session.id, { expiresAt: new Date(plan.expiresAt * 1000).toISOString() });
+      return { ...fromV3(session, plan.expiresAt), expiresAt: plan.expiresAt };
     }
     const earlier = await earlierSession<LoopsV2Session>(call, plan, marker, key, deps);
     const id = earlier?.id ?? (await send(call, key, deps, (options) => call.tenant.loops.createSessionV2(plan.body, key, options))).id;

@@ -22,6 +22,7 @@ import type { ResolveLineItems } from '../line-item-resolver';
 import { buildSessionRecord } from './build-session-record';
 import { createUnhonouredWarning } from './unhonoured-warning';
 import { createInLoops, type CreateInLoopsDeps, type LoopsOutcome } from './create-in-loops';
+import { expireInLoops } from './expire-in-loops';
 import { renderSession } from './render-session';
 
 /** Stripe's `expires_at` window and default (docs/stripe-checkout-contract.md §5.3). */
@@ -94,11 +95,9 @@ export function createCreateSession(deps: CreateSessionDeps) {
       { session: loops.id, expected, loopsAmount: loops.amountTotal, currency, prices: items.map((i) => i.price.id) },
       'Loops amount differs from the mapping',
     );
-    await call.tenant.loops
-      .updateSessionV2(loops.id, { expiresAt: new Date(deps.now()).toISOString() })
-      .catch((error: unknown) =>
-        deps.logger.error({ session: loops.id, err: (error as Error).message }, 'could not expire the mismatched Loops session'),
-      );
+    await expireInLoops(call.tenant, loops.id, deps.now()).catch((error: unknown) =>
+      deps.logger.error({ session: loops.id, err: (error as Error).message }, 'could not expire the mismatched Loops session'),
+    );
     throw new GatewayError(
       'mapping_stale',
       `Loops would charge ${loops.amountTotal} but the mapped prices total ${expected} (${currency}). The mapping is out of date; ` +

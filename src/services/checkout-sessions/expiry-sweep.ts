@@ -1,10 +1,12 @@
+import { LOOPS_CONTRACT } from '../../loops/contract-choices';
 import { isLoopsError, isLoopsRefusal } from '../../loops/loops-error';
 import type { Logger } from '../../observability/logger';
 import type { SessionRecord } from '../../store/session-record';
 import type { SessionStore } from '../../store/session-store';
-import { stateFromV2, UnknownLoopsStateError, type LoopsSessionState } from '../../translate/session-state';
+import { UnknownLoopsStateError, type LoopsSessionState } from '../../translate/session-state';
 import type { TenantContext } from '../call-context';
 import type { LoopsStateDetails } from './apply-loops-state';
+import { expireInLoops } from './expire-in-loops';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { forEachBounded } from '../../mapping-tool/run/bounded-pool';
 import type { SessionSync } from './session-sync';
@@ -32,6 +34,8 @@ export interface ExpirySweepDeps {
   concurrency: number;
   /** Called per session settled (metrics). */
   onSettled?: (tenantId: string) => void;
+  /** Loops takes an expiry through its V2 update (default LOOPS_CONTRACT.expireThroughV2Update; tests set both ways). */
+  expireThroughV2Update?: boolean;
 }
 
 /** What became of one due session. */
@@ -61,15 +65,17 @@ type Outcome = 'settled' | 'deferred' | { pauseMs: number };
  * (sweep-policy.ts), and a tenant whose store fails is logged and skipped until the next run.
  */
 export function createExpirySweep(deps: ExpirySweepDeps) {
-  async function expireInLoops(
+  const expireThroughV2Update = deps.expireThroughV2Update ?? LOOPS_CONTRACT.expireThroughV2Update;
+
+  async function expireOrReread(
     tenant: TenantContext,
     record: SessionRecord,
     details: LoopsStateDetails,
   ): Promise<{ state: LoopsSessionState; details: LoopsStateDetails }> {
     try {
-      const state = stateFromV2(await tenant.loops.updateSessionV2(record.session.id, { expiresAt: new Date(deps.now()).toISOString() }));
-      // Loops may report the session paid in the meantime: then it is complete, not expired.
-      return { state: state === 'open' ? 'expired' : state, details };
+      // The details of the read just before stay: V2's answer carries less than V3's.
+      const { state } = await expireInLoops(tenant, record.session.id, deps.now());
+      return { state, details };
     } catch (error) {
       if (!isLoopsError(error) || !isLoopsRefusal(error)) throw error;
       // Refused: Loops ended the session since it was read (paid, failed, expired). Its state
@@ -89,7 +95,10 @@ export function createExpirySweep(deps: ExpirySweepDeps) {
     try {
       const seen = await deps.sync.read(tenant, record);
       if (seen.state !== 'open') return seen;
-      return await expireInLoops(tenant, record, seen.details);
+      // Loops cannot be told to expire it (docs/loops-contract.md §3.1): past its `expires_at`, which
+      // Loops was given at the create, it ends there too; the gateway settles it on its own.
+      if (!expireThroughV2Update) return { state: 'expired', details: seen.details };
+      return await expireOrReread(tenant, record, seen.details);
     } catch (error) {
       if (!isLoopsError(error) || !loopsForgotSession(error, nowSeconds, record.session.expires_at)) throw error;
       deps.logger.warn(

@@ -7,13 +7,15 @@ import { completionReportOfV3 } from '../../translate/completion-report';
 import { loopsTotalInMinorUnits, loopsV2TotalInMinorUnits } from '../../translate/loops-session-total';
 import { stateFromV2, stateFromV3, stateFromV3AndV2, UnknownLoopsStateError, type LoopsSessionState } from '../../translate/session-state';
 import type { TenantContext } from '../call-context';
-import type { SessionEventSink, SettleSource } from '../session-events';
+import type { EventPublisher } from '../events/event-publisher';
+import { sessionFinalEvent, type SettleSource } from '../session-events';
 import { applyLoopsState, type LoopsStateDetails } from './apply-loops-state';
 import { completionGoesBeyondTheReport, type CheckoutCompletion, type CompletionFacts } from './checkout-completion';
 
 export interface SessionSyncDeps {
   sessions: SessionStore;
-  events: SessionEventSink;
+  /** Builds a transition's event before the write and queues its deliveries after it. */
+  publisher: Pick<EventPublisher, 'build' | 'queueRecorded'>;
   now: () => number;
   logger: Logger;
   /** Read V2 `status` beside V3 (default LOOPS_CONTRACT.v3StatusFromV2; tests set both ways). */
@@ -48,14 +50,15 @@ export function createSessionSync(deps: SessionSyncDeps) {
       tenantId,
       id,
       (current) => applyLoopsState(current, state, details, facts),
-      (next, previous) =>
-        previous.session.status === 'open' && next.session.status !== 'open'
-          ? deps.events.eventFor(next, { ...cause, loopsState: state })
-          : undefined,
+      (next, previous) => {
+        if (previous.session.status !== 'open') return undefined;
+        const event = sessionFinalEvent(next, cause);
+        return event && deps.publisher.build(tenantId, event);
+      },
       seen,
     );
     if (result.kind === 'missing') return undefined;
-    if (result.kind === 'updated' && result.announced) await deps.events.recorded(tenantId, result.announced);
+    if (result.kind === 'updated' && result.announced) await deps.publisher.queueRecorded(tenantId, result.announced);
     return result.record;
   }
 

@@ -1,12 +1,12 @@
 import { usesBasilBillingShapes } from '../../stripe/billing-versions';
 import type { InvoiceExpansion, SubscriptionExpansion } from '../../stripe/params/billing-expand';
-import { buildChargeObject } from '../../stripe/objects/charge-object';
 import { buildInvoiceObject, buildInvoicePaymentsList, shapeInvoiceForVersion } from '../../stripe/objects/invoice-object';
 import { buildProductObject } from '../../stripe/objects/product-object';
 import { buildReferenceStub } from '../../stripe/objects/reference-stubs';
 import { buildSubscriptionObject, shapeSubscriptionForVersion } from '../../stripe/objects/subscription-object';
 import type { InvoiceRecord, SubscriptionRecord } from '../../store/subscription-record';
 import type { SubscriptionStore } from '../../store/subscription-store';
+import { chargeObjectOfInvoice } from '../../translate/loops-charge-to-stripe';
 import { UNNAMED_CHARGE_PREFIX } from '../../translate/plan-subscription-invoices';
 
 /**
@@ -80,7 +80,7 @@ export function createBillingRenderer(deps: { store: SubscriptionStore; customer
     }
     if (expansion.payments) shaped.payments = hideUnnamed(buildInvoicePaymentsList(record));
     if (expansion.confirmationSecret) shaped.confirmation_secret = null;
-    if (expansion.charge && typeof shaped.charge === 'string') shaped.charge = chargeOf(record, shaped.charge);
+    if (expansion.charge && typeof shaped.charge === 'string') shaped.charge = chargeObjectOfInvoice(record, shaped.charge);
     if (expansion.lineProducts && !usesBasilBillingShapes(version)) {
       const found = await parent();
       const product = found ? productOf(found) : record.price.product;
@@ -101,21 +101,4 @@ export type BillingRenderer = ReturnType<typeof createBillingRenderer>;
 /** A failed attempt Loops did not name counts in `attempt_count` but is no payment one could look up. */
 function hideUnnamed(list: ReturnType<typeof buildInvoicePaymentsList>) {
   return { ...list, data: list.data.filter((payment) => !payment.payment.charge.startsWith(UNNAMED_CHARGE_PREFIX)) };
-}
-
-/** The invoice's paying charge, as far as the invoice tells (Loops has no charge lookup). */
-function chargeOf(record: InvoiceRecord, id: string) {
-  return buildChargeObject({
-    id,
-    amount: record.amount,
-    amountRefunded: 0,
-    currency: record.currency,
-    created: record.paidAt ?? record.created,
-    livemode: record.livemode,
-    metadata: record.subscriptionMetadata,
-    paymentIntent: null,
-    customer: record.customer,
-    email: record.customerEmail,
-    description: null,
-  });
 }

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import type { LoopsV3Subscription } from '../../loops/loops-schemas';
-import { fromLoopsV3Amount } from '../../loops/v3-amounts';
 import type { BillingMode } from '../../stripe/billing-versions';
 import { buildPriceObject } from '../../stripe/objects/price-object';
 import { buildProductObject } from '../../stripe/objects/product-object';
 import type { MappingStore } from '../../store/mapping-store';
 import type { SessionStore } from '../../store/session-store';
-import { storedPriceSchema, type StoredPrice } from '../../store/subscription-record';
+import { storedPriceSchema } from '../../store/subscription-record';
+import { priceFromLoopsSubscription } from '../../translate/loops-subscription-price';
 import { priceFactsFromMapping, productFactsFromMapping } from '../../translate/mapping-to-price';
 import type { NewSubscriptionFacts } from '../../translate/plan-subscription-sync';
 import type { TenantContext } from '../call-context';
@@ -72,27 +72,8 @@ export function createSubscriptionFacts(deps: SubscriptionFactsDeps) {
         productName: productFacts.name,
       };
     }
-    return { ...common, price: priceFromLoops(loops), product: null, productName: loopsProduct.name || loops.productId };
+    return { ...common, price: priceFromLoopsSubscription(loops), product: null, productName: loopsProduct.name || loops.productId };
   };
-}
-
-/** A price from Loops' own figures: what one unit costs each interval. */
-function priceFromLoops(loops: LoopsV3Subscription): StoredPrice {
-  const currency = loops.currency.toLowerCase();
-  const unitAmount = Math.round(fromLoopsV3Amount(loops.amount, currency) / loops.quantity);
-  return storedPriceSchema.parse(
-    buildPriceObject(
-      {
-        id: loops.price ?? loops.productId,
-        productId: loops.productId,
-        currency,
-        unitAmount,
-        recurring: { interval: loops.interval, intervalCount: 1 },
-        created: loops.created,
-      },
-      loops.livemode,
-    ),
-  );
 }
 
 export type SubscriptionFacts = ReturnType<typeof createSubscriptionFacts>;

@@ -28,8 +28,12 @@ export const productId = z.string().regex(/^[A-Za-z0-9_.:-]{1,255}$/, 'must be 1
  */
 export const refusedByName = optional(z.custom<ParamValue>());
 
-/** Stripe's `Emptyable<T>`: `param=` clears the field. */
-export function emptyable<T extends z.ZodType>(schema: T) {
+/**
+ * Stripe's `Emptyable<T>`: `param=` clears the field. The '' is kept (not turned into null as
+ * param-schemas.ts `emptyable` does on update): the catalog writers tell "clear" from a value
+ * themselves, on create and update alike.
+ */
+export function emptyOr<T extends z.ZodType>(schema: T) {
   return z.union([z.literal(''), schema]).optional();
 }
 

@@ -162,7 +162,7 @@ export const LINE_ITEM_PARAMS: Record<string, ParamTreatment> = {
   },
   price_data: {
     treatment: 'translated',
-    note: 'ad-hoc price: `currency` (ISO 4217), `unit_amount` or whole-number `unit_amount_decimal`, `product` (a mapped Stripe product) or `product_data` (`name`, `description`, `images`, `metadata`, `unit_label`, `tax_code`), `recurring` (month/year, interval_count 1), `tax_behavior` (stored).',
+    note: 'ad-hoc price: `currency` (ISO 4217), `unit_amount` or whole-number `unit_amount_decimal`, `product` (a mapped Stripe product) or `product_data` (`name`, `description`, `images`, `metadata`, `unit_label`, `tax_code`), `recurring` (month or year, interval_count 1; every 12 months is yearly and shown as `interval: year`, as for `prices.create`), `tax_behavior` (stored).',
   },
   quantity: { treatment: 'translated', note: 'passed to Loops; default 1.' },
   adjustable_quantity: {

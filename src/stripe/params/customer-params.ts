@@ -4,7 +4,7 @@ import { hasCustomerBusinessNames, hasCustomerDiscountParams } from '../api-vers
 import { CUSTOMER_PARAMS } from './customer-compat';
 import { createdFilter, paginationShape } from './list-params';
 import { isParamBag, type ParamBag, type ParamValue } from './param-bag';
-import { boolean, email, integer, list, metadata, oneOf, optional, text } from './param-schemas';
+import { boolean, email, integer, list, metadata, oneOf, optional, text, emptyable } from './param-schemas';
 import { rejectUnsupported } from './reject-unsupported';
 import { SEARCH_LIMITS } from './search-query';
 import { validateParams } from './validate-params';
@@ -17,11 +17,6 @@ import { validateParams } from './validate-params';
  * update's empty value parses to null.
  */
 type Mode = 'create' | 'update';
-
-/** '' → null on update (clear the field), → absent on create. */
-function emptyable<T extends z.ZodType>(schema: T, mode: Mode) {
-  return mode === 'create' ? optional(schema) : z.preprocess((value) => (value === '' ? null : value), schema.nullable().optional());
-}
 
 const rejected = optional(z.custom<ParamValue>());
 

@@ -14,6 +14,15 @@ export function optional<T extends z.ZodType>(schema: T) {
   return z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 }
 
+/**
+ * Stripe's `Emptyable<T>` where one shape serves create and update: `param=` is "not set" on create
+ * (absent) and clears the field on update (null). The catalog's params keep the '' instead
+ * (catalog-param-schemas.ts `emptyOr`): their writers read it themselves.
+ */
+export function emptyable<T extends z.ZodType>(schema: T, mode: 'create' | 'update') {
+  return mode === 'create' ? optional(schema) : z.preprocess((value) => (value === '' ? null : value), schema.nullable().optional());
+}
+
 export function text(maxLength = 5000) {
   return z.string().max(maxLength);
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { paginationShape } from './list-params';
 import type { ParamBag, ParamValue } from './param-bag';
-import { boolean, httpUrl, integer, list, metadata, oneOf, optional, text } from './param-schemas';
+import { boolean, httpUrl, integer, list, metadata, oneOf, optional, text, emptyable } from './param-schemas';
 import { PORTAL_CONFIGURATION_PARAMS, PORTAL_SESSION_PARAMS } from './portal-compat';
 import { rejectUnsupported } from './reject-unsupported';
 import { validateParams } from './validate-params';
@@ -16,11 +16,6 @@ import { validateParams } from './validate-params';
 type Mode = 'create' | 'update';
 
 const rejected = optional(z.custom<ParamValue>());
-
-/** '' → null on update (clear), → absent on create. */
-function emptyable<T extends z.ZodType>(schema: T, mode: Mode) {
-  return mode === 'create' ? optional(schema) : z.preprocess((value) => (value === '' ? null : value), schema.nullable().optional());
-}
 
 /** An `Emptyable<Array>`: `field=` is the empty list. */
 function emptyableList<T extends z.ZodType>(item: T, maxItems: number) {

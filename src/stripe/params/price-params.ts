@@ -4,7 +4,7 @@ import { boolean, integer, list, metadata, oneOf, optional, text } from './param
 import {
   currencyCode,
   decimalString,
-  emptyable,
+  emptyOr,
   expandParam,
   MAX_UNIT_AMOUNT,
   priceRecurring,
@@ -64,9 +64,9 @@ export const updatePriceSchema = z
     active: optional(boolean()),
     currency_options: refusedByName,
     expand: expandParam,
-    lookup_key: emptyable(text(200)),
-    metadata: emptyable(metadata()),
-    nickname: emptyable(text(5000)),
+    lookup_key: emptyOr(text(200)),
+    metadata: emptyOr(metadata()),
+    nickname: emptyOr(text(5000)),
     tax_behavior: optional(taxBehavior),
     transfer_lookup_key: optional(boolean()),
   })

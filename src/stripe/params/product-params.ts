@@ -4,7 +4,7 @@ import { boolean, httpUrl, integer, list, metadata, oneOf, optional, text } from
 import {
   currencyCode,
   decimalString,
-  emptyable,
+  emptyOr,
   expandParam,
   marketingFeatures,
   MAX_UNIT_AMOUNT,
@@ -58,19 +58,19 @@ export const updateProductSchema = z
   .object({
     active: optional(boolean()),
     default_price: optional(text(255)),
-    description: emptyable(text(40_000)),
+    description: emptyOr(text(40_000)),
     expand: expandParam,
-    features: emptyable(marketingFeatures),
-    images: emptyable(list(httpUrl(), 8)),
-    marketing_features: emptyable(marketingFeatures),
-    metadata: emptyable(metadata()),
+    features: emptyOr(marketingFeatures),
+    images: emptyOr(list(httpUrl(), 8)),
+    marketing_features: emptyOr(marketingFeatures),
+    metadata: emptyOr(metadata()),
     name: optional(text(5000).min(1)),
-    package_dimensions: emptyable(packageDimensions),
+    package_dimensions: emptyOr(packageDimensions),
     shippable: optional(boolean()),
     statement_descriptor: optional(text(22)),
-    tax_code: emptyable(text(255)),
-    unit_label: emptyable(text(12)),
-    url: emptyable(httpUrl()),
+    tax_code: emptyOr(text(255)),
+    unit_label: emptyOr(text(12)),
+    url: emptyOr(httpUrl()),
   })
   .strict();
 

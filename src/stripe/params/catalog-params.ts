@@ -1,5 +1,5 @@
-import { GatewayError } from '../errors';
-import { productFeaturesField } from '../stripe/api-version';
+import { GatewayError } from '../../errors';
+import { productFeaturesField } from '../api-version';
 
 /**
  * The expansions a catalog request asked for, checked against what the gateway can expand: a
