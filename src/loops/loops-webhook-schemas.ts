@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jsonObjectSchema } from '../store/json-object-schema';
 import { loopsV3SubscriptionSchema } from './loops-schemas';
 
 /** Loops webhook envelope (docs/loops-contract.md §5, chosen Stripe-like). */
@@ -8,7 +9,8 @@ export const loopsEventSchema = z
     type: z.string().min(1).max(255),
     created: z.number().int().optional(),
     livemode: z.boolean().optional(),
-    data: z.object({ object: z.record(z.string(), z.unknown()) }),
+    // Any object here; each event type's own schema checks it (translate/loops-event-to-stripe.ts).
+    data: z.object({ object: jsonObjectSchema }),
   })
   .loose();
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jsonObjectSchema } from './json-object-schema';
 import type { ListPage, ListQuery } from './list-scan';
 
 /** Stripe keeps events 30 days (docs/stripe-checkout-contract.md §6.1); so does the gateway. */
@@ -16,7 +17,7 @@ export const storedEventSchema = z
      * have not answered 2xx yet (docs/stripe-checkout-contract.md §6.1), counted per endpoint, not per attempt.
      */
     pending_webhooks: z.number().int(),
-    data: z.object({ object: z.record(z.string(), z.unknown()), previous_attributes: z.record(z.string(), z.unknown()).optional() }),
+    data: z.object({ object: jsonObjectSchema, previous_attributes: jsonObjectSchema.optional() }),
   })
   .loose();
 

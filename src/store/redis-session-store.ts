@@ -120,38 +120,38 @@ export function createRedisSessionStore(redis: RedisClient, keysFor: (tenantId: 
     },
     get,
     getMany,
-    async update(tenantId, id, change, announce): Promise<UpdateResult> {
+    async update(tenantId, id, change, announce, seen): Promise<UpdateResult> {
+      let given = seen;
       for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-        const current = await get(tenantId, id);
+        const current = given ?? (await get(tenantId, id));
+        const fresh = given === undefined;
+        given = undefined;
         if (!current) return { kind: 'missing' };
+        // The one copy: `change` edits it, and `current` stays as read for the indexes it leaves.
         const next = change(structuredClone(current));
-        if (!next) return { kind: 'unchanged', record: current };
+        if (!next) {
+          if (fresh) return { kind: 'unchanged', record: current };
+          attempt -= 1;
+          continue;
+        }
         const stored = { ...next, version: current.version + 1 };
         const keys = keysFor(tenantId);
         const closed = stored.session.status === 'open' ? 'open' : 'closed';
-        const announced = announce?.(structuredClone(stored), structuredClone(current));
-        const event = announced
-          ? recordEventParams(keys, announced, now())
-          : { keys: Array.from({ length: RECORD_EVENT_KEYS }, () => keys.session(id)), args: [''] };
+        // Written down before `announce` sees the records, so nothing it does can reach Redis.
+        const storedJson = JSON.stringify(stored);
         // Every index the session is in now is written again (a session last written by a gateway
         // without list indexes gets them with its first change); those it left are cleared.
         const enter = listKeys(keys, stored);
         const leave = listKeys(keys, current).filter((key) => !enter.includes(key));
+        const announced = announce?.(stored, current);
+        const event = announced
+          ? recordEventParams(keys, announced, now())
+          : { keys: Array.from({ length: RECORD_EVENT_KEYS }, () => keys.session(id)), args: [''] };
         const outcome = await redisCall(() =>
           compareAndSet(
             redis,
             [keys.session(id), keys.openByExpiry, ...event.keys, ...leave, ...enter],
-            [
-              String(current.version),
-              JSON.stringify(stored),
-              closed,
-              id,
-              stored.createdMs,
-              SESSION_RETENTION_SECONDS,
-              trimBefore(),
-              leave.length,
-              ...event.args,
-            ],
+            [String(current.version), storedJson, closed, id, stored.createdMs, SESSION_RETENTION_SECONDS, trimBefore(), leave.length, ...event.args],
           ),
         );
         if (outcome === 1) return { kind: 'updated', record: stored, previous: current, ...(announced ? { announced } : {}) };

@@ -32,12 +32,19 @@ export interface SessionStore {
    * outbox) in the same atomic step as the session write (docs/webhooks.md, "Incoming"). So a
    * session never becomes final without its event, and since the compare-and-set lets exactly one
    * writer make a transition, the event exists exactly once, without a time-limited dedupe key.
+   * `announce` reads what it is given and changes none of it (the Redis store hands it the records
+   * it returns, without copies). `seen`: the record as the caller read it moments ago; the first
+   * compare-and-set starts from it instead of reading again (a webhook read the session to find
+   * it, and a read is a round trip and a parse), and a stale one only loses the compare: the loop
+   * then reads afresh. A `change` that leaves `seen` as it is is tried again on a fresh read, so
+   * "unchanged" always describes what is stored.
    */
   update(
     tenantId: string,
     id: string,
     change: (current: SessionRecord) => SessionRecord | undefined,
     announce?: (next: SessionRecord, previous: SessionRecord) => StoredEvent | undefined,
+    seen?: SessionRecord,
   ): Promise<UpdateResult>;
   /** Newest first; `query.narrow` in the terms of session-indexes.ts. */
   list(tenantId: string, query: ListQuery<SessionRecord>): Promise<ListPage<SessionRecord>>;

@@ -88,7 +88,15 @@ export function createBullmqDeliveryQueue(options: BullmqQueueOptions): Delivery
 
   return {
     async enqueue(jobs, replayOf) {
-      if (jobs.length === 0) return;
+      const [only] = jobs;
+      if (!only) return;
+      // One endpoint (the usual case): one script call. addBulk builds an ioredis pipeline, which
+      // first copies onto itself every script BullMQ defined on the connection (dozens): a tenth
+      // of the gateway's CPU per webhook event. Same job, same id, so the same "already queued" no-op.
+      if (jobs.length === 1) {
+        await queue.add('deliver', only, { ...jobOptions, jobId: deliveryJobId(only, replayOf) });
+        return;
+      }
       await queue.addBulk(jobs.map((data) => ({ name: 'deliver', data, opts: { ...jobOptions, jobId: deliveryJobId(data, replayOf) } })));
     },
     startWorker() {

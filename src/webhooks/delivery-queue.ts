@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { z } from 'zod';
 import type { RequestContext } from '../observability/request-context';
 
@@ -79,6 +79,6 @@ export function deliveryContext(job: DeliveryJob, jobId: string): RequestContext
 
 /** Deterministic per (event, endpoint), so re-enqueueing is a no-op; no ':' (BullMQ's separator). */
 export function deliveryJobId(job: DeliveryJob, replayOf?: string): string {
-  const endpoint = createHash('sha256').update(job.endpointUrl).digest('hex').slice(0, 16);
+  const endpoint = hash('sha256', job.endpointUrl, 'hex').slice(0, 16);
   return `${job.tenantId}~${job.eventId}~${endpoint}${replayOf ? `~replay-${replayOf}` : ''}`;
 }

@@ -115,6 +115,44 @@ describe.each(implementations)('$name stores', (impl) => {
       expect(stored?.version).toBe(31);
     });
 
+    it('starts from a record read earlier, and a stale one loses no write and answers for what is stored', async () => {
+      const store = impl.sessions();
+      const tenant = `t-${impl.name}-seen`;
+      const r = record(tenant, Date.now());
+      await store.insert(r);
+      const seen = await store.get(tenant, r.session.id);
+      if (!seen) throw new Error('inserted session not found');
+      // Another writer changes the session after `seen` was read.
+      await store.update(tenant, r.session.id, (current) => {
+        current.session.metadata.first = '1';
+        return current;
+      });
+      // A change that would leave the stale record as it is, but not the stored one.
+      const needsFirst = (current: SessionRecord) => {
+        if (current.session.metadata.first === undefined) return undefined;
+        current.session.metadata.second = '2';
+        return current;
+      };
+      const result = await store.update(tenant, r.session.id, needsFirst, undefined, seen);
+      expect(result.kind).toBe('updated');
+      const stored = await store.get(tenant, r.session.id);
+      expect(stored?.session.metadata).toMatchObject({ first: '1', second: '2' });
+      expect(stored?.version).toBe(seen.version + 2);
+      // A current `seen` is written from as it is.
+      const fresh = await store.get(tenant, r.session.id);
+      const third = await store.update(
+        tenant,
+        r.session.id,
+        (current) => {
+          current.session.metadata.third = '3';
+          return current;
+        },
+        undefined,
+        fresh,
+      );
+      expect(third.kind === 'updated' && third.record.session.metadata).toMatchObject({ first: '1', second: '2', third: '3' });
+    });
+
     it('lets exactly one of many concurrent writers win a transition', async () => {
       const store = impl.sessions();
       const tenant = `t-${impl.name}-transition`;

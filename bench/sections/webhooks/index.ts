@@ -5,6 +5,7 @@ import { sampleRss } from '../../harness';
 import type { BenchContext, Section, SectionResult } from '../section';
 import { analyse } from './analyse';
 import { cpuBetween, cpuSnapshot } from './cpu-usage';
+import { gatewayMemory } from './gateway-memory';
 import { sendLoopsEvents } from './send-events';
 import { prepareEvents, type PreparedEvent } from './setup';
 import { KEYS, startWebhookStack, type WebhookStack } from './stack';
@@ -36,6 +37,7 @@ export const webhooksSection: Section = {
     const stack = await startWebhookStack(context.build, { cpuProfileDir });
     try {
       log(`setup (not timed): ${(count + warmupCount).toLocaleString('en-US')} checkout sessions through the gateway, ${concurrency} at a time`);
+      const memoryAtStart = await gatewayMemory(stack.gateway.url);
       const setupStarted = performance.now();
       const prepared = await prepareEvents({
         gatewayUrl: stack.gateway.url,
@@ -55,6 +57,7 @@ export const webhooksSection: Section = {
 
       const gatewayPid = stack.gateway.child?.pid;
       if (gatewayPid === undefined) throw new Error('the gateway has no process to sample');
+      const memoryAfterSetup = await gatewayMemory(stack.gateway.url);
       const rss = sampleRss(gatewayPid);
       const pids = { gateway: gatewayPid, receiver: stack.receiver.child?.pid, emulator: stack.emulator.child?.pid };
       const cpuBefore = await cpuSnapshot(pids, stack.redis.url);
@@ -64,6 +67,7 @@ export const webhooksSection: Section = {
       log(`  all answered; waiting for the deliveries (at most ${DELIVERY_DEADLINE_MS / 1000} s)`);
       const waited = await waitForDeliveries(stack.receiver, stack.gateway.child, count, Date.now() + DELIVERY_DEADLINE_MS, log);
       const cpu = cpuBetween(cpuBefore, await cpuSnapshot(pids, stack.redis.url));
+      const memoryAfterRun = await gatewayMemory(stack.gateway.url);
       log(`  ${waited.complete ? 'all delivered' : 'deadline passed'}; listening ${LINGER_MS / 1000} s more for duplicates`);
       await sleep(LINGER_MS);
       rss.stop();
@@ -78,6 +82,7 @@ export const webhooksSection: Section = {
         lingerSeconds: LINGER_MS / 1000,
         deadlinePassed: !waited.complete,
         rssMiB: { afterSetup: rss.firstMiB(), peak: rss.peakMiB(), last: rss.lastMiB() },
+        memory: { atStart: memoryAtStart, afterSetup: memoryAfterSetup, afterRun: memoryAfterRun },
         cpuSeconds: cpu,
         loadAverage: { atStart: round2(loadAtStart), atEnd: round2(loadavg()[0] ?? 0) },
         redis: stack.redis.external ? 'REDIS_URL (external)' : 'redis-server child',

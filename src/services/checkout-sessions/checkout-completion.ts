@@ -46,7 +46,7 @@ export function createCheckoutCompletion(deps: CheckoutCompletionDeps) {
   return async function completionFacts(record: SessionRecord, details: LoopsStateDetails): Promise<CompletionFacts> {
     const session = record.session;
     const subscriptionMode = session.mode === 'subscription';
-    const customerToCreate = session.customer === null ? record.completion?.customerToCreate : undefined;
+    const customerToCreate = customerToCreateOf(record);
     const tenant = deps.tenants.get(record.tenantId);
     let report: CompletionReport = details;
     if (!subscriptionMode && !customerToCreate) return factsOf(report);
@@ -95,6 +95,17 @@ export function createCheckoutCompletion(deps: CheckoutCompletionDeps) {
 }
 
 export type CheckoutCompletion = ReturnType<typeof createCheckoutCompletion>;
+
+const customerToCreateOf = (record: SessionRecord) => (record.session.customer === null ? record.completion?.customerToCreate : undefined);
+
+/**
+ * Whether completing the session takes more than the report (a Loops read, a customer, the first
+ * invoice): subscription mode, or a customer to create. A plain payment session's facts come from
+ * the report alone, whatever the moment the session was read at (session-sync.ts relies on it).
+ */
+export function completionGoesBeyondTheReport(record: SessionRecord): boolean {
+  return record.session.mode === 'subscription' || customerToCreateOf(record) !== undefined;
+}
 
 function factsOf(report: CompletionReport): CompletionFacts {
   return { customerDetails: report.customerDetails ?? null, noPaymentRequired: report.noPaymentRequired ?? false };

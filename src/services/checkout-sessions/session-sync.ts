@@ -10,7 +10,7 @@ import type { TenantContext } from '../call-context';
 import type { EventPublisher } from '../events/event-publisher';
 import { sessionFinalEvent, type SettleSource } from '../session-events';
 import { applyLoopsState, type LoopsStateDetails } from './apply-loops-state';
-import type { CheckoutCompletion, CompletionFacts } from './checkout-completion';
+import { completionGoesBeyondTheReport, type CheckoutCompletion, type CompletionFacts } from './checkout-completion';
 
 export interface SessionSyncDeps {
   sessions: SessionStore;
@@ -33,14 +33,19 @@ export interface SessionSyncDeps {
 export function createSessionSync(deps: SessionSyncDeps) {
   const v3StatusFromV2 = deps.v3StatusFromV2 ?? LOOPS_CONTRACT.v3StatusFromV2;
 
+  /**
+   * `seen`: the session as the caller read it moments ago (a webhook reads it to find it), so it
+   * is not read twice more; a stale one costs only a lost compare-and-set (session-store.ts).
+   */
   async function settle(
     tenantId: string,
     id: string,
     state: LoopsSessionState,
     details: LoopsStateDetails,
     cause: SettleSource,
+    seen?: SessionRecord,
   ): Promise<SessionRecord | undefined> {
-    const facts = state === 'completed' ? await completionFacts(tenantId, id, details) : undefined;
+    const facts = state === 'completed' ? await completionFacts(tenantId, id, details, seen) : undefined;
     const result = await deps.sessions.update(
       tenantId,
       id,
@@ -50,6 +55,7 @@ export function createSessionSync(deps: SessionSyncDeps) {
         const event = sessionFinalEvent(next, cause);
         return event && deps.publisher.build(tenantId, event);
       },
+      seen,
     );
     if (result.kind === 'missing') return undefined;
     if (result.kind === 'updated' && result.announced) await deps.publisher.queueRecorded(tenantId, result.announced);
@@ -57,9 +63,17 @@ export function createSessionSync(deps: SessionSyncDeps) {
   }
 
   /** Gathered before the compare-and-set (it may call Loops and create the customer), for a session still open. */
-  async function completionFacts(tenantId: string, id: string, details: LoopsStateDetails): Promise<CompletionFacts | undefined> {
+  async function completionFacts(
+    tenantId: string,
+    id: string,
+    details: LoopsStateDetails,
+    seen: SessionRecord | undefined,
+  ): Promise<CompletionFacts | undefined> {
     if (!deps.completion) return undefined;
-    const current = await deps.sessions.get(tenantId, id);
+    // A completion that calls Loops or creates a customer looks at the session as it is now: one
+    // another path completed meanwhile needs none of that. A plain payment session's facts are the
+    // report's, so the record read moments ago does.
+    const current = seen && !completionGoesBeyondTheReport(seen) ? seen : await deps.sessions.get(tenantId, id);
     return current?.session.status === 'open' ? deps.completion(current, details) : undefined;
   }
 

@@ -6,6 +6,7 @@ import { loopsEventSchema, type LoopsEvent } from '../../loops/loops-webhook-sch
 import { verifyLoopsSignature } from '../../loops/verify-webhook-signature';
 import type { Logger } from '../../observability/logger';
 import type { EventStore } from '../../store/event-store';
+import type { SessionRecord } from '../../store/session-record';
 import type { SessionStore } from '../../store/session-store';
 import { chargeEventDedupeKey, chargeObjectFromLoops } from '../../translate/loops-charge-to-stripe';
 import { translateLoopsEvent, type LoopsEventAction } from '../../translate/loops-event-to-stripe';
@@ -63,14 +64,22 @@ export function createLoopsWebhookService(deps: LoopsWebhookDeps) {
     if (!check.ok || !secret)
       throw new GatewayError('parameter_invalid', `Invalid Loops webhook signature: ${check.ok ? 'no signature matches' : check.reason}.`);
     const event = parseEvent(rawBody);
-    if (await deps.events.loopsEventHandled(tenantId, event.id)) return 'duplicate';
-
+    // Translated (pure) before the duplicate check so the session the first action is about is
+    // read in the same round trip as that check; a duplicate or an unreadable event only costs the read.
     let actions: LoopsEventAction[] | undefined;
+    let shapeError: { error: unknown } | undefined;
     try {
       actions = translateLoopsEvent(event);
     } catch (error) {
-      return await refuseInvalidShape(tenantId, event, error);
+      shapeError = { error };
     }
+    const first = actions?.[0];
+    const [handled, firstRecord] = await Promise.all([
+      deps.events.loopsEventHandled(tenantId, event.id),
+      first && 'sessionId' in first ? deps.sessions.get(tenantId, first.sessionId) : undefined,
+    ]);
+    if (handled) return 'duplicate';
+    if (shapeError) return await refuseInvalidShape(tenantId, event, shapeError.error);
     if (!actions) {
       deps.logger.warn({ loopsEventId: event.id, type: event.type, tenant: tenantId }, 'unknown Loops event type: recorded, nothing to do');
       await deps.events.recordLoopsEvent(tenantId, event.id, { outcome: 'unknown_type', type: event.type, receivedAt: deps.now(), event });
@@ -79,7 +88,9 @@ export function createLoopsWebhookService(deps: LoopsWebhookDeps) {
     // Handled when any action found its object: a subscription Loops created from a checkout the
     // gateway did not make is still synced, though no session of its is stored.
     let known = false;
-    for (const action of actions) known = (await apply(tenantId, event, action)) || known;
+    // Only the first action takes the record read above: a later one (a charge after its settle)
+    // reads the session as the one before it left it.
+    for (const [i, action] of actions.entries()) known = (await apply(tenantId, event, action, i === 0 ? firstRecord : undefined)) || known;
     await deps.events.recordLoopsEvent(
       tenantId,
       event.id,
@@ -106,12 +117,15 @@ export function createLoopsWebhookService(deps: LoopsWebhookDeps) {
     throw new InvalidLoopsEventShapeError(`Loops event ${event.id} (${event.type}) has an unexpected shape: ${problem}`);
   }
 
-  /** Returns false when the event is about a session (or subscription) that is not this tenant's. */
-  async function apply(tenantId: string, event: LoopsEvent, action: LoopsEventAction): Promise<boolean> {
+  /**
+   * Returns false when the event is about a session (or subscription) that is not this tenant's.
+   * `read`: the action's session as read moments ago, or undefined to read it here.
+   */
+  async function apply(tenantId: string, event: LoopsEvent, action: LoopsEventAction, read: SessionRecord | undefined): Promise<boolean> {
     if (action.kind === 'subscription_sync' || action.kind === 'subscription_charge') {
       return subscriptionEvents ? subscriptionEvents.apply(tenantId, event, action) : false;
     }
-    const record = await deps.sessions.get(tenantId, action.sessionId);
+    const record = read ?? (await deps.sessions.get(tenantId, action.sessionId));
     if (!record) {
       deps.logger.warn(
         { loopsEventId: event.id, type: event.type, session: action.sessionId },
@@ -121,7 +135,7 @@ export function createLoopsWebhookService(deps: LoopsWebhookDeps) {
     }
     switch (action.kind) {
       case 'settle':
-        await deps.sync.settle(tenantId, action.sessionId, action.state, action, { source: 'loops_webhook' });
+        await deps.sync.settle(tenantId, action.sessionId, action.state, action, { source: 'loops_webhook' }, record);
         return true;
       case 'subscription':
         await deps.sessions.update(tenantId, action.sessionId, (current) => {
