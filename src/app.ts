@@ -40,7 +40,7 @@ export function createApp(deps: AppDeps): Koa<GatewayState> {
   const app = new Koa<GatewayState>();
   app.proxy = true;
   app.silent = true;
-  app.use(requestContextMiddleware());
+  app.use(requestContextMiddleware(deps.logger));
   app.use(async (ctx, next) => {
     await next();
     // Draining: keep-alive clients move to another instance. A body that has not all arrived (the

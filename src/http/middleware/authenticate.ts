@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import { GatewayError } from '../../errors';
-import { requestContext } from '../../observability/request-context';
+import { loopsLoggingTo } from '../../loops/loops-client';
 import type { TenantContext } from '../../services/call-context';
 import type { GatewayState } from '../gateway-state';
 
@@ -26,11 +26,12 @@ export function authenticate(keys: KeyRegistry): Middleware<GatewayState> {
     }
     const tenant = keys.get(key);
     if (!tenant) throw new GatewayError('authentication_invalid', `Invalid API Key provided: ${maskKey(key)}`);
-    ctx.state.tenant = tenant;
+    // From here the request's lines name its tenant too, the Loops client's retry lines included.
+    const logger = ctx.state.logger.child({ tenant: tenant.config.id });
+    ctx.state.logger = logger;
+    ctx.state.tenant = { config: tenant.config, loops: loopsLoggingTo(tenant.loops, logger) };
     ctx.state.apiKey = key;
     ctx.state.livemode = key.startsWith('sk_live_') || key.startsWith('rk_live_');
-    const context = requestContext.getStore();
-    if (context) context.tenantId = tenant.config.id;
     await next();
   };
 }

@@ -39,8 +39,9 @@ export function createSessionSync(deps: SessionSyncDeps) {
     state: LoopsSessionState,
     details: LoopsStateDetails,
     cause: SettleSource,
+    logger: Logger,
   ): Promise<SessionRecord | undefined> {
-    const facts = state === 'completed' ? await completionFacts(tenantId, id, details) : undefined;
+    const facts = state === 'completed' ? await completionFacts(tenantId, id, details, logger) : undefined;
     const result = await deps.sessions.update(
       tenantId,
       id,
@@ -52,22 +53,26 @@ export function createSessionSync(deps: SessionSyncDeps) {
       },
     );
     if (result.kind === 'missing') return undefined;
-    if (result.kind === 'updated' && result.announced) await deps.publisher.queueRecorded(tenantId, result.announced);
+    if (result.kind === 'updated' && result.announced) await deps.publisher.queueRecorded(tenantId, result.announced, logger);
     return result.record;
   }
 
   /** Gathered before the compare-and-set (it may call Loops and create the customer), for a session still open. */
-  async function completionFacts(tenantId: string, id: string, details: LoopsStateDetails): Promise<CompletionFacts | undefined> {
+  async function completionFacts(tenantId: string, id: string, details: LoopsStateDetails, logger: Logger): Promise<CompletionFacts | undefined> {
     if (!deps.completion) return undefined;
     const current = await deps.sessions.get(tenantId, id);
-    return current?.session.status === 'open' ? deps.completion(current, details) : undefined;
+    return current?.session.status === 'open' ? deps.completion(current, details, logger) : undefined;
   }
 
   /**
    * Loops' view of a session. Throws what Loops' answer made of it: a LoopsError (unreachable,
    * an HTTP error such as 404) or an UnknownLoopsStateError (a state the gateway cannot map).
    */
-  async function read(tenant: TenantContext, record: SessionRecord): Promise<{ state: LoopsSessionState; details: LoopsStateDetails }> {
+  async function read(
+    tenant: TenantContext,
+    record: SessionRecord,
+    logger: Logger,
+  ): Promise<{ state: LoopsSessionState; details: LoopsStateDetails }> {
     const id = record.session.id;
     if (record.loopsApi === 'v2') {
       const loops = await tenant.loops.getSessionV2(id);
@@ -95,7 +100,7 @@ export function createSessionSync(deps: SessionSyncDeps) {
     // V3 answered, so the session exists: a V2 failure only costs the status, never the session
     // (a V2 404 here must not look like "Loops forgot it" to the sweep). If V2 keeps answering
     // 404 for V3 ids, the shared-ids choice is wrong for this Loops account (contract-choices.ts).
-    deps.logger.warn({ tenant: tenant.config.id, session: id, err: v2.reason.message }, 'Loops V2 status could not be read; using the V3 view alone');
+    logger.warn({ tenant: tenant.config.id, session: id, err: v2.reason.message }, 'Loops V2 status could not be read; using the V3 view alone');
     return { state: fromV3, details };
   }
 
@@ -103,19 +108,20 @@ export function createSessionSync(deps: SessionSyncDeps) {
   async function observe(
     tenant: TenantContext,
     record: SessionRecord,
+    logger: Logger,
   ): Promise<{ state: LoopsSessionState; details: LoopsStateDetails } | undefined> {
     try {
-      return await read(tenant, record);
+      return await read(tenant, record, logger);
     } catch (error) {
       if (error instanceof UnknownLoopsStateError) {
-        deps.logger.error(
+        logger.error(
           { tenant: tenant.config.id, session: record.session.id, err: error.message },
           'Loops reported a state the gateway does not know',
         );
         return undefined;
       }
       if (!isLoopsError(error)) throw error;
-      deps.logger.warn({ session: record.session.id, err: error.message }, 'Loops could not be read');
+      logger.warn({ session: record.session.id, err: error.message }, 'Loops could not be read');
       return undefined;
     }
   }
@@ -125,9 +131,9 @@ export function createSessionSync(deps: SessionSyncDeps) {
    * cannot be reached (or answers with a state the gateway does not know) the stored view is
    * served rather than failing the read.
    */
-  async function refresh(tenant: TenantContext, record: SessionRecord): Promise<SessionRecord> {
+  async function refresh(tenant: TenantContext, record: SessionRecord, logger: Logger): Promise<SessionRecord> {
     if (record.session.status !== 'open') return record;
-    return (await settleIfEnded(tenant, record)) ?? record;
+    return (await settleIfEnded(tenant, record, logger)) ?? record;
   }
 
   /**
@@ -137,10 +143,10 @@ export function createSessionSync(deps: SessionSyncDeps) {
    * the caller then answers as for any session that is not open, instead of with Loops' refusal.
    * The event is automatic (null `request`): Loops ended the session, not the merchant's call.
    */
-  async function settleIfEnded(tenant: TenantContext, record: SessionRecord): Promise<SessionRecord | undefined> {
-    const seen = await observe(tenant, record);
+  async function settleIfEnded(tenant: TenantContext, record: SessionRecord, logger: Logger): Promise<SessionRecord | undefined> {
+    const seen = await observe(tenant, record, logger);
     if (!seen || seen.state === 'open') return undefined;
-    const settled = await settle(tenant.config.id, record.session.id, seen.state, seen.details, { source: 'retrieve' });
+    const settled = await settle(tenant.config.id, record.session.id, seen.state, seen.details, { source: 'retrieve' }, logger);
     return settled?.session.status === 'open' ? undefined : settled;
   }
 

@@ -45,14 +45,15 @@ export function createLoopsWebhookService(deps: LoopsWebhookDeps) {
    * so no signature can match it.
    */
   const noTenantSecret = randomBytes(32).toString('hex');
-  const subscriptionEvents = deps.subscriptions ? createSubscriptionWebhooks(deps.subscriptions, deps.publisher, deps.logger) : undefined;
+  const subscriptionEvents = deps.subscriptions ? createSubscriptionWebhooks(deps.subscriptions, deps.publisher) : undefined;
 
-  async function handle(tenantId: string, rawBody: Buffer, signature: string | undefined): Promise<WebhookOutcome> {
+  /** `logger`: the webhook request's (its id on every line, the syncs' and Loops calls' included). */
+  async function handle(tenantId: string, rawBody: Buffer, signature: string | undefined, logger: Logger): Promise<WebhookOutcome> {
     const tenant = deps.tenants.get(tenantId);
     const secret = tenant?.loopsWebhookSecret;
     // The operator's mistake, told to the operator only: the caller gets the answer any tenant gives.
     if (tenant && !secret)
-      deps.logger.warn({ tenant: tenantId }, 'Loops webhook for a tenant without a Loops webhook secret (LOOPS_WEBHOOK_SECRET): refused');
+      logger.warn({ tenant: tenantId }, 'Loops webhook for a tenant without a Loops webhook secret (LOOPS_WEBHOOK_SECRET): refused');
     const check = verifyLoopsSignature(rawBody, signature, {
       secret: secret ?? noTenantSecret,
       toleranceSeconds: deps.toleranceSeconds,
@@ -69,17 +70,17 @@ export function createLoopsWebhookService(deps: LoopsWebhookDeps) {
     try {
       actions = translateLoopsEvent(event);
     } catch (error) {
-      return await refuseInvalidShape(tenantId, event, error);
+      return await refuseInvalidShape(tenantId, event, error, logger);
     }
     if (!actions) {
-      deps.logger.warn({ loopsEventId: event.id, type: event.type, tenant: tenantId }, 'unknown Loops event type: recorded, nothing to do');
+      logger.warn({ loopsEventId: event.id, type: event.type, tenant: tenantId }, 'unknown Loops event type: recorded, nothing to do');
       await deps.events.recordLoopsEvent(tenantId, event.id, { outcome: 'unknown_type', type: event.type, receivedAt: deps.now(), event });
       return 'ignored';
     }
     // Handled when any action found its object: a subscription Loops created from a checkout the
     // gateway did not make is still synced, though no session of its is stored.
     let known = false;
-    for (const action of actions) known = (await apply(tenantId, event, action)) || known;
+    for (const action of actions) known = (await apply(tenantId, event, action, logger)) || known;
     await deps.events.recordLoopsEvent(
       tenantId,
       event.id,
@@ -96,32 +97,26 @@ export function createLoopsWebhookService(deps: LoopsWebhookDeps) {
    * types, and logged, and the answer is a 400 so Loops sends it again, which a gateway fixed in
    * the meantime then processes (an `invalid_shape` record does not count as handled).
    */
-  async function refuseInvalidShape(tenantId: string, event: LoopsEvent, error: unknown): Promise<never> {
+  async function refuseInvalidShape(tenantId: string, event: LoopsEvent, error: unknown, logger: Logger): Promise<never> {
     const problem = (error as Error).message.slice(0, 300);
-    deps.logger.error(
-      { loopsEventId: event.id, type: event.type, tenant: tenantId, problem },
-      'Loops event has an unexpected shape: recorded, refused',
-    );
+    logger.error({ loopsEventId: event.id, type: event.type, tenant: tenantId, problem }, 'Loops event has an unexpected shape: recorded, refused');
     await deps.events.recordLoopsEvent(tenantId, event.id, { outcome: 'invalid_shape', type: event.type, receivedAt: deps.now(), event, problem });
     throw new InvalidLoopsEventShapeError(`Loops event ${event.id} (${event.type}) has an unexpected shape: ${problem}`);
   }
 
   /** Returns false when the event is about a session (or subscription) that is not this tenant's. */
-  async function apply(tenantId: string, event: LoopsEvent, action: LoopsEventAction): Promise<boolean> {
+  async function apply(tenantId: string, event: LoopsEvent, action: LoopsEventAction, logger: Logger): Promise<boolean> {
     if (action.kind === 'subscription_sync' || action.kind === 'subscription_charge') {
-      return subscriptionEvents ? subscriptionEvents.apply(tenantId, event, action) : false;
+      return subscriptionEvents ? subscriptionEvents.apply(tenantId, event, action, logger) : false;
     }
     const record = await deps.sessions.get(tenantId, action.sessionId);
     if (!record) {
-      deps.logger.warn(
-        { loopsEventId: event.id, type: event.type, session: action.sessionId },
-        'Loops event for a session the gateway does not know',
-      );
+      logger.warn({ loopsEventId: event.id, type: event.type, session: action.sessionId }, 'Loops event for a session the gateway does not know');
       return false;
     }
     switch (action.kind) {
       case 'settle':
-        await deps.sync.settle(tenantId, action.sessionId, action.state, action, { source: 'loops_webhook' });
+        await deps.sync.settle(tenantId, action.sessionId, action.state, action, { source: 'loops_webhook' }, logger);
         return true;
       case 'subscription':
         await deps.sessions.update(tenantId, action.sessionId, (current) => {
@@ -144,6 +139,7 @@ export function createLoopsWebhookService(deps: LoopsWebhookDeps) {
           tenantId,
           { type: action.stripeType, object, livemode: record.session.livemode, request: AUTOMATIC },
           chargeEventDedupeKey(action.stripeType, action.charge.id, event.id),
+          logger,
         );
         return true;
       }
