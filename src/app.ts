@@ -58,7 +58,7 @@ export function createApp(deps: AppDeps): Koa<GatewayState> {
   const v1 = new Router<GatewayState>();
   const passThrough: Koa.Middleware<GatewayState> = (_ctx, next) => next();
   v1.use(
-    authenticate(deps.keys),
+    authenticate(deps.keys, deps.logger),
     stripeVersionCheck(),
     deps.limiter ?? passThrough,
     stripeParams(deps.bodyTimeoutMs),
