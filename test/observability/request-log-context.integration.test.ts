@@ -15,7 +15,10 @@ interface LogLine {
  */
 describe("a create's log lines carry its request id and tenant", () => {
   const lines: LogLine[] = [];
-  const stack = useStack({ logger: createLogger('trace', { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) }) });
+  const raw: string[] = [];
+  const stack = useStack({
+    logger: createLogger('trace', { write: (line: string) => void (raw.push(line), lines.push(JSON.parse(line) as LogLine)) }),
+  });
 
   const linesSince = (from: number, msg: string, requestId: string) =>
     lines.slice(from).filter((line) => line.msg === msg && line.requestId === requestId);
@@ -72,5 +75,20 @@ describe("a create's log lines carry its request id and tenant", () => {
     const retries = lines.slice(from).filter((line) => line.msg === 'retrying Loops call');
     expect(retries.length).toBeGreaterThan(0);
     expect(retries.filter((line) => line.requestId !== read.lastResponse.requestId || line.tenant !== 'default')).toEqual([]);
+  });
+
+  it('writes each field once, though a line names its tenant and the request is scoped to one', () => {
+    // A customer create logs 'stripe event recorded' with its own `tenant` field on a request scoped to the tenant.
+    const repeated = raw.filter((line) => ['tenant', 'requestId'].some((key) => line.split(`"${key}":`).length > 2));
+    expect(raw.length).toBeGreaterThan(0);
+    expect(repeated).toEqual([]);
+  });
+
+  it('with a tenant field given by the line itself', async () => {
+    const from = raw.length;
+    const customer = await stripe().customers.create({ email: 'scope@example.com' }, { idempotencyKey: key() });
+    const recorded = lines.slice(from).filter((line) => line.msg === 'stripe event recorded');
+    expect(recorded).toEqual([expect.objectContaining({ requestId: customer.lastResponse.requestId, tenant: 'default' })]);
+    expect(raw.slice(from).filter((line) => line.split('"tenant":').length > 2)).toEqual([]);
   });
 });
