@@ -40,7 +40,7 @@ export function createApp(deps: AppDeps): Koa<GatewayState> {
   const app = new Koa<GatewayState>();
   app.proxy = true;
   app.silent = true;
-  app.use(requestContextMiddleware());
+  app.use(requestContextMiddleware(deps.logger));
   app.use(async (ctx, next) => {
     await next();
     // Draining: keep-alive clients move to another instance. A body that has not all arrived (the
@@ -58,7 +58,7 @@ export function createApp(deps: AppDeps): Koa<GatewayState> {
   const v1 = new Router<GatewayState>();
   const passThrough: Koa.Middleware<GatewayState> = (_ctx, next) => next();
   v1.use(
-    authenticate(deps.keys),
+    authenticate(deps.keys, deps.logger),
     stripeVersionCheck(),
     deps.limiter ?? passThrough,
     stripeParams(deps.bodyTimeoutMs),

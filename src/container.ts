@@ -116,7 +116,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
   const queue = createDeliveryQueue(
     config,
     redis,
-    (job) =>
+    (job, jobLogger) =>
       deliverOnce(
         {
           events: stores.events,
@@ -124,7 +124,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
           dispatcher,
           timeoutMs: config.webhooks.timeoutMs,
           now,
-          logger,
+          logger: jobLogger,
           observe: (outcome, seconds) => {
             metrics.webhookDeliveries.inc({ outcome });
             metrics.webhookDeliveryDuration.observe({ outcome }, seconds);

@@ -1,5 +1,4 @@
-import type { Logger } from '../observability/logger';
-import { requestContext } from '../observability/request-context';
+import { scopedLogger, type Logger } from '../observability/logger';
 
 export interface Periodic {
   /** Stops the timer and waits for a run in progress. */
@@ -10,9 +9,15 @@ export interface Periodic {
  * Runs `task` every `intervalMs`, never two runs at once, logging (not throwing) failures: a
  * Redis or Loops outage makes a run fail, and the next run simply tries again. `stop` aborts the
  * signal a run is given, so a long run (the expiry sweep working through a backlog) ends between
- * two steps instead of holding up shutdown.
+ * two steps instead of holding up shutdown. A run logs through the logger it is given, which names
+ * the run on every line.
  */
-export function startPeriodic(name: string, intervalMs: number, task: (signal: AbortSignal) => Promise<unknown>, logger: Logger): Periodic {
+export function startPeriodic(
+  name: string,
+  intervalMs: number,
+  task: (signal: AbortSignal, logger: Logger) => Promise<unknown>,
+  logger: Logger,
+): Periodic {
   let running: Promise<void> | undefined;
   let stopped = false;
   const stopping = new AbortController();
@@ -22,13 +27,11 @@ export function startPeriodic(name: string, intervalMs: number, task: (signal: A
   const tick = () => {
     if (running || stopped) return;
     runs += 1;
-    // The failure is logged inside the run too: a reaction attached outside it has no context.
-    running = requestContext
-      .run({ requestId: `${idPrefix}${runs}` }, () =>
-        task(stopping.signal).then(
-          () => undefined,
-          (error: unknown) => logger.warn({ task: name, err: (error as Error).message }, 'background task failed; will retry'),
-        ),
+    const runLogger = scopedLogger(logger, { requestId: `${idPrefix}${runs}` });
+    running = task(stopping.signal, runLogger)
+      .then(
+        () => undefined,
+        (error: unknown) => runLogger.warn({ task: name, err: (error as Error).message }, 'background task failed; will retry'),
       )
       .finally(() => {
         running = undefined;

@@ -10,6 +10,7 @@ export function callContextOf(ctx: Context & { state: GatewayState }): CallConte
     tenant,
     livemode: ctx.state.livemode ?? false,
     requestId,
+    logger: ctx.state.logger,
     stripeVersion,
     operation,
   };

@@ -43,6 +43,8 @@ export interface CreateOptions {
 }
 
 export interface LoopsClient {
+  /** The same client, its retry lines written to `logger` (a request's or a task run's, carrying its id); test fakes may leave it out. */
+  withLogger?(logger: Logger): LoopsClient;
   createSessionV3(body: LoopsV3CreateSessionBody, idempotencyKey: string, create?: CreateOptions): Promise<LoopsV3Session>;
   createSessionV2(body: LoopsV2CreateSessionBody, idempotencyKey: string, create?: CreateOptions): Promise<LoopsV2Session>;
   getSessionV3(id: string): Promise<LoopsV3Session>;
@@ -108,7 +110,7 @@ export function createLoopsClient(options: LoopsClientOptions): LoopsClient {
   const maxAttempts = options.maxAttempts ?? LOOPS_RETRY.maxAttempts;
   const sendIdempotencyKey = options.sendIdempotencyKey ?? LOOPS_CONTRACT.sendIdempotencyKey;
 
-  async function call<S extends z.ZodType>(spec: CallSpec<S>, create?: CreateOptions): Promise<z.output<S>> {
+  async function callLogging<S extends z.ZodType>(logger: Logger, spec: CallSpec<S>, create?: CreateOptions): Promise<z.output<S>> {
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
       const sent: SentAt = {};
@@ -121,7 +123,7 @@ export function createLoopsClient(options: LoopsClientOptions): LoopsClient {
         options.observe?.(spec.operation, outcomeLabel(failure), (performance.now() - started) / 1000);
         const delay = retryDelayMs(failure, attempt, spec.method !== 'POST', { maxAttempts });
         if (delay === undefined) throw new LoopsError(failure, spec.operation, unresolvedCall(spec, failure, sent, error));
-        options.logger.warn({ operation: spec.operation, attempt, failure: failure.kind, delay }, 'retrying Loops call');
+        logger.warn({ operation: spec.operation, attempt, failure: failure.kind, delay }, 'retrying Loops call');
         await sleep(delay);
       }
     }
@@ -206,6 +208,7 @@ export function createLoopsClient(options: LoopsClientOptions): LoopsClient {
 
   /** A V3 list page (§3.2, §3.3, §8.2): `limit`/`offset` and the filters given, Stripe's list envelope. */
   async function listV3<S extends z.ZodType>(
+    call: <T extends z.ZodType>(spec: CallSpec<T>) => Promise<z.output<T>>,
     operation: string,
     path: string,
     item: S,
@@ -219,57 +222,64 @@ export function createLoopsClient(options: LoopsClientOptions): LoopsClient {
   }
 
   const id = encodeURIComponent;
-  return {
-    createSessionV3: (body, idempotencyKey, create) =>
-      call(
-        { operation: 'createSessionV3', method: 'POST', path: '/api/v3/checkout/sessions', schema: loopsV3SessionSchema, body, idempotencyKey },
-        create,
-      ),
-    createSessionV2: (body, idempotencyKey, create) =>
-      call(
-        { operation: 'createSessionV2', method: 'POST', path: '/api/v2/checkout/sessions', schema: loopsV2SessionSchema, body, idempotencyKey },
-        create,
-      ),
-    getSessionV3: (sessionId) =>
-      call({ operation: 'getSessionV3', method: 'GET', path: `/api/v3/checkout/sessions/${id(sessionId)}`, schema: loopsV3SessionSchema }),
-    listSessionsV3: (query) => listV3('listSessionsV3', '/api/v3/checkout/sessions', loopsV3SessionSchema, query),
-    getSessionV2: (sessionId) =>
-      call({ operation: 'getSessionV2', method: 'GET', path: `/api/v2/checkout/sessions/${id(sessionId)}`, schema: loopsV2SessionSchema }),
-    updateSessionV2: (sessionId, body) =>
-      call({ operation: 'updateSessionV2', method: 'PUT', path: `/api/v2/checkout/sessions/${id(sessionId)}`, schema: loopsV2SessionSchema, body }),
-    createProductV3: (body, idempotencyKey, create) =>
-      call({ operation: 'createProductV3', method: 'POST', path: '/api/v3/products', schema: loopsV3ProductSchema, body, idempotencyKey }, create),
-    getProductV3: (productId) =>
-      call({ operation: 'getProductV3', method: 'GET', path: `/api/v3/products/${id(productId)}`, schema: loopsV3ProductSchema }),
-    listProductsV3: (limit, offset) => listV3('listProductsV3', '/api/v3/products', loopsV3ProductSchema, { limit, offset }),
-    getSubscription: (subscriptionId) =>
-      call({ operation: 'getSubscription', method: 'GET', path: `/api/v3/subscriptions/${id(subscriptionId)}`, schema: loopsV3SubscriptionSchema }),
-    listSubscriptions: (query) => listV3('listSubscriptions', '/api/v3/subscriptions', loopsV3SubscriptionSchema, query),
-    updateSubscription: (subscriptionId, body) =>
-      call({
-        operation: 'updateSubscription',
-        method: 'PUT',
-        path: `/api/v3/subscriptions/${id(subscriptionId)}`,
-        schema: loopsV3SubscriptionSchema,
-        body,
-      }),
-    cancelSubscription: (subscriptionId) =>
-      call({
-        operation: 'cancelSubscription',
-        method: 'DELETE',
-        path: `/api/v3/subscriptions/${id(subscriptionId)}`,
-        schema: loopsV3SubscriptionSchema,
-      }),
-    createPortalSession: (body, idempotencyKey) =>
-      call({
-        operation: 'createPortalSession',
-        method: 'POST',
-        path: '/api/v3/customer-portal/sessions',
-        schema: loopsPortalSessionSchema,
-        body,
-        idempotencyKey,
-      }),
+  // The retry lines go to the logger of whatever the call serves (a request's, a task run's), so
+  // they carry its id: the client is per tenant, the logger per request (no async context).
+  const clientLoggingTo = (logger: Logger): LoopsClient => {
+    const call = <S extends z.ZodType>(spec: CallSpec<S>, create?: CreateOptions) => callLogging(logger, spec, create);
+    return {
+      withLogger: clientLoggingTo,
+      createSessionV3: (body, idempotencyKey, create) =>
+        call(
+          { operation: 'createSessionV3', method: 'POST', path: '/api/v3/checkout/sessions', schema: loopsV3SessionSchema, body, idempotencyKey },
+          create,
+        ),
+      createSessionV2: (body, idempotencyKey, create) =>
+        call(
+          { operation: 'createSessionV2', method: 'POST', path: '/api/v2/checkout/sessions', schema: loopsV2SessionSchema, body, idempotencyKey },
+          create,
+        ),
+      getSessionV3: (sessionId) =>
+        call({ operation: 'getSessionV3', method: 'GET', path: `/api/v3/checkout/sessions/${id(sessionId)}`, schema: loopsV3SessionSchema }),
+      listSessionsV3: (query) => listV3(call, 'listSessionsV3', '/api/v3/checkout/sessions', loopsV3SessionSchema, query),
+      getSessionV2: (sessionId) =>
+        call({ operation: 'getSessionV2', method: 'GET', path: `/api/v2/checkout/sessions/${id(sessionId)}`, schema: loopsV2SessionSchema }),
+      updateSessionV2: (sessionId, body) =>
+        call({ operation: 'updateSessionV2', method: 'PUT', path: `/api/v2/checkout/sessions/${id(sessionId)}`, schema: loopsV2SessionSchema, body }),
+      createProductV3: (body, idempotencyKey, create) =>
+        call({ operation: 'createProductV3', method: 'POST', path: '/api/v3/products', schema: loopsV3ProductSchema, body, idempotencyKey }, create),
+      getProductV3: (productId) =>
+        call({ operation: 'getProductV3', method: 'GET', path: `/api/v3/products/${id(productId)}`, schema: loopsV3ProductSchema }),
+      listProductsV3: (limit, offset) => listV3(call, 'listProductsV3', '/api/v3/products', loopsV3ProductSchema, { limit, offset }),
+      getSubscription: (subscriptionId) =>
+        call({ operation: 'getSubscription', method: 'GET', path: `/api/v3/subscriptions/${id(subscriptionId)}`, schema: loopsV3SubscriptionSchema }),
+      listSubscriptions: (query) => listV3(call, 'listSubscriptions', '/api/v3/subscriptions', loopsV3SubscriptionSchema, query),
+      updateSubscription: (subscriptionId, body) =>
+        call({
+          operation: 'updateSubscription',
+          method: 'PUT',
+          path: `/api/v3/subscriptions/${id(subscriptionId)}`,
+          schema: loopsV3SubscriptionSchema,
+          body,
+        }),
+      cancelSubscription: (subscriptionId) =>
+        call({
+          operation: 'cancelSubscription',
+          method: 'DELETE',
+          path: `/api/v3/subscriptions/${id(subscriptionId)}`,
+          schema: loopsV3SubscriptionSchema,
+        }),
+      createPortalSession: (body, idempotencyKey) =>
+        call({
+          operation: 'createPortalSession',
+          method: 'POST',
+          path: '/api/v3/customer-portal/sessions',
+          schema: loopsPortalSessionSchema,
+          body,
+          idempotencyKey,
+        }),
+    };
   };
+  return clientLoggingTo(options.logger);
 }
 
 /** When an attempt's request was handed to a connection (performance.now()), if it was. */
@@ -349,3 +359,6 @@ function classify(error: unknown): LoopsFailure {
 function outcomeLabel(failure: LoopsFailure): string {
   return failure.kind === 'http' ? `http_${failure.status}` : failure.kind;
 }
+
+/** `client` writing its lines to `logger`: how a request or a task run hands its id to the Loops calls it makes. */
+export const loopsLoggingTo = (client: LoopsClient, logger: Logger): LoopsClient => client.withLogger?.(logger) ?? client;

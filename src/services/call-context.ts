@@ -1,4 +1,5 @@
 import type { TenantConfig } from '../config';
+import type { Logger } from '../observability/logger';
 import type { LoopsClient } from '../loops/loops-client';
 import type { Operation } from './operation';
 
@@ -13,6 +14,8 @@ export interface CallContext {
   tenant: TenantContext;
   livemode: boolean;
   requestId: string;
+  /** The request's logger (its id and tenant on every line): services log through it, not a shared one. */
+  logger: Logger;
   stripeVersion: string;
   /** The logical operation the request performs: its key, first start, earlier attempts, and where its answer goes. */
   operation: Operation;

@@ -74,11 +74,11 @@ export async function runCatalogWrite(
     const committed = await deps.mappings.commit(tenantId, view.version, { ...planned.change, events, ...(answer ? { answer } : {}) });
     if (!committed) continue;
     deps.snapshots.keep(tenantId, next);
-    for (const event of events) await deps.publisher.queueRecorded(tenantId, event);
+    for (const event of events) await deps.publisher.queueRecorded(tenantId, event, call.logger);
     if (answer) call.operation.answerStored();
     return { json };
   }
-  deps.logger.warn({ tenant: tenantId }, 'a catalog write kept losing to concurrent writes');
+  call.logger.warn({ tenant: tenantId }, 'a catalog write kept losing to concurrent writes');
   throw new GatewayError('store_unavailable', 'The catalog kept changing while this request was applied; nothing was changed. Retry the request.');
 }
 

@@ -34,7 +34,7 @@ export interface LineItemResolverDeps {
  * first, then `checkBeforeLoops` (the rules across items) runs, and only then are missing Loops
  * products made. A request whose second item is unmapped never creates the first item's product.
  */
-export function createLineItemResolver({ mappings, inFlight, logger }: LineItemResolverDeps) {
+export function createLineItemResolver({ mappings, inFlight }: LineItemResolverDeps) {
   async function fromPrice(call: CallContext, item: IndexedLineItem, priceId: string): Promise<DescribedLineItem> {
     const tenantId = call.tenant.config.id;
     const entry = await mappings.getPrice(tenantId, priceId);
@@ -111,7 +111,7 @@ export function createLineItemResolver({ mappings, inFlight, logger }: LineItemR
       late
         ?.then((made) => mappings.putAdhoc(call.tenant.config.id, contentHash, adhocProductOf(made as LoopsV3Product)))
         .then(
-          () => logger.info({ contentHash }, 'kept the ad-hoc Loops product of a create Loops answered late'),
+          () => call.logger.info({ contentHash }, 'kept the ad-hoc Loops product of a create Loops answered late'),
           () => undefined,
         );
     });

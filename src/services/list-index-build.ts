@@ -20,19 +20,20 @@ export const INDEX_BUILD_GRACE_MS = 15 * 60_000;
 export function createListIndexBuild(deps: { sessions: SessionStore; events: EventStore; tenantIds: string[]; logger: Logger }) {
   const kinds = { sessions: deps.sessions, events: deps.events };
   const building = new Set<string>();
-  return async function buildListIndexes(): Promise<boolean> {
+  /** One run; `logger` is the run's (periodic.ts names the run on its lines). */
+  return async function buildListIndexes(_signal?: AbortSignal, logger: Logger = deps.logger): Promise<boolean> {
     let all = true;
     for (const tenant of deps.tenantIds) {
       for (const [kind, store] of Object.entries(kinds)) {
         const key = `${kind}\u0000${tenant}`;
         if (await store.buildIndexes(tenant, INDEX_BUILD_BUDGET, INDEX_BUILD_GRACE_MS)) {
-          if (building.delete(key)) deps.logger.info({ tenant, kind }, 'list indexes built: filtered lists read the indexes from now on');
+          if (building.delete(key)) logger.info({ tenant, kind }, 'list indexes built: filtered lists read the indexes from now on');
           continue;
         }
         all = false;
         if (building.has(key)) continue;
         building.add(key);
-        deps.logger.info(
+        logger.info(
           { tenant, kind, startsInMinutes: INDEX_BUILD_GRACE_MS / 60_000 },
           'list indexes to build over objects stored before them; lists read every object until then',
         );

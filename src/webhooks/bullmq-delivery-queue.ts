@@ -2,9 +2,8 @@ import { Queue, Worker, type Job } from 'bullmq';
 import { settlesWithin } from '../background/settles-within';
 import type { Logger } from '../observability/logger';
 import { onceEachUntilReset } from '../observability/repeated-errors';
-import { requestContext } from '../observability/request-context';
 import { closeRedisClient, type RedisClient } from '../store/redis-connection';
-import { deliveryContext, deliveryJobId, type DeliveryJob, type DeliveryQueue } from './delivery-queue';
+import { deliveryJobId, deliveryLogger, type DeliveryJob, type DeliveryQueue } from './delivery-queue';
 import { deliveryBackoff } from './retry-schedule';
 
 export interface BullmqQueueOptions {
@@ -16,7 +15,8 @@ export interface BullmqQueueOptions {
   prefix: string;
   schedule: number[];
   concurrency: number;
-  deliver: (job: DeliveryJob) => Promise<unknown>;
+  /** `logger` names the attempt (deliveryLogger): its lines go there. */
+  deliver: (job: DeliveryJob, logger: Logger) => Promise<unknown>;
   logger: Logger;
 }
 
@@ -101,7 +101,7 @@ export function createBullmqDeliveryQueue(options: BullmqQueueOptions): Delivery
     },
     startWorker() {
       const processJob = (job: Job<DeliveryJob>) => {
-        const attempt = requestContext.run(deliveryContext(job.data, job.id ?? ''), () => options.deliver(job.data));
+        const attempt = options.deliver(job.data, deliveryLogger(options.logger, job.data, job.id ?? ''));
         inFlight.add(attempt);
         return attempt.finally(() => inFlight.delete(attempt));
       };
@@ -116,13 +116,11 @@ export function createBullmqDeliveryQueue(options: BullmqQueueOptions): Delivery
       });
       worker.on('failed', (job, error) => {
         const final = job !== undefined && job.attemptsMade >= jobOptions.attempts;
-        const log = () =>
-          options.logger[final ? 'error' : 'warn'](
-            { eventId: job?.data.eventId, attempt: job?.attemptsMade, err: error.message },
-            final ? 'webhook delivery failed for good' : 'webhook delivery failed; will retry',
-          );
-        if (job) requestContext.run(deliveryContext(job.data, job.id ?? ''), log);
-        else log();
+        const logger = job ? deliveryLogger(options.logger, job.data, job.id ?? '') : options.logger;
+        logger[final ? 'error' : 'warn'](
+          { eventId: job?.data.eventId, attempt: job?.attemptsMade, err: error.message },
+          final ? 'webhook delivery failed for good' : 'webhook delivery failed; will retry',
+        );
       });
       // While Redis is away the worker fails its fetch about twice a second; once per message is enough.
       const workerErrors = onceEachUntilReset((message) => options.logger.warn({ err: message }, 'delivery worker error'));

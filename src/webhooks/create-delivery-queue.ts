@@ -9,7 +9,7 @@ import { createMemoryDeliveryQueue } from './memory-delivery-queue';
 export function createDeliveryQueue(
   config: Config,
   redis: RedisClient | undefined,
-  deliver: (job: DeliveryJob) => Promise<unknown>,
+  deliver: (job: DeliveryJob, logger: Logger) => Promise<unknown>,
   logger: Logger,
 ): DeliveryQueue {
   const redisConfig = config.redis;

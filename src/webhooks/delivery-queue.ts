@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import { z } from 'zod';
-import type { RequestContext } from '../observability/request-context';
+import { scopedLogger, type Logger } from '../observability/logger';
 
 /** One event to one merchant endpoint. */
 export interface DeliveryJob {
@@ -70,11 +70,11 @@ export function deliveryJobs(tenantId: string, event: { id: string }, endpointUr
 }
 
 /**
- * The log context of a delivery attempt: the causing request's id when there is one, else the
- * job's (`job_…`), and the tenant, so every line the worker writes for it names both.
+ * The logger of a delivery attempt: its lines carry the causing request's id when there is one,
+ * else the job's (`job_…`), and the tenant, so every line the worker writes for it names both.
  */
-export function deliveryContext(job: DeliveryJob, jobId: string): RequestContext {
-  return { requestId: job.requestId ?? `job_${jobId}`, tenantId: job.tenantId };
+export function deliveryLogger(logger: Logger, job: DeliveryJob, jobId: string): Logger {
+  return scopedLogger(logger, { requestId: job.requestId ?? `job_${jobId}`, tenant: job.tenantId });
 }
 
 /** Deterministic per (event, endpoint), so re-enqueueing is a no-op; no ':' (BullMQ's separator). */

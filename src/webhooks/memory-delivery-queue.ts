@@ -1,6 +1,5 @@
 import type { Logger } from '../observability/logger';
-import { requestContext } from '../observability/request-context';
-import { deliveryContext, deliveryJobId, type DeliveryJob, type DeliveryQueue, type FailedDelivery } from './delivery-queue';
+import { deliveryLogger, deliveryJobId, type DeliveryJob, type DeliveryQueue, type FailedDelivery } from './delivery-queue';
 import { deliveryBackoff } from './retry-schedule';
 
 interface Entry {
@@ -19,7 +18,8 @@ interface Entry {
  */
 export function createMemoryDeliveryQueue(options: {
   schedule: number[];
-  deliver: (job: DeliveryJob) => Promise<unknown>;
+  /** `logger` names the attempt (deliveryLogger): its lines go there. */
+  deliver: (job: DeliveryJob, logger: Logger) => Promise<unknown>;
   logger: Logger;
 }): DeliveryQueue {
   const entries = new Map<string, Entry>();
@@ -29,8 +29,9 @@ export function createMemoryDeliveryQueue(options: {
   const attempt = (entry: Entry) => {
     if (!running) return;
     entry.state = 'active';
-    const work = requestContext
-      .run(deliveryContext(entry.job, entry.id), () => options.deliver(entry.job))
+    const logger = deliveryLogger(options.logger, entry.job, entry.id);
+    const work = options
+      .deliver(entry.job, logger)
       .then(() => {
         entry.state = 'done';
       })
@@ -40,9 +41,7 @@ export function createMemoryDeliveryQueue(options: {
         if (entry.attempts > options.schedule.length) {
           entry.state = 'failed';
           entry.failedAt = Date.now();
-          requestContext.run(deliveryContext(entry.job, entry.id), () =>
-            options.logger.error({ eventId: entry.job.eventId, err: entry.lastError }, 'webhook delivery failed for good'),
-          );
+          logger.error({ eventId: entry.job.eventId, err: entry.lastError }, 'webhook delivery failed for good');
           return;
         }
         entry.state = 'delayed';

@@ -25,9 +25,9 @@ describe('log context of background work', () => {
     const task = startPeriodic(
       'expiry sweep',
       5,
-      async () => {
+      async (_signal, runLogger) => {
         runs += 1;
-        logger.info('sweeping');
+        runLogger.info('sweeping');
         if (runs === 2) throw new Error('Redis is away');
       },
       logger,
@@ -53,8 +53,8 @@ describe('log context of background work', () => {
     const { lines, logger } = capturingLogger();
     const queue = createMemoryDeliveryQueue({
       schedule: [],
-      deliver: async (job) => {
-        logger.info({ eventId: job.eventId }, 'attempt');
+      deliver: async (job, attemptLogger) => {
+        attemptLogger.info({ eventId: job.eventId }, 'attempt');
         if (job.eventId === 'evt_fails') throw new Error('endpoint answered HTTP 500');
       },
       logger,

@@ -95,7 +95,7 @@ describe('the Loops webhook service, for a tenant it cannot verify', () => {
   async function refusal(tenantId: string, signature: string | undefined) {
     const hmac = jest.spyOn(crypto, 'createHmac');
     try {
-      const error = await service.handle(tenantId, Buffer.from(EVENT), signature).then(
+      const error = await service.handle(tenantId, Buffer.from(EVENT), signature, createLogger('silent')).then(
         () => undefined,
         (caught: unknown) => caught,
       );

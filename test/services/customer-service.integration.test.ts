@@ -60,6 +60,7 @@ function setup(tenantId: string) {
     tenant: { config: tenantConfig(tenantId), loops: {} as LoopsClient },
     livemode: false,
     requestId: 'req_customer_service_test',
+    logger,
     stripeVersion: DEFAULT_STRIPE_VERSION,
     operation: keylessOperation(`op-${Math.random()}`, Date.now()),
     ...fields,
@@ -162,14 +163,14 @@ describe('customer ids and the checkout seam', () => {
   it('createForCompletedCheckout makes one customer per session, however often the completion runs, with an automatic event', async () => {
     const { service, call, customerEvents } = setup('checkout-seam');
     const facts = { sessionId: 'cs_test_seam_1', email: 'payer@example.com', name: 'Payer', livemode: false, nowMs: Date.now() };
-    const first = await service.createForCompletedCheckout('checkout-seam', facts);
-    const second = await service.createForCompletedCheckout('checkout-seam', { ...facts, nowMs: facts.nowMs + 5000 });
+    const first = await service.createForCompletedCheckout('checkout-seam', facts, logger);
+    const second = await service.createForCompletedCheckout('checkout-seam', { ...facts, nowMs: facts.nowMs + 5000 }, logger);
     expect(second).toEqual(first);
     expect(first).toMatchObject({ object: 'customer', email: 'payer@example.com', name: 'Payer' });
     const events = await customerEvents();
     expect(events.map((e) => [e.type, e.request])).toEqual([['customer.created', { id: null, idempotency_key: null }]]);
     expect(await service.retrieve(call(), first?.id ?? '', {})).toEqual(first);
     await service.del(call(), first?.id ?? '', {});
-    expect(await service.createForCompletedCheckout('checkout-seam', facts)).toBeUndefined();
+    expect(await service.createForCompletedCheckout('checkout-seam', facts, logger)).toBeUndefined();
   });
 });

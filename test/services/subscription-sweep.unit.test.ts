@@ -131,7 +131,7 @@ describe('subscription sweep', () => {
       for (let i = 0; i < count; i++) {
         const id = `sub_${account.tenant.config.id}${i}`;
         account.subscriptions.set(id, loopsSub({ id }));
-        await sync.syncFromLoops(account.tenant.config.id, id, { source: 'retrieve' });
+        await sync.syncFromLoops(account.tenant.config.id, id, { source: 'retrieve' }, silent);
       }
     }
     expect(await sweep()).toBe(0);
@@ -160,7 +160,7 @@ describe('subscription sweep', () => {
     const account = accounts[0];
     if (!account) throw new Error('one tenant');
     account.subscriptions.set('sub_lag', loopsSub({ id: 'sub_lag' }));
-    await sync.syncFromLoops('lagging', 'sub_lag', { source: 'retrieve' });
+    await sync.syncFromLoops('lagging', 'sub_lag', { source: 'retrieve' }, silent);
     const dueAt = addIntervals(T0, 'month', 1) + 60;
     nowMs = dueAt * 1000;
     const reads = account.state.reads;

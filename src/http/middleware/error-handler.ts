@@ -17,8 +17,9 @@ export function errorHandler(logger: Logger): Middleware<GatewayState> {
       const gatewayError = isGatewayError(error)
         ? error
         : new GatewayError('internal', 'An unexpected error occurred in the gateway. Please retry; if it persists, contact the operator.');
-      if (!isGatewayError(error)) logger.error({ err: error }, 'unhandled error');
-      else if (gatewayError.status >= 500) logger.warn({ code: gatewayError.errorName, error: gatewayError.message }, 'request failed');
+      const log = ctx.state.logger ?? logger;
+      if (!isGatewayError(error)) log.error({ err: error }, 'unhandled error');
+      else if (gatewayError.status >= 500) log.warn({ code: gatewayError.errorName, error: gatewayError.message }, 'request failed');
       const rendered = renderError(gatewayError);
       for (const [name, value] of Object.entries(rendered.headers)) ctx.set(name, value);
       sendJson(ctx, rendered.status, rendered.body);

@@ -30,7 +30,7 @@ export function idempotency(store: IdempotencyStore, logger: Logger, now: () => 
     const fingerprint = operationFingerprint(tenant.config.id, key, ctx.method, ctx.path, ctx.state.params ?? {});
     ctx.set('Idempotency-Key', key);
 
-    const taken = await IdempotentOperation.take(store, logger, {
+    const taken = await IdempotentOperation.take(store, ctx.state.logger ?? logger, {
       tenantId: tenant.config.id,
       idempotencyKey: key,
       fingerprint,

@@ -25,8 +25,10 @@ export function observeRequests(
       metrics.httpRequests.inc({ method: ctx.method, route: routeLabel, status: String(ctx.status) });
       metrics.httpDuration.observe({ method: ctx.method, route: routeLabel }, seconds);
       if (ctx.response.get('Idempotent-Replayed') === 'true') metrics.idempotentReplays.inc();
-      if (logger.isLevelEnabled('info'))
-        logger.info({ method: ctx.method, route: routeLabel, status: ctx.status, ms: Math.round(seconds * 1000) }, 'request');
+      // The request's own logger (its id and tenant); the shared one only outside the app's chain.
+      const log = ctx.state.logger ?? logger;
+      if (log.isLevelEnabled('info'))
+        log.info({ method: ctx.method, route: routeLabel, status: ctx.status, ms: Math.round(seconds * 1000) }, 'request');
     }
   };
 }

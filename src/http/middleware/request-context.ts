@@ -1,18 +1,19 @@
 import type { Middleware } from 'koa';
-import { requestContext } from '../../observability/request-context';
+import { scopedLogger, type Logger } from '../../observability/logger';
 import { DEFAULT_STRIPE_VERSION, isWellFormedStripeVersion } from '../../stripe/api-version';
 import { randomId } from '../../stripe/ids';
 import type { GatewayState } from '../gateway-state';
 
 /**
  * Gives each request its `Request-Id` (stripe-node reports it as `requestId` and sends it back in
- * telemetry) and echoes `Stripe-Version`, which the SDK exposes as `lastResponse.apiVersion`.
+ * telemetry) and a logger whose lines carry it, and echoes `Stripe-Version`, which the SDK exposes as `lastResponse.apiVersion`.
  */
-export function requestContextMiddleware(): Middleware<GatewayState> {
+export function requestContextMiddleware(logger: Logger): Middleware<GatewayState> {
   return async (ctx, next) => {
     const requestId = randomId('req', 14);
     const sent = ctx.get('Stripe-Version');
     ctx.state.requestId = requestId;
+    ctx.state.logger = scopedLogger(logger, { requestId });
     ctx.set('Request-Id', requestId);
     if (sent === '' || isWellFormedStripeVersion(sent)) {
       ctx.state.stripeVersion = sent || DEFAULT_STRIPE_VERSION;
@@ -22,6 +23,6 @@ export function requestContextMiddleware(): Middleware<GatewayState> {
       ctx.state.stripeVersion = DEFAULT_STRIPE_VERSION;
       ctx.state.malformedStripeVersion = sent;
     }
-    await requestContext.run({ requestId }, next);
+    await next();
   };
 }

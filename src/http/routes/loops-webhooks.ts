@@ -25,7 +25,7 @@ export function loopsWebhookRoutes(service: LoopsWebhookService, options: LoopsW
     const raw = await readRawBody(ctx.req, options.bodyTimeoutMs);
     let outcome;
     try {
-      outcome = await service.handle(tenantId, raw, ctx.get(options.signatureHeader) || undefined);
+      outcome = await service.handle(tenantId, raw, ctx.get(options.signatureHeader) || undefined, ctx.state.logger);
     } catch (error) {
       // A known event Loops sent in a shape the gateway cannot read is contract drift, worth its
       // own alert; everything else refused (signature, tenant, body) is `rejected`.

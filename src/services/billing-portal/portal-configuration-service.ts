@@ -127,10 +127,10 @@ export function createPortalConfigurationService(deps: PortalConfigurationServic
     const event = eventFor(tenantId, 'billing_portal.configuration.created', configuration, requestOf(call));
     const result = await configurations.insert({ version: 1, tenantId, createdMs: call.operation.startedAtMs, configuration }, event, answer);
     if (result.kind === 'exists') {
-      deps.logger.info({ configuration: id }, 'a retried configuration create found the configuration of its earlier attempt');
+      call.logger.info({ configuration: id }, 'a retried configuration create found the configuration of its earlier attempt');
       return { json: JSON.stringify(render(call, result.record.configuration)) };
     }
-    await publisher.queueRecorded(tenantId, event);
+    await publisher.queueRecorded(tenantId, event, call.logger);
     if (answer) call.operation.answerStored();
     return { json };
   }
@@ -166,7 +166,7 @@ export function createPortalConfigurationService(deps: PortalConfigurationServic
       (next, previous) => eventFor(tenantId, 'billing_portal.configuration.updated', next.configuration, requestOf(call), previous.configuration),
     );
     if (result.kind === 'missing') throw missing(id);
-    if (result.kind === 'updated') await publisher.queueRecorded(tenantId, result.announced);
+    if (result.kind === 'updated') await publisher.queueRecorded(tenantId, result.announced, call.logger);
     return render(call, result.record.configuration);
   }
 

@@ -85,9 +85,10 @@ export function createPortalSessionService(deps: PortalSessionServiceDeps) {
         request: { id: call.requestId, idempotency_key: call.operation.idempotencyKey },
       },
       `billing-portal-session:${loops.id}`,
+      call.logger,
     );
     // Not its id: Loops' portal page needs no key, so the `bps_` id opens it (docs/loops-contract.md §8.5).
-    deps.logger.info({ customer: customer.id }, 'billing portal session created');
+    call.logger.info({ customer: customer.id }, 'billing portal session created');
     return expandConfiguration ? { ...session, configuration: deps.configurations.render(call, configuration) } : session;
   };
 }

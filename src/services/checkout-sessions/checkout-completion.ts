@@ -1,4 +1,5 @@
 import { isLoopsError } from '../../loops/loops-error';
+import { loopsLoggingTo } from '../../loops/loops-client';
 import type { Logger } from '../../observability/logger';
 import type { SessionRecord } from '../../store/session-record';
 import { completionReportOfV3, type CompletionReport, type TypedCustomerDetails } from '../../translate/completion-report';
@@ -43,7 +44,8 @@ export interface CheckoutCompletionDeps {
  * completion (a 502 here: a webhook is sent again, a retrieve retried, the sweep looks again).
  */
 export function createCheckoutCompletion(deps: CheckoutCompletionDeps) {
-  return async function completionFacts(record: SessionRecord, details: LoopsStateDetails): Promise<CompletionFacts> {
+  /** `logger` is the caller's (a request's, a task run's): its lines and the Loops read's retries name what it serves. */
+  return async function completionFacts(record: SessionRecord, details: LoopsStateDetails, logger: Logger): Promise<CompletionFacts> {
     const session = record.session;
     const subscriptionMode = session.mode === 'subscription';
     const customerToCreate = customerToCreateOf(record);
@@ -53,21 +55,25 @@ export function createCheckoutCompletion(deps: CheckoutCompletionDeps) {
     if (!tenant) throw new Error(`unknown tenant ${record.tenantId}`);
     try {
       if (report.customerDetails === undefined || (subscriptionMode && report.subscription === undefined)) {
-        const read = completionReportOfV3(await tenant.loops.getSessionV3(session.id));
+        const read = completionReportOfV3(await loopsLoggingTo(tenant.loops, logger).getSessionV3(session.id));
         // What Loops' own session says fills what the report left out; after this read, unsaid is none.
         report = { customerDetails: null, subscription: null, ...definedOf(read), ...definedOf(report) };
       }
       const typed = report.customerDetails ?? null;
       const email = typed?.email ?? details.customerEmail ?? session.customer_email;
       if (customerToCreate) {
-        await deps.customers.createForCompletedCheckout(record.tenantId, {
-          id: customerToCreate,
-          sessionId: session.id,
-          email,
-          name: typed?.name ?? null,
-          livemode: session.livemode,
-          nowMs: deps.now(),
-        });
+        await deps.customers.createForCompletedCheckout(
+          record.tenantId,
+          {
+            id: customerToCreate,
+            sessionId: session.id,
+            email,
+            name: typed?.name ?? null,
+            livemode: session.livemode,
+            nowMs: deps.now(),
+          },
+          logger,
+        );
       }
       const customer = customerToCreate ?? session.customer;
       const subscription = subscriptionMode ? (report.subscription ?? null) : undefined;
@@ -77,9 +83,9 @@ export function createCheckoutCompletion(deps: CheckoutCompletionDeps) {
         ...(record.completion?.stripeVersion ? { stripeVersion: record.completion.stripeVersion } : {}),
         ...(record.completion?.subscriptionDescription ? { description: record.completion.subscriptionDescription } : {}),
       };
-      const invoice = subscription ? await deps.subscriptions.firstInvoiceId(tenant, subscription, link) : null;
+      const invoice = subscription ? await deps.subscriptions.firstInvoiceId(tenant, subscription, link, logger) : null;
       if (subscriptionMode && !subscription) {
-        deps.logger.warn({ tenant: record.tenantId, session: session.id }, 'Loops completed a subscription checkout without naming its subscription');
+        logger.warn({ tenant: record.tenantId, session: session.id }, 'Loops completed a subscription checkout without naming its subscription');
       }
       return {
         ...factsOf(report),
@@ -88,7 +94,7 @@ export function createCheckoutCompletion(deps: CheckoutCompletionDeps) {
       };
     } catch (error) {
       if (!isLoopsError(error)) throw error;
-      deps.logger.warn({ tenant: record.tenantId, session: session.id, err: error.message }, 'completion deferred: Loops could not be read');
+      logger.warn({ tenant: record.tenantId, session: session.id, err: error.message }, 'completion deferred: Loops could not be read');
       throw loopsErrorToStripe(error);
     }
   };

@@ -69,7 +69,7 @@ export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
   async function retrieve(call: CallContext, id: string, bag: ParamBag): Promise<Rendered> {
     const params = validateParams(retrieveSchema, bag);
     const expansion = parseSessionExpand(params.expand, false);
-    const record = await deps.sync.refresh(call.tenant, await load(call, id));
+    const record = await deps.sync.refresh(call.tenant, await load(call, id), call.logger);
     return render(call, record, expansion);
   }
 
@@ -87,7 +87,7 @@ export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
     const tenantId = call.tenant.config.id;
     // Loops' state first, as retrieve and expire do: a session Loops has ended (its webhook lost or
     // late) is settled now, and its metadata changes locally only (below).
-    const refreshed = await deps.sync.refresh(call.tenant, await load(call, id));
+    const refreshed = await deps.sync.refresh(call.tenant, await load(call, id), call.logger);
     const change = params.metadata;
     if (change === undefined) return render(call, refreshed, expansion);
     // One update of a session at a time: each merges into what the last one stored and sends Loops
@@ -117,7 +117,7 @@ export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
       await call.tenant.loops.updateSessionV2(record.session.id, { metadata });
     } catch (error) {
       if (!isLoopsError(error)) throw error;
-      if (isLoopsRefusal(error) && (await deps.sync.settleIfEnded(call.tenant, record))) return;
+      if (isLoopsRefusal(error) && (await deps.sync.settleIfEnded(call.tenant, record, call.logger))) return;
       throw loopsErrorToStripe(error, 'metadata');
     }
   }
@@ -126,7 +126,7 @@ export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
   async function expire(call: CallContext, id: string, bag: ParamBag): Promise<Rendered> {
     const params = validateParams(expireSchema, bag);
     const expansion = parseSessionExpand(params.expand, false);
-    const record = await deps.sync.refresh(call.tenant, await load(call, id));
+    const record = await deps.sync.refresh(call.tenant, await load(call, id), call.logger);
     if (record.session.status !== 'open') throw notOpen(record);
     let expired;
     try {
@@ -135,7 +135,7 @@ export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
       if (!isLoopsError(error)) throw error;
       // Loops ended the session since it was read: answer as for any session that is not open, not
       // with Loops' refusal, and settle it (with its one event) on the way.
-      const ended = isLoopsRefusal(error) ? await deps.sync.settleIfEnded(call.tenant, record) : undefined;
+      const ended = isLoopsRefusal(error) ? await deps.sync.settleIfEnded(call.tenant, record, call.logger) : undefined;
       throw ended ? notOpen(ended) : loopsErrorToStripe(error);
     }
     const settled = await deps.sync.settle(
@@ -145,6 +145,7 @@ export function createCheckoutSessionService(deps: CheckoutSessionServiceDeps) {
       // A session paid in the meantime may have an adjustable quantity: the total tells it.
       { amountTotal: expired.amountTotal },
       { source: 'api', request: requestOf(call) },
+      call.logger,
     );
     if (!settled) throw new GatewayError('resource_missing', `No such checkout.session: '${id}'`, 'id');
     if (settled.session.status !== 'expired') throw notOpen(settled);

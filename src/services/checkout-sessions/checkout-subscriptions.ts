@@ -1,3 +1,4 @@
+import type { Logger } from '../../observability/logger';
 import type { CallContext, TenantContext } from '../call-context';
 
 type Rendered = Record<string, unknown>;
@@ -15,7 +16,8 @@ type Rendered = Record<string, unknown>;
  * deferred to the next report of it (a webhook retry, a retrieve, the sweep).
  */
 export interface CheckoutSubscriptions {
-  firstInvoiceId(tenant: TenantContext, subscriptionId: string, link: CheckoutLink): Promise<string | null>;
+  /** `logger`: the completing caller's (a request's, a task run's), for the sync's lines. */
+  firstInvoiceId(tenant: TenantContext, subscriptionId: string, link: CheckoutLink, logger: Logger): Promise<string | null>;
   forExpansion(call: CallContext, ids: readonly string[]): Promise<ReadonlyMap<string, Rendered>>;
 }
 

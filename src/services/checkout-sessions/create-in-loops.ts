@@ -96,7 +96,7 @@ async function earlierSession<S extends LoopsV3Session | LoopsV2Session>(
   if (inFlight) {
     try {
       const session = await inFlight;
-      deps.logger.info({ session: session.id }, 'a retried create got the Loops session of its earlier attempt’s late answer');
+      call.logger.info({ session: session.id }, 'a retried create got the Loops session of its earlier attempt’s late answer');
       return session;
     } catch (error) {
       localEnd = isLoopsError(error) && !leavesOutcomeUnknown(error.failure) ? 'answered' : 'unanswered';
@@ -104,18 +104,18 @@ async function earlierSession<S extends LoopsV3Session | LoopsV2Session>(
   }
   if (!call.operation.earlierAttempts) return undefined;
   const search: MarkerSearch = carriesMarker(plan.body.metadata, marker)
-    ? await findMarkedSession(call.tenant.loops, marker, plan.body.externalCustomerId, deps.logger)
+    ? await findMarkedSession(call.tenant.loops, marker, plan.body.externalCustomerId, call.logger)
     : { kind: 'inconclusive', reason: 'no_marker' };
   const nowMs = deps.now();
   const decision = decideResumedCreate(search, uncertaintyOf(call.operation.earlierAttempts, deps.settleMs, localEnd), nowMs);
   switch (decision.kind) {
     case 'use':
-      deps.logger.info({ session: decision.session.id }, 'a retried create found the Loops session of its earlier attempt');
+      call.logger.info({ session: decision.session.id }, 'a retried create found the Loops session of its earlier attempt');
       return decision.session;
     case 'create':
       return undefined;
     case 'refuse':
-      deps.logger.warn(
+      call.logger.warn(
         { reason: decision.reason, untilMs: decision.untilMs },
         'a retried create was not sent: an earlier create may have made a session the gateway cannot see',
       );
@@ -149,10 +149,10 @@ async function send<T>(call: CallContext, key: string, deps: CreateInLoopsDeps, 
 async function recordUnresolved(call: CallContext, unresolved: UnresolvedCall, deps: CreateInLoopsDeps): Promise<void> {
   const nowMs = deps.now();
   const untilMs = nowMs - unresolved.sentMsAgo + deps.settleMs;
-  deps.logger.warn({ untilMs, lingering: unresolved.lateAnswer !== undefined }, 'Loops did not answer a create; it may still carry it out');
+  call.logger.warn({ untilMs, lingering: unresolved.lateAnswer !== undefined }, 'Loops did not answer a create; it may still carry it out');
   if (call.operation.idempotencyKey === null) throw keylessOutcomeUnknownError();
   const recorded = await call.operation.noteUnresolved(untilMs).catch((error: unknown) => {
-    deps.logger.error({ err: (error as Error).message }, 'could not record an unanswered Loops create with its operation');
+    call.logger.error({ err: (error as Error).message }, 'could not record an unanswered Loops create with its operation');
     return false;
   });
   if (!recorded) throw unrecordedOutcomeUnknownError(untilMs, nowMs);

@@ -45,10 +45,10 @@ export interface CreatedSession {
 }
 
 export function createCreateSession(deps: CreateSessionDeps) {
-  const warnUnhonoured = createUnhonouredWarning(deps.logger);
+  const warnUnhonoured = createUnhonouredWarning();
   return async function createSession(call: CallContext, bag: ParamBag): Promise<CreatedSession> {
     const params = parseCreateSessionParams(bag, call.stripeVersion, { strict: call.tenant.config.strictParams });
-    warnUnhonoured(call.tenant.config.id, bag);
+    warnUnhonoured(call.tenant.config.id, bag, call.logger);
     checkLoopsMetadata(params.metadata);
     const expansion = parseSessionExpand(params.expand, false);
     const mode = params.mode === 'subscription' ? 'subscription' : 'payment';
@@ -80,7 +80,7 @@ export function createCreateSession(deps: CreateSessionDeps) {
     const json = JSON.stringify(renderSession(record, expansion, call.stripeVersion, expanded));
     const answer = call.operation.answerToStore(json);
     await deps.sessions.insert(record, answer);
-    deps.logger.info({ session: record.session.id, items: items.length, amountTotal, currency, loopsApi: plan.api }, 'checkout session created');
+    call.logger.info({ session: record.session.id, items: items.length, amountTotal, currency, loopsApi: plan.api }, 'checkout session created');
     if (answer) call.operation.answerStored();
     return { json };
   };
@@ -91,12 +91,12 @@ export function createCreateSession(deps: CreateSessionDeps) {
    */
   async function checkAmount(call: CallContext, loops: LoopsOutcome, expected: number, currency: string, items: ResolvedLineItem[]) {
     if (loops.amountTotal === null || loops.amountTotal === expected) return;
-    deps.logger.error(
+    call.logger.error(
       { session: loops.id, expected, loopsAmount: loops.amountTotal, currency, prices: items.map((i) => i.price.id) },
       'Loops amount differs from the mapping',
     );
     await expireInLoops(call.tenant, loops.id, deps.now()).catch((error: unknown) =>
-      deps.logger.error({ session: loops.id, err: (error as Error).message }, 'could not expire the mismatched Loops session'),
+      call.logger.error({ session: loops.id, err: (error as Error).message }, 'could not expire the mismatched Loops session'),
     );
     throw new GatewayError(
       'mapping_stale',

@@ -1,5 +1,6 @@
 import { LOOPS_CONTRACT } from '../../loops/contract-choices';
 import { isLoopsError, isLoopsRefusal } from '../../loops/loops-error';
+import { loopsLoggingTo } from '../../loops/loops-client';
 import type { Logger } from '../../observability/logger';
 import type { SessionRecord } from '../../store/session-record';
 import type { SessionStore } from '../../store/session-store';
@@ -71,6 +72,7 @@ export function createExpirySweep(deps: ExpirySweepDeps) {
     tenant: TenantContext,
     record: SessionRecord,
     details: LoopsStateDetails,
+    logger: Logger,
   ): Promise<{ state: LoopsSessionState; details: LoopsStateDetails }> {
     try {
       // The details of the read just before stay: V2's answer carries less than V3's.
@@ -80,7 +82,7 @@ export function createExpirySweep(deps: ExpirySweepDeps) {
       if (!isLoopsError(error) || !isLoopsRefusal(error)) throw error;
       // Refused: Loops ended the session since it was read (paid, failed, expired). Its state
       // decides, not the refusal's wording (docs/loops-contract.md §7.6); still open means a real failure.
-      const again = await deps.sync.read(tenant, record);
+      const again = await deps.sync.read(tenant, record, logger);
       if (again.state === 'open') throw error;
       return again;
     }
@@ -91,17 +93,18 @@ export function createExpirySweep(deps: ExpirySweepDeps) {
     tenant: TenantContext,
     record: SessionRecord,
     nowSeconds: number,
+    logger: Logger,
   ): Promise<{ state: LoopsSessionState; details: LoopsStateDetails }> {
     try {
-      const seen = await deps.sync.read(tenant, record);
+      const seen = await deps.sync.read(tenant, record, logger);
       if (seen.state !== 'open') return seen;
       // Loops cannot be told to expire it (docs/loops-contract.md §3.1): past its `expires_at`, which
       // Loops was given at the create, it ends there too; the gateway settles it on its own.
       if (!expireThroughV2Update) return { state: 'expired', details: seen.details };
-      return await expireOrReread(tenant, record, seen.details);
+      return await expireOrReread(tenant, record, seen.details, logger);
     } catch (error) {
       if (!isLoopsError(error) || !loopsForgotSession(error, nowSeconds, record.session.expires_at)) throw error;
-      deps.logger.warn(
+      logger.warn(
         { tenant: tenant.config.id, session: record.session.id, expiresAt: record.session.expires_at, err: error.message },
         'Loops no longer knows this session, long past its expiry: expiring it locally',
       );
@@ -110,7 +113,13 @@ export function createExpirySweep(deps: ExpirySweepDeps) {
   }
 
   /** Failures of Loops are handled here; the store's propagate. */
-  async function sweepSession(tenant: TenantContext, id: string, record: SessionRecord | undefined, nowSeconds: number): Promise<Outcome> {
+  async function sweepSession(
+    tenant: TenantContext,
+    id: string,
+    record: SessionRecord | undefined,
+    nowSeconds: number,
+    logger: Logger,
+  ): Promise<Outcome> {
     const tenantId = tenant.config.id;
     // Past its retention, or settled without leaving the index: nothing left to sweep.
     if (!record || record.session.status !== 'open') {
@@ -119,13 +128,13 @@ export function createExpirySweep(deps: ExpirySweepDeps) {
     }
     const lookAgain = async (message: string, fields: Record<string, unknown>, level: 'warn' | 'error' = 'warn') => {
       const retryAt = nextSweepLook(nowSeconds, record.session.expires_at);
-      deps.logger[level]({ tenant: tenantId, session: id, ...fields, retryAt }, message);
+      logger[level]({ tenant: tenantId, session: id, ...fields, retryAt }, message);
       await deps.sessions.retryExpiryAt(tenantId, id, retryAt);
       return 'deferred' as const;
     };
     let outcome: { state: LoopsSessionState; details: LoopsStateDetails };
     try {
-      outcome = await finalState(tenant, record, nowSeconds);
+      outcome = await finalState(tenant, record, nowSeconds, logger);
     } catch (error) {
       const pauseMs = rateLimitPauseMs(error);
       if (pauseMs !== undefined) return { pauseMs };
@@ -137,7 +146,7 @@ export function createExpirySweep(deps: ExpirySweepDeps) {
     }
     let settled;
     try {
-      settled = await deps.sync.settle(tenantId, id, outcome.state, outcome.details, { source: 'sweep' });
+      settled = await deps.sync.settle(tenantId, id, outcome.state, outcome.details, { source: 'sweep' }, logger);
     } catch (error) {
       // Nothing was written (the session and its event go together): look again soon.
       return lookAgain('expiry sweep could not store the settled session', { err: (error as Error).message });
@@ -155,7 +164,7 @@ export function createExpirySweep(deps: ExpirySweepDeps) {
   }
 
   /** Settles a tenant's due sessions until none is left, the run's budget is spent, or it is stopped. */
-  async function sweepTenant(tenant: TenantContext, deadline: number, signal: AbortSignal | undefined): Promise<number> {
+  async function sweepTenant(tenant: TenantContext, deadline: number, signal: AbortSignal | undefined, logger: Logger): Promise<number> {
     const tenantId = tenant.config.id;
     const stopped = () => signal?.aborted === true || performance.now() >= deadline;
     // Loops' 429s pause the whole tenant: every worker waits for the latest Retry-After.
@@ -188,7 +197,7 @@ export function createExpirySweep(deps: ExpirySweepDeps) {
             return;
           }
           try {
-            const outcome = await sweepSession(tenant, id, record, nowSeconds);
+            const outcome = await sweepSession(tenant, id, record, nowSeconds, logger);
             if (outcome === 'settled') {
               settled += 1;
               deps.onSettled?.(tenantId);
@@ -199,12 +208,12 @@ export function createExpirySweep(deps: ExpirySweepDeps) {
           } catch (error) {
             // The store failed (reading or moving the session): it stays claimed, due again when
             // the claim lapses.
-            deps.logger.warn({ tenant: tenantId, session: id, err: (error as Error).message }, 'expiry sweep could not handle the session');
+            logger.warn({ tenant: tenantId, session: id, err: (error as Error).message }, 'expiry sweep could not handle the session');
           }
         },
       );
       if (putBack.length > 0) {
-        deps.logger.info(
+        logger.info(
           { tenant: tenantId, sessions: putBack.length, pausedMs: Math.max(0, Math.round(pausedUntil - performance.now())) },
           'expiry sweep left sessions due: Loops asked it to slow down, or the run is ending',
         );
@@ -214,15 +223,19 @@ export function createExpirySweep(deps: ExpirySweepDeps) {
     return settled;
   }
 
-  /** One run over every tenant; `signal` (shutdown) stops it between sessions. */
-  return async function sweep(signal?: AbortSignal): Promise<number> {
+  /**
+   * One run over every tenant; `signal` (shutdown) stops it between sessions. `logger` is the run's
+   * (periodic.ts names the run on its lines), the Loops calls' retry lines included.
+   */
+  return async function sweep(signal?: AbortSignal, logger: Logger = deps.logger): Promise<number> {
     const deadline = performance.now() + SWEEP_RUN_BUDGET_MS;
     const counts = await Promise.all(
-      deps.tenants.map(async (tenant) => {
+      deps.tenants.map(async ({ config, loops }) => {
+        const tenant = { config, loops: loopsLoggingTo(loops, logger) };
         try {
-          return await sweepTenant(tenant, deadline, signal);
+          return await sweepTenant(tenant, deadline, signal, logger);
         } catch (error) {
-          deps.logger.error(
+          logger.error(
             { tenant: tenant.config.id, err: (error as Error).message },
             'expiry sweep could not read the tenant’s sessions; other tenants carry on',
           );
@@ -231,7 +244,7 @@ export function createExpirySweep(deps: ExpirySweepDeps) {
       }),
     );
     const settled = counts.reduce((a, b) => a + b, 0);
-    if (settled > 0) deps.logger.info({ settled }, 'expiry sweep settled sessions');
+    if (settled > 0) logger.info({ settled }, 'expiry sweep settled sessions');
     return settled;
   };
 }

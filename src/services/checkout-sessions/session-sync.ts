@@ -43,9 +43,10 @@ export function createSessionSync(deps: SessionSyncDeps) {
     state: LoopsSessionState,
     details: LoopsStateDetails,
     cause: SettleSource,
+    logger: Logger,
     seen?: SessionRecord,
   ): Promise<SessionRecord | undefined> {
-    const facts = state === 'completed' ? await completionFacts(tenantId, id, details, seen) : undefined;
+    const facts = state === 'completed' ? await completionFacts(tenantId, id, details, logger, seen) : undefined;
     const result = await deps.sessions.update(
       tenantId,
       id,
@@ -58,7 +59,7 @@ export function createSessionSync(deps: SessionSyncDeps) {
       seen,
     );
     if (result.kind === 'missing') return undefined;
-    if (result.kind === 'updated' && result.announced) await deps.publisher.queueRecorded(tenantId, result.announced);
+    if (result.kind === 'updated' && result.announced) await deps.publisher.queueRecorded(tenantId, result.announced, logger);
     return result.record;
   }
 
@@ -67,6 +68,7 @@ export function createSessionSync(deps: SessionSyncDeps) {
     tenantId: string,
     id: string,
     details: LoopsStateDetails,
+    logger: Logger,
     seen: SessionRecord | undefined,
   ): Promise<CompletionFacts | undefined> {
     if (!deps.completion) return undefined;
@@ -74,14 +76,18 @@ export function createSessionSync(deps: SessionSyncDeps) {
     // another path completed meanwhile needs none of that. A plain payment session's facts are the
     // report's, so the record read moments ago does.
     const current = seen && !completionGoesBeyondTheReport(seen) ? seen : await deps.sessions.get(tenantId, id);
-    return current?.session.status === 'open' ? deps.completion(current, details) : undefined;
+    return current?.session.status === 'open' ? deps.completion(current, details, logger) : undefined;
   }
 
   /**
    * Loops' view of a session. Throws what Loops' answer made of it: a LoopsError (unreachable,
    * an HTTP error such as 404) or an UnknownLoopsStateError (a state the gateway cannot map).
    */
-  async function read(tenant: TenantContext, record: SessionRecord): Promise<{ state: LoopsSessionState; details: LoopsStateDetails }> {
+  async function read(
+    tenant: TenantContext,
+    record: SessionRecord,
+    logger: Logger,
+  ): Promise<{ state: LoopsSessionState; details: LoopsStateDetails }> {
     const id = record.session.id;
     if (record.loopsApi === 'v2') {
       const loops = await tenant.loops.getSessionV2(id);
@@ -109,7 +115,7 @@ export function createSessionSync(deps: SessionSyncDeps) {
     // V3 answered, so the session exists: a V2 failure only costs the status, never the session
     // (a V2 404 here must not look like "Loops forgot it" to the sweep). If V2 keeps answering
     // 404 for V3 ids, the shared-ids choice is wrong for this Loops account (contract-choices.ts).
-    deps.logger.warn({ tenant: tenant.config.id, session: id, err: v2.reason.message }, 'Loops V2 status could not be read; using the V3 view alone');
+    logger.warn({ tenant: tenant.config.id, session: id, err: v2.reason.message }, 'Loops V2 status could not be read; using the V3 view alone');
     return { state: fromV3, details };
   }
 
@@ -117,19 +123,20 @@ export function createSessionSync(deps: SessionSyncDeps) {
   async function observe(
     tenant: TenantContext,
     record: SessionRecord,
+    logger: Logger,
   ): Promise<{ state: LoopsSessionState; details: LoopsStateDetails } | undefined> {
     try {
-      return await read(tenant, record);
+      return await read(tenant, record, logger);
     } catch (error) {
       if (error instanceof UnknownLoopsStateError) {
-        deps.logger.error(
+        logger.error(
           { tenant: tenant.config.id, session: record.session.id, err: error.message },
           'Loops reported a state the gateway does not know',
         );
         return undefined;
       }
       if (!isLoopsError(error)) throw error;
-      deps.logger.warn({ session: record.session.id, err: error.message }, 'Loops could not be read');
+      logger.warn({ session: record.session.id, err: error.message }, 'Loops could not be read');
       return undefined;
     }
   }
@@ -139,9 +146,9 @@ export function createSessionSync(deps: SessionSyncDeps) {
    * cannot be reached (or answers with a state the gateway does not know) the stored view is
    * served rather than failing the read.
    */
-  async function refresh(tenant: TenantContext, record: SessionRecord): Promise<SessionRecord> {
+  async function refresh(tenant: TenantContext, record: SessionRecord, logger: Logger): Promise<SessionRecord> {
     if (record.session.status !== 'open') return record;
-    return (await settleIfEnded(tenant, record)) ?? record;
+    return (await settleIfEnded(tenant, record, logger)) ?? record;
   }
 
   /**
@@ -151,10 +158,10 @@ export function createSessionSync(deps: SessionSyncDeps) {
    * the caller then answers as for any session that is not open, instead of with Loops' refusal.
    * The event is automatic (null `request`): Loops ended the session, not the merchant's call.
    */
-  async function settleIfEnded(tenant: TenantContext, record: SessionRecord): Promise<SessionRecord | undefined> {
-    const seen = await observe(tenant, record);
+  async function settleIfEnded(tenant: TenantContext, record: SessionRecord, logger: Logger): Promise<SessionRecord | undefined> {
+    const seen = await observe(tenant, record, logger);
     if (!seen || seen.state === 'open') return undefined;
-    const settled = await settle(tenant.config.id, record.session.id, seen.state, seen.details, { source: 'retrieve' });
+    const settled = await settle(tenant.config.id, record.session.id, seen.state, seen.details, { source: 'retrieve' }, logger);
     return settled?.session.status === 'open' ? undefined : settled;
   }
 

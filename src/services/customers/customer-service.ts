@@ -92,10 +92,10 @@ export function createCustomerService(deps: CustomerServiceDeps) {
     const event = eventFor(tenantId, 'customer.created', customer, requestOf(call));
     const result = await customers.insert(record, event, answer);
     if (result.kind === 'exists') {
-      deps.logger.info({ customer: id }, 'a retried customer create found the customer of its earlier attempt');
+      call.logger.info({ customer: id }, 'a retried customer create found the customer of its earlier attempt');
       return { json: JSON.stringify(render(call, result.record.customer, expansions)) };
     }
-    await publisher.queueRecorded(tenantId, event);
+    await publisher.queueRecorded(tenantId, event, call.logger);
     if (answer) call.operation.answerStored();
     return { json };
   }
@@ -135,7 +135,7 @@ export function createCustomerService(deps: CustomerServiceDeps) {
         eventFor(tenantId, 'customer.updated', next.customer as StoredCustomer, requestOf(call), previous.customer as StoredCustomer),
     );
     if (result.kind === 'missing' || isDeletedCustomer(result.record.customer)) throw missing(id);
-    if (result.kind === 'updated') await publisher.queueRecorded(tenantId, result.announced);
+    if (result.kind === 'updated') await publisher.queueRecorded(tenantId, result.announced, call.logger);
     return render(call, result.record.customer, expansions);
   }
 
@@ -163,7 +163,7 @@ export function createCustomerService(deps: CustomerServiceDeps) {
       (_next, previous) => eventFor(tenantId, 'customer.deleted', previous.customer as StoredCustomer, requestOf(call)),
     );
     if (result.kind === 'missing') throw missing(id);
-    if (result.kind === 'updated') await publisher.queueRecorded(tenantId, result.announced);
+    if (result.kind === 'updated') await publisher.queueRecorded(tenantId, result.announced, call.logger);
     return render(call, result.record.customer);
   }
 
@@ -241,6 +241,7 @@ export function createCustomerService(deps: CustomerServiceDeps) {
   async function createForCompletedCheckout(
     tenantId: string,
     facts: { id?: string; sessionId: string; email: string | null; name: string | null; livemode: boolean; nowMs: number },
+    logger: Logger,
   ): Promise<StoredCustomer | undefined> {
     const id = facts.id ?? stableId('cus', `${tenantId}\ncheckout\n${facts.sessionId}`);
     const customer = {
@@ -252,7 +253,7 @@ export function createCustomerService(deps: CustomerServiceDeps) {
     const record: CustomerRecord = { version: 1, tenantId, createdMs: facts.nowMs, customer };
     const result = await customers.insert(record, event);
     if (result.kind === 'created') {
-      await publisher.queueRecorded(tenantId, event);
+      await publisher.queueRecorded(tenantId, event, logger);
       return customer;
     }
     // Made by an earlier run of this completion; undefined if the merchant has deleted it since.

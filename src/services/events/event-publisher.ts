@@ -57,20 +57,21 @@ export function createEventPublisher(deps: EventPublisherDeps) {
 
   /**
    * Queues the deliveries of an event that is recorded (so in the outbox). A failure here is only
-   * logged: the caller's work is already durable and the drainer queues the event.
+   * logged (to `logger`, the caller's request's or task run's): the caller's work is already
+   * durable and the drainer queues the event.
    */
-  async function queueRecorded(tenantId: string, event: StoredEvent): Promise<void> {
-    deps.logger.info({ eventId: event.id, type: event.type, tenant: tenantId }, 'stripe event recorded');
+  async function queueRecorded(tenantId: string, event: StoredEvent, logger: Logger): Promise<void> {
+    logger.info({ eventId: event.id, type: event.type, tenant: tenantId }, 'stripe event recorded');
     try {
       await dispatch(tenantId, event);
     } catch (error) {
-      deps.logger.warn({ eventId: event.id, err: (error as Error).message }, 'event recorded but not yet queued; the outbox drainer will queue it');
+      logger.warn({ eventId: event.id, err: (error as Error).message }, 'event recorded but not yet queued; the outbox drainer will queue it');
     }
   }
 
-  async function publish(tenantId: string, input: PublishInput, dedupeKey: string): Promise<StoredEvent> {
+  async function publish(tenantId: string, input: PublishInput, dedupeKey: string, logger: Logger): Promise<StoredEvent> {
     const { event: stored, created } = await deps.events.record(tenantId, build(tenantId, input), dedupeKey);
-    if (created) await queueRecorded(tenantId, stored);
+    if (created) await queueRecorded(tenantId, stored, logger);
     return stored;
   }
 

@@ -47,10 +47,10 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
     if (!invoice) throw notFound(id);
     if (invoice.status !== 'open') return invoice;
     try {
-      await deps.sync.syncFromLoops(tenantId, invoice.subscriptionId, { source: 'retrieve' });
+      await deps.sync.syncFromLoops(tenantId, invoice.subscriptionId, { source: 'retrieve' }, call.logger);
     } catch (error) {
       if (!isLoopsError(error)) throw error;
-      deps.logger.warn({ tenant: tenantId, invoice: id, err: error.message }, 'Loops could not be read; serving the stored invoice');
+      call.logger.warn({ tenant: tenantId, invoice: id, err: error.message }, 'Loops could not be read; serving the stored invoice');
       return invoice;
     }
     return (await deps.store.getInvoice(tenantId, id)) ?? invoice;

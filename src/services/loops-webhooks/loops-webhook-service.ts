@@ -46,14 +46,15 @@ export function createLoopsWebhookService(deps: LoopsWebhookDeps) {
    * so no signature can match it.
    */
   const noTenantSecret = randomBytes(32).toString('hex');
-  const subscriptionEvents = deps.subscriptions ? createSubscriptionWebhooks(deps.subscriptions, deps.publisher, deps.logger) : undefined;
+  const subscriptionEvents = deps.subscriptions ? createSubscriptionWebhooks(deps.subscriptions, deps.publisher) : undefined;
 
-  async function handle(tenantId: string, rawBody: Buffer, signature: string | undefined): Promise<WebhookOutcome> {
+  /** `logger`: the webhook request's (its id on every line, the syncs' and Loops calls' included). */
+  async function handle(tenantId: string, rawBody: Buffer, signature: string | undefined, logger: Logger): Promise<WebhookOutcome> {
     const tenant = deps.tenants.get(tenantId);
     const secret = tenant?.loopsWebhookSecret;
     // The operator's mistake, told to the operator only: the caller gets the answer any tenant gives.
     if (tenant && !secret)
-      deps.logger.warn({ tenant: tenantId }, 'Loops webhook for a tenant without a Loops webhook secret (LOOPS_WEBHOOK_SECRET): refused');
+      logger.warn({ tenant: tenantId }, 'Loops webhook for a tenant without a Loops webhook secret (LOOPS_WEBHOOK_SECRET): refused');
     const check = verifyLoopsSignature(rawBody, signature, {
       secret: secret ?? noTenantSecret,
       toleranceSeconds: deps.toleranceSeconds,
@@ -79,9 +80,9 @@ export function createLoopsWebhookService(deps: LoopsWebhookDeps) {
       first && 'sessionId' in first ? deps.sessions.get(tenantId, first.sessionId) : undefined,
     ]);
     if (handled) return 'duplicate';
-    if (shapeError) return await refuseInvalidShape(tenantId, event, shapeError.error);
+    if (shapeError) return await refuseInvalidShape(tenantId, event, shapeError.error, logger);
     if (!actions) {
-      deps.logger.warn({ loopsEventId: event.id, type: event.type, tenant: tenantId }, 'unknown Loops event type: recorded, nothing to do');
+      logger.warn({ loopsEventId: event.id, type: event.type, tenant: tenantId }, 'unknown Loops event type: recorded, nothing to do');
       await deps.events.recordLoopsEvent(tenantId, event.id, { outcome: 'unknown_type', type: event.type, receivedAt: deps.now(), event });
       return 'ignored';
     }
@@ -90,7 +91,7 @@ export function createLoopsWebhookService(deps: LoopsWebhookDeps) {
     let known = false;
     // Only the first action takes the record read above: a later one (a charge after its settle)
     // reads the session as the one before it left it.
-    for (const [i, action] of actions.entries()) known = (await apply(tenantId, event, action, i === 0 ? firstRecord : undefined)) || known;
+    for (const [i, action] of actions.entries()) known = (await apply(tenantId, event, action, logger, i === 0 ? firstRecord : undefined)) || known;
     await deps.events.recordLoopsEvent(
       tenantId,
       event.id,
@@ -107,12 +108,9 @@ export function createLoopsWebhookService(deps: LoopsWebhookDeps) {
    * types, and logged, and the answer is a 400 so Loops sends it again, which a gateway fixed in
    * the meantime then processes (an `invalid_shape` record does not count as handled).
    */
-  async function refuseInvalidShape(tenantId: string, event: LoopsEvent, error: unknown): Promise<never> {
+  async function refuseInvalidShape(tenantId: string, event: LoopsEvent, error: unknown, logger: Logger): Promise<never> {
     const problem = (error as Error).message.slice(0, 300);
-    deps.logger.error(
-      { loopsEventId: event.id, type: event.type, tenant: tenantId, problem },
-      'Loops event has an unexpected shape: recorded, refused',
-    );
+    logger.error({ loopsEventId: event.id, type: event.type, tenant: tenantId, problem }, 'Loops event has an unexpected shape: recorded, refused');
     await deps.events.recordLoopsEvent(tenantId, event.id, { outcome: 'invalid_shape', type: event.type, receivedAt: deps.now(), event, problem });
     throw new InvalidLoopsEventShapeError(`Loops event ${event.id} (${event.type}) has an unexpected shape: ${problem}`);
   }
@@ -121,21 +119,24 @@ export function createLoopsWebhookService(deps: LoopsWebhookDeps) {
    * Returns false when the event is about a session (or subscription) that is not this tenant's.
    * `read`: the action's session as read moments ago, or undefined to read it here.
    */
-  async function apply(tenantId: string, event: LoopsEvent, action: LoopsEventAction, read: SessionRecord | undefined): Promise<boolean> {
+  async function apply(
+    tenantId: string,
+    event: LoopsEvent,
+    action: LoopsEventAction,
+    logger: Logger,
+    read: SessionRecord | undefined,
+  ): Promise<boolean> {
     if (action.kind === 'subscription_sync' || action.kind === 'subscription_charge') {
-      return subscriptionEvents ? subscriptionEvents.apply(tenantId, event, action) : false;
+      return subscriptionEvents ? subscriptionEvents.apply(tenantId, event, action, logger) : false;
     }
     const record = read ?? (await deps.sessions.get(tenantId, action.sessionId));
     if (!record) {
-      deps.logger.warn(
-        { loopsEventId: event.id, type: event.type, session: action.sessionId },
-        'Loops event for a session the gateway does not know',
-      );
+      logger.warn({ loopsEventId: event.id, type: event.type, session: action.sessionId }, 'Loops event for a session the gateway does not know');
       return false;
     }
     switch (action.kind) {
       case 'settle':
-        await deps.sync.settle(tenantId, action.sessionId, action.state, action, { source: 'loops_webhook' }, record);
+        await deps.sync.settle(tenantId, action.sessionId, action.state, action, { source: 'loops_webhook' }, logger, record);
         return true;
       case 'subscription':
         await deps.sessions.update(tenantId, action.sessionId, (current) => {
@@ -158,6 +159,7 @@ export function createLoopsWebhookService(deps: LoopsWebhookDeps) {
           tenantId,
           { type: action.stripeType, object, livemode: record.session.livemode, request: AUTOMATIC },
           chargeEventDedupeKey(action.stripeType, action.charge.id, event.id),
+          logger,
         );
         return true;
       }

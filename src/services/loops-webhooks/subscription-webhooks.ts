@@ -29,8 +29,9 @@ const AUTOMATIC = { id: null, idempotency_key: null };
  * `charge.succeeded` / `charge.failed`, once per charge. A failure to read Loops is a 5xx, so
  * Loops sends the event again.
  */
-export function createSubscriptionWebhooks(deps: SubscriptionWebhookDeps, publisher: EventPublisher, logger: Logger) {
-  async function apply(tenantId: string, event: LoopsEvent, action: SubscriptionAction): Promise<boolean> {
+export function createSubscriptionWebhooks(deps: SubscriptionWebhookDeps, publisher: EventPublisher) {
+  /** `logger`: the webhook request's (its id on every line). */
+  async function apply(tenantId: string, event: LoopsEvent, action: SubscriptionAction, logger: Logger): Promise<boolean> {
     // Loops' ids become store keys only once they look like subscription ids.
     if (!deps.contract.subscriptions || !isSubscriptionId(action.subscriptionId)) return false;
     if (action.kind === 'subscription_sync') {
@@ -40,6 +41,7 @@ export function createSubscriptionWebhooks(deps: SubscriptionWebhookDeps, publis
           tenantId,
           action.subscriptionId,
           { source: 'loops_webhook' },
+          logger,
           action.charge ? { charge: action.charge } : {},
         );
       } catch (error) {
@@ -68,6 +70,7 @@ export function createSubscriptionWebhooks(deps: SubscriptionWebhookDeps, publis
       tenantId,
       { type: action.stripeType, object, livemode: record.livemode, request: AUTOMATIC },
       chargeEventDedupeKey(action.stripeType, action.charge.id, event.id),
+      logger,
     );
     return true;
   }

@@ -22,18 +22,13 @@ export function createCheckoutLink(deps: {
   contract: BillingContract;
 }): CheckoutSubscriptions {
   return {
-    async firstInvoiceId(tenant, subscriptionId, link) {
+    async firstInvoiceId(tenant, subscriptionId, link, logger) {
       if (!deps.contract.subscriptions) return null;
       const tenantId = tenant.config.id;
-      await deps.sync.syncFromLoops(
-        tenantId,
-        subscriptionId,
-        { source: 'checkout' },
-        {
-          ...(link.customer ? { customer: link.customer } : {}),
-          ...(link.stripeVersion ? { billingMode: billingModeFor(link.stripeVersion) } : {}),
-        },
-      );
+      await deps.sync.syncFromLoops(tenantId, subscriptionId, { source: 'checkout' }, logger, {
+        ...(link.customer ? { customer: link.customer } : {}),
+        ...(link.stripeVersion ? { billingMode: billingModeFor(link.stripeVersion) } : {}),
+      });
       return deps.sync.firstInvoiceId(tenantId, subscriptionId);
     },
     async forExpansion(call, ids) {
@@ -43,7 +38,7 @@ export function createCheckoutLink(deps: {
       for (const id of new Set(ids)) {
         // A session's subscription is stored by its completion; one that is not (completed before
         // this gateway had subscriptions) is brought in by this read, as a retrieve would.
-        const record = (await deps.store.get(tenantId, id)) ?? (await deps.sync.syncFromLoops(tenantId, id, { source: 'retrieve' }));
+        const record = (await deps.store.get(tenantId, id)) ?? (await deps.sync.syncFromLoops(tenantId, id, { source: 'retrieve' }, call.logger));
         if (record)
           found.set(id, await deps.render.subscription(record, { customer: false, latestInvoice: null, itemProducts: false }, call.stripeVersion));
       }

@@ -62,11 +62,11 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps) {
     if (stored?.loops.status === 'canceled') return stored;
     let synced: SubscriptionRecord | undefined;
     try {
-      synced = await deps.sync.syncFromLoops(tenantId, id, { source: 'retrieve' });
+      synced = await deps.sync.syncFromLoops(tenantId, id, { source: 'retrieve' }, call.logger);
     } catch (error) {
       if (!isLoopsError(error)) throw error;
       if (!stored) throw loopsErrorToStripe(error);
-      deps.logger.warn({ tenant: tenantId, subscription: id, err: error.message }, 'Loops could not be read; serving the stored subscription');
+      call.logger.warn({ tenant: tenantId, subscription: id, err: error.message }, 'Loops could not be read; serving the stored subscription');
       return stored;
     }
     if (!synced) throw notFound(id);
@@ -146,12 +146,12 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps) {
       } catch (error) {
         if (!isLoopsError(error)) throw error;
         // Refused: Loops may have ended the subscription since it was read (its webhook late).
-        const now = isLoopsRefusal(error) ? await deps.sync.syncFromLoops(tenantId, id, { source: 'retrieve' }) : undefined;
+        const now = isLoopsRefusal(error) ? await deps.sync.syncFromLoops(tenantId, id, { source: 'retrieve' }, call.logger) : undefined;
         if (now?.loops.status === 'canceled') return updateCanceled(call, now, bag, params, expansion);
         throw loopsErrorToStripe(error, Object.keys(plan.loops).length === 1 ? paramOf(Object.keys(plan.loops)[0]) : undefined);
       }
     }
-    const synced = await deps.sync.syncFromLoops(tenantId, id, apiCause(call), { local: plan.local });
+    const synced = await deps.sync.syncFromLoops(tenantId, id, apiCause(call), call.logger, { local: plan.local });
     if (!synced) throw notFound(id);
     return deps.render.subscription(synced, expansion, call.stripeVersion);
   }
@@ -165,7 +165,7 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps) {
   ): Promise<Rendered> {
     const given = Object.keys(bag).filter((name) => bag[name] !== '' || name === 'metadata');
     const local = planCanceledUpdate(record, params, given);
-    const synced = await deps.sync.applyLocal(call.tenant.config.id, record.id, apiCause(call), local);
+    const synced = await deps.sync.applyLocal(call.tenant.config.id, record.id, apiCause(call), call.logger, local);
     if (!synced) throw notFound(record.id);
     return deps.render.subscription(synced, expansion, call.stripeVersion);
   }
@@ -193,7 +193,7 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps) {
       throw isLoopsError(error) ? loopsErrorToStripe(error) : error;
     }
     const local = { cancellation: cancellationChange(params.cancellation_details) };
-    const synced = await deps.sync.syncFromLoops(call.tenant.config.id, id, apiCause(call), { local });
+    const synced = await deps.sync.syncFromLoops(call.tenant.config.id, id, apiCause(call), call.logger, { local });
     if (!synced) throw notFound(id);
     return deps.render.subscription(synced, expansion, call.stripeVersion);
   }
@@ -219,7 +219,7 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps) {
         } catch (error) {
           throw isLoopsError(error) ? loopsErrorToStripe(error) : error;
         }
-        await deps.sync.syncFromLoops(tenantId, record.id, apiCause(call));
+        await deps.sync.syncFromLoops(tenantId, record.id, apiCause(call), call.logger);
       }
       if (!live.hasMore) return;
     }

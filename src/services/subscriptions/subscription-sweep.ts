@@ -1,5 +1,6 @@
 import { isLoopsError } from '../../loops/loops-error';
 import { forEachBounded } from '../../mapping-tool/run/bounded-pool';
+import { loopsLoggingTo } from '../../loops/loops-client';
 import type { Logger } from '../../observability/logger';
 import type { SubscriptionStore } from '../../store/subscription-store';
 import type { TenantContext } from '../call-context';
@@ -40,11 +41,11 @@ export interface SubscriptionSweepDeps {
  * compare-and-set, and only a stored change announces anything.
  */
 export function createSubscriptionSweep(deps: SubscriptionSweepDeps) {
-  async function sweepOne(tenant: TenantContext, id: string, nowSeconds: number): Promise<boolean> {
+  async function sweepOne(tenant: TenantContext, id: string, nowSeconds: number, logger: Logger): Promise<boolean> {
     const tenantId = tenant.config.id;
     try {
       const before = await deps.store.get(tenantId, id);
-      const record = await deps.sync.syncFromLoops(tenantId, id, { source: 'sweep' });
+      const record = await deps.sync.syncFromLoops(tenantId, id, { source: 'sweep' }, logger);
       if (record?.dueAt != null && record.dueAt <= nowSeconds) {
         // Loops has not acted on it yet (or its state lags): look again later, behind the others.
         await deps.store.rescheduleDue(tenantId, id, nextSubscriptionLook(nowSeconds, record.dueAt));
@@ -52,7 +53,7 @@ export function createSubscriptionSweep(deps: SubscriptionSweepDeps) {
       return record !== undefined && record.version !== before?.version;
     } catch (error) {
       const level = isLoopsError(error) ? 'warn' : 'error';
-      deps.logger[level](
+      logger[level](
         { tenant: tenantId, subscription: id, err: (error as Error).message },
         'subscription sweep could not sync; it will look again later',
       );
@@ -62,50 +63,51 @@ export function createSubscriptionSweep(deps: SubscriptionSweepDeps) {
   }
 
   /** Syncs the newest Loops subscriptions the gateway has not stored; returns how many it took in. */
-  async function discover(tenant: TenantContext): Promise<number> {
+  async function discover(tenant: TenantContext, logger: Logger): Promise<number> {
     const tenantId = tenant.config.id;
     let adopted = 0;
     try {
       const page = await tenant.loops.listSubscriptions({ limit: SWEEP_LIMITS.discover, offset: 0 });
       for (const subscription of page.data) {
         if (await deps.store.get(tenantId, subscription.id)) continue;
-        if (await deps.sync.syncFromLoops(tenantId, subscription.id, { source: 'sweep' })) adopted += 1;
+        if (await deps.sync.syncFromLoops(tenantId, subscription.id, { source: 'sweep' }, logger)) adopted += 1;
       }
     } catch (error) {
-      deps.logger.warn({ tenant: tenantId, err: (error as Error).message }, 'subscription sweep could not list Loops subscriptions');
+      logger.warn({ tenant: tenantId, err: (error as Error).message }, 'subscription sweep could not list Loops subscriptions');
     }
     return adopted;
   }
 
-  async function sweepTenant(tenant: TenantContext, nowSeconds: number): Promise<number> {
+  async function sweepTenant(tenant: TenantContext, nowSeconds: number, logger: Logger): Promise<number> {
     let changed = 0;
     let due: string[];
     try {
       due = await deps.store.due(tenant.config.id, nowSeconds, SWEEP_LIMITS.batch);
     } catch (error) {
-      deps.logger.error(
+      logger.error(
         { tenant: tenant.config.id, err: (error as Error).message },
         'subscription sweep could not read the tenant’s index; other tenants carry on',
       );
       return 0;
     }
     await forEachBounded(due, SWEEP_LIMITS.perTenant, async (id) => {
-      if (await sweepOne(tenant, id, nowSeconds)) changed += 1;
+      if (await sweepOne(tenant, id, nowSeconds, logger)) changed += 1;
     });
-    const adopted = await discover(tenant);
+    const adopted = await discover(tenant, logger);
     return changed + adopted;
   }
 
-  return async function sweep(): Promise<number> {
+  /** One run; `logger` is the run's (periodic.ts names the run on its lines), the Loops calls' retry lines included. */
+  return async function sweep(_signal?: AbortSignal, logger: Logger = deps.logger): Promise<number> {
     if (!deps.contract.subscriptions) return 0;
     const nowSeconds = Math.floor(deps.now() / 1000);
     let changed = 0;
-    await forEachBounded(deps.tenants, SWEEP_LIMITS.tenants, async (tenant) => {
+    await forEachBounded(deps.tenants, SWEEP_LIMITS.tenants, async ({ config, loops }) => {
       // Read `changed` only after the await: tenants run at once.
-      const tenantChanged = await sweepTenant(tenant, nowSeconds);
+      const tenantChanged = await sweepTenant({ config, loops: loopsLoggingTo(loops, logger) }, nowSeconds, logger);
       changed += tenantChanged;
     });
-    if (changed > 0) deps.logger.info({ changed }, 'subscription sweep brought subscriptions up to date');
+    if (changed > 0) logger.info({ changed }, 'subscription sweep brought subscriptions up to date');
     return changed;
   };
 }

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isLoopsError } from '../../loops/loops-error';
 import type { LoopsV3Subscription } from '../../loops/loops-schemas';
+import { loopsLoggingTo } from '../../loops/loops-client';
 import type { Logger } from '../../observability/logger';
 import { isSubscriptionId } from '../../stripe/params/billing-ids';
 import type { StoredEvent } from '../../store/event-store';
@@ -58,6 +59,7 @@ export function createSubscriptionSync(deps: SubscriptionSyncDeps) {
 
   /** Loops' subscription, or undefined when Loops has no such subscription (404). */
   async function readLoops(tenant: TenantContext, id: string): Promise<LoopsV3Subscription | undefined> {
+    // `tenant.loops` logs to the sync's logger (converge binds it).
     try {
       const loops = await tenant.loops.getSubscription(id);
       if (loops.id !== id) throw new Error(`Loops answered subscription ${loops.id} for ${id}`);
@@ -76,15 +78,18 @@ export function createSubscriptionSync(deps: SubscriptionSyncDeps) {
     tenantId: string,
     id: string,
     cause: SyncCause,
+    logger: Logger,
     hints: SyncHints,
-    source: (previous: SubscriptionRecord | undefined) => Promise<LoopsV3Subscription | undefined>,
+    source: (tenant: TenantContext, previous: SubscriptionRecord | undefined) => Promise<LoopsV3Subscription | undefined>,
   ): Promise<SubscriptionRecord | undefined> {
-    const tenant = tenantOf(tenantId);
+    // The caller's logger (a request's, a task run's) for this sync's lines and its Loops calls' retries.
+    const { config, loops: client } = tenantOf(tenantId);
+    const tenant = { config, loops: loopsLoggingTo(client, logger) };
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const previous = await deps.store.get(tenantId, id);
-      const loops = await source(previous);
+      const loops = await source(tenant, previous);
       if (!loops) {
-        if (previous) deps.logger.warn({ tenant: tenantId, subscription: id }, 'Loops no longer knows a stored subscription; keeping the stored one');
+        if (previous) logger.warn({ tenant: tenantId, subscription: id }, 'Loops no longer knows a stored subscription; keeping the stored one');
         return previous;
       }
       const facts = previous ? undefined : await deps.facts(tenant, loops, hints);
@@ -118,7 +123,7 @@ export function createSubscriptionSync(deps: SubscriptionSyncDeps) {
         events,
       });
       if (result.kind === 'written') {
-        for (const event of events) await deps.publisher.queueRecorded(tenantId, event);
+        for (const event of events) await deps.publisher.queueRecorded(tenantId, event, logger);
         return result.record;
       }
       await sleep(backoffMs(attempt));
@@ -132,17 +137,29 @@ export function createSubscriptionSync(deps: SubscriptionSyncDeps) {
    * session and the `customer` it made), Loops webhooks, the sweep, reads. Unknown to Loops, or
    * another tenant's: undefined. Throws what Loops' failure made of the read (a LoopsError).
    */
-  async function syncFromLoops(tenantId: string, id: string, cause: SyncCause, hints: SyncHints = {}): Promise<SubscriptionRecord | undefined> {
+  async function syncFromLoops(
+    tenantId: string,
+    id: string,
+    cause: SyncCause,
+    logger: Logger,
+    hints: SyncHints = {},
+  ): Promise<SubscriptionRecord | undefined> {
     if (!isSubscriptionId(id)) return undefined;
-    return converge(tenantId, id, cause, hints, () => readLoops(tenantOf(tenantId), id));
+    return converge(tenantId, id, cause, logger, hints, (tenant) => readLoops(tenant, id));
   }
 
   /**
    * Changes only the gateway holds, without asking Loops (a subscription that ended: Loops refuses
    * changes then and its state no longer moves): metadata and cancellation details.
    */
-  async function applyLocal(tenantId: string, id: string, cause: SyncCause, local: LocalChange): Promise<SubscriptionRecord | undefined> {
-    return converge(tenantId, id, cause, { local }, async (previous) => previous?.loops);
+  async function applyLocal(
+    tenantId: string,
+    id: string,
+    cause: SyncCause,
+    logger: Logger,
+    local: LocalChange,
+  ): Promise<SubscriptionRecord | undefined> {
+    return converge(tenantId, id, cause, logger, { local }, async (_tenant, previous) => previous?.loops);
   }
 
   /** The first invoice of a subscription (checkout completion fills the session's `invoice` with it). */
