@@ -1,3 +1,5 @@
+// First: V8's heap growth applies from start-up on (heap-growth.ts).
+import './heap-growth';
 import { ConfigError, loadConfig } from './config';
 import { createContainer } from './container';
 import { createHttpServer } from './http/http-server';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Config } from '../config';
-import { startEmulator, type RunningEmulator } from '../emulator';
+import type { RunningEmulator } from '../emulator';
 import { mappingFilePath, readMappingFile } from '../mappings/mapping-files';
 import type { MappingFile } from '../mappings/mapping-file';
 import type { Logger } from '../observability/logger';
@@ -15,6 +15,9 @@ export const SANDBOX_CATALOG = 'example';
 export async function startSandboxLoops(config: Config, logger: Logger): Promise<{ emulator: RunningEmulator; catalog: MappingFile }> {
   const sandbox = config.sandbox;
   if (!sandbox) throw new Error('not a sandbox configuration');
+  // Loaded here, not at the top: a configured gateway never runs the emulator, and its 60 modules
+  // (source and bytecode, ~1.4 MiB of heap) would otherwise stay resident in every instance.
+  const { startEmulator } = require('../emulator') as typeof import('../emulator');
   const emulator = await startEmulator({
     port: sandbox.emulatorPort,
     // Same interface as the gateway, so a sandbox in a container serves its hosted pages too.
