@@ -56,9 +56,27 @@ describe('drill: Redis restarted under load', () => {
       }
     })();
 
+    // Three orders paid while Redis is away: their Loops webhooks reach the gateway during the
+    // outage whatever step the order loop is at (it may sit in one create for the whole outage).
+    const paidDuringOutage: DrillOrder[] = [];
+    for (let i = 0; i < 3; i++) {
+      const order: DrillOrder = { order: `outage${i}`, key: `redis-drill-outage-${i}`, failures: 0 };
+      order.session = (
+        await stripe.checkout.sessions.create(
+          { mode: 'payment', line_items: [{ price: 'price_mug', quantity: 1 }], metadata: { order: order.order } },
+          { idempotencyKey: order.key },
+        )
+      ).id;
+      paidDuringOutage.push(order);
+    }
+
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const outageStarted = Date.now();
-    await redis.restart(2000);
+    const restarted = redis.restart(2000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (const order of paidDuringOutage) await drill.loops.admin('POST', `/_emulator/sessions/${order.session}/complete`);
+    orders.push(...paidDuringOutage);
+    await restarted;
     const recoveryMs = await waitUntil(
       'readiness after the Redis restart',
       async () => (await fetch(`${gateway.url}/readyz`)).status === 200,
