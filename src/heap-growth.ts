@@ -10,9 +10,9 @@ import { setFlagsFromString } from 'node:v8';
  * ~120 to ~235 MiB resident (issue 13's target is 150) while the live heap stayed ~30 MiB. At 1.5×
  * (plus V8's minimum step) the old generation stays near 50 MiB: a full GC (10–50 ms for a 30 MiB
  * heap) then runs about once a second under that load instead of every few seconds. The price is
- * CPU: about 0–20 µs of GC pause per create (within the noise of CPU per create on a shared
- * machine), and in the webhooks bench 8–19 % more gateway CPU per event (two runs each).
- * A larger percent trades that back for RSS.
+ * CPU. Webhooks bench on a quiet machine, one run each: V8's default 0.88 ms gateway CPU per event,
+ * peak 248 MiB; 100 % 0.96 ms, 176 MiB; 50 % (this) 1.08 ms, 162 MiB. A larger percent trades
+ * CPU back for RSS.
  *
  * Set at run time rather than as a `node` option so that every start command (`node dist/main.js`
  * in the image, `npm start`, the bench) gets it; V8 reads this flag at each full GC. Imported first
