@@ -135,11 +135,10 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     logger,
   );
   metrics.observeQueueDepth(() => queue.depth());
-  const publisher = createEventPublisher({ events: stores.events, queue, tenants: tenantConfigs, now, logger });
+  const publisher = createEventPublisher({ events: stores.events, queue, tenants: tenantConfigs, now });
   const customers = createCustomerService({
     customers: stores.customers,
     publisher,
-    logger,
     // Bound late: the subscription services are built below, and this runs only on a delete request.
     endSubscriptions: (call, customerId) => billing.subscriptions.cancelAllOf(call, customerId),
   });
@@ -161,15 +160,15 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
   // A subscription-mode checkout brings its subscription in through the core (services/subscriptions/checkout-link.ts).
   const checkoutSubscriptions = billing.checkout;
   const tenantsById = new Map(tenants.map((tenant) => [tenant.config.id, tenant]));
-  const completion = createCheckoutCompletion({ tenants: tenantsById, customers, subscriptions: checkoutSubscriptions, now, logger });
-  const sync = createSessionSync({ sessions: stores.sessions, publisher, completion, now, logger });
+  const completion = createCheckoutCompletion({ tenants: tenantsById, customers, subscriptions: checkoutSubscriptions, now });
+  const sync = createSessionSync({ sessions: stores.sessions, publisher, completion, now });
   // Loops creates left unanswered linger until Loops may no longer carry them out (services/in-flight-creates.ts).
   const settleMs = loopsCreateSettleMs(config.loops.timeoutMs);
   const inFlight = createInFlightCreates(settleMs);
   const checkoutSessions = createCheckoutSessionService({
     sessions: stores.sessions,
     sync,
-    resolveLineItems: createLineItemResolver({ mappings: stores.mappings, inFlight, logger }),
+    resolveLineItems: createLineItemResolver({ mappings: stores.mappings, inFlight }),
     inFlight,
     settleMs,
     customers,
@@ -178,7 +177,6 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     contract: config.loopsContract,
     subscriptions: checkoutSubscriptions,
     now,
-    logger,
   });
   const loopsWebhooks = createLoopsWebhookService({
     tenants: tenantConfigs,
@@ -188,16 +186,14 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     sync,
     publisher,
     now,
-    logger,
     subscriptions: billing.webhooks,
   });
-  const portalConfigurations = createPortalConfigurationService({ configurations: stores.portalConfigurations, publisher, now, logger });
+  const portalConfigurations = createPortalConfigurationService({ configurations: stores.portalConfigurations, publisher, now });
   const portalSessions = createPortalSessionService({
     customers,
     configurations: portalConfigurations,
     publisher,
     contract: config.loopsContract,
-    logger,
   });
   const sweepExpired = createExpirySweep({
     sessions: stores.sessions,

@@ -1,6 +1,5 @@
 import { GatewayError } from '../errors';
 import { previousAttributes } from '../stripe/objects/previous-attributes';
-import type { Logger } from '../observability/logger';
 import type { CatalogChange, MappingStore } from '../store/mapping-store';
 import type { StoredEvent } from '../store/event-store';
 import type { CallContext } from './call-context';
@@ -33,7 +32,6 @@ export interface CatalogWriteDeps {
   mappings: MappingStore;
   snapshots: CatalogSnapshots;
   publisher: EventPublisher;
-  logger: Logger;
 }
 
 /** What a write answers, serialised once: the same bytes are the response and its idempotent replay. */

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { GatewayError } from '../errors';
 import { isLoopsError } from '../loops/loops-error';
 import type { LoopsV3CreateProductBody, LoopsV3Product } from '../loops/loops-schemas';
-import type { Logger } from '../observability/logger';
 import type { AdhocProduct, MappingStore } from '../store/mapping-store';
 import type { IndexedLineItem } from '../stripe/params/create-session-params';
 import { loopsErrorToStripe } from '../translate/loops-error-to-stripe';
@@ -23,7 +22,6 @@ export type DescribedLineItem = Omit<ResolvedLineItem, 'target'> & {
 export interface LineItemResolverDeps {
   mappings: MappingStore;
   inFlight: InFlightCreates;
-  logger: Logger;
 }
 
 /**

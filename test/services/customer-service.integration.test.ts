@@ -54,8 +54,8 @@ function setup(tenantId: string) {
   const events = createRedisEventStore(redisSetup.redis, redisSetup.keysFor);
   const counting = countingStore(createRedisCustomerStore(redisSetup.redis, redisSetup.keysFor));
   const queue = createMemoryDeliveryQueue({ schedule: [], deliver: async () => undefined, logger });
-  const publisher = createEventPublisher({ events, queue, tenants: new Map([[tenantId, tenantConfig(tenantId)]]), now: Date.now, logger });
-  const service = createCustomerService({ customers: counting.store, publisher, logger });
+  const publisher = createEventPublisher({ events, queue, tenants: new Map([[tenantId, tenantConfig(tenantId)]]), now: Date.now });
+  const service = createCustomerService({ customers: counting.store, publisher });
   const call = (fields: Partial<CallContext> = {}): CallContext => ({
     tenant: { config: tenantConfig(tenantId), loops: {} as LoopsClient },
     livemode: false,

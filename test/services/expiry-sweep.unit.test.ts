@@ -137,8 +137,8 @@ describe('expiry sweep', () => {
     };
     const configs = tenantIds.map(tenantConfig);
     const queue = createMemoryDeliveryQueue({ schedule: [], deliver: async () => undefined, logger });
-    const publisher = createEventPublisher({ events, queue, tenants: new Map(configs.map((c) => [c.id, c])), now, logger });
-    const sync = createSessionSync({ sessions, publisher, now, logger, v3StatusFromV2 });
+    const publisher = createEventPublisher({ events, queue, tenants: new Map(configs.map((c) => [c.id, c])), now });
+    const sync = createSessionSync({ sessions, publisher, now, v3StatusFromV2 });
     const fake = fakeLoops(behaviourOf);
     const sweep = createExpirySweep({
       sessions,

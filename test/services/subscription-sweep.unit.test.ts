@@ -75,7 +75,7 @@ describe('subscription sweep', () => {
     const events = createMemoryEventStore(() => nowMs);
     const store = createMemorySubscriptionStore(events);
     const queue = createMemoryDeliveryQueue({ schedule: [], deliver: async () => undefined, logger: silent });
-    const publisher = createEventPublisher({ events, queue, tenants: new Map(), now: () => nowMs, logger: silent });
+    const publisher = createEventPublisher({ events, queue, tenants: new Map(), now: () => nowMs });
     const sync = createSubscriptionSync({
       store,
       facts: createSubscriptionFacts({
@@ -86,7 +86,6 @@ describe('subscription sweep', () => {
       publisher,
       tenants: new Map(tenants.map((tenant) => [tenant.config.id, tenant])),
       now: () => nowMs,
-      logger: silent,
     });
     const sweep = createSubscriptionSweep({ store, sync, tenants, contract: { subscriptions: true }, now: () => nowMs, logger: silent });
     const types = async (tenantId: string) => (await events.list(tenantId, { limit: 100_000, matches: () => true })).records.map((e) => e.type);

@@ -1,5 +1,4 @@
 import { GatewayError } from '../../errors';
-import type { Logger } from '../../observability/logger';
 import { stableId } from '../../stripe/ids';
 import { buildListObject } from '../../stripe/objects/list-object';
 import {
@@ -29,7 +28,6 @@ export interface PortalConfigurationServiceDeps {
   configurations: PortalConfigurationStore;
   publisher: Pick<EventPublisher, 'build' | 'queueRecorded'>;
   now: () => number;
-  logger: Logger;
 }
 
 type Rendered = Record<string, unknown>;

@@ -1,7 +1,6 @@
 import type { LoopsContractSwitches } from '../../config';
 import { GatewayError } from '../../errors';
 import { isLoopsError } from '../../loops/loops-error';
-import type { Logger } from '../../observability/logger';
 import { buildPortalSessionObject } from '../../stripe/objects/portal-session-object';
 import type { ParamBag } from '../../stripe/params/param-bag';
 import { parseCreatePortalSessionParams } from '../../stripe/params/portal-params';
@@ -18,7 +17,6 @@ export interface PortalSessionServiceDeps {
   configurations: Pick<PortalConfigurationService, 'forPortalSession' | 'render'>;
   publisher: Pick<EventPublisher, 'publish'>;
   contract: LoopsContractSwitches;
-  logger: Logger;
 }
 
 /**

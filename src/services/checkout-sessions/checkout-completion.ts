@@ -24,7 +24,6 @@ export interface CheckoutCompletionDeps {
   customers: Pick<CustomerService, 'createForCompletedCheckout'>;
   subscriptions: CheckoutSubscriptions;
   now: () => number;
-  logger: Logger;
 }
 
 /**

@@ -2,7 +2,6 @@ import { GatewayError } from '../../errors';
 import type { CreateOptions } from '../../loops/loops-client';
 import { isLoopsError, leavesOutcomeUnknown, type UnresolvedCall } from '../../loops/loops-error';
 import type { LoopsV2Session, LoopsV3Session } from '../../loops/loops-schemas';
-import type { Logger } from '../../observability/logger';
 import { loopsErrorToStripe } from '../../translate/loops-error-to-stripe';
 import { loopsTotalInMinorUnits, loopsV2TotalInMinorUnits } from '../../translate/loops-session-total';
 import { carriesMarker } from '../../translate/operation-marker';
@@ -35,7 +34,6 @@ export interface CreateInLoopsDeps {
   /** How long after sending a create Loops may still carry it out (retry-policy.ts `loopsCreateSettleMs`). */
   settleMs: number;
   now: () => number;
-  logger: Logger;
 }
 
 /**

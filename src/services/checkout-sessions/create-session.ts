@@ -1,6 +1,5 @@
 import type { LoopsContractSwitches } from '../../config';
 import { GatewayError } from '../../errors';
-import type { Logger } from '../../observability/logger';
 import { parseSessionExpand } from '../../stripe/expand';
 import { stableId } from '../../stripe/ids';
 import { renderCustomer } from '../../stripe/objects/customer-object';
@@ -36,7 +35,6 @@ export interface CreateSessionDeps extends CreateInLoopsDeps {
   /** docs/loops-contract.md §8's switches: subscription mode needs `subscriptions`, a trial `trials`. */
   contract: LoopsContractSwitches;
   now: () => number;
-  logger: Logger;
 }
 
 /** A created session as the merchant receives it, serialised (its replay is stored through `call.operation`). */

@@ -35,7 +35,7 @@ export interface ExpirySweepDeps {
   concurrency: number;
   /** Called per session settled (metrics). */
   onSettled?: (tenantId: string) => void;
-  /** Loops takes an expiry through its V2 update (default LOOPS_CONTRACT.expireThroughV2Update; tests set both ways). */
+  /** Loops takes an expiry through its V2 update (default LOOPS_CONTRACT.expireThroughV2Update; tests set both ways); handed on to expireInLoops. */
   expireThroughV2Update?: boolean;
 }
 
@@ -76,7 +76,7 @@ export function createExpirySweep(deps: ExpirySweepDeps) {
   ): Promise<{ state: LoopsSessionState; details: LoopsStateDetails }> {
     try {
       // The details of the read just before stay: V2's answer carries less than V3's.
-      const { state } = await expireInLoops(tenant, record.session.id, deps.now());
+      const { state } = await expireInLoops(tenant, record.session.id, deps.now(), expireThroughV2Update);
       return { state, details };
     } catch (error) {
       if (!isLoopsError(error) || !isLoopsRefusal(error)) throw error;

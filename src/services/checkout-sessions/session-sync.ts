@@ -17,7 +17,6 @@ export interface SessionSyncDeps {
   /** Builds a transition's event before the write and queues its deliveries after it. */
   publisher: Pick<EventPublisher, 'build' | 'queueRecorded'>;
   now: () => number;
-  logger: Logger;
   /** Read V2 `status` beside V3 (default LOOPS_CONTRACT.v3StatusFromV2; tests set both ways). */
   v3StatusFromV2?: boolean;
   /** What a completion writes beyond the state: customer, subscription, invoice (checkout-completion.ts). */

@@ -29,7 +29,6 @@ import { searchCustomers } from './customer-search';
 export interface CustomerServiceDeps {
   customers: CustomerStore;
   publisher: Pick<EventPublisher, 'build' | 'queueRecorded'>;
-  logger: Logger;
   /** Ends a customer's subscriptions before it is deleted (services/subscriptions: `cancelAllOf`). */
   endSubscriptions?: (call: CallContext, customerId: string) => Promise<void>;
 }

@@ -21,7 +21,6 @@ export interface EventPublisherDeps {
   queue: DeliveryQueue;
   tenants: ReadonlyMap<string, TenantConfig>;
   now: () => number;
-  logger: Logger;
 }
 
 /** An event waits this long in the outbox before the drainer assumes its publisher died. */

@@ -1,6 +1,5 @@
 import { GatewayError } from '../../errors';
 import { isLoopsError } from '../../loops/loops-error';
-import type { Logger } from '../../observability/logger';
 import { parseInvoiceExpand } from '../../stripe/params/billing-expand';
 import { isInvoiceId } from '../../stripe/params/billing-ids';
 import { listInvoicesSchema, type ListInvoicesParams } from '../../stripe/params/invoice-params';
@@ -24,7 +23,6 @@ export interface InvoiceServiceDeps {
   sync: SubscriptionSync;
   render: BillingRenderer;
   contract: BillingContract;
-  logger: Logger;
 }
 
 type Rendered = Record<string, unknown>;

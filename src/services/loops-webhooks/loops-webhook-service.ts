@@ -23,7 +23,6 @@ export interface LoopsWebhookDeps {
   sync: SessionSync;
   publisher: EventPublisher;
   now: () => number;
-  logger: Logger;
   /** The §8.4 events (docs/loops-contract.md): without it, or with LOOPS_CONTRACT.subscriptions off, they are ignored. */
   subscriptions?: SubscriptionWebhookDeps;
 }

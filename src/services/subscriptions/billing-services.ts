@@ -49,10 +49,9 @@ export function createBillingServices(deps: BillingServicesDeps) {
     publisher: deps.publisher,
     tenants: new Map(deps.tenants.map((tenant) => [tenant.config.id, tenant])),
     now: deps.now,
-    logger: deps.logger,
   });
   const render = createBillingRenderer({ store, ...(deps.customers ? { customers: deps.customers } : {}) });
-  const services = { store, sync, render, contract, logger: deps.logger };
+  const services = { store, sync, render, contract };
   const webhooks: SubscriptionWebhookDeps = { sync, store, contract };
   return {
     sync,

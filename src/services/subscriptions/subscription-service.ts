@@ -1,6 +1,5 @@
 import { GatewayError } from '../../errors';
 import { isLoopsError, isLoopsRefusal } from '../../loops/loops-error';
-import type { Logger } from '../../observability/logger';
 import { parseSubscriptionExpand } from '../../stripe/params/billing-expand';
 import { isSubscriptionId } from '../../stripe/params/billing-ids';
 import { checkCursors, retrieveSchema } from '../../stripe/params/list-params';
@@ -29,7 +28,6 @@ export interface SubscriptionServiceDeps {
   sync: SubscriptionSync;
   render: BillingRenderer;
   contract: BillingContract;
-  logger: Logger;
 }
 
 type Rendered = Record<string, unknown>;

@@ -33,7 +33,6 @@ export interface SubscriptionSyncDeps {
   publisher: EventPublisher;
   tenants: ReadonlyMap<string, TenantContext>;
   now: () => number;
-  logger: Logger;
 }
 
 /** Writers that lose a compare-and-set read Loops again and retry, with jitter. */
