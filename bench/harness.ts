@@ -14,6 +14,7 @@ export {
   startEmulatorProcess,
   startGatewayProcess,
   startLeanLoopsProcess,
+  startMinimalStackProcess,
   startProxyProcess,
   startRedis,
   type BenchServer,

@@ -110,6 +110,28 @@ export async function startProxyProcess(settings: ProxySettings): Promise<BenchS
   return { url, child, stop: child.stop };
 }
 
+export interface MinimalStackSettings {
+  loopsApiBase: string;
+  redisUrl: string;
+  /** Its Redis keys start with this (the bench deletes a shared Redis's keys by prefix). */
+  redisKeyPrefix: string;
+}
+
+/** bench/minimal-stack.ts (the floor under the gateway's create) in its own process. */
+export async function startMinimalStackProcess(settings: MinimalStackSettings): Promise<BenchServer> {
+  const port = await freePort();
+  const child = spawnChild('minimal stack', process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench', 'minimal-stack.ts')], {
+    ...baseEnv(),
+    FLOOR_PORT: String(port),
+    FLOOR_UPSTREAM: settings.loopsApiBase,
+    FLOOR_REDIS_URL: settings.redisUrl,
+    FLOOR_REDIS_PREFIX: settings.redisKeyPrefix,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/healthz`, child);
+  return { url, child, stop: child.stop };
+}
+
 export interface LeanLoopsSettings {
   /** What every session it answers costs (minor units), so the gateway's amount check passes. */
   amountTotal: number;

@@ -38,6 +38,8 @@ async function measurePair(context: BenchContext, pair: UpstreamPair, request: R
   log(`upstream: ${pair.upstream}`);
   await assertCreatesSession(`gateway (${pair.upstream})`, pair.gateway.url, request, (body) => body.object === 'checkout.session');
   await assertCreatesSession(`proxy (${pair.upstream})`, pair.proxy.url, request, (body) => typeof body.id === 'string');
+  if (pair.floor)
+    await assertCreatesSession(`minimal stack (${pair.upstream})`, pair.floor.url, request, (body) => body.object === 'checkout.session');
 
   const pid = (server: BenchServer, name: string) => {
     const found = server.child?.pid;
@@ -48,7 +50,13 @@ async function measurePair(context: BenchContext, pair: UpstreamPair, request: R
   // Started before the warm-up: the first sample is the idle gateway, with mappings loaded.
   const rss: RssSampler = sampleRss(pids.gateway);
 
-  for (const [name, server] of [['gateway', pair.gateway] as const, ['proxy', pair.proxy] as const]) {
+  const floorPid = pair.floor && pid(pair.floor, 'minimal stack');
+  const warmUps = [
+    ['gateway', pair.gateway] as const,
+    ['proxy', pair.proxy] as const,
+    ...(pair.floor ? [['minimal stack', pair.floor] as const] : []),
+  ];
+  for (const [name, server] of warmUps) {
     log(`warm-up ${name} (${settings.warmupSeconds} s)`);
     await measureThroughput(server.url, request, 10, settings.warmupSeconds);
   }
@@ -65,6 +73,8 @@ async function measurePair(context: BenchContext, pair: UpstreamPair, request: R
   // Phase by phase, both targets back to back, so slow drift of the machine hits both alike.
   const gatewayThroughput = await throughput(pair.gateway, pids.gateway);
   const proxyThroughput = await throughput(pair.proxy, pids.proxy);
+  // The floor: closed loop only (it answers a create, nothing else a latency phase would tell).
+  const floorThroughput = pair.floor && floorPid !== undefined ? await throughput(pair.floor, floorPid) : undefined;
   const gatewayLatency = await latency(pair.gateway, pids.gateway);
   const proxyLatency = await latency(pair.proxy, pids.proxy);
   rss.stop();
@@ -72,6 +82,9 @@ async function measurePair(context: BenchContext, pair: UpstreamPair, request: R
     upstream: pair.upstream,
     gateway: combine(gatewayThroughput, gatewayLatency),
     proxy: combine(proxyThroughput, proxyLatency),
+    ...(floorThroughput
+      ? { floor: { throughput: floorThroughput.result, loopsSessions: floorThroughput.loopsSessions, cpu: floorThroughput.cpu } }
+      : {}),
     rss: { idleMiB: rss.firstMiB(), peakMiB: rss.peakMiB(), lastMiB: rss.lastMiB() },
   };
 }
@@ -115,13 +128,15 @@ function combine(throughput: Measured<TargetRuns['throughput']>, latency: Measur
 }
 
 function nameOf(server: BenchServer, pair: UpstreamPair): string {
-  return `${server === pair.gateway ? 'gateway' : 'proxy'} (${pair.upstream})`;
+  const name = server === pair.gateway ? 'gateway' : server === pair.proxy ? 'proxy' : 'minimal stack';
+  return `${name} (${pair.upstream})`;
 }
 
 function describe(externalRedis: boolean): Record<string, unknown> {
   return {
     redis: externalRedis ? 'REDIS_URL (external)' : 'redis-server child',
     upstreams: 'lean upstream child (bench/lean-loops.ts); Loops emulator child, no added latency',
+    floor: 'minimal stack child (bench/minimal-stack.ts), lean upstream only',
   };
 }
 

@@ -13,6 +13,7 @@ import {
   startEmulatorProcess,
   startGatewayProcess,
   startLeanLoopsProcess,
+  startMinimalStackProcess,
   startProxyProcess,
   startRedis,
   type BenchServer,
@@ -33,6 +34,8 @@ export interface UpstreamPair {
   loops: BenchServer;
   gateway: BenchServer;
   proxy: BenchServer;
+  /** The lean upstream only: bench/minimal-stack.ts, the floor under the gateway's create (issue 13). */
+  floor?: BenchServer;
   /** Puts the upstream back to its state before a measured phase (the emulator: empty, catalog re-seeded). */
   reset(): Promise<void>;
   /** Loops sessions the upstream made since its last reset. */
@@ -52,6 +55,7 @@ export interface CreateSessionStack {
  * Redis, the emulator, the lean upstream, and for each upstream a gateway and a pass-through
  * proxy, each in its own process, with one Stripe price mapped to a real Loops product (created
  * through the emulator's Loops API, as `npm run map` does; the lean upstream answers any product).
+ * The lean upstream also gets the minimal stack (bench/minimal-stack.ts), the floor under a create.
  */
 export async function startCreateSessionStack(
   build: { gatewayMain: string; emulatorMain: string },
@@ -104,11 +108,15 @@ export async function startCreateSessionStack(
       return { gateway, proxy };
     };
 
+    // Its keys under the run's prefix, so a shared REDIS_URL is cleaned of them too.
+    const floor = await startMinimalStackProcess({ loopsApiBase: lean.url, redisUrl: redis.url, redisKeyPrefix: `${keyPrefix}:floor` });
+    started.push(floor);
     const leanPair: UpstreamPair = {
       upstream: 'lean',
       loops: lean,
       // The headline gateway is the one profiled (BENCH_CREATE_CPU_PROF).
       ...(await pairFor(lean, true)),
+      floor,
       reset: () => resetLeanLoops(lean.url),
       sessionsCreated: () => leanSessionsCreated(lean.url),
     };

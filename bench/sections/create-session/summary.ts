@@ -12,6 +12,8 @@ export interface UpstreamRuns {
   upstream: UpstreamName;
   gateway: TargetRuns;
   proxy: TargetRuns;
+  /** The minimal stack (bench/minimal-stack.ts), closed loop only; lean upstream only. */
+  floor?: { throughput: TargetRuns['throughput']; loopsSessions: number; cpu: PhaseCpu };
   rss: { idleMiB: number | undefined; peakMiB: number | undefined; lastMiB: number | undefined };
 }
 
@@ -95,6 +97,7 @@ export function summarise(context: BenchContext, upstreams: UpstreamRuns[], setu
         cpuMicrosPerCreate: {
           gateway: cpuPerOk(runs.gateway.cpu.throughput, runs.gateway.throughput.ok),
           proxy: cpuPerOk(runs.proxy.cpu.throughput, runs.proxy.throughput.ok),
+          ...(runs.floor ? { floor: cpuPerOk(runs.floor.cpu, runs.floor.throughput.ok) } : {}),
         },
       })),
     },
@@ -174,6 +177,7 @@ function notes(context: BenchContext, upstreams: UpstreamRuns[]): string[] {
     'Loops sessions per 2xx slightly above 1.00 in the throughput phase are requests cut off when the phase ended (answered after the load tool stopped counting).',
   ];
   for (const runs of upstreams) {
+    if (runs.floor) out.push(floorNote(runs, runs.floor));
     const proxyShare = share(runs.proxy.cpu.throughput.target, runs.proxy.cpu.throughput);
     if (proxyShare !== undefined) {
       out.push(
@@ -194,4 +198,27 @@ function notes(context: BenchContext, upstreams: UpstreamRuns[]): string[] {
     }
   }
   return out;
+}
+
+/**
+ * Where the floor (bench/minimal-stack.ts) sat: the least a create costs on the gateway's stack, so
+ * the gateway's distance to it is the cost of its own checks and bookkeeping.
+ */
+function floorNote(runs: UpstreamRuns, floor: NonNullable<UpstreamRuns['floor']>): string {
+  const proxy = runs.proxy.throughput.okPerSecond;
+  const gateway = runs.gateway.throughput.okPerSecond;
+  const rate = floor.throughput.okPerSecond;
+  const micros = cpuPerOk(floor.cpu, floor.throughput.ok);
+  const gatewayMicros = cpuPerOk(runs.gateway.cpu.throughput, runs.gateway.throughput.ok);
+  const failed = floor.throughput.non2xx + floor.throughput.errors;
+  return (
+    `${runs.upstream} upstream, floor: the minimal stack (bench/minimal-stack.ts: Koa, router, raw body and form parse, two Redis Lua round trips, ` +
+    `the Loops create through undici, a 60-key JSON answer; no checks) answered ${int(rate)} 2xx/s` +
+    (proxy > 0 ? ` = ${(rate / proxy).toFixed(2)} × the proxy` : '') +
+    ` at ${micros === undefined ? '—' : int(micros)} CPU µs per create, ${pct(share(floor.cpu.target, floor.cpu))} of a core` +
+    (rate > 0 ? `; the gateway made ${(gateway / rate).toFixed(2)} × its creates` : '') +
+    (micros !== undefined && gatewayMicros !== undefined ? ` at ${(gatewayMicros / micros).toFixed(2)} × its CPU per create` : '') +
+    (failed > 0 ? `; ${int(failed)} of its answers were not 2xx, so the figure is not reliable` : '') +
+    '.'
+  );
 }
