@@ -16,7 +16,8 @@ import { setFlagsFromString } from 'node:v8';
  *
  * Set at run time rather than as a `node` option so that every start command (`node dist/main.js`
  * in the image, `npm start`, the bench) gets it; V8 reads this flag at each full GC. Imported first
- * by main.ts so start-up runs under it too.
+ * by main.ts so start-up runs under it too. The young generation's size can only be set when node
+ * starts: node-flags.ts.
  */
 export const HEAP_GROWING_PERCENT = 50;
 

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { GATEWAY_NODE_FLAGS } from '../../src/node-flags';
 import { freePort, startRedisServer } from '../../test/helpers/redis-server';
 import { onCleanup, spawnChild, type ManagedChild } from './children';
 import { REPO_ROOT } from './paths';
@@ -64,10 +65,10 @@ export interface GatewaySettings {
   nodeArgs?: string[];
 }
 
-/** The gateway as production runs it: `node dist/main.js`, configured by environment only. */
+/** The gateway as production runs it: `node <GATEWAY_NODE_FLAGS> dist/main.js` (the image's CMD), configured by environment only. */
 export async function startGatewayProcess(gatewayMain: string, settings: GatewaySettings): Promise<BenchServer> {
   const port = await freePort();
-  const child = spawnChild('gateway', process.execPath, [...(settings.nodeArgs ?? []), gatewayMain], {
+  const child = spawnChild('gateway', process.execPath, [...GATEWAY_NODE_FLAGS, ...(settings.nodeArgs ?? []), gatewayMain], {
     ...baseEnv(),
     PORT: String(port),
     HOST: '127.0.0.1',

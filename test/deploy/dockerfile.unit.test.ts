@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, normalize } from 'node:path';
+import { GATEWAY_NODE_FLAGS } from '../../src/node-flags';
 
 /**
  * The Dockerfile cannot be built here (no Docker engine), so its promises are checked by reading
@@ -58,6 +59,7 @@ interface PackageJson {
   bin: Record<string, string>;
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
+  scripts: Record<string, string>;
 }
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as PackageJson;
 
@@ -111,8 +113,10 @@ describe('Dockerfile', () => {
 
   it('starts a file that npm run build produces (CMD and the emulator entry point)', () => {
     const cmd = execForm(all(runtime, 'CMD').at(-1));
-    expect(cmd[0]).toBe('node');
-    expect(cmd[1]).toMatch(/^dist\/.+\.js$/);
+    // node, the start-up options (src/node-flags.ts), then the entry point.
+    expect(cmd.slice(0, -1)).toEqual(['node', ...GATEWAY_NODE_FLAGS]);
+    const entry = cmd.at(-1) ?? '';
+    expect(entry).toMatch(/^dist\/.+\.js$/);
 
     // npm run build = tsc -p tsconfig.build.json: src/ compiles to dist/ with the same layout.
     const shown = spawnSync(process.execPath, [TSC, '-p', 'tsconfig.build.json', '--showConfig'], { cwd: ROOT, encoding: 'utf8' });
@@ -123,9 +127,13 @@ describe('Dockerfile', () => {
 
     const built = build();
     expect({ status: built.status, output: built.output }).toEqual({ status: 0, output: '' });
-    expect(existsSync(join(built.dir, cmd[1] ?? ''))).toBe(true);
+    expect(existsSync(join(built.dir, entry))).toBe(true);
     expect(existsSync(join(built.dir, 'dist', 'emulator', 'main.js'))).toBe(true);
   }, 120_000);
+
+  it('npm start gives node the same start-up options as the image (src/node-flags.ts)', () => {
+    expect(pkg.scripts.start?.split(' ')).toEqual(['node', ...GATEWAY_NODE_FLAGS, '--import', 'tsx', 'src/main.ts']);
+  });
 
   it('installs no dev tool in the runtime: tsx (npm start from a checkout) is a devDependency', () => {
     expect(Object.keys(pkg.dependencies)).not.toContain('tsx');
