@@ -27,7 +27,7 @@ if (!upstream || !redisUrl) {
 }
 
 // The gateway's client settings for the two things it talks to.
-const redis = new Redis(redisUrl, { enableAutoPipelining: true, maxRetriesPerRequest: 1 });
+const redis = new Redis(redisUrl, { enableAutoPipelining: false, maxRetriesPerRequest: 1 });
 const dispatcher = new Agent({ keepAliveTimeout: 10_000, connections: 256 });
 const takeKey = luaScript(`if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', 86400) then return 1 end return 0`);
 const store = luaScript(`

@@ -12,11 +12,15 @@ export type RedisClient = Redis | Cluster;
  */
 const COMMAND_OPTIONS: RedisOptions = {
   maxRetriesPerRequest: 1,
-  // Commands issued in one event-loop turn leave in one socket write. Under load the write syscalls
-  // to Redis were a fifth of the gateway's CPU (two Lua calls per create); batched, the create
-  // benchmark's throughput rose from about 1,800 to 2,500 req/s (peak RSS 165 → 220 MiB). MULTI
-  // blocks are still written whole, and BullMQ's connections opt out (create-delivery-queue.ts).
-  enableAutoPipelining: true,
+  // Off: each command is written when it is issued (commands issued together still share one
+  // round trip: ioredis does not wait for a reply before writing the next). ioredis' auto-pipelining
+  // once paid for itself here (it batched the two Lua calls of each create when write syscalls were
+  // a fifth of the CPU), but it runs one batch at a time per connection, and what it holds was
+  // kept past minor GCs: at a steady 200 creates/s, 15 KB of each create was promoted with it and
+  // 2 KB without, full GCs fell from 3 to 1 per 2,400 creates and the bench's p99 over the proxy
+  // from 12–18 to 5–9 ms; at 50 connections minor-GC time fell a third and CPU per create stayed
+  // within noise (paired and interleaved runs, issue 13). BullMQ's connections were already off.
+  enableAutoPipelining: false,
   retryStrategy: (times) => Math.min(times * 100, 2000),
   connectTimeout: 5000,
 };

@@ -7,6 +7,7 @@ import type { RedisClient } from './redis-connection';
 import { RECORD_EVENT_LUA, recordEventParams } from './redis-event-write';
 import { INDEX_ADD_LUA, redisIndexBuild, redisIndexSource } from './redis-list-index';
 import { redisCall } from './store-unavailable';
+import { inOneWrite } from './one-write';
 
 /**
  * Record the event unless its dedupe key exists; event, indexes and outbox change in one step.
@@ -56,10 +57,15 @@ export function createRedisEventStore(redis: RedisClient, keysFor: (tenantId: st
   }
 
   async function load(keys: TenantKeys, ids: string[]) {
-    const [events, delivered] = await redisCall(() =>
-      Promise.all([redis.mget(ids.map((id) => keys.event(id))), Promise.all(ids.map((id) => redis.scard(keys.eventDeliveredTo(id))))]),
+    if (ids.length === 0) return [];
+    // The events and, per event, how many endpoints have it: one write, one round trip.
+    const [events, ...delivered] = await redisCall(() =>
+      inOneWrite(redis, (pipeline) => {
+        pipeline.mget(ids.map((id) => keys.event(id)));
+        ids.forEach((id) => pipeline.scard(keys.eventDeliveredTo(id)));
+      }),
     );
-    return events.map((json, i) => parse(json, delivered[i] ?? 0));
+    return (events as (string | null)[]).map((json, i) => parse(json, (delivered[i] as number | undefined) ?? 0));
   }
 
   const build = redisIndexBuild(redis, now);

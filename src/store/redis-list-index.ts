@@ -2,6 +2,7 @@ import type { Direction, IndexEntry, IndexedSource, IndexTerm } from './list-sca
 import { luaScript } from './lua-script';
 import type { RedisClient } from './redis-connection';
 import { redisCall } from './store-unavailable';
+import { inOneWrite } from './one-write';
 
 /**
  * Lua that puts a member in a list index: scored by created ms like the tenant's main index,
@@ -53,8 +54,8 @@ export function redisIndexSource<T>(
       return entries(flat);
     },
     async contains(term, ids) {
-      // One ZSCORE per id, sent together (auto-pipelining); ZMSCORE would need Redis 6.2.
-      const scores = await redisCall(() => Promise.all(ids.map((id) => redis.zscore(keyOf(term), id))));
+      // One ZSCORE per id, in one write; ZMSCORE would need Redis 6.2.
+      const scores = await redisCall(() => inOneWrite(redis, (pipeline) => ids.forEach((id) => pipeline.zscore(keyOf(term), id))));
       return scores.map((score) => score !== null);
     },
     load,
