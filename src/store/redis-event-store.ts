@@ -58,14 +58,14 @@ export function createRedisEventStore(redis: RedisClient, keysFor: (tenantId: st
 
   async function load(keys: TenantKeys, ids: string[]) {
     if (ids.length === 0) return [];
-    // The events and, per event, how many endpoints have it: one write, one round trip.
-    const [events, ...delivered] = await redisCall(() =>
-      inOneWrite(redis, (pipeline) => {
-        pipeline.mget(ids.map((id) => keys.event(id)));
-        ids.forEach((id) => pipeline.scard(keys.eventDeliveredTo(id)));
-      }),
+    // The events, and per event how many endpoints have it (one SCARD each, in one write): one round trip.
+    const [events, delivered] = await redisCall(() =>
+      Promise.all([
+        redis.mget(ids.map((id) => keys.event(id))),
+        inOneWrite(redis, (pipeline) => ids.forEach((id) => pipeline.scard(keys.eventDeliveredTo(id)))),
+      ]),
     );
-    return (events as (string | null)[]).map((json, i) => parse(json, (delivered[i] as number | undefined) ?? 0));
+    return events.map((json, i) => parse(json, (delivered[i] as number | undefined) ?? 0));
   }
 
   const build = redisIndexBuild(redis, now);
