@@ -53,11 +53,14 @@ describe('Loops client: creates that outlast the timeout', () => {
     await fault({ mode: 'latency', latencyMs: 800, phase: 'during' });
     const started = Date.now();
     const error = await failureOf(client.createSessionV3(body, 'linger-late', { lingerMs: 3000 }));
-    expect(Date.now() - started).toBeLessThan(800);
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeLessThan(800);
     expect(error.failure).toEqual({ kind: 'timeout' });
-    // Measured from when the request reached a connection, within this attempt's timeout.
-    expect(error.unresolved?.sentMsAgo).toBeGreaterThan(0);
-    expect(error.unresolved?.sentMsAgo).toBeLessThanOrEqual(TIMEOUT_MS + 50);
+    // Measured from when the request reached a connection, within this attempt: never longer than
+    // the call took (a fixed bound over the timeout failed when a busy CI machine fired the timer late).
+    // The request left at the start and the timeout came TIMEOUT_MS later: most of that has passed.
+    expect(error.unresolved?.sentMsAgo).toBeGreaterThanOrEqual(TIMEOUT_MS / 2);
+    expect(error.unresolved?.sentMsAgo).toBeLessThanOrEqual(elapsed + 1);
     const late = (await error.unresolved?.lateAnswer) as LoopsV3Session;
     expect(late.id).toMatch(/^cs_/);
     expect(await sessionsCreated()).toBeGreaterThanOrEqual(1);
