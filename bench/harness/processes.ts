@@ -96,19 +96,31 @@ export interface ProxySettings {
   loopsPriceId: string;
 }
 
-/** bench/pass-through-proxy.ts in its own process, like the gateway, so neither shares the load generator's CPU. */
-export async function startProxyProcess(settings: ProxySettings): Promise<BenchServer> {
+/**
+ * One of the bench's own TypeScript servers (bench/<script>) in its own process, on a free port
+ * that `env` hands it, ready once `healthPath` answers.
+ */
+async function startBenchScript(
+  name: string,
+  script: string,
+  healthPath: string,
+  env: (port: number) => Record<string, string>,
+): Promise<BenchServer> {
   const port = await freePort();
-  const child = spawnChild('pass-through proxy', process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench', 'pass-through-proxy.ts')], {
-    ...baseEnv(),
+  const child = spawnChild(name, process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench', script)], { ...baseEnv(), ...env(port) });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}${healthPath}`, child);
+  return { url, child, stop: child.stop };
+}
+
+/** bench/pass-through-proxy.ts in its own process, like the gateway, so neither shares the load generator's CPU. */
+export function startProxyProcess(settings: ProxySettings): Promise<BenchServer> {
+  return startBenchScript('pass-through proxy', 'pass-through-proxy.ts', '/healthz', (port) => ({
     PROXY_PORT: String(port),
     PROXY_UPSTREAM: settings.loopsApiBase,
     PROXY_LOOPS_KEY: settings.loopsApiKey,
     PROXY_LOOPS_PRICE: settings.loopsPriceId,
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${url}/healthz`, child);
-  return { url, child, stop: child.stop };
+  }));
 }
 
 export interface MinimalStackSettings {
@@ -119,18 +131,13 @@ export interface MinimalStackSettings {
 }
 
 /** bench/minimal-stack.ts (the floor under the gateway's create) in its own process. */
-export async function startMinimalStackProcess(settings: MinimalStackSettings): Promise<BenchServer> {
-  const port = await freePort();
-  const child = spawnChild('minimal stack', process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench', 'minimal-stack.ts')], {
-    ...baseEnv(),
+export function startMinimalStackProcess(settings: MinimalStackSettings): Promise<BenchServer> {
+  return startBenchScript('minimal stack', 'minimal-stack.ts', '/healthz', (port) => ({
     FLOOR_PORT: String(port),
     FLOOR_UPSTREAM: settings.loopsApiBase,
     FLOOR_REDIS_URL: settings.redisUrl,
     FLOOR_REDIS_PREFIX: settings.redisKeyPrefix,
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${url}/healthz`, child);
-  return { url, child, stop: child.stop };
+  }));
 }
 
 export interface LeanLoopsSettings {
@@ -140,15 +147,10 @@ export interface LeanLoopsSettings {
 }
 
 /** bench/lean-loops.ts in its own process: the upstream that costs next to nothing. */
-export async function startLeanLoopsProcess(settings: LeanLoopsSettings): Promise<BenchServer> {
-  const port = await freePort();
-  const child = spawnChild('lean Loops', process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench', 'lean-loops.ts')], {
-    ...baseEnv(),
+export function startLeanLoopsProcess(settings: LeanLoopsSettings): Promise<BenchServer> {
+  return startBenchScript('lean Loops', 'lean-loops.ts', '/_lean/health', (port) => ({
     LEAN_PORT: String(port),
     LEAN_AMOUNT_TOTAL: String(settings.amountTotal),
     LEAN_CURRENCY: settings.currency,
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${url}/_lean/health`, child);
-  return { url, child, stop: child.stop };
+  }));
 }

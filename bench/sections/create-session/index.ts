@@ -50,7 +50,6 @@ async function measurePair(context: BenchContext, pair: UpstreamPair, request: R
   // Started before the warm-up: the first sample is the idle gateway, with mappings loaded.
   const rss: RssSampler = sampleRss(pids.gateway);
 
-  const floorPid = pair.floor && pid(pair.floor, 'minimal stack');
   const warmUps = [
     ['gateway', pair.gateway] as const,
     ['proxy', pair.proxy] as const,
@@ -74,7 +73,7 @@ async function measurePair(context: BenchContext, pair: UpstreamPair, request: R
   const gatewayThroughput = await throughput(pair.gateway, pids.gateway);
   const proxyThroughput = await throughput(pair.proxy, pids.proxy);
   // The floor: closed loop only (it answers a create, nothing else a latency phase would tell).
-  const floorThroughput = pair.floor && floorPid !== undefined ? await throughput(pair.floor, floorPid) : undefined;
+  const floorThroughput = pair.floor ? await throughput(pair.floor, pid(pair.floor, 'minimal stack')) : undefined;
   const gatewayLatency = await latency(pair.gateway, pids.gateway);
   const proxyLatency = await latency(pair.proxy, pids.proxy);
   rss.stop();
