@@ -3,6 +3,7 @@ import './heap-growth';
 import { ConfigError, loadConfig } from './config';
 import { createContainer } from './container';
 import { createHttpServer } from './http/http-server';
+import { GATEWAY_NODE_FLAGS, missingNodeFlags } from './node-flags';
 import { createLogger } from './observability/logger';
 import { sandboxBanner, startSandboxLoops, SANDBOX_CATALOG } from './sandbox/sandbox';
 
@@ -32,6 +33,12 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
+  const missing = missingNodeFlags(process.execArgv, process.env.NODE_OPTIONS);
+  if (missing.length > 0)
+    logger.warn(
+      { missing },
+      `node was started without the gateway's start-up options: expect about 20 MiB more resident memory under load. Start it as the image does: node ${GATEWAY_NODE_FLAGS.join(' ')} dist/main.js`,
+    );
   if (config.redis.kind === 'memory')
     logger.warn('REDIS_URL is not set: using in-memory stores. NOT FOR PRODUCTION: nothing survives a restart and instances share nothing.');
 

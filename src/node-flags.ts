@@ -12,3 +12,23 @@
  * 13's RSS target is 150 MiB. The old generation's growth is set at run time (heap-growth.ts).
  */
 export const GATEWAY_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=8'];
+
+/**
+ * The GATEWAY_NODE_FLAGS this process was not started with (from `process.execArgv` and
+ * NODE_OPTIONS), so `main.ts` can say so: V8 reads them only at start-up, and someone who starts
+ * `dist/main.js` another way would otherwise only notice a larger resident set. V8 spells an
+ * option with `-` or `_` and takes its value after `=` or as the next argument; the last one given wins.
+ */
+export function missingNodeFlags(execArgv: readonly string[], nodeOptions = ''): string[] {
+  const given = new Map<string, string>();
+  const args = [...nodeOptions.split(/\s+/).filter(Boolean), ...execArgv];
+  args.forEach((arg, i) => {
+    if (!arg.startsWith('--')) return;
+    const [name = '', value] = arg.split('=', 2);
+    given.set(name.replaceAll('_', '-'), value ?? args[i + 1] ?? '');
+  });
+  return GATEWAY_NODE_FLAGS.filter((flag) => {
+    const [name = '', value = ''] = flag.split('=', 2);
+    return given.get(name) !== value;
+  });
+}

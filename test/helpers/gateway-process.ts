@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort } from './redis-server';
+import { GATEWAY_NODE_FLAGS } from '../../src/node-flags';
 
 export interface GatewayProcess {
   url: string;
@@ -14,12 +15,16 @@ export interface GatewayProcess {
 const ROOT = join(__dirname, '..', '..');
 
 /**
- * The real gateway (`src/main.ts`) as its own process, for drills that kill or restart it.
- * Resolves once `/readyz` answers 200.
+ * The real gateway (`src/main.ts`) as its own process, for drills that kill or restart it, started
+ * with the node options production uses (`nodeFlags`, src/node-flags.ts). Resolves once `/readyz` answers 200.
  */
-export async function startGatewayProcess(env: Record<string, string>, port?: number): Promise<GatewayProcess> {
+export async function startGatewayProcess(
+  env: Record<string, string>,
+  port?: number,
+  nodeFlags: readonly string[] = GATEWAY_NODE_FLAGS,
+): Promise<GatewayProcess> {
   const listenPort = port ?? (await freePort());
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'main.ts')], {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', join(ROOT, 'src', 'main.ts')], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env, PORT: String(listenPort), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],

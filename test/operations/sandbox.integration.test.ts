@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Stripe from 'stripe';
 import { freePort } from '../helpers/redis-server';
+import { GATEWAY_NODE_FLAGS } from '../../src/node-flags';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -14,7 +15,7 @@ describe('zero-config sandbox', () => {
   it('prints a snippet that creates a session as printed, and Loops webhooks reach the gateway', async () => {
     const [port, emulatorPort] = [await freePort(), await freePort()];
     // Only PATH and the two ports (the defaults may be taken on a shared machine): no configuration.
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'main.ts')], {
+    const child = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, '--import', 'tsx', join(ROOT, 'src', 'main.ts')], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', PORT: String(port), EMULATOR_PORT: String(emulatorPort) },
       stdio: ['ignore', 'pipe', 'pipe'],
