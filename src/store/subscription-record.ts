@@ -46,6 +46,12 @@ export const invoiceRecordSchema = z.object({
   /** Unix seconds: the service period the invoice bills (its line's `period`). */
   periodStart: z.number().int(),
   periodEnd: z.number().int(),
+  /**
+   * Unix seconds: where the window of Stripe's invoice `period_start`/`period_end` starts (pending
+   * items accrue from the previous period's start to this renewal; the window ends at
+   * `periodStart`). Absent on a first invoice, whose window is empty, and on records written before it.
+   */
+  pendingItemsSince: z.number().int().optional(),
   created: z.number().int(),
   billingReason: z.enum(BILLING_REASONS),
   /** The $0 invoice of a trial (docs/stripe-billing-contract.md §10.1 A: made and paid at once). */

@@ -46,6 +46,20 @@ export function periodStartsBetween(anchor: number, interval: LoopsInterval, aft
 }
 
 /**
+ * The start of the period before the one that starts at `start`: the grid point before it, or one
+ * interval earlier when `start` is not on the grid (the gateway's anchor was a guess).
+ */
+export function periodStartBefore(anchor: number, interval: LoopsInterval, start: number): number {
+  let previous: number | undefined;
+  for (let k = 0; k < MAX_GRID_STEPS; k++) {
+    const point = addIntervals(anchor, interval, k);
+    if (point >= start) return point === start && previous !== undefined ? previous : addIntervals(start, interval, -1);
+    previous = point;
+  }
+  return addIntervals(start, interval, -1);
+}
+
+/**
  * The end of the period that starts at `start`: the next grid point after it, or one interval
  * later when `start` is not on the grid (the gateway's anchor was a guess).
  */

@@ -5,7 +5,7 @@ import { stableId } from '../stripe/ids';
 import { buildInvoiceObject } from '../stripe/objects/invoice-object';
 import { subscriptionMetadata } from '../stripe/objects/subscription-object';
 import type { InvoiceRecord, InvoiceStatus, SubscriptionRecord } from '../store/subscription-record';
-import { periodEndAfter, periodStartsBetween } from './billing-period';
+import { periodEndAfter, periodStartBefore, periodStartsBetween } from './billing-period';
 
 /**
  * Invoices from a Loops subscription's periods (docs/loops-contract.md §8.1; docs/stripe-billing-contract.md §8,
@@ -55,6 +55,8 @@ export function nextRetryAt(periodStart: number, failures: number): number | nul
 interface NewInvoice {
   start: number;
   end: number;
+  /** A renewal's: the previous period's start (InvoiceRecord `pendingItemsSince`); null for a first invoice. */
+  previousStart: number | null;
   trial: boolean;
   reason: InvoiceRecord['billingReason'];
   status: InvoiceStatus;
@@ -95,6 +97,7 @@ export function planInvoices(
       livemode: next.livemode,
       periodStart: spec.start,
       periodEnd: spec.end,
+      ...(spec.previousStart !== null ? { pendingItemsSince: spec.previousStart } : {}),
       created: spec.start,
       billingReason: spec.reason,
       trial: spec.trial,
@@ -134,6 +137,7 @@ export function planInvoices(
       makePaid({
         start: loops.trial_start,
         end: loops.trial_end,
+        previousStart: null,
         trial: true,
         reason: 'subscription_create',
         chargeId: null,
@@ -174,6 +178,8 @@ export function planInvoices(
     makePaid({
       start,
       end,
+      // The period billed before this one (the trial, the last renewal), which makePaid moves on.
+      previousStart: first ? null : (books.paidThrough ?? periodStartBefore(next.anchor, loops.interval, start)),
       trial: false,
       reason: first ? 'subscription_create' : 'subscription_cycle',
       chargeId: current ? paymentOfCurrentPeriod : null,
@@ -211,6 +217,7 @@ function planFailedRenewal(
     : make({
         start,
         end: periodEndAfter(next.anchor, loops.interval, start),
+        previousStart: loops.current_period_start,
         trial: false,
         reason: 'subscription_cycle',
         status: 'open',

@@ -136,6 +136,10 @@ describe('subscriptions and invoices: the life cycle (stripe-node, test clock)',
     const renewal = await stripe.invoices.retrieve(String(after.latest_invoice));
     expect(renewal).toMatchObject({ status: 'paid', billing_reason: 'subscription_cycle', amount_paid: 900 });
     expect(renewal.lines.data[0]?.period).toEqual({ start: end, end: after.items.data[0]?.current_period_end });
+    // The invoice's own period is the window for pending items: the previous period, up to the renewal.
+    expect([renewal.period_start, renewal.period_end]).toEqual([before.items.data[0]?.current_period_start, end]);
+    const first = await stripe.invoices.retrieve(String(before.latest_invoice));
+    expect(first.period_end - first.period_start).toBe(0);
 
     await expectEvents(id, customer, {
       'customer.subscription.created': 1,

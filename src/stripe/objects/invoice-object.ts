@@ -140,10 +140,10 @@ export function buildInvoiceObject(invoice: InvoiceRecord, status: InvoiceStatus
       subscription_details: { metadata: invoice.subscriptionMetadata, subscription: invoice.subscriptionId },
     },
     payment_settings: { default_mandate: null, payment_method_options: null, payment_method_types: null },
-    // Stripe's invoice period is the window for pending items, not the service period (§8); with no
-    // pending items both ends are the period start.
+    // Stripe's invoice period is the window for pending items, not the service period (§8): a
+    // renewal's runs from the previous period's start to this one's; a first invoice's is empty.
     period_end: invoice.periodStart,
-    period_start: invoice.periodStart,
+    period_start: invoice.pendingItemsSince ?? invoice.periodStart,
     post_payment_credit_notes_amount: 0,
     pre_payment_credit_notes_amount: 0,
     receipt_number: null,
