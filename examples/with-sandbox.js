@@ -110,7 +110,8 @@ async function stop(code) {
 
 async function main() {
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-  const gateway = run('gateway', ['--import', 'tsx', path.join(ROOT, 'src', 'main.ts')], ROOT, gatewayEnv);
+  // The start-up options `npm start` and the image give node (src/node-flags.ts).
+  const gateway = run('gateway', ['--max-semi-space-size=8', '--import', 'tsx', path.join(ROOT, 'src', 'main.ts')], ROOT, gatewayEnv);
   gateway.exited.then((code) => !stopping && (console.error(`gateway exited (${code})`), stop(1)));
   await waitUntil('gateway', `${gatewayUrl}/readyz`, (response) => response.status === 200, gateway, 60_000);
 

@@ -131,6 +131,12 @@ describe('Dockerfile', () => {
     expect(existsSync(join(built.dir, 'dist', 'emulator', 'main.js'))).toBe(true);
   }, 120_000);
 
+  it('the sandbox example starts the gateway with the same start-up options (src/node-flags.ts)', () => {
+    const example = readFileSync(join(ROOT, 'examples', 'with-sandbox.js'), 'utf8');
+    const args = (/run\('gateway', \[([^\]]*)\]/.exec(example)?.[1] ?? '').split(',').map((arg) => arg.trim());
+    expect(args.slice(0, GATEWAY_NODE_FLAGS.length + 1)).toEqual([...GATEWAY_NODE_FLAGS.map((flag) => `'${flag}'`), "'--import'"]);
+  });
+
   it('npm start gives node the same start-up options as the image (src/node-flags.ts)', () => {
     expect(pkg.scripts.start?.split(' ')).toEqual(['node', ...GATEWAY_NODE_FLAGS, '--import', 'tsx', 'src/main.ts']);
   });
