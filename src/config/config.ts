@@ -56,6 +56,8 @@ export interface Config {
   expirySweepConcurrency: number;
   /** The subscription sweep (services/subscriptions/subscription-sweep.ts). */
   subscriptionSweepIntervalMs: number;
+  /** `invoice.upcoming` this many days before each renewal (UPCOMING_INVOICE_DAYS); 0: never. */
+  upcomingInvoiceDays: number;
   rateLimit: { perSecond: number; burst: number };
   mappingsDir: string;
   tenants: TenantConfig[];

@@ -72,6 +72,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, readFile:
     expirySweepIntervalMs: env.EXPIRY_SWEEP_INTERVAL_MS,
     expirySweepConcurrency: env.EXPIRY_SWEEP_CONCURRENCY,
     subscriptionSweepIntervalMs: env.SUBSCRIPTION_SWEEP_INTERVAL_MS,
+    upcomingInvoiceDays: env.UPCOMING_INVOICE_DAYS,
     rateLimit: { perSecond: env.RATE_LIMIT_PER_SECOND, burst: env.RATE_LIMIT_BURST ?? Math.max(1, 2 * env.RATE_LIMIT_PER_SECOND) },
     loopsWebhook: { signatureHeader: env.LOOPS_WEBHOOK_SIGNATURE_HEADER, toleranceSeconds: env.LOOPS_WEBHOOK_TOLERANCE_SECONDS },
     mappingsDir: env.MAPPINGS_DIR,

@@ -124,6 +124,8 @@ export const subscriptionRecordSchema = z.object({
     open: invoiceRecordSchema.nullable(),
   }),
   trialWillEndSent: z.boolean(),
+  /** The renewal (`current_period_end`) whose `invoice.upcoming` went out; absent or null: none yet (optional: older records). */
+  upcomingSentFor: z.number().int().nullable().optional(),
   /** Unix seconds when the sweep should read Loops again; null once the subscription ended. */
   dueAt: z.number().int().nullable(),
 });

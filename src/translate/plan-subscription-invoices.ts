@@ -18,7 +18,8 @@ import { periodEndAfter, periodStartBefore, periodStartsBetween } from './billin
  * so every path that sees a period finds the same invoice.
  */
 
-export type InvoiceEventType = 'invoice.created' | 'invoice.finalized' | 'invoice.paid' | 'invoice.payment_succeeded' | 'invoice.payment_failed';
+export type InvoiceEventType =
+  'invoice.created' | 'invoice.finalized' | 'invoice.paid' | 'invoice.payment_succeeded' | 'invoice.payment_failed' | 'invoice.upcoming';
 
 export interface PlannedInvoiceEvent {
   type: InvoiceEventType;
@@ -248,3 +249,48 @@ function planFailedRenewal(
 }
 
 const sameInvoice = (a: InvoiceRecord, b: InvoiceRecord) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * The invoice the next renewal will make, as `invoice.upcoming` shows it (docs/stripe-billing-contract.md
+ * §10 B): no `id` (Stripe's has none), a draft with `billing_reason: upcoming`, the next period on its
+ * line, and `next_payment_attempt` at the renewal, when Loops charges it.
+ */
+export function upcomingInvoiceObject(record: SubscriptionRecord): Record<string, unknown> {
+  const loops = record.loops;
+  const renewal = loops.current_period_end;
+  const invoice: InvoiceRecord = {
+    tenantId: record.tenantId,
+    id: invoiceIdFor(record.tenantId, record.id, renewal),
+    subscriptionId: record.id,
+    customer: record.customer,
+    customerEmail: loops.customer_email,
+    livemode: record.livemode,
+    periodStart: renewal,
+    periodEnd: periodEndAfter(record.anchor, loops.interval, renewal),
+    pendingItemsSince: loops.current_period_start,
+    created: renewal,
+    billingReason: 'subscription_cycle',
+    trial: false,
+    number: invoiceNumber(record, record.invoices.count + 1),
+    status: 'draft',
+    currency: loops.currency.toLowerCase(),
+    amount: fromLoopsV3Amount(loops.amount, loops.currency),
+    quantity: loops.quantity,
+    price: record.price,
+    productName: record.productName,
+    itemId: record.item.id,
+    subscriptionMetadata: subscriptionMetadata(record),
+    failedCharges: [],
+    chargeId: null,
+    failureMessage: null,
+    paidAt: null,
+    nextPaymentAttempt: null,
+  };
+  const { id: _id, lines, ...object } = buildInvoiceObject(invoice, 'draft');
+  return {
+    ...object,
+    billing_reason: 'upcoming',
+    next_payment_attempt: renewal,
+    lines: { ...lines, url: `/v1/invoices/upcoming/lines?subscription=${record.id}`, data: lines.data.map((line) => ({ ...line, invoice: null })) },
+  };
+}

@@ -7,7 +7,7 @@ import { previousAttributes } from '../stripe/objects/previous-attributes';
 import { buildSubscriptionObject } from '../stripe/objects/subscription-object';
 import type { InvoiceRecord, StoredPrice, SubscriptionRecord } from '../store/subscription-record';
 import { onGrid } from './billing-period';
-import { planInvoices, type ChargeHint, type PlannedInvoiceEvent } from './plan-subscription-invoices';
+import { planInvoices, upcomingInvoiceObject, type ChargeHint, type PlannedInvoiceEvent } from './plan-subscription-invoices';
 
 /**
  * Convergence, not replay (docs/webhooks.md, "Subscriptions"): every sync takes Loops' current
@@ -63,6 +63,8 @@ export interface SyncInput {
   charge?: ChargeHint;
   /** The sync follows the merchant's own update or cancel: subscription events carry its request. */
   byRequest?: boolean;
+  /** How long before a renewal `invoice.upcoming` goes out (UPCOMING_INVOICE_DAYS); 0 or absent: never. */
+  upcomingInvoiceSeconds?: number;
 }
 
 export interface SyncPlan {
@@ -97,6 +99,7 @@ function newRecord(facts: NewSubscriptionFacts, loops: LoopsV3Subscription): Sub
     metadataOverride: null,
     invoices: { first: null, latest: null, count: 0, paidThrough: null, open: null },
     trialWillEndSent: false,
+    upcomingSentFor: null,
     dueAt: null,
   };
 }
@@ -150,7 +153,15 @@ export function planSubscriptionSync(input: SyncInput): SyncPlan | undefined {
     next.trialWillEndSent = true;
     events.push({ type: 'customer.subscription.trial_will_end', object: nextObject, byRequest: false });
   }
-  next.dueAt = nextDueAt(next);
+  const upcomingSeconds = input.upcomingInvoiceSeconds ?? 0;
+  const upcoming = upcomingAt(next, upcomingSeconds);
+  if (upcoming !== null && input.nowSeconds >= upcoming) {
+    // Once per renewal, and only before it: a sync that learns of a renewal late announces the
+    // renewal itself, not what was upcoming.
+    next.upcomingSentFor = loops.current_period_end;
+    if (input.nowSeconds < loops.current_period_end) events.push({ type: 'invoice.upcoming', object: upcomingInvoiceObject(next), byRequest: false });
+  }
+  next.dueAt = nextDueAt(next, upcomingSeconds);
 
   if (previous && events.length === 0 && invoices.written.length === 0 && isDeepStrictEqual(previous, plain(next))) return undefined;
   return { record: next, invoices: invoices.written, events };
@@ -176,12 +187,13 @@ function applyCancellation(next: SubscriptionRecord, base: SubscriptionRecord, l
 /**
  * When the sweep should read Loops about this subscription again (unix seconds), so a renewal,
  * trial end, failed retry or period-end cancellation whose webhook was lost is still announced:
- * the current period's end, the next retry while `past_due`, and three days before a trial ends
- * for `trial_will_end`; null once it ended.
+ * the current period's end, the next retry while `past_due`, three days before a trial ends for
+ * `trial_will_end`, and `invoice.upcoming`'s time before a renewal; null once it ended.
  */
-export function nextDueAt(record: SubscriptionRecord): number | null {
+export function nextDueAt(record: SubscriptionRecord, upcomingInvoiceSeconds = 0): number | null {
   const loops = record.loops;
   if (loops.status === 'canceled') return null;
+  const upcoming = upcomingAt(record, upcomingInvoiceSeconds);
   const retries = LOOPS_CONTRACT.subscriptionRenewalRetries;
   const failures = record.invoices.open?.failedCharges.length ?? 1;
   let due =
@@ -190,5 +202,17 @@ export function nextDueAt(record: SubscriptionRecord): number | null {
   if (loops.status === 'trialing' && loops.trial_end !== null && !record.trialWillEndSent) {
     due = Math.min(due, loops.trial_end - TRIAL_WILL_END_SECONDS);
   }
-  return due;
+  return upcoming === null ? due : Math.min(due, upcoming);
+}
+
+/**
+ * When `invoice.upcoming` is due for the coming renewal (`upcomingInvoiceSeconds` before
+ * `current_period_end`), or null: none is (the setting is off, the subscription will not renew —
+ * ended, past due, or set to cancel at the period end — or it went out for this renewal already).
+ */
+function upcomingAt(record: SubscriptionRecord, upcomingInvoiceSeconds: number): number | null {
+  const loops = record.loops;
+  if (upcomingInvoiceSeconds <= 0 || loops.cancel_at_period_end || (loops.status !== 'active' && loops.status !== 'trialing')) return null;
+  if (record.upcomingSentFor === loops.current_period_end) return null;
+  return loops.current_period_end - upcomingInvoiceSeconds;
 }

@@ -299,7 +299,7 @@ describe('subscriptions and invoices: the life cycle (stripe-node, test clock)',
     expect((await stripe.subscriptions.list({ customer, status: 'canceled' })).data.map((s) => s.id)).toEqual([id]);
   });
 
-  it('a trial: trialing with a $0 invoice, trial_will_end three days ahead (the sweep), then paid and active', async () => {
+  it('a trial: trialing with a $0 invoice, trial_will_end and invoice.upcoming three days ahead (the sweep), then paid and active', async () => {
     const customer = (await stripe.customers.create({ email: 'life.trial@example.com' })).id;
     const { subscription: id } = await subscribeOnLoops(stack, { externalCustomerId: customer, subscription_data: { trial_period_days: 7 } });
     const trialing = await stripe.subscriptions.retrieve(id, { expand: ['latest_invoice'] });
@@ -313,11 +313,24 @@ describe('subscriptions and invoices: the life cycle (stripe-node, test clock)',
     await expectEvents(id, customer, {
       'customer.subscription.created': 1,
       'customer.subscription.trial_will_end': 1,
+      'invoice.upcoming': 1,
       'invoice.created': 1,
       'invoice.finalized': 1,
       'invoice.paid': 1,
       'invoice.payment_succeeded': 1,
     });
+    // The invoice the trial's end will make (UPCOMING_INVOICE_DAYS, default 3): no id, as Stripe's.
+    const upcoming = eventsAbout(receiver, id).find((event) => event.type === 'invoice.upcoming')?.data.object as Stripe.Invoice;
+    expect(upcoming).not.toHaveProperty('id');
+    expect(upcoming).toMatchObject({
+      object: 'invoice',
+      status: 'draft',
+      billing_reason: 'upcoming',
+      amount_due: 900,
+      next_payment_attempt: trialEnd,
+    });
+    expect(upcoming.lines.data[0]?.period).toEqual({ start: trialEnd, end: addIntervals(trialEnd, 'month', 1) });
+    expect([upcoming.period_start, upcoming.period_end]).toEqual([trialing.trial_start, trialEnd]);
     // Another run (another instance) sends nothing more.
     await clock.at(warned.offsetSeconds, () => stack.container.sweepSubscriptions());
 
@@ -328,6 +341,7 @@ describe('subscriptions and invoices: the life cycle (stripe-node, test clock)',
     await expectEvents(id, customer, {
       'customer.subscription.created': 1,
       'customer.subscription.trial_will_end': 1,
+      'invoice.upcoming': 1,
       'customer.subscription.updated': 1,
       'invoice.created': 2,
       'invoice.finalized': 2,

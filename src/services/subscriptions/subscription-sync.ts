@@ -33,6 +33,8 @@ export interface SubscriptionSyncDeps {
   publisher: EventPublisher;
   tenants: ReadonlyMap<string, TenantContext>;
   now: () => number;
+  /** `invoice.upcoming` this long before each renewal (plan-subscription-sync.ts); 0 or absent: never. */
+  upcomingInvoiceSeconds?: number;
 }
 
 /** Writers that lose a compare-and-set read Loops again and retry, with jitter. */
@@ -102,6 +104,7 @@ export function createSubscriptionSync(deps: SubscriptionSyncDeps) {
         local: hints.local,
         charge: hints.charge,
         byRequest: cause.source === 'api',
+        upcomingInvoiceSeconds: deps.upcomingInvoiceSeconds ?? 0,
       });
       if (!plan) return previous;
       const request = cause.source === 'api' ? { id: cause.request.id, idempotency_key: cause.request.idempotencyKey } : AUTOMATIC;
