@@ -65,6 +65,39 @@ interface NewInvoice {
   paidAt: number | null;
 }
 
+/** The invoice of one period of `record`, the `sequence`-th of its subscription. */
+function newInvoiceRecord(record: SubscriptionRecord, spec: NewInvoice, sequence: number): InvoiceRecord {
+  const loops = record.loops;
+  return {
+    tenantId: record.tenantId,
+    id: invoiceIdFor(record.tenantId, record.id, spec.start),
+    subscriptionId: record.id,
+    customer: record.customer,
+    customerEmail: loops.customer_email,
+    livemode: record.livemode,
+    periodStart: spec.start,
+    periodEnd: spec.end,
+    ...(spec.previousStart !== null ? { pendingItemsSince: spec.previousStart } : {}),
+    created: spec.start,
+    billingReason: spec.reason,
+    trial: spec.trial,
+    number: invoiceNumber(record, sequence),
+    status: spec.status,
+    currency: loops.currency.toLowerCase(),
+    amount: spec.trial ? 0 : fromLoopsV3Amount(loops.amount, loops.currency),
+    quantity: loops.quantity,
+    price: record.price,
+    productName: record.productName,
+    itemId: record.item.id,
+    subscriptionMetadata: subscriptionMetadata(record),
+    failedCharges: [],
+    chargeId: spec.chargeId,
+    failureMessage: null,
+    paidAt: spec.paidAt,
+    nextPaymentAttempt: null,
+  };
+}
+
 /**
  * Plans the invoices of one sync. `previous` is the stored record (undefined for a subscription
  * seen for the first time); `next` is the record being built, whose `invoices` this updates.
@@ -88,35 +121,7 @@ export function planInvoices(
 
   const make = (spec: NewInvoice): InvoiceRecord => {
     books.count += 1;
-    const amount = spec.trial ? 0 : fromLoopsV3Amount(loops.amount, loops.currency);
-    const invoice: InvoiceRecord = {
-      tenantId: next.tenantId,
-      id: invoiceIdFor(next.tenantId, next.id, spec.start),
-      subscriptionId: next.id,
-      customer: next.customer,
-      customerEmail: loops.customer_email,
-      livemode: next.livemode,
-      periodStart: spec.start,
-      periodEnd: spec.end,
-      ...(spec.previousStart !== null ? { pendingItemsSince: spec.previousStart } : {}),
-      created: spec.start,
-      billingReason: spec.reason,
-      trial: spec.trial,
-      number: invoiceNumber(next, books.count),
-      status: spec.status,
-      currency: loops.currency.toLowerCase(),
-      amount,
-      quantity: loops.quantity,
-      price: next.price,
-      productName: next.productName,
-      itemId: next.item.id,
-      subscriptionMetadata: subscriptionMetadata(next),
-      failedCharges: [],
-      chargeId: spec.chargeId,
-      failureMessage: null,
-      paidAt: spec.paidAt,
-      nextPaymentAttempt: null,
-    };
+    const invoice = newInvoiceRecord(next, spec, books.count);
     books.first ??= invoice.id;
     books.latest = invoice.id;
     written.push(invoice);
@@ -258,34 +263,20 @@ const sameInvoice = (a: InvoiceRecord, b: InvoiceRecord) => JSON.stringify(a) ==
 export function upcomingInvoiceObject(record: SubscriptionRecord): Record<string, unknown> {
   const loops = record.loops;
   const renewal = loops.current_period_end;
-  const invoice: InvoiceRecord = {
-    tenantId: record.tenantId,
-    id: invoiceIdFor(record.tenantId, record.id, renewal),
-    subscriptionId: record.id,
-    customer: record.customer,
-    customerEmail: loops.customer_email,
-    livemode: record.livemode,
-    periodStart: renewal,
-    periodEnd: periodEndAfter(record.anchor, loops.interval, renewal),
-    pendingItemsSince: loops.current_period_start,
-    created: renewal,
-    billingReason: 'subscription_cycle',
-    trial: false,
-    number: invoiceNumber(record, record.invoices.count + 1),
-    status: 'draft',
-    currency: loops.currency.toLowerCase(),
-    amount: fromLoopsV3Amount(loops.amount, loops.currency),
-    quantity: loops.quantity,
-    price: record.price,
-    productName: record.productName,
-    itemId: record.item.id,
-    subscriptionMetadata: subscriptionMetadata(record),
-    failedCharges: [],
-    chargeId: null,
-    failureMessage: null,
-    paidAt: null,
-    nextPaymentAttempt: null,
-  };
+  const invoice = newInvoiceRecord(
+    record,
+    {
+      start: renewal,
+      end: periodEndAfter(record.anchor, loops.interval, renewal),
+      previousStart: loops.current_period_start,
+      trial: false,
+      reason: 'subscription_cycle',
+      status: 'draft',
+      chargeId: null,
+      paidAt: null,
+    },
+    record.invoices.count + 1,
+  );
   const { id: _id, lines, ...object } = buildInvoiceObject(invoice, 'draft');
   return {
     ...object,
