@@ -149,7 +149,6 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     now,
     logger,
     contract: options.billingContract ?? { subscriptions: config.loopsContract.subscriptions },
-    upcomingInvoiceDays: config.upcomingInvoiceDays,
     // An expanded `customer` on a subscription or invoice is the directory's customer (or its deleted stub).
     customers: options.customers ?? {
       async get(tenantId, id, stripeVersion) {

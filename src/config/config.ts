@@ -19,6 +19,8 @@ export interface TenantConfig {
    * codes, …) instead of echoing them (stripe/params/create-session-compat.ts, `unhonoured`).
    */
   strictParams: boolean;
+  /** Stripe's "upcoming renewal events" account setting: `invoice.upcoming` this many days before each renewal; 0: never. */
+  upcomingInvoiceDays: number;
 }
 
 /** docs/loops-contract.md §8's three [chosen] groups (src/loops/contract-choices.ts), per deployment. */
@@ -56,8 +58,6 @@ export interface Config {
   expirySweepConcurrency: number;
   /** The subscription sweep (services/subscriptions/subscription-sweep.ts). */
   subscriptionSweepIntervalMs: number;
-  /** `invoice.upcoming` this many days before each renewal (UPCOMING_INVOICE_DAYS); 0: never. */
-  upcomingInvoiceDays: number;
   rateLimit: { perSecond: number; burst: number };
   mappingsDir: string;
   tenants: TenantConfig[];

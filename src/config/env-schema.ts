@@ -73,7 +73,7 @@ export const envSchema = z.object({
   EXPIRY_SWEEP_CONCURRENCY: positiveInt.default(8),
   /** How often subscriptions due for a look (renewal, retry, trial end) are read from Loops. */
   SUBSCRIPTION_SWEEP_INTERVAL_MS: positiveInt.default(60_000),
-  /** Stripe's "upcoming renewal events" account setting: `invoice.upcoming` this many days before a renewal; 0: never. */
+  /** Stripe's "upcoming renewal events" setting: `invoice.upcoming` this many days before a renewal; 0: never. Per tenant in TENANTS_FILE. */
   UPCOMING_INVOICE_DAYS: wholeNumber.pipe(z.int().max(45)).default(3),
 
   /** Per API key and instance, like Stripe's limit; 0 turns it off. Burst defaults to twice the rate. */

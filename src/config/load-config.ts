@@ -43,11 +43,19 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, readFile:
       webhookSecrets: env.STRIPE_WEBHOOK_SECRET,
       webhookEndpoints: env.WEBHOOK_ENDPOINTS.map((url) => ({ url, enabledEvents: ['*'] })),
       strictParams: env.STRICT_PARAMS,
+      upcomingInvoiceDays: env.UPCOMING_INVOICE_DAYS,
     });
     if (!defaultLoops.apiKey) problems.push('LOOPS_API_KEY: required when GATEWAY_API_KEYS is set');
   }
   if (env.TENANTS_FILE)
-    tenants.push(...readTenantsFile(env.TENANTS_FILE, readFile, { loops: defaultLoops, strictParams: env.STRICT_PARAMS }, problems));
+    tenants.push(
+      ...readTenantsFile(
+        env.TENANTS_FILE,
+        readFile,
+        { loops: defaultLoops, strictParams: env.STRICT_PARAMS, upcomingInvoiceDays: env.UPCOMING_INVOICE_DAYS },
+        problems,
+      ),
+    );
   if (tenants.length === 0) problems.push('GATEWAY_API_KEYS or TENANTS_FILE: at least one tenant with an API key is required');
   problems.push(...checkTenants(tenants, env));
 
@@ -72,7 +80,6 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, readFile:
     expirySweepIntervalMs: env.EXPIRY_SWEEP_INTERVAL_MS,
     expirySweepConcurrency: env.EXPIRY_SWEEP_CONCURRENCY,
     subscriptionSweepIntervalMs: env.SUBSCRIPTION_SWEEP_INTERVAL_MS,
-    upcomingInvoiceDays: env.UPCOMING_INVOICE_DAYS,
     rateLimit: { perSecond: env.RATE_LIMIT_PER_SECOND, burst: env.RATE_LIMIT_BURST ?? Math.max(1, 2 * env.RATE_LIMIT_PER_SECOND) },
     loopsWebhook: { signatureHeader: env.LOOPS_WEBHOOK_SIGNATURE_HEADER, toleranceSeconds: env.LOOPS_WEBHOOK_TOLERANCE_SECONDS },
     mappingsDir: env.MAPPINGS_DIR,
@@ -113,7 +120,7 @@ function redisConfig(env: Env): Config['redis'] {
 function readTenantsFile(
   path: string,
   readFile: ReadFile,
-  defaults: Pick<TenantConfig, 'loops' | 'strictParams'>,
+  defaults: Pick<TenantConfig, 'loops' | 'strictParams' | 'upcomingInvoiceDays'>,
   problems: string[],
 ): TenantConfig[] {
   let json: unknown;
@@ -139,6 +146,7 @@ function readTenantsFile(
       webhookSecrets: t.webhookSecrets,
       webhookEndpoints: t.webhookEndpoints,
       strictParams: t.strictParams ?? defaults.strictParams,
+      upcomingInvoiceDays: t.upcomingInvoiceDays ?? defaults.upcomingInvoiceDays,
     };
   });
 }

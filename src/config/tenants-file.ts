@@ -20,6 +20,8 @@ export const tenantFileEntrySchema = z.object({
   webhookEndpoints: z.array(webhookEndpointSchema).default([]),
   /** Per tenant; defaults to STRICT_PARAMS. */
   strictParams: z.boolean().optional(),
+  /** Per tenant; defaults to UPCOMING_INVOICE_DAYS. */
+  upcomingInvoiceDays: z.int().min(0).max(45).optional(),
 });
 
 export const tenantsFileSchema = z.object({ tenants: z.array(tenantFileEntrySchema).min(1) });

@@ -139,6 +139,30 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ STRICT_PARAMS: 'yes' }, readNothing)).toThrow(/STRICT_PARAMS/);
   });
 
+  it('UPCOMING_INVOICE_DAYS (default 3, 0–45) sets every tenant’s default; a tenant in TENANTS_FILE can say otherwise', () => {
+    const tenants = JSON.stringify({
+      tenants: [
+        { id: 'shop', apiKeys: ['sk_test_shop_0001'], loopsApiKey: 'loops_key' },
+        { id: 'saas', apiKeys: ['sk_test_saas_0002'], loopsApiKey: 'loops_key', upcomingInvoiceDays: 30 },
+      ],
+    });
+    const config = loadConfig(
+      { UPCOMING_INVOICE_DAYS: '7', GATEWAY_API_KEYS: 'sk_test_default_01', LOOPS_API_KEY: 'loops_key', TENANTS_FILE: 't.json' },
+      () => tenants,
+    );
+    expect(config.tenants.map((t) => [t.id, t.upcomingInvoiceDays])).toEqual([
+      ['default', 7],
+      ['shop', 7],
+      ['saas', 30],
+    ]);
+    expect(loadConfig({}, readNothing).tenants[0]?.upcomingInvoiceDays).toBe(3);
+    expect(loadConfig({ UPCOMING_INVOICE_DAYS: '0' }, readNothing).tenants[0]?.upcomingInvoiceDays).toBe(0);
+    expect(() => loadConfig({ UPCOMING_INVOICE_DAYS: '46' }, readNothing)).toThrow(/UPCOMING_INVOICE_DAYS/);
+    expect(() => loadConfig({ UPCOMING_INVOICE_DAYS: '-1' }, readNothing)).toThrow(/UPCOMING_INVOICE_DAYS/);
+    const tooLong = JSON.stringify({ tenants: [{ id: 'shop', apiKeys: ['sk_test_shop_0001'], loopsApiKey: 'k', upcomingInvoiceDays: 60 }] });
+    expect(() => loadConfig({ TENANTS_FILE: 't.json' }, () => tooLong)).toThrow(/upcomingInvoiceDays/);
+  });
+
   it('reads the three §8 switches (LOOPS_SUBSCRIPTIONS, LOOPS_CUSTOMER_PORTAL, LOOPS_TRIALS): on by default, true or false only', () => {
     expect(loadConfig({}, readNothing).loopsContract).toMatchObject({ subscriptions: true, customerPortal: true, trials: true });
     const off = loadConfig({ LOOPS_SUBSCRIPTIONS: 'false', LOOPS_CUSTOMER_PORTAL: 'false', LOOPS_TRIALS: 'false' }, readNothing);

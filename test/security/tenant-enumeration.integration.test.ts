@@ -79,6 +79,7 @@ describe('the Loops webhook service, for a tenant it cannot verify', () => {
     webhookSecrets: [],
     webhookEndpoints: [],
     strictParams: false,
+    upcomingInvoiceDays: 0,
   });
   // Nothing past the signature check is reached here; the stores and sync are never called.
   const service = createLoopsWebhookService({

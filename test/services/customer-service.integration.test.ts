@@ -28,6 +28,7 @@ const tenantConfig = (id: string): TenantConfig => ({
   webhookSecrets: [],
   webhookEndpoints: [],
   strictParams: false,
+  upcomingInvoiceDays: 0,
 });
 
 /** The store, with a count of the index entries each search request reads. */

@@ -23,6 +23,7 @@ const tenantConfig = (id: string): TenantConfig => ({
   webhookSecrets: [],
   webhookEndpoints: [],
   strictParams: false,
+  upcomingInvoiceDays: 0,
 });
 const unused = async (): Promise<never> => {
   throw new Error('not used by the sweep');

@@ -61,6 +61,7 @@ function fakeLoops(tenantId: string) {
     webhookSecrets: [],
     webhookEndpoints: [],
     strictParams: false,
+    upcomingInvoiceDays: 0,
   };
   return { tenant: { config, loops } as TenantContext, subscriptions, state };
 }

@@ -20,8 +20,6 @@ export interface BillingServicesDeps {
   logger: Logger;
   contract?: Partial<BillingContract>;
   customers?: CustomerLookup;
-  /** `invoice.upcoming` this many days before each renewal; 0 or absent: never. */
-  upcomingInvoiceDays?: number;
 }
 
 /**
@@ -51,7 +49,6 @@ export function createBillingServices(deps: BillingServicesDeps) {
     publisher: deps.publisher,
     tenants: new Map(deps.tenants.map((tenant) => [tenant.config.id, tenant])),
     now: deps.now,
-    upcomingInvoiceSeconds: (deps.upcomingInvoiceDays ?? 0) * 86_400,
   });
   const render = createBillingRenderer({ store, ...(deps.customers ? { customers: deps.customers } : {}) });
   const services = { store, sync, render, contract };

@@ -33,14 +33,13 @@ export interface SubscriptionSyncDeps {
   publisher: EventPublisher;
   tenants: ReadonlyMap<string, TenantContext>;
   now: () => number;
-  /** `invoice.upcoming` this long before each renewal (plan-subscription-sync.ts); 0 or absent: never. */
-  upcomingInvoiceSeconds?: number;
 }
 
 /** Writers that lose a compare-and-set read Loops again and retry, with jitter. */
 const MAX_ATTEMPTS = 20;
 const backoffMs = (attempt: number) => Math.random() * Math.min(5 * attempt, 50);
 const AUTOMATIC = { id: null, idempotency_key: null };
+const DAY_SECONDS = 86_400;
 
 /**
  * Keeps stored subscriptions converged with Loops (docs/webhooks.md, "Subscriptions"). Every path
@@ -104,7 +103,7 @@ export function createSubscriptionSync(deps: SubscriptionSyncDeps) {
         local: hints.local,
         charge: hints.charge,
         byRequest: cause.source === 'api',
-        upcomingInvoiceSeconds: deps.upcomingInvoiceSeconds ?? 0,
+        upcomingInvoiceSeconds: config.upcomingInvoiceDays * DAY_SECONDS,
       });
       if (!plan) return previous;
       const request = cause.source === 'api' ? { id: cause.request.id, idempotency_key: cause.request.idempotencyKey } : AUTOMATIC;
