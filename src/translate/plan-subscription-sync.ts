@@ -63,8 +63,8 @@ export interface SyncInput {
   charge?: ChargeHint;
   /** The sync follows the merchant's own update or cancel: subscription events carry its request. */
   byRequest?: boolean;
-  /** How long before a renewal `invoice.upcoming` goes out (UPCOMING_INVOICE_DAYS); 0 or absent: never. */
-  upcomingInvoiceSeconds?: number;
+  /** How many days before a renewal `invoice.upcoming` goes out (the tenant's UPCOMING_INVOICE_DAYS); 0 or absent: never. */
+  upcomingInvoiceDays?: number;
 }
 
 export interface SyncPlan {
@@ -73,8 +73,9 @@ export interface SyncPlan {
   events: PlannedEvent[];
 }
 
+const DAY_SECONDS = 86_400;
 /** Stripe sends `customer.subscription.trial_will_end` three days before `trial_end` (§10). */
-export const TRIAL_WILL_END_SECONDS = 3 * 86_400;
+export const TRIAL_WILL_END_SECONDS = 3 * DAY_SECONDS;
 /** Loops' own webhook gets this long past a due time before the sweep reads Loops itself. */
 export const SUBSCRIPTION_SWEEP_GRACE_SECONDS = 60;
 
@@ -153,7 +154,7 @@ export function planSubscriptionSync(input: SyncInput): SyncPlan | undefined {
     next.trialWillEndSent = true;
     events.push({ type: 'customer.subscription.trial_will_end', object: nextObject, byRequest: false });
   }
-  const upcomingSeconds = input.upcomingInvoiceSeconds ?? 0;
+  const upcomingSeconds = (input.upcomingInvoiceDays ?? 0) * DAY_SECONDS;
   const upcoming = upcomingAt(next, upcomingSeconds);
   if (upcoming !== null && input.nowSeconds >= upcoming) {
     // Once per renewal, and only before it: a sync that learns of a renewal late announces the

@@ -54,6 +54,20 @@ export function loopsSub(overrides: Partial<LoopsV3Subscription> = {}): LoopsV3S
   };
 }
 
+/** Loops' subscription in a trial from T0 to `trialEnd`, before any charge. */
+export const trialingSub = (trialEnd: number) =>
+  loopsSub({ status: 'trialing', current_period_end: trialEnd, trial_start: T0, trial_end: trialEnd, latest_charge: null });
+
+/** The same subscription once its trial ended: active in its first paid month, charged `ch_1`. */
+export const afterTrialSub = (trialEnd: number) =>
+  loopsSub({
+    current_period_start: trialEnd,
+    current_period_end: addIntervals(trialEnd, 'month', 1),
+    trial_start: T0,
+    trial_end: trialEnd,
+    latest_charge: 'ch_1',
+  });
+
 /** The record a plan stores (the store bumps the version). */
 export function stored(plan: SyncPlan | undefined): SubscriptionRecord {
   if (!plan) throw new Error('expected a plan');

@@ -1,6 +1,6 @@
 import { addIntervals, periodStartBefore } from '../../src/translate/billing-period';
 import { planSubscriptionSync, type SyncPlan } from '../../src/translate/plan-subscription-sync';
-import { DAY, T0, firstPlan, loopsSub, newFacts, stored } from '../helpers/subscription-records';
+import { DAY, T0, firstPlan, loopsSub, newFacts, stored, afterTrialSub, trialingSub } from '../helpers/subscription-records';
 
 /**
  * Stripe's invoice `period_start`/`period_end` is the window pending invoice items accrued in, not
@@ -51,18 +51,12 @@ describe('invoice period_start / period_end: the window for pending items', () =
 
   it('a trial: its $0 invoice has an empty window; the first paid one runs from the trial’s start to its end', () => {
     const trialEnd = T0 + 14 * DAY;
-    const trialing = loopsSub({ status: 'trialing', current_period_end: trialEnd, trial_start: T0, trial_end: trialEnd, latest_charge: null });
+    const trialing = trialingSub(trialEnd);
     const created = planSubscriptionSync({ previous: undefined, create: newFacts(), loops: trialing, nowSeconds: T0 });
     expect(invoicesIn(created)).toEqual([expect.objectContaining({ period_start: T0, period_end: T0 })]);
     const active = planSubscriptionSync({
       previous: stored(created),
-      loops: loopsSub({
-        current_period_start: trialEnd,
-        current_period_end: addIntervals(trialEnd, 'month', 1),
-        trial_start: T0,
-        trial_end: trialEnd,
-        latest_charge: 'ch_1',
-      }),
+      loops: afterTrialSub(trialEnd),
       nowSeconds: trialEnd + 1,
     });
     expect(invoicesIn(active)).toEqual([expect.objectContaining({ billing_reason: 'subscription_cycle', period_start: T0, period_end: trialEnd })]);
@@ -92,6 +86,7 @@ describe('invoice period_start / period_end: the window for pending items', () =
     // 15 Apr is off the grid (an anchor the gateway had to guess): one month back.
     expect(periodStartBefore(T0, 'month', Date.UTC(2026, 3, 15, 12) / 1000)).toBe(Date.UTC(2026, 2, 15, 12) / 1000);
     expect(periodStartBefore(T0, 'year', addIntervals(T0, 'year', 1))).toBe(T0);
-    expect(periodStartBefore(T0, 'month', T0)).toBe(addIntervals(T0, 'month', -1));
+    // Before the anchor itself: a month back, 31 Dec.
+    expect(periodStartBefore(T0, 'month', T0)).toBe(Date.UTC(2025, 11, 31, 12) / 1000);
   });
 });

@@ -10,13 +10,11 @@ import { DAY, T0, firstPlan, loopsSub, newFacts, stored } from '../helpers/subsc
 const THREE_DAYS = 3 * DAY;
 const month = (k: number) => addIntervals(T0, 'month', k);
 const upcomingIn = (plan: SyncPlan | undefined) => (plan?.events ?? []).filter((event) => event.type === 'invoice.upcoming');
-const syncAt = (previous: ReturnType<typeof stored>, nowSeconds: number, loops = loopsSub(), upcomingInvoiceSeconds = THREE_DAYS) =>
-  planSubscriptionSync({ previous, loops, nowSeconds, upcomingInvoiceSeconds });
+const syncAt = (previous: ReturnType<typeof stored>, nowSeconds: number, loops = loopsSub(), upcomingInvoiceDays = 3) =>
+  planSubscriptionSync({ previous, loops, nowSeconds, upcomingInvoiceDays });
 /** A new monthly subscription, stored, with the setting at three days. */
 const active = () =>
-  stored(
-    planSubscriptionSync({ previous: undefined, create: newFacts(), loops: loopsSub(), nowSeconds: T0 + 5, upcomingInvoiceSeconds: THREE_DAYS }),
-  );
+  stored(planSubscriptionSync({ previous: undefined, create: newFacts(), loops: loopsSub(), nowSeconds: T0 + 5, upcomingInvoiceDays: 3 }));
 
 describe('invoice.upcoming: days before each renewal, once', () => {
   it('is due three days before the renewal, and goes out then, once', () => {

@@ -1,6 +1,6 @@
 import { addIntervals, periodStartsBetween } from '../../src/translate/billing-period';
 import { planSubscriptionSync, type SyncPlan } from '../../src/translate/plan-subscription-sync';
-import { DAY, T0, loopsSub, newFacts, stored } from '../helpers/subscription-records';
+import { DAY, T0, loopsSub, newFacts, stored, afterTrialSub, trialingSub } from '../helpers/subscription-records';
 
 const facts = newFacts;
 const types = (plan: SyncPlan | undefined) => plan?.events.map((event) => event.type) ?? [];
@@ -171,7 +171,7 @@ describe('planSubscriptionSync: one Loops state, one set of events', () => {
 
   it('a trial: the $0 invoice at once, trial_will_end three days before its end, then the first paid period', () => {
     const trialEnd = T0 + 14 * DAY;
-    const trialing = loopsSub({ status: 'trialing', current_period_end: trialEnd, trial_start: T0, trial_end: trialEnd, latest_charge: null });
+    const trialing = trialingSub(trialEnd);
     const created = planSubscriptionSync({ previous: undefined, create: facts(), loops: trialing, nowSeconds: T0 });
     expect(types(created)).toEqual([
       'customer.subscription.created',
@@ -191,13 +191,7 @@ describe('planSubscriptionSync: one Loops state, one set of events', () => {
 
     const active = planSubscriptionSync({
       previous: stored(warned),
-      loops: loopsSub({
-        current_period_start: trialEnd,
-        current_period_end: addIntervals(trialEnd, 'month', 1),
-        trial_start: T0,
-        trial_end: trialEnd,
-        latest_charge: 'ch_1',
-      }),
+      loops: afterTrialSub(trialEnd),
       nowSeconds: trialEnd + 1,
     });
     expect(types(active)).toEqual([

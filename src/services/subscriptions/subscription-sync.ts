@@ -39,7 +39,6 @@ export interface SubscriptionSyncDeps {
 const MAX_ATTEMPTS = 20;
 const backoffMs = (attempt: number) => Math.random() * Math.min(5 * attempt, 50);
 const AUTOMATIC = { id: null, idempotency_key: null };
-const DAY_SECONDS = 86_400;
 
 /**
  * Keeps stored subscriptions converged with Loops (docs/webhooks.md, "Subscriptions"). Every path
@@ -103,7 +102,7 @@ export function createSubscriptionSync(deps: SubscriptionSyncDeps) {
         local: hints.local,
         charge: hints.charge,
         byRequest: cause.source === 'api',
-        upcomingInvoiceSeconds: config.upcomingInvoiceDays * DAY_SECONDS,
+        upcomingInvoiceDays: config.upcomingInvoiceDays,
       });
       if (!plan) return previous;
       const request = cause.source === 'api' ? { id: cause.request.id, idempotency_key: cause.request.idempotencyKey } : AUTOMATIC;
